@@ -1,0 +1,116 @@
+"""The customer as the counter and the desk see them: balance, tier, expiring points, visits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from terminal.app.ledger import due_to_expire, live_lots, lot_views
+from terminal.app.lookup import active_card, card_owner, find_customer, search_customers
+from terminal.app.results import CustomerView, ExpiringPoints, VisitLine
+from terminal.app.till import Till, current_program
+from terminal.core import lots as lotrules
+from terminal.core.calendar import birthday_occurrence_near
+from terminal.core.errors import CustomerNotFound
+from terminal.db.models import Card, Customer, Purchase
+
+EXPIRING_WITHIN_DAYS = 30
+RECENT_VISITS = 5
+
+
+def build_view(
+    s: Session, customer: Customer, card: Card | None, now: datetime, visits: int = RECENT_VISITS
+) -> CustomerView:
+    _version, program = current_program(s)
+    lots = live_lots(s, customer.id)
+    balance = customer.balance - due_to_expire(lots, now)
+    tier = program.tier_for(customer.lifetime_paid)
+    nxt = program.next_tier(customer.lifetime_paid)
+    expiring = [
+        ExpiringPoints(v.remaining, v.expires_at)  # type: ignore[arg-type]
+        for v in lotrules.expiring_within(lot_views(lots), now, EXPIRING_WITHIN_DAYS)
+    ]
+    purchases = s.exec(
+        select(Purchase)
+        .where(Purchase.customer_id == customer.id)
+        .order_by(col(Purchase.created_at).desc())
+        .limit(visits)
+    ).all()
+    cards = s.exec(
+        select(Card).where(Card.customer_id == customer.id).order_by(col(Card.issued_at))
+    ).all()
+    birthday_soon = bool(
+        customer.birthday
+        and program.birthday_points
+        and birthday_occurrence_near(customer.birthday, now.date(), program.birthday_window_days)
+    )
+    recognitions = []
+    if customer.visits and (customer.visits + 1) % 10 == 0:
+        recognitions.append(f"visit:{customer.visits + 1}")
+    years = (now.date() - customer.created_at.date()).days // 365
+    if years >= 1 and (now.date() - customer.created_at.date()).days % 365 <= 7:
+        recognitions.append(f"anniversary:{years}")
+    return CustomerView(
+        customer_id=customer.id,
+        name=customer.name,
+        phone=customer.phone,
+        email=customer.email,
+        birthday=customer.birthday,
+        consent=customer.consent,
+        card=card.number if card else None,
+        cards=[{"number": c.number, "status": c.status} for c in cards],
+        balance=balance,
+        tier=tier.name,
+        next_tier=nxt.name if nxt else None,
+        to_next_tier=(nxt.threshold - customer.lifetime_paid) if nxt else None,
+        lifetime_paid=customer.lifetime_paid,
+        visits=customer.visits,
+        expiring=expiring,
+        purchases=[
+            VisitLine(
+                sale_id=p.id,
+                at=p.created_at,
+                amount=p.amount,
+                paid=p.paid,
+                points_redeemed=p.points_redeemed,
+                points_earned=p.points_earned,
+                refunded_amount=p.refunded_amount,
+            )
+            for p in purchases
+        ],
+        birthday_soon=birthday_soon,
+        member_since=customer.created_at,
+        recognitions=recognitions,
+    )
+
+
+class Customers:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    def by_card(self, number: str) -> CustomerView:
+        """The counter's scan: refuses unknown, stock, blocked and replaced cards."""
+        with self.till.read() as s:
+            card, customer = card_owner(s, number)
+            return build_view(s, customer, card, self.till.now())
+
+    def find(self, card_or_phone: str, visits: int = RECENT_VISITS) -> CustomerView:
+        with self.till.read() as s:
+            customer, card = find_customer(s, card_or_phone)
+            return build_view(s, customer, card, self.till.now(), visits)
+
+    def get(self, customer_id: str, visits: int = RECENT_VISITS) -> CustomerView:
+        with self.till.read() as s:
+            customer = s.get(Customer, customer_id)
+            if customer is None or customer.erased_at is not None:
+                raise CustomerNotFound("This customer no longer exists.", customer_id=customer_id)
+            return build_view(s, customer, active_card(s, customer.id), self.till.now(), visits)
+
+    def search(self, text: str, limit: int = 20) -> list[CustomerView]:
+        with self.till.read() as s:
+            now = self.till.now()
+            return [
+                build_view(s, c, active_card(s, c.id), now, visits=0)
+                for c in search_customers(s, text, limit)
+            ]

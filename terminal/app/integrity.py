@@ -1,0 +1,93 @@
+"""``loyalty-terminal check``: prove the caches equal the ledger and the journal has no gaps.
+
+Written as set-based SQL so it runs over 100 000 customers in seconds, and reports every problem
+it finds instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from terminal.app.results import CheckReport
+from terminal.app.till import Till
+
+_CHECKS: list[tuple[str, str]] = [
+    (
+        "customer {0}: cached balance {1} but the ledger sums to {2}",
+        """SELECT c.id, c.balance, COALESCE(SUM(e.points), 0) AS total
+           FROM customer c LEFT JOIN ledger_entry e ON e.customer_id = c.id
+           GROUP BY c.id HAVING c.balance != total""",
+    ),
+    (
+        "customer {0}: cached lifetime paid {1} but sales less refunds make {2}",
+        """SELECT c.id, c.lifetime_paid,
+                  COALESCE((SELECT SUM(p.paid) FROM purchase p WHERE p.customer_id = c.id), 0)
+                  - COALESCE((SELECT SUM(r.money_returned) FROM refund r
+                              JOIN purchase p ON p.id = r.purchase_id
+                              WHERE p.customer_id = c.id), 0) AS total
+           FROM customer c WHERE c.lifetime_paid != total""",
+    ),
+    (
+        "customer {0}: cached visits {1} but there are {2} sales",
+        """SELECT c.id, c.visits,
+                  (SELECT COUNT(*) FROM purchase p WHERE p.customer_id = c.id) AS n
+           FROM customer c WHERE c.visits != n""",
+    ),
+    (
+        "points lot {0}: remainder {1} but its grant and movements make {2}",
+        """SELECT l.id, l.remaining, l.points + COALESCE(SUM(m.points), 0) AS total
+           FROM points_lot l LEFT JOIN lot_movement m ON m.lot_id = l.id
+           GROUP BY l.id HAVING l.remaining != total""",
+    ),
+    (
+        "points lot {0}: remainder {1} is below zero",
+        "SELECT id, remaining FROM points_lot WHERE remaining < 0",
+    ),
+    (
+        "customer {0}: live lots hold {1} points but the balance is {2}",
+        """SELECT c.id, COALESCE(SUM(l.remaining), 0) AS live, c.balance
+           FROM customer c LEFT JOIN points_lot l ON l.customer_id = c.id
+           GROUP BY c.id HAVING live != MAX(c.balance, 0)""",
+    ),
+    (
+        "sale {0}: refunded {1} in its cache but its refunds add up to {2}",
+        """SELECT p.id, p.refunded_amount, COALESCE(SUM(r.amount), 0) AS total
+           FROM purchase p LEFT JOIN refund r ON r.purchase_id = p.id
+           GROUP BY p.id HAVING p.refunded_amount != total""",
+    ),
+    (
+        "sale {0}: refunded {1}, more than its amount {2}",
+        "SELECT id, refunded_amount, amount FROM purchase WHERE refunded_amount > amount",
+    ),
+    (
+        "journal of till {0}: {1} events but sequence numbers run from {2} to {3}",
+        """SELECT terminal_id, COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi
+           FROM journal_event GROUP BY terminal_id HAVING lo != 1 OR hi != n""",
+    ),
+]
+
+
+class Integrity:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    def check(self, limit_per_check: int = 50) -> CheckReport:
+        problems: list[str] = []
+        with self.till.engine.connect() as conn:
+            status = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+            if status != ["ok"]:
+                problems += [f"SQLite integrity: {line}" for line in status]
+            fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
+            problems += [f"broken reference in {row[0]} row {row[1]} to {row[2]}" for row in fk]
+            for message, sql in _CHECKS:
+                rows = conn.execute(text(sql)).fetchmany(limit_per_check + 1)
+                for row in rows[:limit_per_check]:
+                    problems.append(message.format(*row))
+                if len(rows) > limit_per_check:
+                    problems.append("… and more of the same")
+            counts = conn.exec_driver_sql(
+                "SELECT (SELECT COUNT(*) FROM customer), (SELECT COUNT(*) FROM purchase), "
+                "(SELECT COUNT(*) FROM journal_event)"
+            ).one()
+            conn.rollback()
+        return CheckReport(problems, counts[0], counts[1], counts[2])

@@ -1,0 +1,130 @@
+"""Finding the customer behind a scan, a typed card number, a phone or a name."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from terminal.app.settings import get_setting
+from terminal.core.cards import looks_like_card_number, normalize_card_number
+from terminal.core.errors import CardBlocked, CardNotFound, CustomerNotFound, InvalidCardNumber
+from terminal.core.phone import phone_search_key
+from terminal.db.models import Card, Customer
+
+
+def card_owner(session: Session, raw_number: str) -> tuple[Card, Customer]:
+    """The active card and its customer, or an error that says exactly what is wrong."""
+    number = normalize_card_number(raw_number)
+    card = session.get(Card, number)
+    if card is None:
+        raise CardNotFound(
+            f"Card {number} is not known here. Register the customer with it, or check the number.",
+            card=number,
+        )
+    if card.status == "stock":
+        raise CardNotFound(
+            f"Card {number} has not been given to a customer yet. Register a customer with it.",
+            card=number,
+            stock=True,
+        )
+    if card.status == "blocked":
+        reason = f" ({card.status_reason})" if card.status_reason else ""
+        raise CardBlocked(f"Card {number} is blocked{reason}.", card=number)
+    if card.status == "replaced":
+        raise CardBlocked(
+            f"Card {number} was replaced by a new card; ask the customer for the new one.",
+            card=number,
+            replaced=True,
+        )
+    customer = session.get(Customer, card.customer_id) if card.customer_id else None
+    if customer is None or customer.erased_at is not None:
+        raise CardNotFound(f"Card {number} belongs to no customer.", card=number)
+    return card, customer
+
+
+def active_card(session: Session, customer_id: str) -> Card | None:
+    return session.exec(
+        select(Card)
+        .where(Card.customer_id == customer_id, Card.status == "active")
+        .order_by(col(Card.issued_at).desc())
+    ).first()
+
+
+def find_customer(session: Session, text: str) -> tuple[Customer, Card | None]:
+    """Resolve a card number or a phone number to one customer (CLI ``customer show``)."""
+    stripped = (text or "").strip()
+    if looks_like_card_number(stripped) or (stripped.isdigit() and len(stripped) == 13):
+        card, customer = card_owner(session, stripped)
+        return customer, card
+    region = get_setting(session, "phone_region")
+    phone = phone_search_key(stripped, region)
+    if phone is not None:
+        customer = session.exec(
+            select(Customer).where(Customer.phone == phone, col(Customer.erased_at).is_(None))
+        ).first()
+        if customer is not None:
+            return customer, active_card(session, customer.id)
+        raise CustomerNotFound(f"No customer has the phone number {stripped}.", phone=phone)
+    if stripped.isdigit():
+        # Probably a mistyped card number: let the card rules say what is wrong with it.
+        normalize_card_number(stripped)
+    raise InvalidCardNumber(
+        f"“{stripped}” is neither a card number nor a phone number.", raw=stripped
+    )
+
+
+def search_customers(session: Session, text: str, limit: int = 20) -> list[Customer]:
+    """Customers matching a card number, phone (whole or last digits) or part of a name."""
+    stripped = (text or "").strip()
+    if not stripped:
+        return []
+    results: list[Customer] = []
+    if looks_like_card_number(stripped):
+        try:
+            _card, customer = card_owner(session, stripped)
+            return [customer]
+        except (CardNotFound, CardBlocked, InvalidCardNumber):
+            card = session.get(Card, stripped)
+            if card is not None and card.customer_id:
+                found = session.get(Customer, card.customer_id)
+                return [found] if found is not None else []
+            return []
+    live = col(Customer.erased_at).is_(None)
+    digits = "".join(ch for ch in stripped if ch.isdigit())
+    if digits and len(digits) >= 4 and len(digits) >= len(stripped.replace(" ", "")) - 3:
+        region = get_setting(session, "phone_region")
+        phone = phone_search_key(stripped, region)
+        if phone is not None:
+            results = list(
+                session.exec(select(Customer).where(Customer.phone == phone, live)).all()
+            )
+        if not results:
+            results = list(
+                session.exec(
+                    select(Customer)
+                    .where(col(Customer.phone).like(f"%{digits}"), live)
+                    .limit(limit)
+                ).all()
+            )
+        return results
+    key = stripped.casefold()
+    prefix = session.exec(
+        select(Customer)
+        .where(col(Customer.name_key) >= key, col(Customer.name_key) < key + "\uffff", live)
+        .order_by(col(Customer.name_key))
+        .limit(limit)
+    ).all()
+    results = list(prefix)
+    if len(results) < limit:
+        seen = {c.id for c in results}
+        more = session.exec(
+            select(Customer)
+            .where(col(Customer.name_key).like(f"% {key}%"), live)
+            .order_by(col(Customer.name_key))
+            .limit(limit)
+        ).all()
+        results += [c for c in more if c.id not in seen][: limit - len(results)]
+    return results
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()

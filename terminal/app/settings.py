@@ -1,0 +1,59 @@
+"""Shop settings: declared once with their default and meaning, stored in the database (so they
+are journaled and synced), read and written only through here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, select
+
+from terminal.db.models import ShopSetting
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str
+    default: Any
+    title: str
+
+
+OPTIONS: dict[str, Option] = {
+    o.key: o
+    for o in (
+        Option("shop_id", "", "Shop identity shared by all its tills"),
+        Option("shop_name", "My shop", "Shop name on cards and screens"),
+        Option("currency", "UAH", "Currency (ISO code)"),
+        Option("phone_region", "UA", "How phone numbers without a country code are read"),
+        Option("configured", False, "First-start questions answered"),
+        Option("nps_enabled", True, "Ask the customer's NPS score after a sale"),
+        Option("shop_phone", "", "Shop phone printed on the back of cards"),
+        Option("logo_path", "", "Logo printed on cards"),
+        Option("language", "", "Interface language override (empty: the system's)"),
+    )
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    row = session.get(ShopSetting, key)
+    if row is None:
+        return OPTIONS[key].default if key in OPTIONS else None
+    return json.loads(row.value)
+
+
+def all_settings(session: Session) -> dict[str, Any]:
+    values = {key: option.default for key, option in OPTIONS.items()}
+    for row in session.exec(select(ShopSetting)).all():
+        values[row.key] = json.loads(row.value)
+    return values
+
+
+def put_setting(session: Session, key: str, value: Any, now: Any) -> None:
+    row = session.get(ShopSetting, key)
+    text = json.dumps(value, ensure_ascii=False)
+    if row is None:
+        session.add(ShopSetting(key=key, value=text, updated_at=now))
+    else:
+        row.value = text
+        row.updated_at = now

@@ -1,0 +1,137 @@
+"""The open till: database engine, clock and this till's identity, made once at start-up.
+
+Every use case receives a :class:`Till`; tests build one on a temporary file with a fixed clock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+
+from terminal.app.settings import get_setting, put_setting
+from terminal.core.ids import new_id
+from terminal.core.money import Currency, currency
+from terminal.core.program import DEFAULT_PROGRAM, Program
+from terminal.db import migrate
+from terminal.db.engine import make_engine, read_session, write_session
+from terminal.db.models import ProgramVersion, Terminal
+
+log = logging.getLogger("db")
+
+APP_NAME = "loyalty-terminal"
+APP_AUTHOR = "LoyaltyTerminal"
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The shop's local wall-clock time, to the microsecond."""
+    return datetime.now()
+
+
+def data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_db_path() -> Path:
+    """``--db`` wins, then ``LOYALTY_DB``, then the OS's user data directory."""
+    env = os.environ.get("LOYALTY_DB")
+    if env:
+        return Path(env).expanduser()
+    return data_dir() / "loyalty.db"
+
+
+@dataclass
+class Till:
+    engine: Engine
+    db_path: Path
+    clock: Clock
+    terminal_id: str
+    terminal_number: int
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with write_session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with read_session(self.engine) as session:
+            yield session
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    @property
+    def backup_dir(self) -> Path:
+        return self.db_path.parent / "backups"
+
+    def currency(self) -> Currency:
+        with self.read() as s:
+            return currency(get_setting(s, "currency"))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_till(db_path: Path | str | None = None, clock: Clock = system_clock) -> Till:
+    """Open (creating or upgrading) the database and make sure this till has an identity."""
+    path = Path(db_path) if db_path is not None else default_db_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    migrate.upgrade(engine, path, path.parent / "backups")
+    terminal_id, number = _ensure_identity(engine, clock)
+    return Till(engine, path, clock, terminal_id, number)
+
+
+def _ensure_identity(engine: Engine, clock: Clock) -> tuple[str, int]:
+    with write_session(engine) as s:
+        local = s.exec(select(Terminal).where(Terminal.is_local == True)).first()  # noqa: E712
+        now = clock()
+        if local is None:
+            local = Terminal(id=new_id(), number=1, name="Till 1", is_local=True, created_at=now)
+            s.add(local)
+        if not get_setting(s, "shop_id"):
+            put_setting(s, "shop_id", new_id(), now)
+        if s.get(ProgramVersion, 1) is None:
+            s.add(
+                ProgramVersion(
+                    version=1,
+                    rules=json.dumps(DEFAULT_PROGRAM.to_dict()),
+                    created_at=now,
+                    created_by="system",
+                    note="Default program",
+                )
+            )
+        return local.id, local.number
+
+
+def current_program(session: Session) -> tuple[int, Program]:
+    """The program version in force: the highest saved version."""
+    row = session.exec(
+        select(ProgramVersion).order_by(ProgramVersion.version.desc()).limit(1)  # type: ignore[union-attr]
+    ).first()
+    if row is None:
+        return 1, DEFAULT_PROGRAM
+    return row.version, _program_cache(row.version, row.rules)
+
+
+_PROGRAMS: dict[tuple[int, str], Program] = {}
+
+
+def _program_cache(version: int, rules: str) -> Program:
+    key = (version, rules)
+    program = _PROGRAMS.get(key)
+    if program is None:
+        program = Program.from_dict(json.loads(rules))
+        _PROGRAMS[key] = program
+    return program

@@ -1,0 +1,75 @@
+"""The ``loyalty-terminal`` command: the GUI by default, scriptable sub-commands otherwise.
+
+Sub-commands call the same ``terminal.app`` use cases as the GUI. Each command group lives in its
+own module and registers itself through ``register(subparsers)``; ``main(argv) -> int`` never
+raises for a user's mistake: it prints one plain sentence on stderr and returns an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from terminal import __version__
+from terminal.cli.context import ExitCode, run_command
+
+log = logging.getLogger("cli")
+
+# Command groups, each a module with ``register(subparsers, common)``.
+COMMAND_MODULES = (
+    "terminal.cli.customers",
+    "terminal.cli.sales",
+    "terminal.cli.maintenance",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database file (default: $LOYALTY_DB, else the user data folder)",
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object"
+    )
+    parser = argparse.ArgumentParser(
+        prog="loyalty-terminal",
+        description="Loyalty-card terminal. Without a command it opens the till window.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation works (database, sale, refund, card PDF) and exit",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse already printed its message
+        return int(exc.code or 0) if exc.code in (0, None) else int(ExitCode.USAGE)
+    if getattr(args, "self_test", False):
+        from terminal.selftest import self_test
+
+        return self_test()
+    if not getattr(args, "command", None):
+        from terminal.ui.app import run_gui
+
+        return run_gui(getattr(args, "db", None))
+    return run_command(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

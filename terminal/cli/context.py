@@ -1,0 +1,112 @@
+"""What every sub-command shares: opening the till, printing results, turning errors into exit
+codes and one plain sentence."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any
+
+from terminal.app.results import to_jsonable
+from terminal.app.till import Till, open_till
+from terminal.core import errors
+from terminal.core.money import format_amount
+
+log = logging.getLogger("cli")
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    PROBLEMS = 1  # ``check`` found problems
+    USAGE = 2
+    INVALID_INPUT = 3
+    NOT_FOUND = 4
+    REFUSED = 5  # a rule refused it: blocked card, redemption over the cap, refund too large
+    CONFLICT = 6
+    BUSY = 7
+    STORAGE = 8
+    INTERNAL = 70
+
+
+_EXIT_BY_ERROR: list[tuple[type[errors.LoyaltyError], ExitCode]] = [
+    (errors.InvalidInput, ExitCode.INVALID_INPUT),
+    (errors.NotFound, ExitCode.NOT_FOUND),
+    (errors.CardBlocked, ExitCode.REFUSED),
+    (errors.CardUnavailable, ExitCode.CONFLICT),
+    (errors.DuplicateCustomer, ExitCode.CONFLICT),
+    (errors.RedemptionRefused, ExitCode.REFUSED),
+    (errors.RefundRefused, ExitCode.REFUSED),
+    (errors.ConflictingSaleId, ExitCode.CONFLICT),
+    (errors.QuoteOutdated, ExitCode.CONFLICT),
+    (errors.DatabaseBusy, ExitCode.BUSY),
+    (errors.StorageError, ExitCode.STORAGE),
+]
+
+
+def exit_code_for(exc: errors.LoyaltyError) -> ExitCode:
+    for error_type, code in _EXIT_BY_ERROR:
+        if isinstance(exc, error_type):
+            return code
+    return ExitCode.REFUSED
+
+
+class Cli:
+    """Handed to every command: the open till and the output conventions."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.json = bool(getattr(args, "json", False))
+        self._till: Till | None = None
+
+    @property
+    def till(self) -> Till:
+        if self._till is None:
+            self._till = open_till(getattr(self.args, "db", None))
+        return self._till
+
+    def money(self, minor: int) -> str:
+        return format_amount(minor, self.till.currency().decimals)
+
+    def decimals(self) -> int:
+        return self.till.currency().decimals
+
+    def emit(self, result: Any, text: str | Callable[[], str]) -> None:
+        """Print ``result`` as one JSON object with --json, else the human sentence(s)."""
+        if self.json:
+            data = to_jsonable(result, self.money)
+            print(json.dumps(data, ensure_ascii=False, indent=None))
+        else:
+            print(text() if callable(text) else text)
+
+    def close(self) -> None:
+        if self._till is not None:
+            self._till.close()
+
+
+def run_command(args: argparse.Namespace) -> int:
+    cli = Cli(args)
+    try:
+        return int(args.handler(cli) or ExitCode.OK)
+    except errors.LoyaltyError as exc:
+        code = exit_code_for(exc)
+        if cli.json:
+            print(
+                json.dumps(
+                    {"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False
+                )
+            )
+        print(f"loyalty-terminal: {exc.message}", file=sys.stderr)
+        return int(code)
+    except KeyboardInterrupt:
+        print("loyalty-terminal: interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the one place that turns a bug into a calm sentence + log
+        log.exception("command failed")
+        print(f"loyalty-terminal: unexpected error: {exc}", file=sys.stderr)
+        return int(ExitCode.INTERNAL)
+    finally:
+        cli.close()

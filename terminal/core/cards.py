@@ -1,0 +1,86 @@
+"""Loyalty card numbers: EAN-13 in the in-store range (first digit 2).
+
+Layout: ``2 TT SSSSSSSSS C`` — the in-store prefix 2, the two-digit till number that issued the
+card, a nine-digit serial kept per till, and the EAN-13 check digit. Putting the till number inside
+the digits lets every till issue numbers offline without ever colliding with another till.
+"""
+
+from __future__ import annotations
+
+import re
+
+from terminal.core.errors import InvalidCardNumber
+
+CARD_LENGTH = 13
+IN_STORE_PREFIX = "2"
+MAX_TILL = 99
+MAX_SERIAL = 999_999_999
+_SCIENTIFIC = re.compile(r"^\d([.,]\d+)?[eE][+]?\d+$")
+
+
+def check_digit(first12: str) -> str:
+    """EAN-13 check digit: weights 1,3,1,3... from the left over the first twelve digits."""
+    if len(first12) != 12 or not first12.isdigit():
+        raise ValueError("check_digit needs exactly twelve digits")
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def make_card_number(till: int, serial: int) -> str:
+    """The card number a till issues; deterministic, so batches can be reserved in advance."""
+    if not 0 <= till <= MAX_TILL:
+        raise ValueError(f"till number must be 0..{MAX_TILL}")
+    if not 0 < serial <= MAX_SERIAL:
+        raise ValueError(f"serial must be 1..{MAX_SERIAL}")
+    body = f"{IN_STORE_PREFIX}{till:02d}{serial:09d}"
+    return body + check_digit(body)
+
+
+def till_of(number: str) -> int:
+    return int(number[1:3])
+
+
+def normalize_card_number(raw: str) -> str:
+    """Clean up what a scanner, a person or a spreadsheet produced and verify it.
+
+    Accepts surrounding whitespace, a trailing Enter, spaces or dashes inside the digits and leading
+    zeros lost by a spreadsheet; refuses everything else with the reason in plain words.
+    """
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidCardNumber("Scan or type a card number.", raw=raw)
+    if _SCIENTIFIC.match(text):
+        raise InvalidCardNumber(
+            "The card number was mangled by a spreadsheet (it shows as "
+            f"“{text}”); format that column as text and try again.",
+            raw=raw,
+        )
+    compact = re.sub(r"[\s\-]", "", text)
+    if not compact.isdigit():
+        raise InvalidCardNumber("That is not a card number: it must contain digits only.", raw=raw)
+    if len(compact) > CARD_LENGTH:
+        raise InvalidCardNumber(
+            f"A card number has {CARD_LENGTH} digits; this one has {len(compact)}.", raw=raw
+        )
+    if len(compact) < CARD_LENGTH:
+        padded = compact.zfill(CARD_LENGTH)
+        # Zeros lost by a spreadsheet only make sense when the padded number is valid.
+        if len(compact) >= 8 and check_digit(padded[:12]) == padded[12]:
+            compact = padded
+        else:
+            raise InvalidCardNumber(
+                f"A card number has {CARD_LENGTH} digits; this one has {len(compact)}.", raw=raw
+            )
+    if check_digit(compact[:12]) != compact[12]:
+        raise InvalidCardNumber(
+            "Wrong check digit: the number was mistyped or misread. Scan again.", raw=raw
+        )
+    if not compact.startswith(IN_STORE_PREFIX):
+        raise InvalidCardNumber("This is a product barcode, not one of our loyalty cards.", raw=raw)
+    return compact
+
+
+def looks_like_card_number(text: str) -> bool:
+    """Cheap test used by search boxes to decide whether to look up a card or a name/phone."""
+    compact = re.sub(r"[\s\-]", "", text or "")
+    return compact.isdigit() and len(compact) == CARD_LENGTH and compact.startswith("2")

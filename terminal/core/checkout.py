@@ -1,0 +1,221 @@
+"""Checkout math: what a sale costs the customer and what it earns, as one pure function.
+
+``quote`` is all arithmetic and no I/O so the counter can re-quote on every keystroke and the
+commit can re-run it inside its transaction on fresh data and compare.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from terminal.core.calendar import birthday_occurrence_near
+from terminal.core.errors import InsufficientPoints, InvalidAmount, RedemptionRefused
+from terminal.core.money import percent_of
+from terminal.core.program import Program
+
+
+class RedeemMode(StrEnum):
+    NONE = "none"
+    MAX = "max"
+    POINTS = "points"
+
+
+@dataclass(frozen=True)
+class Redeem:
+    """What the customer asked to pay with points: nothing, as much as allowed, or N points."""
+
+    mode: RedeemMode = RedeemMode.NONE
+    points: int = 0
+
+    @classmethod
+    def parse(cls, text: str | None) -> Redeem:
+        value = (text or "none").strip().lower()
+        if value in ("", "none", "0"):
+            return cls()
+        if value == "max":
+            return cls(RedeemMode.MAX)
+        if not value.isdigit():
+            raise RedemptionRefused(
+                f"“{text}” is not a number of points; use none, max or a whole number.",
+                text=text,
+            )
+        return cls(RedeemMode.POINTS, int(value))
+
+
+NONE = Redeem()
+MAX = Redeem(RedeemMode.MAX)
+
+
+@dataclass(frozen=True)
+class CustomerState:
+    """What the rules need to know about a customer at the moment of a sale."""
+
+    balance: int  # points, after anything that expired by now
+    lifetime_paid: int  # minor units paid over all earlier sales, net of refunds
+    visits: int = 0  # earlier sales
+    birthday: date | None = None
+    birthday_bonus_years: frozenset[int] = frozenset()  # birthday occurrences already rewarded
+    referral_pending: bool = False  # referred and no first sale yet
+
+
+@dataclass(frozen=True)
+class Bonus:
+    kind: str  # birthday, referral, milestone
+    points: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    amount: int
+    discount: int
+    points_redeemed: int
+    redeemed_value: int
+    to_pay: int
+    points_earned: int
+    bonuses: tuple[Bonus, ...]
+    referrer_bonus: int  # points the referrer receives on this sale
+    balance_before: int
+    balance_after: int
+    max_redeemable: int
+    tier: str
+    tier_after: str
+    tier_up: str | None
+    earn_bp: int
+    discount_bp: int
+    explanation: str
+    birthday_year: int | None = None
+    redeem: Redeem = field(default=NONE)
+
+    @property
+    def bonus_points(self) -> int:
+        return sum(b.points for b in self.bonuses)
+
+
+def max_redeemable(program: Program, state: CustomerState, base: int) -> int:
+    """The most points this check may take: limited by balance, cap and the minimum balance."""
+    if not program.earns_points or state.balance <= 0:
+        return 0
+    if state.balance < program.min_balance_to_redeem:
+        return 0
+    cap_points = percent_of(base, program.redeem_cap_bp) // program.point_value
+    return max(0, min(state.balance, cap_points))
+
+
+def quote(
+    program: Program,
+    state: CustomerState,
+    amount: int,
+    redeem: Redeem = NONE,
+    now: datetime | None = None,
+) -> Quote:
+    """Price a sale under ``program`` at ``now``; raises if the redemption is refused."""
+    if amount <= 0:
+        raise InvalidAmount("The amount must be more than zero.")
+    today = (now or datetime.now()).date()
+    tier = program.tier_for(state.lifetime_paid)
+    discount = percent_of(amount, tier.discount_bp) if program.gives_discount else 0
+    base = amount - discount
+    cap = max_redeemable(program, state, base)
+    points = _requested_points(program, state, base, cap, redeem)
+    redeemed_value = points * program.point_value
+    to_pay = base - redeemed_value
+
+    earned = 0
+    if program.earns_points and amount >= program.min_check_to_earn:
+        earn_base = base if program.earn_on_redeemed else to_pay
+        earned = earn_base * tier.earn_bp // (10_000 * program.point_value)
+
+    bonuses: list[Bonus] = []
+    birthday_year = None
+    if program.birthday_points and state.birthday is not None:
+        occurrence = birthday_occurrence_near(state.birthday, today, program.birthday_window_days)
+        if occurrence is not None and occurrence.year not in state.birthday_bonus_years:
+            bonuses.append(Bonus("birthday", program.birthday_points))
+            birthday_year = occurrence.year
+    referrer_bonus = 0
+    if state.referral_pending and amount >= program.referral_min_first_check:
+        if program.referral_newcomer_points:
+            bonuses.append(Bonus("referral", program.referral_newcomer_points))
+        referrer_bonus = program.referral_referrer_points
+    for visit, points_for_visit in program.milestones:
+        if visit == state.visits + 1 and points_for_visit:
+            bonuses.append(Bonus("milestone", points_for_visit))
+
+    tier_after = program.tier_for(state.lifetime_paid + to_pay)
+    tier_up = tier_after.name if tier_after.threshold > tier.threshold else None
+    balance_after = state.balance - points + earned + sum(b.points for b in bonuses)
+    return Quote(
+        amount=amount,
+        discount=discount,
+        points_redeemed=points,
+        redeemed_value=redeemed_value,
+        to_pay=to_pay,
+        points_earned=earned,
+        bonuses=tuple(bonuses),
+        referrer_bonus=referrer_bonus,
+        balance_before=state.balance,
+        balance_after=balance_after,
+        max_redeemable=cap,
+        tier=tier.name,
+        tier_after=tier_after.name,
+        tier_up=tier_up,
+        earn_bp=tier.earn_bp if program.earns_points else 0,
+        discount_bp=tier.discount_bp if program.gives_discount else 0,
+        explanation=_explain(program, tier.name, tier.earn_bp, tier.discount_bp),
+        birthday_year=birthday_year,
+        redeem=redeem,
+    )
+
+
+def _requested_points(
+    program: Program, state: CustomerState, base: int, cap: int, redeem: Redeem
+) -> int:
+    if redeem.mode == RedeemMode.NONE:
+        return 0
+    if redeem.mode == RedeemMode.MAX:
+        return cap
+    wanted = redeem.points
+    if wanted < 0:
+        raise RedemptionRefused("Points to redeem cannot be negative.")
+    if wanted == 0:
+        return 0
+    if not program.earns_points:
+        raise RedemptionRefused("This shop's program gives a discount; it has no points to spend.")
+    if state.balance < 0:
+        raise InsufficientPoints(
+            f"The balance is negative ({state.balance}); points cannot be spent until it is "
+            "back above zero.",
+            balance=state.balance,
+        )
+    if wanted > state.balance:
+        raise InsufficientPoints(
+            f"Only {state.balance} points are available; {wanted} were asked for.",
+            balance=state.balance,
+            wanted=wanted,
+        )
+    if state.balance < program.min_balance_to_redeem:
+        raise RedemptionRefused(
+            f"Points can be spent from a balance of {program.min_balance_to_redeem}.",
+            minimum=program.min_balance_to_redeem,
+        )
+    if wanted > cap:
+        raise RedemptionRefused(
+            f"At most {cap} points can be spent on this check.", cap=cap, wanted=wanted
+        )
+    return wanted
+
+
+def _explain(program: Program, tier: str, earn_bp: int, discount_bp: int) -> str:
+    parts = []
+    if program.gives_discount and discount_bp:
+        parts.append(f"{_pct(discount_bp)} % discount {tier}")
+    if program.earns_points:
+        parts.append(f"{_pct(earn_bp)} % {tier}")
+    return " + ".join(parts) or tier
+
+
+def _pct(bp: int) -> str:
+    whole, frac = divmod(bp, 100)
+    return f"{whole}" if not frac else f"{whole}.{frac:02d}".rstrip("0")

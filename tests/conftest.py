@@ -1,0 +1,48 @@
+"""Shared fixtures: a fresh till database per test, with a clock the test controls."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+class FixedClock:
+    """A clock that stands still until the test moves it: expiry and happy hours at set moments."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 2, 10, 0, 0))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "loyalty.db"
+
+
+@pytest.fixture
+def till(db_path: Path, clock: FixedClock) -> Iterator[object]:
+    from terminal.app.till import open_till
+
+    opened = open_till(db_path, clock=clock)
+    yield opened
+    opened.close()
