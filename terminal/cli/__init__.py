@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "terminal.cli.customers",
     "terminal.cli.sales",
     "terminal.cli.maintenance",
+    "terminal.cli.cards",
 )
 
 

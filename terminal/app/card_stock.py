@@ -1,0 +1,160 @@
+"""Pre-numbered card stock: reserving a batch of numbers to print, and what is left of it.
+
+A batch is reserved in ONE transaction with its journal event ("cards.reserved"), so numbers
+printed on a sheet are always known to this till (and, through sync, to every other till) as
+``stock``: scanning one at registration assigns it (``enrollment.assign_card``), and a number is
+never printed twice. The till number inside each number keeps tills from colliding offline.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func
+from sqlmodel import col, select
+
+from terminal.app.enrollment import next_card_number
+from terminal.app.journal import ChangeSet, record_event
+from terminal.app.till import Till
+from terminal.core.errors import InvalidInput, NotFound
+from terminal.db.models import Card
+
+log = logging.getLogger("cards")
+
+MAX_BATCH = 5000  # 500 sheets: more than any shop orders at once, small enough for one commit
+CARD_STATUSES = ("stock", "active", "blocked", "replaced")
+
+
+@dataclass(frozen=True)
+class ReservedBatch:
+    batch: str
+    numbers: list[str]
+    reserved_at: datetime
+
+    @property
+    def count(self) -> int:
+        return len(self.numbers)
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    batch: str
+    reserved_at: datetime
+    count: int
+    in_stock: int
+    first: str
+    last: str
+
+
+@dataclass(frozen=True)
+class StockReport:
+    """How many cards of each status exist, and the batches printed here, newest first."""
+
+    counts: dict[str, int]
+    batches: list[BatchSummary]
+
+    @property
+    def in_stock(self) -> int:
+        return self.counts.get("stock", 0)
+
+
+def batch_label(now: datetime, first_number: str) -> str:
+    """Readable and unique: the day plus the first number (numbers are never reused)."""
+    return f"{now:%Y-%m-%d}-{first_number}"
+
+
+class CardStock:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    def reserve(self, count: int, *, cashier: str | None = None) -> ReservedBatch:
+        """Reserve ``count`` new numbers as unassigned stock, journaled, all or nothing."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise InvalidInput("Say how many cards to print: a whole number from 1.", field="count")
+        if count > MAX_BATCH:
+            raise InvalidInput(
+                f"At most {MAX_BATCH} cards can be reserved at once; split the order.",
+                field="count",
+            )
+        now = self.till.now()
+        with self.till.write() as s:
+            changes = ChangeSet(s)
+            numbers = [next_card_number(s, self.till.terminal_id) for _ in range(count)]
+            label = batch_label(now, numbers[0])
+            for number in numbers:
+                changes.add(
+                    Card(
+                        number=number,
+                        customer_id=None,
+                        status="stock",
+                        issued_at=now,
+                        terminal_id=self.till.terminal_id,
+                        batch=label,
+                    )
+                )
+            record_event(
+                s,
+                self.till.terminal_id,
+                "cards.reserved",
+                changes.payload(
+                    batch=label, count=count, first=numbers[0], last=numbers[-1], cashier=cashier
+                ),
+                now,
+            )
+        log.info("reserved %d stock cards in batch %s", count, label)
+        return ReservedBatch(label, numbers, now)
+
+    def report(self) -> StockReport:
+        with self.till.read() as s:
+            rows = s.exec(select(Card.status, func.count()).group_by(Card.status)).all()
+            counts = {status: 0 for status in CARD_STATUSES}
+            counts.update({status: int(n) for status, n in rows})
+            stock_left = func.sum(case((col(Card.status) == "stock", 1), else_=0))
+            batch_rows = s.exec(
+                select(
+                    Card.batch,
+                    func.min(Card.issued_at),
+                    func.count(),
+                    stock_left,
+                    func.min(Card.number),
+                    func.max(Card.number),
+                )
+                .where(col(Card.batch).is_not(None))
+                .group_by(Card.batch)
+                .order_by(func.min(Card.issued_at).desc(), col(Card.batch).desc())
+            ).all()
+        batches = [
+            BatchSummary(str(b), at, int(n), int(left or 0), str(first), str(last))
+            for b, at, n, left, first, last in batch_rows
+        ]
+        return StockReport(counts, batches)
+
+    def batch_numbers(self, batch: str, *, only_stock: bool = False) -> list[str]:
+        """The numbers of a batch in order, e.g. to reprint the sheets or resend the CSV."""
+        with self.till.read() as s:
+            query = select(Card.number).where(Card.batch == batch)
+            if only_stock:
+                query = query.where(Card.status == "stock")
+            numbers = list(s.exec(query.order_by(col(Card.number))).all())
+        if not numbers and not only_stock:
+            raise NotFound(f"There is no card batch “{batch}”.", batch=batch)
+        return numbers
+
+
+def numbers_csv(numbers: list[str], printed_as: Callable[[str], str] = str) -> str:
+    """The CSV a print shop gets: the digits to encode and the digits to print, both as text.
+
+    The ``="..."`` trick is not used: print-shop software reads plain CSV. Spreadsheet users must
+    open the column as text (a 13-digit number turns into 2.01E+12); docs/cards.md says so.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["card_number", "printed_as"])
+    for number in numbers:
+        writer.writerow([number, printed_as(number)])
+    return out.getvalue()

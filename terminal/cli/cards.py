@@ -1,0 +1,155 @@
+"""``cards print`` (one card to PDF) and ``cards batch`` (reserve stock numbers, A4 sheets, CSV)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from terminal.app.card_stock import CardStock, numbers_csv
+from terminal.cli.context import Cli
+from terminal.core.errors import InvalidInput, StorageError
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    cards = sub.add_parser(
+        "cards", help="print loyalty cards and pre-numbered sheets", parents=[common]
+    )
+    csub = cards.add_subparsers(dest="cards_command", metavar="ACTION", required=True)
+
+    one = csub.add_parser("print", help="one card as a CR80 PDF (card printer)", parents=[common])
+    one.add_argument("--card", required=True, help="the card number")
+    one.add_argument("--out", required=True, help="the PDF file to write")
+    one.add_argument("--back", action="store_true", help="add the back (terms, phone) as page 2")
+    one.add_argument("--no-name", action="store_true", help="leave the holder's name off")
+    one.set_defaults(handler=_print)
+
+    batch = csub.add_parser(
+        "batch",
+        help="reserve N new stock numbers and print them on A4 sheets of 10",
+        parents=[common],
+    )
+    batch.add_argument("--count", required=True, type=int, help="how many cards")
+    batch.add_argument("--out", required=True, help="the PDF file to write")
+    batch.add_argument("--csv", default=None, help="also write the numbers as CSV (print shop)")
+    batch.add_argument(
+        "--back",
+        action="store_true",
+        help="add back pages after each sheet (duplex, flip on the long edge)",
+    )
+    batch.set_defaults(handler=_batch)
+
+    stock = csub.add_parser(
+        "stock", help="how many cards of each status, and the batches", parents=[common]
+    )
+    stock.set_defaults(handler=_stock)
+
+
+def _check_pdf_target(path: str) -> Path:
+    target = Path(path)
+    if target.suffix.lower() != ".pdf":
+        raise InvalidInput(f"The output file must end in .pdf: {path}", field="out")
+    if not (target.parent if str(target.parent) else Path(".")).is_dir():
+        raise StorageError(f"The folder {target.parent} does not exist.", path=path)
+    return target
+
+
+def _write_text(path: str, text: str) -> Path:
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise StorageError(f"The folder {folder} does not exist.", path=path)
+    fd, tmp = tempfile.mkstemp(prefix=".cards-", suffix=".csv", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _print(cli: Cli) -> int:
+    from terminal.cardprint import display_number, render_card_pdf
+
+    a = cli.args
+    target = _check_pdf_target(a.out)
+    render_card_pdf(cli.till, a.card, target, back=a.back, with_name=not a.no_name)
+    from terminal.core.cards import normalize_card_number
+
+    number = normalize_card_number(a.card)
+    pages = 2 if a.back else 1
+    cli.emit(
+        {"card": number, "out": str(target), "pages": pages},
+        f"Card {display_number(number)} written to {target} ({pages} page{'s' * (pages > 1)}).",
+    )
+    return 0
+
+
+def _batch(cli: Cli) -> int:
+    from terminal.cardprint import display_number, render_sheet_pdf
+
+    a = cli.args
+    target = _check_pdf_target(a.out)
+    if a.csv and not (Path(a.csv).parent if str(Path(a.csv).parent) else Path(".")).is_dir():
+        raise StorageError(f"The folder {Path(a.csv).parent} does not exist.", path=a.csv)
+    stock = CardStock(cli.till)
+    reserved = stock.reserve(a.count)
+    # The numbers are reserved (and journaled) first: if the PDF fails, the batch is still
+    # listed by ``cards stock`` and its sheets can be printed again from the Cards screen.
+    render_sheet_pdf(cli.till, reserved.numbers, target, back=a.back)
+    if a.csv:
+        _write_text(a.csv, numbers_csv(reserved.numbers, display_number))
+    sheets = -(-reserved.count // 10)
+    cli.emit(
+        {
+            "batch": reserved.batch,
+            "count": reserved.count,
+            "first": reserved.numbers[0],
+            "last": reserved.numbers[-1],
+            "out": str(target),
+            "csv": a.csv,
+            "sheets": sheets,
+        },
+        f"Reserved {reserved.count} cards (batch {reserved.batch}): "
+        f"{display_number(reserved.numbers[0])} … {display_number(reserved.numbers[-1])}; "
+        f"{sheets} sheet{'s' * (sheets > 1)} written to {target}"
+        + (f", numbers to {a.csv}." if a.csv else "."),
+    )
+    return 0
+
+
+def _stock(cli: Cli) -> int:
+    report = CardStock(cli.till).report()
+
+    def text() -> str:
+        counts = report.counts
+        lines = [
+            f"In stock {counts['stock']}, active {counts['active']}, "
+            f"blocked {counts['blocked']}, replaced {counts['replaced']}."
+        ]
+        for b in report.batches:
+            lines.append(f"  {b.batch}: {b.count} cards, {b.in_stock} still in stock")
+        return "\n".join(lines)
+
+    cli.emit(
+        {
+            "counts": report.counts,
+            "batches": [
+                {
+                    "batch": b.batch,
+                    "reserved_at": b.reserved_at.isoformat(),
+                    "count": b.count,
+                    "in_stock": b.in_stock,
+                    "first": b.first,
+                    "last": b.last,
+                }
+                for b in report.batches
+            ],
+        },
+        text,
+    )
+    return 0
