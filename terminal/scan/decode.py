@@ -16,7 +16,7 @@ import zxingcpp
 from terminal.core.cards import normalize_card_number
 from terminal.core.errors import InvalidCardNumber
 
-CARD_FORMATS = zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.EAN13
+CARD_FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.EAN13)
 
 
 @dataclass(frozen=True)
