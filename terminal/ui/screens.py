@@ -50,6 +50,8 @@ def screens() -> list[ScreenSpec]:
 
 
 # Modules that call register_screen() at import. Each feature adds its line here.
-SCREEN_MODULES: list[str] = []
+SCREEN_MODULES: list[str] = [
+    "terminal.ui.cards_screen",
+]
 
 tr_title = _tr

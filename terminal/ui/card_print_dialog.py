@@ -1,0 +1,273 @@
+"""Print a card or sheets of cards: a preview of the real drawing, the Qt print preview with the
+system print dialog behind it, and "Save as PDF" that works without any printer.
+
+Opened from the customer desk and right after registration (:func:`print_card`) and from the
+Cards screen for new or remaining stock (:func:`print_sheets`). The drawing is the same code the
+CLI uses (terminal.cardprint), so a card printed here and one from ``cards print`` are identical.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMarginsF, QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication, QPageLayout, QPainter, QPixmap
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.cardprint import CardJob, Layout, card_job, display_number, sheet_job, write_pdf
+from terminal.cardprint import geometry as g
+from terminal.cardprint.output import paint_page, render_page, scale_to_units
+from terminal.core.errors import LoyaltyError
+from terminal.ui.services import AppServices
+
+log = logging.getLogger("cards")
+
+JobFactory = Callable[[bool, bool], CardJob]  # (with back, with holder's name) -> job
+
+
+class CardPrintDialog(QDialog):
+    """Options, a true-to-print preview, then Print… (preview + system dialog) or Save as PDF…"""
+
+    def __init__(
+        self,
+        make_job: JobFactory,
+        *,
+        title: str,
+        pdf_name: str,
+        single_card: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("cardPrintDialog")
+        self.setWindowTitle(title)
+        self._make_job = make_job
+        self._pdf_name = pdf_name
+        self._single = single_card
+        self.preview_dialog: QPrintPreviewDialog | None = None
+        self.printer: QPrinter | None = None
+        self.saved_path: Path | None = None
+
+        self.back_box = QCheckBox(self.tr("Print the back too (program terms, shop phone)"))
+        self.back_box.setObjectName("backBox")
+        self.name_box = QCheckBox(self.tr("Holder's name on the card"))
+        self.name_box.setObjectName("nameBox")
+        self.name_box.setChecked(True)
+        self.name_box.setVisible(single_card)
+        self.front_view = QLabel()
+        self.front_view.setObjectName("frontPreview")
+        self.back_view = QLabel()
+        self.back_view.setObjectName("backPreview")
+        for view in (self.front_view, self.back_view):
+            view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.setObjectName("printButton")
+        self.print_button.setDefault(True)
+        self.pdf_button = QPushButton(self.tr("Save as PDF…"))
+        self.pdf_button.setObjectName("pdfButton")
+        close_button = QPushButton(self.tr("Close"))
+        close_button.setObjectName("closeButton")
+
+        previews = QHBoxLayout()
+        previews.addWidget(self.front_view)
+        previews.addWidget(self.back_view)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.pdf_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(previews, 1)
+        layout.addWidget(self.back_box)
+        layout.addWidget(self.name_box)
+        layout.addLayout(buttons)
+
+        self.back_box.toggled.connect(self._refresh)
+        self.name_box.toggled.connect(self._refresh)
+        self.print_button.clicked.connect(self.open_print_preview)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        close_button.clicked.connect(self.reject)
+        self._refresh()
+
+    # -- the job and its preview -------------------------------------------------------------
+
+    def job(self) -> CardJob:
+        return self._make_job(self.back_box.isChecked(), self.name_box.isChecked())
+
+    def _refresh(self) -> None:
+        job = self.job()
+        pages = job.pages
+        if self._single:
+            self.summary.setText(
+                self.tr("Card %1 · credit-card size 85.6 × 54 mm").replace(
+                    "%1", display_number(job.faces[0].number)
+                )
+            )
+        else:
+            sheets = -(-len(job.faces) // (g.SHEET_COLUMNS * g.SHEET_ROWS))
+            self.summary.setText(
+                self.tr("%1 cards on %2 A4 sheet(s) of 10, with crop marks")
+                .replace("%1", str(len(job.faces)))
+                .replace("%2", str(sheets))
+            )
+        height = 300 if self._single else 460
+        dpi = 150 if self._single else 60
+        self._show(self.front_view, render_page(job, 0, dpi, preview=True), height)
+        self.back_view.setVisible(job.with_back)
+        if job.with_back:
+            self._show(self.back_view, render_page(job, 1, dpi, preview=True), height)
+        self.message.clear()
+        log.debug("preview of %d page(s)", len(pages))
+
+    def _show(self, view: QLabel, image: object, height: int) -> None:
+        pixmap = QPixmap.fromImage(image)  # type: ignore[arg-type]
+        view.setPixmap(pixmap.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation))
+
+    # -- printing ----------------------------------------------------------------------------
+
+    def open_print_preview(self) -> QPrintPreviewDialog:
+        """Qt's print preview; its Print button opens the system print dialog."""
+        job = self.job()
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setFullPage(True)
+        printer.setDocName(self.windowTitle())
+        printer.setPageLayout(
+            QPageLayout(job.page_size, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+        )
+        preview = QPrintPreviewDialog(printer, self)
+        preview.setWindowTitle(self.tr("Print preview"))
+        preview.paintRequested.connect(lambda device: self.paint_to(device, job))
+        self.printer = printer
+        self.preview_dialog = preview
+        preview.open()
+        return preview
+
+    def paint_to(self, printer: QPrinter, job: CardJob) -> None:
+        """Paint every page on the printer (or the preview's pages) at its own resolution."""
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.message.setText(self.tr("The printer could not be started."))
+            return
+        try:
+            paper = printer.pageLayout().fullRect(QPageLayout.Unit.Millimeter)
+            # a single card on bigger paper gets a thin outline to cut along
+            outline = job.layout is Layout.CARD and paper.width() > g.CARD_W / g.MM + 1
+            for index, page in enumerate(job.pages):
+                if index:
+                    printer.newPage()
+                painter.save()
+                scale_to_units(painter, printer.resolution())
+                paint_page(painter, job, page, preview=outline)
+                painter.restore()
+        finally:
+            painter.end()
+
+    def save_pdf(self) -> Path | None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save cards as PDF"),
+            str(Path(folder) / self._pdf_name),
+            self.tr("PDF files (*.pdf)"),
+        )
+        if not path:
+            return None
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write_pdf(self.job(), path, title=self.windowTitle())
+        except (LoyaltyError, OSError) as exc:
+            log.warning("saving cards as PDF failed: %s", type(exc).__name__)
+            self.message.setText(self.tr("Could not save the PDF: %1").replace("%1", str(exc)))
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.saved_path = Path(path)
+        self.message.setText(self.tr("Saved to %1").replace("%1", path))
+        return self.saved_path
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("CardPrintDialog", text)
+
+
+def _refuse(parent: QWidget | None, exc: LoyaltyError) -> None:
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, _tr("Cards"), exc.message, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setObjectName("cardPrintRefused")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def print_card(
+    services: AppServices, parent: QWidget | None, card_number: str
+) -> CardPrintDialog | None:
+    """Print one customer's card (desk, after registration). Returns the open dialog, or None
+    after telling the user why this card cannot be printed (unknown, blocked, replaced)."""
+    till = services.till
+    try:
+        first = card_job(till, card_number)
+    except LoyaltyError as exc:
+        _refuse(parent, exc)
+        return None
+    number = first.faces[0].number
+
+    def make(back: bool, with_name: bool) -> CardJob:
+        return card_job(till, number, back=back, with_name=with_name)
+
+    dialog = CardPrintDialog(
+        make,
+        title=_tr("Print card %1").replace("%1", display_number(number)),
+        pdf_name=f"card-{number}.pdf",
+        single_card=True,
+        parent=parent,
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def print_sheets(
+    services: AppServices, parent: QWidget | None, numbers: Sequence[str], batch: str = ""
+) -> CardPrintDialog | None:
+    """Print stock numbers on A4 sheets of ten (new batch, or what is left of one)."""
+    till = services.till
+    chosen = list(numbers)
+    if not chosen:
+        return None
+
+    def make(back: bool, _with_name: bool) -> CardJob:
+        return sheet_job(till, chosen, back=back)
+
+    dialog = CardPrintDialog(
+        make,
+        title=_tr("Print card sheets"),
+        pdf_name=f"cards-{batch or chosen[0]}.pdf",
+        single_card=False,
+        parent=parent,
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
