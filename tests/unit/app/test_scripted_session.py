@@ -11,28 +11,28 @@ A person can follow this table with a pencil (balances after each step):
 =====  ===================  =====================================================  ====  ====  ====
 step   when                 what                                                      A     B     C
 =====  ===================  =====================================================  ====  ====  ====
-1      2026-03-02 10:00     register A (birthday 5 March), B (referred by A),        100   100   100
+1      2026-03-02 10:00     register A (birthday 5 March), B (referred by A),     100   100   100
                             C (birthday 20 August): welcome 100 each
-2      10:01                A buys 1 000.00, no points: earn 5 % = 50, birthday       350
+2      10:01                A buys 1 000.00, no points: earn 5 % = 50, birthday    350
                             200 (3 days before 5 March)
-3      10:02                A buys 200.00: earn 10, no second birthday bonus          360
+3      10:02                A buys 200.00: earn 10, no second birthday bonus       360
 4      10:03                B buys 300.00 with max: cap 150, balance 100 → 100 pts;   460   110
                             pays 200.00, earns 10; first sale: B +100, A +100
-5      10:04                B buys 100.00 with 30 points: pays 70.00, earns 3               83
+5      10:04                B buys 100.00 with 30 points: pays 70.00, earns 3            83
                             (3.5 rounded down)
-6      10:05                C buys 50.00 with max: cap 25 → 25 pts; pays 25.00,                   76
+6      10:05                C buys 50.00 with max: cap 25 → 25 pts; pays 25.00,                76
                             earns 1 (1.25)
-7      2026-03-03 10:00     A buys 9 000.00: lifetime 1 200 → 10 200 crosses          910
+7      2026-03-03 10:00     A buys 9 000.00: lifetime 1 200 → 10 200 crosses       910
                             10 000.00: tier_up Silver, still earns 5 % = 450
-8      10:01                A buys 100.00: Silver 7 % = 7                             917
-9      2026-03-04 10:00     refund 100.00 of step 4 (a third): money 66.66,                 113
+8      10:01                A buys 100.00: Silver 7 % = 7                          917
+9      2026-03-04 10:00     refund 100.00 of step 4 (a third): money 66.66,              113
                             points back 33, earned taken back 3
-10     10:01                refund the rest (200.00): money 133.34, points back             73
+10     10:01                refund the rest (200.00): money 133.34, points back          73
                             67, earned taken back 7, referral bonuses taken back
                             from B (100) and A (100) — same as refunding at once
-                            (83 + 100 − 10 − 100 = 73)                               817
-11     2026-09-18 10:00     C buys 400.00: earn 20                                                96
-12     2027-03-02 11:00     expiry sweep: lots of 2 March 2026 are 365 days old:      457     0    20
+                            (83 + 100 − 10 − 100 = 73)                            817
+11     2026-09-18 10:00     C buys 400.00: earn 20                                             96
+12     2027-03-02 11:00     expiry sweep: lots of 2 March 2026 are 365 days old:   457     0    20
                             A loses 100+50+200+10 = 360 (its referral lot was
                             emptied in step 10), B all 73, C 75+1 = 76
 13     2027-03-04 12:00     A buys 100.00: the lots of 3 March 2026 (450+7) expired   207
