@@ -8,15 +8,15 @@ the referred customer's first sale; every lot expires 365 days after it was gran
 
 A person can follow this table with a pencil (balances after each step):
 
-=====  ===================  =====================================================  ====  ====  ====
-step   when                 what                                                      A     B     C
-=====  ===================  =====================================================  ====  ====  ====
+=====  ===================  ==================================================  =====  =====  =====
+step   when                 what                                                    A      B      C
+=====  ===================  ==================================================  =====  =====  =====
 1      2026-03-02 10:00     register A (birthday 5 March), B (referred by A),     100   100   100
                             C (birthday 20 August): welcome 100 each
 2      10:01                A buys 1 000.00, no points: earn 5 % = 50, birthday    350
                             200 (3 days before 5 March)
 3      10:02                A buys 200.00: earn 10, no second birthday bonus       360
-4      10:03                B buys 300.00 with max: cap 150, balance 100 → 100 pts;   460   110
+4      10:03                B buys 300.00, max: cap 150, balance 100 → 100 pts;    460   110
                             pays 200.00, earns 10; first sale: B +100, A +100
 5      10:04                B buys 100.00 with 30 points: pays 70.00, earns 3            83
                             (3.5 rounded down)
@@ -35,10 +35,10 @@ step   when                 what                                                
 12     2027-03-02 11:00     expiry sweep: lots of 2 March 2026 are 365 days old:   457     0    20
                             A loses 100+50+200+10 = 360 (its referral lot was
                             emptied in step 10), B all 73, C 75+1 = 76
-13     2027-03-04 12:00     A buys 100.00: the lots of 3 March 2026 (450+7) expired   207
-                            first (explicit entries), Silver 7 % = 7, birthday
+13     2027-03-04 12:00     A buys 100.00: the lots of 3 March 2026 (450+7)        207
+                            expired first (explicit entries), Silver 7 % = 7, birthday
                             2027 = 200
-=====  ===================  =====================================================  ====  ====  ====
+=====  ===================  ==================================================  =====  =====  =====
 """
 
 from __future__ import annotations
