@@ -8,9 +8,9 @@ the referred customer's first sale; every lot expires 365 days after it was gran
 
 A person can follow this table with a pencil (balances after each step):
 
-=====  ===================  ==================================================  =====  =====  =====
-step   when                 what                                                    A      B      C
-=====  ===================  ==================================================  =====  =====  =====
+=====  ===================  ==================================================  ===== ===== =====
+step   when                 what                                                    A     B     C
+=====  ===================  ==================================================  ===== ===== =====
 1      2026-03-02 10:00     register A (birthday 5 March), B (referred by A),     100   100   100
                             C (birthday 20 August): welcome 100 each
 2      10:01                A buys 1 000.00, no points: earn 5 % = 50, birthday    350
@@ -38,7 +38,7 @@ step   when                 what                                                
 13     2027-03-04 12:00     A buys 100.00: the lots of 3 March 2026 (450+7)        207
                             expired first (explicit entries), Silver 7 % = 7, birthday
                             2027 = 200
-=====  ===================  ==================================================  =====  =====  =====
+=====  ===================  ==================================================  ===== ===== =====
 """
 
 from __future__ import annotations
