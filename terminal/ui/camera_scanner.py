@@ -147,7 +147,12 @@ class CameraScanner(QWidget):
         self.camera.errorOccurred.connect(self._on_error)
 
     def start(self) -> None:
+        if self.camera.cameraDevice().isNull():
+            self.hint.setText(self.tr("No camera is connected."))
+            return
         self.camera.start()
+        if self.camera.error() != self.camera.Error.NoError:
+            self._on_error(self.camera.error(), self.camera.errorString())
 
     def stop(self) -> None:
         self.camera.stop()

@@ -59,6 +59,7 @@ class CardPrintDialog(QDialog):
         self.preview_dialog: QPrintPreviewDialog | None = None
         self.printer: QPrinter | None = None
         self.saved_path: Path | None = None
+        self.pages_painted = 0  # pages the last print (or print preview) received
 
         self.back_box = QCheckBox(self.tr("Print the back too (program terms, shop phone)"))
         self.back_box.setObjectName("backBox")
@@ -172,6 +173,7 @@ class CardPrintDialog(QDialog):
             paper = printer.pageLayout().fullRect(QPageLayout.Unit.Millimeter)
             # a single card on bigger paper gets a thin outline to cut along
             outline = job.layout is Layout.CARD and paper.width() > g.CARD_W / g.MM + 1
+            self.pages_painted = 0
             for index, page in enumerate(job.pages):
                 if index:
                     printer.newPage()
@@ -179,6 +181,7 @@ class CardPrintDialog(QDialog):
                 scale_to_units(painter, printer.resolution())
                 paint_page(painter, job, page, preview=outline)
                 painter.restore()
+                self.pages_painted += 1
         finally:
             painter.end()
 
