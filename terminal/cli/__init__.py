@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "terminal.cli.sales",
     "terminal.cli.maintenance",
     "terminal.cli.cards",
+    "terminal.cli.card_admin",
 )
 
 
