@@ -1,0 +1,165 @@
+"""First start (shop name, currency, till number) and the facts the status bar shows.
+
+The till number is part of every card number this till issues (``2 TT SSSSSSSSS C``), so it can
+only change before the first card was issued here; afterwards it is fixed for good.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from terminal.app.journal import ChangeSet, pending_count, record_event
+from terminal.app.settings import get_setting, put_setting
+from terminal.app.till import Till
+from terminal.core.cards import MAX_TILL
+from terminal.core.errors import InvalidInput
+from terminal.core.money import CURRENCIES
+from terminal.db.models import Card, Terminal
+
+log = logging.getLogger("setup")
+
+
+@dataclass(frozen=True)
+class ShopIdentity:
+    shop_name: str
+    currency: str
+    till_number: int
+    configured: bool
+    till_number_locked: bool  # a card was already issued with this till's number
+
+
+@dataclass(frozen=True)
+class StatusFacts:
+    shop_name: str
+    till_name: str
+    db_path: Path
+    pending_events: int
+    last_backup: datetime | None  # None: no backup known (or no backup feature yet)
+
+
+def last_backup_time(till: Till) -> datetime | None:
+    """Hook for the data-safety feature: ``terminal.app.backup.last_backup_time(till)`` when it
+    exists; until then no backup is known and the status bar shows a dash."""
+    try:
+        backup = importlib.import_module("terminal.app.backup")
+    except ImportError:
+        return None
+    finder = getattr(backup, "last_backup_time", None)
+    if finder is None:
+        return None
+    try:
+        return finder(till)
+    except Exception:  # the status bar must never take the counter down
+        log.exception("could not read the last backup time")
+        return None
+
+
+def pending_sync_events(till: Till) -> int:
+    """Events not yet sent to other tills. The sync feature may provide
+    ``terminal.sync.status.pending_events(till)``; until then every event of this till counts."""
+    try:
+        status = importlib.import_module("terminal.sync.status")
+        return int(status.pending_events(till))
+    except (ImportError, AttributeError):
+        pass
+    with till.read() as s:
+        return int(pending_count(s, till.terminal_id))
+
+
+class ShopSetup:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    def current(self) -> ShopIdentity:
+        with self.till.read() as s:
+            terminal = s.get(Terminal, self.till.terminal_id)
+            return ShopIdentity(
+                shop_name=str(get_setting(s, "shop_name")),
+                currency=str(get_setting(s, "currency")),
+                till_number=terminal.number if terminal else self.till.terminal_number,
+                configured=bool(get_setting(s, "configured")),
+                till_number_locked=self._cards_issued(s),
+            )
+
+    def status(self) -> StatusFacts:
+        with self.till.read() as s:
+            shop = str(get_setting(s, "shop_name"))
+            terminal = s.get(Terminal, self.till.terminal_id)
+            till_name = (
+                terminal.name if terminal and terminal.name else f"Till {self.till.terminal_number}"
+            )
+        return StatusFacts(
+            shop,
+            till_name,
+            self.till.db_path,
+            pending_sync_events(self.till),
+            last_backup_time(self.till),
+        )
+
+    @staticmethod
+    def _cards_issued(s: object) -> bool:
+        return bool(s.exec(select(func.count()).select_from(Card)).one())  # type: ignore[attr-defined]
+
+    def save(self, shop_name: str, currency_code: str, till_number: int) -> ShopIdentity:
+        """Answer the first-start questions (or change them later), journaled as one event."""
+        name = " ".join((shop_name or "").split())
+        if not name:
+            raise InvalidInput("Enter the shop's name.", field="shop_name")
+        if len(name) > 80:
+            raise InvalidInput(
+                "The shop name is too long (at most 80 characters).", field="shop_name"
+            )
+        code = (currency_code or "").strip().upper()
+        if code not in CURRENCIES:
+            raise InvalidInput(f"“{currency_code}” is not a currency we know.", field="currency")
+        if (
+            isinstance(till_number, bool)
+            or not isinstance(till_number, int)
+            or not 1 <= till_number <= MAX_TILL
+        ):
+            raise InvalidInput(
+                f"The till number is a whole number from 1 to {MAX_TILL}.", field="till"
+            )
+        now = self.till.now()
+        with self.till.write() as s:
+            terminal = s.get(Terminal, self.till.terminal_id)
+            assert terminal is not None
+            changes = ChangeSet(s)
+            if till_number != terminal.number:
+                if self._cards_issued(s):
+                    raise InvalidInput(
+                        "The till number cannot change any more: cards were already issued "
+                        "with it.",
+                        field="till",
+                    )
+                taken = s.exec(
+                    select(Terminal).where(
+                        Terminal.number == till_number, Terminal.id != terminal.id
+                    )
+                ).first()
+                if taken is not None:
+                    raise InvalidInput(
+                        f"Till number {till_number} is already used by another till of this shop.",
+                        field="till",
+                    )
+                terminal.number = till_number
+                terminal.name = f"Till {till_number}"
+                changes.update(
+                    "terminal", terminal.id, {"number": till_number, "name": terminal.name}
+                )
+            values = {"shop_name": name, "currency": code, "configured": True}
+            for key, value in values.items():
+                if get_setting(s, key) != value:
+                    put_setting(s, key, value, now)
+                    changes.update("shop_setting", key, {"value": value})
+            if changes.updates:
+                record_event(s, self.till.terminal_id, "settings.changed", changes.payload(), now)
+        self.till.terminal_number = till_number
+        return self.current()
