@@ -10,16 +10,17 @@ after a crash) return the first result instead of charging twice.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from terminal.app.journal import ChangeSet, record_event
-from terminal.app.ledger import Ledger, due_to_expire, live_lots
-from terminal.app.lookup import card_owner
+from terminal.app.journal import ChangeSet, record_event, sql_value
+from terminal.app.ledger import Account, Ledger, due_points, live_lot_views
+from terminal.app.lookup import CustomerFacts, card_facts
 from terminal.app.results import BonusLine, SaleResult
-from terminal.app.till import Till, current_program
+from terminal.app.till import Till, current_program, driver_connection
 from terminal.core.cards import normalize_card_number
 from terminal.core.checkout import NONE, CustomerState, Quote, Redeem, quote
 from terminal.core.errors import ConflictingSaleId, CustomerNotFound, QuoteOutdated
@@ -53,17 +54,21 @@ class PricedSale:
     notes: list[str] = field(default_factory=list)
 
 
-def customer_state(session: Session, customer: Customer, now: datetime) -> CustomerState:
+def customer_state(
+    session: Session | sqlite3.Connection, customer: Customer | CustomerFacts, now: datetime
+) -> CustomerState:
     """What the rules need, with points that expired by ``now`` already left out."""
-    lots = live_lots(session, customer.id)
-    years = session.exec(
-        select(LedgerEntry.birthday_year).where(
-            LedgerEntry.customer_id == customer.id,
-            LedgerEntry.kind == "birthday",
+    db = session if isinstance(session, sqlite3.Connection) else driver_connection(session)
+    lots = live_lot_views(db, customer.id)
+    years = [
+        year
+        for (year,) in db.execute(
+            "SELECT birthday_year FROM ledger_entry WHERE customer_id = ? AND kind = 'birthday'",
+            (customer.id,),
         )
-    ).all()
+    ]
     return CustomerState(
-        balance=customer.balance - due_to_expire(lots, now),
+        balance=customer.balance - due_points(lots, now),
         lifetime_paid=customer.lifetime_paid,
         visits=customer.visits,
         birthday=customer.birthday,
@@ -87,10 +92,10 @@ class Counter:
         version, program = current_program(s)
         if request.card is None:
             return PricedSale(request, None, version)
-        card, customer = card_owner(s, request.card)
+        card, customer = card_facts(s, request.card)
         state = customer_state(s, customer, now)
         priced = quote(program, state, request.amount, request.redeem, now)
-        return PricedSale(request, priced, version, customer.id, customer.name, card.number)
+        return PricedSale(request, priced, version, customer.id, customer.name, card)
 
     # -- write side ----------------------------------------------------------------------
 
@@ -113,7 +118,12 @@ class Counter:
     ) -> SaleResult:
         now = self.till.now()
         with self.till.write() as s:
-            existing = s.get(Purchase, sale_id)
+            seen = (
+                driver_connection(s)
+                .execute("SELECT 1 FROM purchase WHERE id = ?", (sale_id,))
+                .fetchone()
+            )
+            existing = s.get(Purchase, sale_id) if seen else None
             if existing is not None:
                 return self._replay(s, existing, request)
             priced = self._price(s, request, now)
@@ -152,8 +162,9 @@ class Counter:
         now: datetime,
         cashier: str | None,
     ) -> SaleResult:
-        changes.add(
-            Purchase(
+        changes.insert(
+            "purchase",
+            _purchase_row(
                 id=sale_id,
                 amount=request.amount,
                 paid=request.amount,
@@ -162,7 +173,7 @@ class Counter:
                 cashier_id=cashier,
                 terminal_id=self.till.terminal_id,
                 created_at=now,
-            )
+            ),
         )
         return SaleResult(
             sale_id=sale_id,
@@ -195,10 +206,16 @@ class Counter:
         s = changes.session
         q = priced.quote
         assert q is not None and priced.customer_id is not None
-        customer = s.get(Customer, priced.customer_id)
-        if customer is None:  # pragma: no cover - card_owner checked it in this transaction
+        db = driver_connection(s)
+        row = db.execute(
+            "SELECT balance, lifetime_paid, visits, referrer_id, name FROM customer WHERE id = ?",
+            (priced.customer_id,),
+        ).fetchone()
+        if row is None:  # pragma: no cover - card_facts checked it in this transaction
             raise CustomerNotFound("The customer is gone.")
-        purchase = Purchase(
+        customer = Account(priced.customer_id, row[0])
+        referrer_id, name = row[3], row[4]
+        purchase = _purchase_row(
             id=sale_id,
             customer_id=customer.id,
             card_number=priced.card,
@@ -219,7 +236,7 @@ class Counter:
             balance_after=q.balance_after,
             tier_after=q.tier_after,
         )
-        changes.add(purchase)
+        changes.insert("purchase", purchase)
         ledger = Ledger(changes, customer, now, self.till.terminal_id, cashier)
         ledger.expire_due()
         common = {"purchase_id": sale_id, "program_version": version}
@@ -236,19 +253,27 @@ class Counter:
                 reason=_bonus_reason(bonus.kind),
                 **common,
             )
-        if q.referrer_bonus and customer.referrer_id:
-            referrer = s.get(Customer, customer.referrer_id)
-            if referrer is not None:
+        if q.referrer_bonus and referrer_id:
+            ref_row = db.execute(
+                "SELECT balance FROM customer WHERE id = ?", (referrer_id,)
+            ).fetchone()
+            if ref_row is not None:
+                referrer = Account(referrer_id, ref_row[0])
                 Ledger(changes, referrer, now, self.till.terminal_id, cashier).grant(
                     "referral",
                     q.referrer_bonus,
                     expiry_days=program.expiry_days,
-                    reason=f"Referred {customer.name}",
+                    reason=f"Referred {name}",
                     **common,
                 )
-        customer.lifetime_paid += q.to_pay
-        customer.visits += 1
-        customer.last_visit_at = now
+                db.execute(
+                    "UPDATE customer SET balance = ? WHERE id = ?", (referrer.balance, referrer.id)
+                )
+        db.execute(
+            "UPDATE customer SET balance = ?, lifetime_paid = lifetime_paid + ?, "
+            "visits = visits + 1, last_visit_at = ? WHERE id = ?",
+            (customer.balance, q.to_pay, sql_value(now), customer.id),
+        )
         if customer.balance != q.balance_after:  # pragma: no cover - a broken invariant
             raise RuntimeError("ledger and quote disagree on the new balance")
         return SaleResult(
@@ -303,6 +328,37 @@ class Counter:
             program_version=purchase.program_version,
             replayed=True,
         )
+
+
+def _purchase_row(**fields: object) -> dict[str, object]:
+    """A full ``purchase`` row: the model's defaults, then the given fields."""
+    row: dict[str, object] = {
+        "id": None,
+        "customer_id": None,
+        "card_number": None,
+        "amount": 0,
+        "discount": 0,
+        "points_redeemed": 0,
+        "redeemed_value": 0,
+        "paid": 0,
+        "points_earned": 0,
+        "bonus_points": 0,
+        "program_version": None,
+        "tier": "",
+        "explanation": "",
+        "category": None,
+        "cashier_id": None,
+        "terminal_id": None,
+        "created_at": None,
+        "refunded_amount": 0,
+        "balance_after": 0,
+        "tier_after": "",
+    }
+    unknown = set(fields) - set(row)
+    if unknown:
+        raise TypeError(f"unknown purchase fields: {sorted(unknown)}")
+    row.update(fields)
+    return row
 
 
 def _figures(q: Quote) -> tuple[int, ...]:

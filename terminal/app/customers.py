@@ -2,44 +2,74 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from terminal.app.ledger import due_to_expire, live_lots, lot_views
-from terminal.app.lookup import active_card, card_owner, find_customer, search_customers
+from terminal.app.ledger import due_points, live_lot_views
+from terminal.app.lookup import (
+    CustomerFacts,
+    active_card,
+    card_facts,
+    find_customer,
+    search_customers,
+)
 from terminal.app.results import CustomerView, ExpiringPoints, VisitLine
-from terminal.app.till import Till, current_program
+from terminal.app.till import Till, current_program, driver_connection
 from terminal.core import lots as lotrules
 from terminal.core.calendar import birthday_occurrence_near
 from terminal.core.errors import CustomerNotFound
-from terminal.db.models import Card, Customer, Purchase
+from terminal.db.models import Card, Customer
 
 EXPIRING_WITHIN_DAYS = 30
 RECENT_VISITS = 5
 
 
 def build_view(
-    s: Session, customer: Customer, card: Card | None, now: datetime, visits: int = RECENT_VISITS
+    s: Session | sqlite3.Connection,
+    customer: Customer | CustomerFacts,
+    card: Card | str | None,
+    now: datetime,
+    visits: int = RECENT_VISITS,
 ) -> CustomerView:
-    _version, program = current_program(s)
-    lots = live_lots(s, customer.id)
-    balance = customer.balance - due_to_expire(lots, now)
+    """Everything the counter shows for a customer, read with a few fixed, indexed queries."""
+    db = s if isinstance(s, sqlite3.Connection) else driver_connection(s)
+    _version, program = current_program(db)
+    lots = live_lot_views(db, customer.id)
+    balance = customer.balance - due_points(lots, now)
     tier = program.tier_for(customer.lifetime_paid)
     nxt = program.next_tier(customer.lifetime_paid)
     expiring = [
         ExpiringPoints(v.remaining, v.expires_at)  # type: ignore[arg-type]
-        for v in lotrules.expiring_within(lot_views(lots), now, EXPIRING_WITHIN_DAYS)
+        for v in lotrules.expiring_within(lots, now, EXPIRING_WITHIN_DAYS)
     ]
-    purchases = s.exec(
-        select(Purchase)
-        .where(Purchase.customer_id == customer.id)
-        .order_by(col(Purchase.created_at).desc())
-        .limit(visits)
-    ).all()
-    cards = s.exec(
-        select(Card).where(Card.customer_id == customer.id).order_by(col(Card.issued_at))
-    ).all()
+    purchases = []
+    if visits > 0:
+        purchases = [
+            VisitLine(
+                sale_id=row[0],
+                at=datetime.fromisoformat(row[1]),
+                amount=row[2],
+                paid=row[3],
+                points_redeemed=row[4],
+                points_earned=row[5],
+                refunded_amount=row[6],
+            )
+            for row in db.execute(
+                "SELECT id, created_at, amount, paid, points_redeemed, points_earned, "
+                "refunded_amount FROM purchase WHERE customer_id = ? "
+                "ORDER BY created_at DESC LIMIT ?",
+                (customer.id, visits),
+            )
+        ]
+    cards = [
+        {"number": number, "status": status}
+        for number, status in db.execute(
+            "SELECT number, status FROM card WHERE customer_id = ? ORDER BY issued_at",
+            (customer.id,),
+        )
+    ]
     birthday_soon = bool(
         customer.birthday
         and program.birthday_points
@@ -58,8 +88,8 @@ def build_view(
         email=customer.email,
         birthday=customer.birthday,
         consent=customer.consent,
-        card=card.number if card else None,
-        cards=[{"number": c.number, "status": c.status} for c in cards],
+        card=card.number if isinstance(card, Card) else card,
+        cards=cards,
         balance=balance,
         tier=tier.name,
         next_tier=nxt.name if nxt else None,
@@ -67,18 +97,7 @@ def build_view(
         lifetime_paid=customer.lifetime_paid,
         visits=customer.visits,
         expiring=expiring,
-        purchases=[
-            VisitLine(
-                sale_id=p.id,
-                at=p.created_at,
-                amount=p.amount,
-                paid=p.paid,
-                points_redeemed=p.points_redeemed,
-                points_earned=p.points_earned,
-                refunded_amount=p.refunded_amount,
-            )
-            for p in purchases
-        ],
+        purchases=purchases,
         birthday_soon=birthday_soon,
         member_since=customer.created_at,
         recognitions=recognitions,
@@ -91,9 +110,9 @@ class Customers:
 
     def by_card(self, number: str) -> CustomerView:
         """The counter's scan: refuses unknown, stock, blocked and replaced cards."""
-        with self.till.read() as s:
-            card, customer = card_owner(s, number)
-            return build_view(s, customer, card, self.till.now())
+        with self.till.read_driver() as db:
+            card, customer = card_facts(db, number)
+            return build_view(db, customer, card, self.till.now())
 
     def find(self, card_or_phone: str, visits: int = RECENT_VISITS) -> CustomerView:
         with self.till.read() as s:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, SQLModel, select
 
+from terminal.app.till import driver_connection
 from terminal.core.ids import uuid7
 from terminal.db.models import JournalEvent
 
@@ -31,6 +32,29 @@ def row_dict(row: SQLModel) -> dict[str, Any]:
     return {key: _plain(value) for key, value in row.model_dump().items()}
 
 
+def sql_value(value: Any) -> Any:
+    """A Python value as SQLAlchemy would store it in SQLite (so ORM reads it back the same)."""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+_INSERT_SQL: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    key = (table, columns)
+    sql = _INSERT_SQL.get(key)
+    if sql is None:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        _INSERT_SQL[key] = sql
+    return sql
+
+
 class ChangeSet:
     """Rows a use case adds, collected so they become both database rows and the event payload."""
 
@@ -44,6 +68,19 @@ class ChangeSet:
         self.session.add(row)
         self._pending.append(row)
         return row
+
+    def insert(self, table: str, values: dict[str, Any]) -> int | None:
+        """Insert one row with plain SQL (the hot paths: sales, ledger) and record it as a fact.
+
+        ``values`` must name every column the model has, exactly as ``model_dump`` would, so the
+        payload is the same as for a row added through :meth:`add`. Returns the rowid.
+        """
+        columns = tuple(values)
+        cursor = driver_connection(self.session).execute(
+            insert_sql(table, columns), [sql_value(v) for v in values.values()]
+        )
+        self.rows.setdefault(table, []).append({k: _plain(v) for k, v in values.items()})
+        return cursor.lastrowid
 
     def update(self, table: str, key: str, fields: dict[str, Any]) -> None:
         self.updates.append(
@@ -70,21 +107,27 @@ def record_event(
     payload: dict[str, Any],
     now: datetime,
 ) -> JournalEvent:
-    """Append the next event of this till; the sequence has no gaps (``check`` proves it)."""
-    last = session.exec(
-        select(func.max(JournalEvent.seq)).where(JournalEvent.terminal_id == terminal_id)
-    ).one()
-    event = JournalEvent(
-        id=uuid7(),
-        terminal_id=terminal_id,
-        seq=(last or 0) + 1,
-        created_at=now,
-        type=event_type,
-        payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-        schema_version=SCHEMA_VERSION,
-    )
-    session.add(event)
-    return event
+    """Append the next event of this till; the sequence has no gaps (``check`` proves it).
+
+    Written with plain SQL on the session's connection (this runs in every sale); the returned
+    object is a detached copy of what was written.
+    """
+    db = driver_connection(session)
+    (last,) = db.execute(
+        "SELECT max(seq) FROM journal_event WHERE terminal_id = ?", (terminal_id,)
+    ).fetchone()
+    values = {
+        "id": uuid7(),
+        "terminal_id": terminal_id,
+        "seq": (last or 0) + 1,
+        "created_at": now,
+        "type": event_type,
+        "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+        "schema_version": SCHEMA_VERSION,
+        "applied_at": None,
+    }
+    db.execute(insert_sql("journal_event", tuple(values)), [sql_value(v) for v in values.values()])
+    return JournalEvent.model_construct(**values)
 
 
 def pending_count(session: Session, terminal_id: str, after_seq: int = 0) -> int:

@@ -10,14 +10,17 @@ Invariants kept here and proven by ``check``:
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from terminal.app.journal import ChangeSet
+from terminal.app.till import driver_connection
 from terminal.core import lots as lotrules
 from terminal.core.ids import new_id
-from terminal.db.models import Customer, LedgerEntry, LotMovement, PointsLot
+from terminal.db.models import Customer, LedgerEntry, PointsLot
 
 
 def live_lots(session: Session, customer_id: str) -> list[PointsLot]:
@@ -26,6 +29,32 @@ def live_lots(session: Session, customer_id: str) -> list[PointsLot]:
             select(PointsLot).where(PointsLot.customer_id == customer_id, PointsLot.remaining > 0)
         ).all()
     )
+
+
+def live_lot_views(
+    session: Session | sqlite3.Connection, customer_id: str
+) -> list[lotrules.LotView]:
+    """The live lots of a customer for reading (views, quotes), straight from the driver."""
+    db = session if isinstance(session, sqlite3.Connection) else driver_connection(session)
+    rows = db.execute(
+        "SELECT id, remaining, granted_at, expires_at FROM points_lot "
+        "WHERE customer_id = ? AND remaining > 0",
+        (customer_id,),
+    )
+    return [
+        lotrules.LotView(
+            lot_id,
+            remaining,
+            datetime.fromisoformat(granted),
+            datetime.fromisoformat(expires) if expires else None,
+        )
+        for lot_id, remaining, granted, expires in rows
+    ]
+
+
+def due_points(views: list[lotrules.LotView], now: datetime) -> int:
+    """Points of these lots that have expired by ``now`` but are not written off yet."""
+    return sum(v.remaining for v in lotrules.expired(views, now))
 
 
 def lot_views(lots: list[PointsLot]) -> list[lotrules.LotView]:
@@ -37,13 +66,66 @@ def due_to_expire(lots: list[PointsLot], now: datetime) -> int:
     return sum(v.remaining for v in lotrules.expired(lot_views(lots), now))
 
 
+@dataclass
+class Account:
+    """A customer's id and cached balance, for posting without loading the ORM object.
+
+    The counter's sale path uses it and writes the customer's caches itself with one UPDATE;
+    other use cases pass the ORM :class:`Customer`, which has the same two attributes.
+    """
+
+    id: str
+    balance: int
+
+
+class _Lot:
+    """A lot as the ledger tracks it inside one transaction (its row is updated on every move)."""
+
+    __slots__ = ("expires_at", "granted_at", "id", "points", "remaining")
+
+    def __init__(
+        self,
+        lot_id: str,
+        points: int,
+        remaining: int,
+        granted_at: datetime,
+        expires_at: datetime | None,
+    ) -> None:
+        self.id = lot_id
+        self.points = points
+        self.remaining = remaining
+        self.granted_at = granted_at
+        self.expires_at = expires_at
+
+    def view(self) -> lotrules.LotView:
+        return lotrules.LotView(self.id, self.remaining, self.granted_at, self.expires_at)
+
+
+_LOT_COLUMNS = "id, points, remaining, granted_at, expires_at"
+
+
+def _lot(row: tuple) -> _Lot:
+    return _Lot(
+        row[0],
+        row[1],
+        row[2],
+        datetime.fromisoformat(row[3]),
+        datetime.fromisoformat(row[4]) if row[4] else None,
+    )
+
+
 class Ledger:
-    """Writes entries for one customer inside the caller's transaction."""
+    """Writes entries for one customer inside the caller's transaction.
+
+    Rows are written with plain SQL on the session's connection as they are made (a sale writes
+    several, and the ORM's unit of work costs more than the inserts); the customer's cached
+    balance is kept on the ORM object the caller holds, so it is saved with the transaction.
+    """
 
     def __init__(
         self,
         changes: ChangeSet,
-        customer: Customer,
+        customer: Customer | Account,
         now: datetime,
         terminal_id: str,
         created_by: str | None = None,
@@ -54,36 +136,78 @@ class Ledger:
         self.now = now
         self.terminal_id = terminal_id
         self.created_by = created_by
-        self._lots: dict[str, PointsLot] | None = None
+        self._lots: dict[str, _Lot] | None = None  # live lots
+        self._known: dict[str, _Lot] = {}  # every lot loaded or made, live or not
 
-    def _live(self) -> dict[str, PointsLot]:
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return driver_connection(self.session)
+
+    def _live(self) -> dict[str, _Lot]:
         if self._lots is None:
-            self._lots = {lot.id: lot for lot in live_lots(self.session, self.customer.id)}
+            rows = self._db.execute(
+                f"SELECT {_LOT_COLUMNS} FROM points_lot WHERE customer_id = ? AND remaining > 0",
+                (self.customer.id,),
+            )
+            self._lots = {}
+            for row in rows:
+                lot = self._known.setdefault(row[0], _lot(row))
+                self._lots[lot.id] = lot
         return self._lots
 
     def _entry(self, kind: str, points: int, **fields: object) -> LedgerEntry:
-        entry = LedgerEntry(
-            id=new_id(),
-            customer_id=self.customer.id,
-            kind=kind,
-            points=points,
-            terminal_id=self.terminal_id,
-            created_by=self.created_by,
-            created_at=self.now,
-            **fields,  # type: ignore[arg-type]
-        )
-        self.changes.add(entry)
+        values: dict[str, object] = {
+            "id": new_id(),
+            "customer_id": self.customer.id,
+            "kind": kind,
+            "points": points,
+            "purchase_id": None,
+            "refund_id": None,
+            "lot_id": None,
+            "reason": "",
+            "birthday_year": None,
+            "program_version": None,
+            "terminal_id": self.terminal_id,
+            "created_by": self.created_by,
+            "created_at": self.now,
+        }
+        unknown = set(fields) - set(values)
+        if unknown:
+            raise TypeError(f"unknown ledger entry fields: {sorted(unknown)}")
+        values.update(fields)
+        self.changes.insert("ledger_entry", values)
         self.customer.balance += points
-        return entry
+        return LedgerEntry.model_construct(**values)
 
-    def _move(self, entry: LedgerEntry, lot: PointsLot, points: int) -> None:
-        self.changes.add(LotMovement(entry_id=entry.id, lot_id=lot.id, points=points))
+    def _move(self, entry: LedgerEntry, lot: _Lot, points: int) -> None:
+        self.changes.insert(
+            "lot_movement", {"id": None, "entry_id": entry.id, "lot_id": lot.id, "points": points}
+        )
         lot.remaining += points
+        self._db.execute(
+            "UPDATE points_lot SET remaining = ? WHERE id = ?", (lot.remaining, lot.id)
+        )
         live = self._live()
         if lot.remaining > 0:
             live[lot.id] = lot
         else:
             live.pop(lot.id, None)
+
+    def _new_lot(self, points: int, expires_at: datetime | None) -> _Lot:
+        lot = _Lot(new_id(), points, points, self.now, expires_at)
+        self.changes.insert(
+            "points_lot",
+            {
+                "id": lot.id,
+                "customer_id": self.customer.id,
+                "points": points,
+                "remaining": points,
+                "granted_at": self.now,
+                "expires_at": expires_at,
+            },
+        )
+        self._known[lot.id] = lot
+        return lot
 
     def grant(
         self, kind: str, points: int, *, expiry_days: int | None, **fields: object
@@ -92,15 +216,7 @@ class Ledger:
         if points <= 0:
             return None
         debt = max(0, -self.customer.balance)
-        lot = PointsLot(
-            id=new_id(),
-            customer_id=self.customer.id,
-            points=points,
-            remaining=points,
-            granted_at=self.now,
-            expires_at=lotrules.expiry_for(self.now, expiry_days),
-        )
-        self.changes.add(lot)
+        lot = self._new_lot(points, lotrules.expiry_for(self.now, expiry_days))
         entry = self._entry(kind, points, lot_id=lot.id, **fields)
         self._live()[lot.id] = lot
         if debt:
@@ -121,7 +237,7 @@ class Ledger:
             first = min(lot.remaining, left)
             self._move(entry, lot, -first)
             left -= first
-        taken, _shortfall = lotrules.allocate(lot_views(list(live.values())), left)
+        taken, _shortfall = lotrules.allocate([lot.view() for lot in live.values()], left)
         for lot_id, amount in taken:
             self._move(entry, live[lot_id], -amount)
         return entry
@@ -141,20 +257,24 @@ class Ledger:
         to_restore = max(0, points - debt)
         if not to_restore:
             return entry
+        self._live()
         taken: dict[str, int] = {}
         if source_entry_ids:
-            for move in self.session.exec(
-                select(LotMovement).where(col(LotMovement.entry_id).in_(source_entry_ids))
-            ).all():
-                taken[move.lot_id] = taken.get(move.lot_id, 0) - move.points
-        lots = {
-            lot.id: lot
-            for lot in self.session.exec(
-                select(PointsLot).where(col(PointsLot.id).in_(list(taken)))
-            ).all()
-        }
+            marks = ",".join("?" * len(source_entry_ids))
+            for lot_id, moved in self._db.execute(
+                f"SELECT lot_id, points FROM lot_movement WHERE entry_id IN ({marks})",
+                source_entry_ids,
+            ):
+                taken[lot_id] = taken.get(lot_id, 0) - moved
+        missing = [lot_id for lot_id in taken if lot_id not in self._known]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            for row in self._db.execute(
+                f"SELECT {_LOT_COLUMNS} FROM points_lot WHERE id IN ({marks})", missing
+            ):
+                self._known[row[0]] = _lot(row)
         order = sorted(
-            lots.values(),
+            (self._known[lot_id] for lot_id in taken if lot_id in self._known),
             key=lambda lot: (lot.expires_at or datetime.max, lot.granted_at),
             reverse=True,
         )
@@ -167,15 +287,7 @@ class Ledger:
                 self._move(entry, lot, amount)
                 to_restore -= amount
         if to_restore:  # nothing to put it back into (lots gone): a fresh lot keeps the value
-            lot = PointsLot(
-                id=new_id(),
-                customer_id=self.customer.id,
-                points=0,
-                remaining=0,
-                granted_at=self.now,
-                expires_at=None,
-            )
-            self.changes.add(lot)
+            lot = self._new_lot(0, None)
             self._move(entry, lot, to_restore)
         self.expire_due()
         return entry
@@ -183,8 +295,9 @@ class Ledger:
     def expire_due(self) -> int:
         """Write explicit ``expire`` entries for every lot whose day has come."""
         total = 0
-        for view in lotrules.expired(lot_views(list(self._live().values())), self.now):
-            lot = self._live()[view.lot_id]
+        live = self._live()
+        for view in lotrules.expired([lot.view() for lot in live.values()], self.now):
+            lot = live[view.lot_id]
             amount = lot.remaining
             entry = self._entry("expire", -amount, reason=f"expired {lot.expires_at:%Y-%m-%d}")
             self._move(entry, lot, -amount)
