@@ -17,9 +17,11 @@ UI thread only copies a frame (a few ms). The same card held in view is reported
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QElapsedTimer, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -41,26 +43,11 @@ def camera_available() -> bool:
         return False
 
 
-class _DecodeJob(QRunnable):
-    def __init__(self, decoder: FrameDecoder, image: QImage) -> None:
-        super().__init__()
-        self._decoder = decoder
-        self._image = image
-
-    def run(self) -> None:
-        try:
-            numbers = card_numbers_in(self._image)
-        except Exception:  # a decoder crash on one frame must not stop scanning
-            log.exception("decoding a camera frame failed")
-            numbers = []
-        self._decoder._finished.emit(numbers)
-
-
 class FrameDecoder(QObject):
     """Turns frames into card numbers on a worker thread; emits ``decoded`` on the UI thread."""
 
     decoded = Signal(str)
-    _finished = Signal(list)
+    _finished = Signal(str)  # numbers joined by spaces: plain strings cross threads safely
 
     def __init__(
         self, parent: QObject | None = None, interval_ms: int = 150, repeat_after_ms: int = 3000
@@ -74,9 +61,11 @@ class FrameDecoder(QObject):
         self._since_last = QElapsedTimer()
         self._since_reported = QElapsedTimer()
         self._last_number = ""
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
+        # a plain Python worker thread: it never touches a widget, only emits ``_finished``
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="camera-decode")
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        pool = self._pool
+        self.destroyed.connect(lambda *_: pool.shutdown(wait=False, cancel_futures=True))
 
     def offer(self, image: QImage) -> bool:
         """Take this frame if the worker is free and enough time passed; True when taken."""
@@ -93,11 +82,22 @@ class FrameDecoder(QObject):
             )
         frame = frame.convertToFormat(QImage.Format.Format_Grayscale8)  # a deep copy as well
         self.busy = True
-        self._pool.start(_DecodeJob(self, frame))
+        self._pool.submit(self._decode, frame)
         return True
 
-    @Slot(list)
-    def _on_finished(self, numbers: list[str]) -> None:
+    def _decode(self, frame: QImage) -> None:
+        """Runs on the worker thread."""
+        try:
+            numbers = card_numbers_in(frame)
+        except Exception:  # a decoder crash on one frame must not stop scanning
+            log.exception("decoding a camera frame failed")
+            numbers = []
+        with contextlib.suppress(RuntimeError):  # the scanner closed while this frame decoded
+            self._finished.emit(" ".join(numbers))
+
+    @Slot(str)
+    def _on_finished(self, joined: str) -> None:
+        numbers = joined.split()
         self.busy = False
         self.frames_decoded += 1
         if not numbers:
@@ -113,8 +113,10 @@ class FrameDecoder(QObject):
         self._since_reported.start()
         self.decoded.emit(number)
 
-    def wait_idle(self, timeout_ms: int = 5000) -> bool:
-        return self._pool.waitForDone(timeout_ms)
+    def close(self) -> None:
+        """Stop taking frames; a frame being decoded finishes and is dropped."""
+        self.busy = True
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 class CameraScanner(QWidget):
