@@ -55,6 +55,7 @@ __all__ = [
     "Layout",
     "card_job",
     "display_number",
+    "faces_for_numbers",
     "render_card_pdf",
     "render_page",
     "render_sheet_pdf",

@@ -116,7 +116,7 @@ def _draw_outline(p: QPainter) -> None:
     """A hairline card outline with CR80 corners, for single cards on a page larger than a card
     and for previews; never on sheets (the crop marks say where to cut)."""
     path = QPainterPath()
-    path.addRoundedRect(QRectF(0, 0, g.CARD_W, g.CARD_H), g.CARD_RADIUS, g.CARD_RADIUS)
+    path.addRoundedRect(QRectF(8, 8, g.CARD_W - 16, g.CARD_H - 16), g.CARD_RADIUS, g.CARD_RADIUS)
     pen = QPen(QColor("#C8CDD3"))
     pen.setWidthF(15)
     p.setPen(pen)

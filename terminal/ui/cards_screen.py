@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QStandardPaths,
     Qt,
 )
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.app.card_stock import MAX_BATCH, BatchSummary, CardStock, StockReport, numbers_csv
-from terminal.cardprint import display_number
+from terminal.cardprint import CardJob, Layout, display_number, faces_for_numbers, render_page
 from terminal.core.errors import LoyaltyError
 from terminal.ui.card_print_dialog import CardPrintDialog, print_card, print_sheets
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
@@ -192,9 +193,25 @@ class CardsScreen(QWidget):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
 
+        self.design_view = QLabel()
+        self.design_view.setObjectName("designPreview")
+        self.design_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        design_note = QLabel(
+            self.tr(
+                "Shop name, phone and logo come from the shop settings; the back shows the "
+                "program in force when the card is printed."
+            )
+        )
+        design_note.setWordWrap(True)
+        self.design_box = QGroupBox(self.tr("How the cards look"))
+        design_layout = QVBoxLayout(self.design_box)
+        design_layout.addWidget(self.design_view)
+        design_layout.addWidget(design_note)
+
         left = QVBoxLayout()
         left.addWidget(new_box)
         left.addWidget(reprint_box)
+        left.addWidget(self.design_box)
         left.addStretch(1)
         columns = QHBoxLayout()
         columns.addLayout(left, 2)
@@ -244,6 +261,26 @@ class CardsScreen(QWidget):
         if report.batches and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
         self._update_buttons()
+        self._show_design(report)
+
+    def _show_design(self, report: StockReport) -> None:
+        """The front of a real unused stock card, so the owner sees the design before printing."""
+        number = next(
+            (
+                numbers[0]
+                for b in report.batches
+                if b.in_stock
+                for numbers in [self.stock.batch_numbers(b.batch, only_stock=True)]
+                if numbers
+            ),
+            None,
+        )
+        self.design_box.setVisible(number is not None)
+        if number is None:
+            return
+        faces = faces_for_numbers(self.services.till, [number])
+        image = render_page(CardJob(tuple(faces), Layout.CARD), 0, 110, preview=True)
+        self.design_view.setPixmap(QPixmap.fromImage(image))
 
     def _on_data_changed(self, kinds: set[str]) -> None:
         if kinds & {"card", "customer"}:
