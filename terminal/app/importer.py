@@ -241,7 +241,7 @@ class Importer:
         return check_rows(sheet.rows, mapping, _known(db), self.till.now().date(), region)
 
     def dry_run(self, sheet: SheetFile, mapping: Mapping[str, int] | None = None) -> DryRun:
-        """What applying would do, and every row it would refuse with the reasons. Writes nothing."""
+        """What applying would do and every row it would refuse, with reasons. Writes nothing."""
         mapping = dict(mapping) if mapping is not None else guess_mapping(sheet.headers)
         with self.till.read() as s:
             checked = self._check(s, sheet, mapping)

@@ -100,7 +100,7 @@ def test_opening_balance_entry_names_the_file(till, db_path, tmp_path) -> None: 
 
 
 def test_a_failure_half_way_leaves_nothing_written(till, db_path, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    rows, bad = regulars(2_000)
+    rows, _bad = regulars(2_000)
     sheet = read_sheet(write_csv(tmp_path / "r.csv", rows))
 
     def fail_after_first_chunk(done: int, total: int) -> None:
