@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from terminal.app.enrollment import next_card_number
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.till import Till
+from terminal.core.cards import MAX_SERIAL, make_card_number
 from terminal.core.errors import InvalidInput, NotFound
-from terminal.db.models import Card
+from terminal.db.models import Card, Terminal
 
 log = logging.getLogger("cards")
 
@@ -63,6 +63,26 @@ class StockReport:
         return self.counts.get("stock", 0)
 
 
+def _free_numbers(session: Session, terminal_id: str, count: int) -> list[str]:
+    """The next ``count`` unused numbers of this till, advancing its serial (same rule as
+    ``enrollment.next_card_number``, but one query per chunk instead of one per number)."""
+    terminal = session.get(Terminal, terminal_id)
+    assert terminal is not None
+    numbers: list[str] = []
+    serial = terminal.next_card_serial
+    while len(numbers) < count:
+        need = min(count - len(numbers), 500)
+        if serial + need - 1 > MAX_SERIAL:
+            raise InvalidInput("This till has used up its card numbers; print from another till.")
+        candidates = [make_card_number(terminal.number, serial + i) for i in range(need)]
+        with session.no_autoflush:
+            taken = set(session.exec(select(Card.number).where(col(Card.number).in_(candidates))))
+        numbers.extend(n for n in candidates if n not in taken)
+        serial += need
+    terminal.next_card_serial = serial
+    return numbers
+
+
 def batch_label(now: datetime, first_number: str) -> str:
     """Readable and unique: the day plus the first number (numbers are never reused)."""
     return f"{now:%Y-%m-%d}-{first_number}"
@@ -84,7 +104,7 @@ class CardStock:
         now = self.till.now()
         with self.till.write() as s:
             changes = ChangeSet(s)
-            numbers = [next_card_number(s, self.till.terminal_id) for _ in range(count)]
+            numbers = _free_numbers(s, self.till.terminal_id, count)
             label = batch_label(now, numbers[0])
             for number in numbers:
                 changes.add(

@@ -89,3 +89,13 @@ def test_csv_lists_the_digits_as_text_for_the_print_shop(till) -> None:
         ["2010000000014", "2010 0000 0001 4"],
         ["2010000000021", "2010 0000 0002 1"],
     ]
+
+
+def test_numbers_already_known_are_skipped(till) -> None:
+    """A number of this till's range may already exist (restored backup, typed in by hand)."""
+    known = make_card_number(1, 2)
+    with till.write() as s:
+        s.add(Card(number=known, status="stock", issued_at=till.now(), batch="old"))
+    batch = CardStock(till).reserve(3)
+    assert batch.numbers == [make_card_number(1, n) for n in (1, 3, 4)]
+    assert CardStock(till).reserve(1).numbers == [make_card_number(1, 5)]
