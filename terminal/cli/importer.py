@@ -1,0 +1,95 @@
+"""``import customers FILE`` and ``export customers --out FILE``: the shop's list in and out."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from terminal.app.customer_export import CustomerExport
+from terminal.app.importer import Importer, parse_mapping, read_sheet
+from terminal.cli.context import Cli, ExitCode
+from terminal.core.import_rows import FIELDS, guess_mapping
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    imp = sub.add_parser("import", help="import customers from CSV or Excel", parents=[common])
+    isub = imp.add_subparsers(dest="import_command", metavar="WHAT", required=True)
+    customers = isub.add_parser(
+        "customers",
+        help="customers, their cards and opening balances from a .csv or .xlsx file",
+        parents=[common],
+    )
+    customers.add_argument("file", help="the .csv or .xlsx file; the first row holds headers")
+    customers.add_argument(
+        "--map",
+        default="",
+        help=f"which column holds which field, e.g. name=Client,phone=3 (fields: "
+        f"{', '.join(FIELDS)}); columns by header or 1-based number; the rest is guessed",
+    )
+    customers.add_argument(
+        "--dry-run", action="store_true", help="list the rows that would be refused; write nothing"
+    )
+    customers.add_argument(
+        "--skip-refused", action="store_true", help="import the good rows, leave the refused ones"
+    )
+    customers.set_defaults(handler=_import)
+
+    exp = sub.add_parser("export", help="export customers to CSV or Excel", parents=[common])
+    esub = exp.add_subparsers(dest="export_command", metavar="WHAT", required=True)
+    out = esub.add_parser("customers", help="every customer with consent status", parents=[common])
+    out.add_argument("--out", required=True, help="FILE.csv or FILE.xlsx")
+    out.set_defaults(handler=_export)
+
+
+def _import(cli: Cli) -> int:
+    sheet = read_sheet(cli.args.file)
+    mapping = guess_mapping(sheet.headers)
+    mapping.update(parse_mapping(cli.args.map, sheet.headers))
+    importer = Importer(cli.till)
+    dry = importer.dry_run(sheet, mapping)
+    columns = {name: sheet.headers[index] for name, index in mapping.items()}
+    if cli.args.dry_run or (dry.refused and not cli.args.skip_refused):
+        data = {
+            "file": dry.file_name,
+            "columns": columns,
+            "rows": dry.rows,
+            "good": dry.good,
+            "opening_points": dry.opening_points,
+            "new_cards": dry.new_cards,
+            "refused": [{"line": r.line, "reasons": list(r.reasons)} for r in dry.refused],
+            "written": False,
+        }
+
+        def text() -> str:
+            lines = [
+                "Columns: " + ", ".join(f"{k} ← “{v}”" for k, v in columns.items()),
+                f"{dry.rows} rows: {dry.good} can be imported, {len(dry.refused)} would be "
+                f"refused; {dry.opening_points} opening points, {dry.new_cards} new cards.",
+            ]
+            lines += [f"  line {r.line}: {'; '.join(r.reasons)}" for r in dry.refused]
+            if not cli.args.dry_run:
+                lines.append(
+                    "Nothing was imported. Fix those rows, or run again with --skip-refused."
+                )
+            return "\n".join(lines)
+
+        cli.emit(data, text)
+        return ExitCode.OK if cli.args.dry_run else ExitCode.INVALID_INPUT
+    result = importer.apply(sheet, mapping, skip_refused=cli.args.skip_refused)
+    cli.emit(
+        result,
+        f"Imported {result.imported} customers from {result.file_name} "
+        f"({result.skipped} refused rows skipped, {result.opening_points} opening points, "
+        f"{result.new_cards} new card numbers).",
+    )
+    return ExitCode.OK
+
+
+def _export(cli: Cli) -> int:
+    result = CustomerExport(cli.till).write(cli.args.out)
+    cli.emit(
+        result,
+        f"Exported {result.customers} customers ({result.with_consent} agreed to messages) "
+        f"to {result.path}.",
+    )
+    return ExitCode.OK
