@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "terminal.cli.maintenance",
     "terminal.cli.cards",
     "terminal.cli.card_admin",
+    "terminal.cli.importer",
 )
 
 
