@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -98,8 +99,22 @@ def scale_to_units(p: QPainter, dpi: float) -> None:
     p.scale(dpi / 2540, dpi / 2540)
 
 
-def write_pdf(job: CardJob, path: Path | str, title: str = "Loyalty cards") -> Path:
-    """Write the job as a PDF, atomically: a reader never sees a half-written file."""
+class Cancelled(Exception):
+    """The user stopped a long PDF; nothing was written."""
+
+
+def write_pdf(
+    job: CardJob,
+    path: Path | str,
+    title: str = "Loyalty cards",
+    progress: Callable[[int, int], bool] | None = None,
+) -> Path:
+    """Write the job as a PDF, atomically: a reader never sees a half-written file.
+
+    ``progress(pages_done, pages_total)`` is called after every page (from whatever thread runs
+    this); returning False stops, removes the partial file and raises :class:`Cancelled`.
+    Painting on a QPdfWriter works off the GUI thread, so big batches never freeze the window.
+    """
     ensure_qt()
     target = Path(path)
     if not job.faces:
@@ -121,14 +136,17 @@ def write_pdf(job: CardJob, path: Path | str, title: str = "Loyalty cards") -> P
         painter = QPainter()
         if not painter.begin(writer):
             raise StorageError(f"Cannot write {target}.", path=str(target))
+        pages = job.pages
         try:
-            for index, page in enumerate(job.pages):
+            for index, page in enumerate(pages):
                 if index:
                     writer.newPage()
                 painter.save()
                 scale_to_units(painter, PDF_DPI)
                 paint_page(painter, job, page)
                 painter.restore()
+                if progress is not None and not progress(index + 1, len(pages)):
+                    raise Cancelled("stopped by the user")
         finally:
             painter.end()
         os.replace(tmp_name, target)

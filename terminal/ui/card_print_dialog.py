@@ -8,12 +8,14 @@ CLI uses (terminal.cardprint), so a card printed here and one from ``cards print
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QStandardPaths, Qt
-from PySide6.QtGui import QGuiApplication, QPageLayout, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, QMarginsF, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QPageLayout, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from terminal.cardprint import CardJob, Layout, card_job, display_number, sheet_job, write_pdf
 from terminal.cardprint import geometry as g
-from terminal.cardprint.output import paint_page, render_page, scale_to_units
+from terminal.cardprint.output import Cancelled, paint_page, render_page, scale_to_units
 from terminal.core.errors import LoyaltyError
 from terminal.ui.services import AppServices
 
@@ -40,6 +43,10 @@ JobFactory = Callable[[bool, bool], CardJob]  # (with back, with holder's name) 
 
 class CardPrintDialog(QDialog):
     """Options, a true-to-print preview, then Print… (preview + system dialog) or Save as PDF…"""
+
+    pdfSaved = Signal(str)
+    _pdfProgress = Signal(int)
+    _pdfFinished = Signal(str, str)  # outcome (saved | failed | cancelled), path or reason
 
     def __init__(
         self,
@@ -60,6 +67,10 @@ class CardPrintDialog(QDialog):
         self.printer: QPrinter | None = None
         self.saved_path: Path | None = None
         self.pages_painted = 0  # pages the last print (or print preview) received
+        self.progress: QProgressDialog | None = None
+        self._cancel = threading.Event()
+        self._pdfProgress.connect(self._on_pdf_progress, Qt.ConnectionType.QueuedConnection)
+        self._pdfFinished.connect(self._on_pdf_finished, Qt.ConnectionType.QueuedConnection)
 
         self.back_box = QCheckBox(self.tr("Print the back too (program terms, shop phone)"))
         self.back_box.setObjectName("backBox")
@@ -186,6 +197,8 @@ class CardPrintDialog(QDialog):
             painter.end()
 
     def save_pdf(self) -> Path | None:
+        """Ask where, then write the PDF on a worker thread with a progress bar; returns the
+        chosen path (``saved_path`` is set and ``pdfSaved`` emitted once it is written)."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         path, _filter = QFileDialog.getSaveFileName(
             self,
@@ -197,18 +210,70 @@ class CardPrintDialog(QDialog):
             return None
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        job = self.job()
+        self._cancel.clear()
+        self.pdf_button.setEnabled(False)
+        self.print_button.setEnabled(False)
+        self.progress = QProgressDialog(
+            self.tr("Writing the PDF…"), self.tr("Stop"), 0, len(job.pages), self
+        )
+        self.progress.setObjectName("pdfProgress")
+        self.progress.setWindowTitle(self.windowTitle())
+        self.progress.setMinimumDuration(400)
+        self.progress.canceled.connect(self._cancel.set)
+        title = self.windowTitle()
+        thread = threading.Thread(
+            target=self._write_in_background, args=(job, path, title), daemon=True
+        )
+        thread.start()
+        return Path(path)
+
+    def _write_in_background(self, job: CardJob, path: str, title: str) -> None:
+        """Worker thread: paints the PDF, reports through queued signals only."""
+
+        def progress(done: int, total: int) -> bool:
+            with contextlib.suppress(RuntimeError):
+                self._pdfProgress.emit(done)
+            return not self._cancel.is_set()
+
         try:
-            write_pdf(self.job(), path, title=self.windowTitle())
+            write_pdf(job, path, title=title, progress=progress)
+        except Cancelled:
+            outcome, detail = "cancelled", ""
         except (LoyaltyError, OSError) as exc:
             log.warning("saving cards as PDF failed: %s", type(exc).__name__)
-            self.message.setText(self.tr("Could not save the PDF: %1").replace("%1", str(exc)))
-            return None
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.saved_path = Path(path)
-        self.message.setText(self.tr("Saved to %1").replace("%1", path))
-        return self.saved_path
+            outcome, detail = "failed", str(exc)
+        else:
+            outcome, detail = "saved", path
+        with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
+            self._pdfFinished.emit(outcome, detail)
+
+    def _on_pdf_progress(self, done: int) -> None:
+        if self.progress is not None:
+            if self.progress.wasCanceled():
+                self._cancel.set()
+                return
+            self.progress.setValue(done)
+
+    def _on_pdf_finished(self, outcome: str, detail: str) -> None:
+        if self.progress is not None:
+            self.progress.reset()
+            self.progress.deleteLater()
+            self.progress = None
+        self.pdf_button.setEnabled(True)
+        self.print_button.setEnabled(True)
+        if outcome == "saved":
+            self.saved_path = Path(detail)
+            self.message.setText(self.tr("Saved to %1").replace("%1", detail))
+            self.pdfSaved.emit(detail)
+        elif outcome == "cancelled":
+            self.message.setText(self.tr("Stopped; no PDF was written."))
+        else:
+            self.message.setText(self.tr("Could not save the PDF: %1").replace("%1", detail))
+
+    def reject(self) -> None:
+        self._cancel.set()  # a PDF being written stops and leaves no partial file
+        super().reject()
 
 
 def _tr(text: str) -> str:

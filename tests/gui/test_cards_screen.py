@@ -64,7 +64,8 @@ def test_reserve_a_batch_then_save_it_as_pdf(qtbot, screen, monkeypatch, tmp_pat
 
     out = tmp_path / "sheets.pdf"
     _save_as(monkeypatch, out)
-    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.pdfSaved, timeout=20_000):
+        qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
     assert dialog.saved_path == out and out.stat().st_size > 10_000
     assert "Saved to" in dialog.message.text()
 
@@ -140,3 +141,18 @@ def test_print_card_helper_for_the_desk(qtbot, services, till) -> None:
     close = dialog.findChild(QPushButton, "closeButton")
     qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.isVisible())
+
+
+def test_a_long_pdf_can_be_stopped_and_leaves_no_file(qtbot, screen, monkeypatch, tmp_path) -> None:
+    screen.count_spin.setValue(300)
+    qtbot.mouseClick(screen.reserve_button, Qt.MouseButton.LeftButton)
+    dialog = screen.last_dialog
+    _tick(qtbot, dialog.back_box)
+    out = tmp_path / "big.pdf"
+    _save_as(monkeypatch, out)
+    qtbot.mouseClick(dialog.pdf_button, Qt.MouseButton.LeftButton)
+    assert not dialog.pdf_button.isEnabled()
+    dialog.progress.cancel()  # the owner presses "Stop"
+    qtbot.waitUntil(lambda: dialog.pdf_button.isEnabled(), timeout=20_000)
+    assert dialog.message.text() == "Stopped; no PDF was written."
+    assert not out.exists() and list(tmp_path.glob("*.pdf")) == []
