@@ -169,9 +169,26 @@ def driver_connection(session: Session) -> sqlite3.Connection:
     counter must answer within a couple of milliseconds on 100 000 customers. Pending ORM
     changes are flushed first, as the ORM's own autoflush would, so the SQL sees them.
     """
-    if session.new or session.dirty or session.deleted:
+    if not _is_clean(session):
         session.flush()
-    return session.connection().connection.driver_connection  # type: ignore[return-value]
+    transaction = session.get_transaction()
+    cached = session.info.get(_DRIVER_KEY)
+    if cached is not None and cached[0] is transaction:
+        return cached[1]
+    db = session.connection().connection.driver_connection
+    session.info[_DRIVER_KEY] = (session.get_transaction(), db)
+    return db  # type: ignore[return-value]
+
+
+_DRIVER_KEY = "terminal.driver_connection"
+
+
+def _is_clean(session: Session) -> bool:
+    """No pending ORM changes (SQLAlchemy's own cheap test, falling back to the public one)."""
+    check = getattr(session, "_is_clean", None)
+    if check is not None:
+        return bool(check())
+    return not (session.new or session.dirty or session.deleted)  # pragma: no cover
 
 
 def current_program(session: Session | sqlite3.Connection) -> tuple[int, Program]:
