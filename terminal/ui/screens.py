@@ -51,6 +51,7 @@ def screens() -> list[ScreenSpec]:
 
 # Modules that call register_screen() at import. Each feature adds its line here.
 SCREEN_MODULES: list[str] = [
+    "terminal.ui.counter_screen",
     "terminal.ui.cards_screen",
 ]
 

@@ -1,0 +1,111 @@
+"""Starting the till window: Qt application, translations, the database, first-start questions,
+and a calm answer to any bug (logged with its traceback, shown with details to copy).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from terminal.app.settings import get_setting
+from terminal.app.shop_setup import ShopSetup
+from terminal.app.till import APP_AUTHOR, APP_NAME, Till, open_till
+from terminal.core.errors import LoyaltyError
+from terminal.ui.i18n import install_translations
+from terminal.ui.services import AppServices
+
+log = logging.getLogger("ui")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("App", text)
+
+
+def configure_logging() -> Path | None:
+    """A rotating log file in the user's log folder (never PINs, keys or full phone numbers)."""
+    root = logging.getLogger()
+    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+        return None
+    folder = Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(
+            folder / "terminal.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return folder / "terminal.log"
+
+
+def show_unexpected(details: str, parent: QWidget | None = None) -> None:
+    """The "something went wrong" dialog: calm words, the details one click away to copy."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_tr("Something went wrong"))
+    box.setText(
+        _tr("Something went wrong, but your data is safe: every sale is saved whole or not at all.")
+    )
+    box.setInformativeText(
+        _tr("You can keep working. If it happens again, send the details below to your support.")
+    )
+    box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    details = "".join(traceback.format_exception(kind, value, tb))
+    log.error("unexpected error\n%s", details)
+    if QApplication.instance() is not None:
+        try:
+            show_unexpected(details, QApplication.activeWindow())
+        except Exception:  # pragma: no cover - never let the hook itself crash the till
+            log.exception("could not show the error dialog")
+
+
+def build_window(till: Till) -> QWidget:
+    """The main window on an open till (also used by the start-up benchmark and tests)."""
+    from terminal.ui.main_window import MainWindow
+
+    return MainWindow(AppServices(till=till))
+
+
+def run_gui(db_path: str | Path | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_AUTHOR)
+    app.setApplicationDisplayName(_tr("Loyalty terminal"))
+    configure_logging()
+    sys.excepthook = excepthook
+    try:
+        till = open_till(db_path)
+    except LoyaltyError as exc:
+        install_translations(app)
+        QMessageBox.critical(None, _tr("Cannot open the database"), exc.message)
+        return 1
+    with till.read() as s:
+        language = get_setting(s, "language")
+    install_translations(app, language or None)
+    if not ShopSetup(till).current().configured:
+        from terminal.ui.first_start import FirstStartDialog
+
+        FirstStartDialog(till).exec()  # closing it keeps the defaults; it is asked again next time
+    window = build_window(till)
+    window.show()
+    log.info("till window open on %s", till.db_path.name)
+    try:
+        return int(app.exec())
+    finally:
+        till.close()

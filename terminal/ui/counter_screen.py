@@ -1,0 +1,489 @@
+"""The Counter (F1): scan, type the amount, Enter. The screen a cashier looks at all day.
+
+Flow: a scan (anywhere, any time) shows the customer; the amount field has focus; ``+``/``-``/``*``
+choose points; the quote updates on every keystroke; Enter commits ONE sale (its id is made when
+the cashier first confirms, so a double Enter or a retry replays instead of charging twice); the
+result says what to tell the customer; Esc or the next scan starts the next customer.
+
+Errors are inline messages (and a beep for a bad scan), never a dialog to close.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.app.counter import Counter, PricedSale, SaleRequest
+from terminal.app.customers import Customers
+from terminal.app.nps import Nps
+from terminal.app.results import CustomerView, SaleResult
+from terminal.core.cards import looks_like_card_number
+from terminal.core.errors import (
+    DatabaseBusy,
+    InvalidInput,
+    LoyaltyError,
+    QuoteOutdated,
+    StorageError,
+)
+from terminal.core.ids import new_id
+from terminal.core.money import parse_amount
+from terminal.ui import counter_theme, feedback_sound
+from terminal.ui.counter_theme import restyle
+from terminal.ui.customer_list_model import RowsModel, customer_columns
+from terminal.ui.customer_panel import CustomerPanel, key_hint
+from terminal.ui.messages import message_for
+from terminal.ui.money_format import format_money, format_points
+from terminal.ui.nps_prompt import NpsPrompt
+from terminal.ui.sale_panel import SalePanel
+from terminal.ui.screens import ScreenSpec, register_screen, tr_title
+from terminal.ui.services import AppServices
+
+log = logging.getLogger("counter")
+
+BUSY_RETRIES = 3
+BUSY_RETRY_MS = 400
+
+
+class CounterScreen(QWidget):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.till = services.till
+        self.currency = self.till.currency()
+        self.customers = Customers(self.till)
+        self.counter = Counter(self.till)
+        self.view: CustomerView | None = None
+        self.cardless = False
+        self.priced: PricedSale | None = None
+        self.sale_id: str | None = None
+        self.done: SaleResult | None = None
+        self.last_unknown_card: str | None = None
+        self._busy_tries = 0
+        counter_theme.apply(self)
+        self._build()
+        self._shortcuts()
+        services.data.changed.connect(self._on_data_changed)
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(18, 14, 18, 12)
+        outer.setSpacing(10)
+        top = QHBoxLayout()
+        self.lookup = QLineEdit()
+        self.lookup.setObjectName("lookup")
+        self.lookup.setPlaceholderText(
+            self.tr("Find a customer: card number, phone or part of the name, then Enter")
+        )
+        self.lookup.setClearButtonEnabled(True)
+        top.addWidget(self.lookup, 1)
+        top.addWidget(key_hint("F3", self.tr("Find")))
+        top.addWidget(key_hint("F4", self.tr("New customer")))
+        outer.addLayout(top)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(44)
+        outer.addWidget(self.message)
+
+        main = QHBoxLayout()
+        main.setSpacing(14)
+        left = QWidget()
+        self.left_pages = QStackedLayout(left)
+        self.panel = CustomerPanel(self.currency)
+        self.left_pages.addWidget(self.panel)
+        self.results_model: RowsModel[CustomerView] = RowsModel(
+            customer_columns(self.currency), self
+        )
+        self.results = QTableView()
+        self.results.setModel(self.results_model)
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.verticalHeader().hide()
+        self.results.verticalHeader().setDefaultSectionSize(34)
+        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.results.activated.connect(self._pick_result)
+        self.left_pages.addWidget(self.results)
+        main.addWidget(left, 11)
+        self.sale = SalePanel(self.currency)
+        self.sale.changed.connect(self.requote)
+        self.sale.confirm.connect(self.confirm)
+        self.nps = NpsPrompt()
+        self.nps.answered.connect(self._nps_answered)
+        self.nps.skipped.connect(self.next_customer)
+        self.sale.extra.addWidget(self.nps)
+        main.addWidget(self.sale, 10)
+        outer.addLayout(main, 1)
+        self.lookup.returnPressed.connect(self._lookup)
+        self.setTabOrder(self.lookup, self.sale.amount)
+        self.sale.set_cardless(False, False)
+
+    def _shortcuts(self) -> None:
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for key, slot in (
+            ("F3", self.focus_lookup),
+            ("F4", self.register_customer),
+            ("F5", self.start_cardless),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(context)
+            shortcut.activated.connect(slot)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keys the focused field did not use: Esc, arrows from the lookup into the results."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.next_customer()
+            return
+        if event.key() in (Qt.Key.Key_F3, Qt.Key.Key_F4, Qt.Key.Key_F5):
+            {
+                Qt.Key.Key_F3: self.focus_lookup,
+                Qt.Key.Key_F4: self.register_customer,
+                Qt.Key.Key_F5: self.start_cardless,
+            }[Qt.Key(event.key())]()
+            return
+        if event.key() == Qt.Key.Key_Down and self.lookup.hasFocus() and self.results_model.rows:
+            self.results.setFocus()
+            return
+        super().keyPressEvent(event)
+
+    # -- messages ------------------------------------------------------------------------
+
+    def say(self, text: str, tone: str = "error") -> None:
+        """One inline line; the space is always kept so nothing jumps when a message comes."""
+        self.message.setText(text)
+        self.message.setProperty("tone", tone if text else "none")
+        restyle(self.message)
+
+    def error(self, exc: LoyaltyError, *, beep: bool = False) -> None:
+        self.say(message_for(exc), "error")
+        if beep:
+            feedback_sound.bad_scan()
+
+    def screen_shown(self) -> None:
+        self.sale.amount.setFocus()
+
+    # -- customers -----------------------------------------------------------------------
+
+    def handle_scan(self, code: str) -> bool:
+        """A scanner burst anywhere on this screen: show that customer, keep a typed amount."""
+        self.nps.hide()
+        if self.done is not None:
+            self.next_customer()
+        try:
+            view = self.customers.by_card(code)
+        except LoyaltyError as exc:
+            self.last_unknown_card = (
+                exc.params.get("card") if exc.code == "card_not_found" else None
+            )
+            log.info("scan refused: %s", exc.code)
+            self.error(exc, beep=True)
+            return True
+        self.last_unknown_card = None
+        self.show_customer(view)
+        return True
+
+    def show_customer(self, view: CustomerView) -> None:
+        self.view = view
+        self.cardless = False
+        self.sale_id = None
+        self.left_pages.setCurrentWidget(self.panel)
+        self.panel.show_customer(view)
+        self.sale.set_cardless(False, True)
+        self.say("")
+        self.sale.amount.setFocus()
+        self.requote()
+
+    def focus_lookup(self) -> None:
+        self.lookup.setFocus()
+        self.lookup.selectAll()
+
+    def _lookup(self) -> None:
+        text = self.lookup.text().strip()
+        if not text:
+            return
+        if looks_like_card_number(text) or (text.isdigit() and len(text) == 13):
+            self.lookup.clear()
+            self.handle_scan(text)
+            return
+        try:
+            found = self.customers.search(text)
+        except LoyaltyError as exc:
+            self.error(exc)
+            return
+        if not found:
+            self.say(
+                self.tr(
+                    "Nobody matches “{text}”. Try the phone's last digits or part of "
+                    "the name; F4 registers a new customer."
+                ).format(text=text)
+            )
+            return
+        if len(found) == 1:
+            self.lookup.clear()
+            self.show_customer(self.customers.get(found[0].customer_id))
+            return
+        self.results_model.set_rows(found)
+        self.left_pages.setCurrentWidget(self.results)
+        self.results.selectRow(0)
+        self.results.setFocus()
+        self.say(
+            self.tr(
+                "{n} customers match. Pick one with the arrow keys and Enter; Esc goes back."
+            ).format(n=len(found)),
+            "info",
+        )
+
+    def _pick_result(self) -> None:
+        row = self.results_model.row_at(self.results.currentIndex())
+        if row is None:
+            return
+        self.lookup.clear()
+        try:
+            self.show_customer(self.customers.get(row.customer_id))
+        except LoyaltyError as exc:
+            self.error(exc)
+
+    def next_customer(self) -> None:
+        """Esc: forget this customer and sale; the till is ready for the next scan."""
+        if self.left_pages.currentWidget() is self.results and self.view is None:
+            self.left_pages.setCurrentWidget(self.panel)
+        self.view = None
+        self.cardless = False
+        self.priced = None
+        self.sale_id = None
+        self.done = None
+        self._busy_tries = 0
+        self.nps.hide()
+        self.panel.clear()
+        self.left_pages.setCurrentWidget(self.panel)
+        self.sale.reset()
+        self.sale.set_cardless(False, False)
+        self.say("")
+        self.sale.amount.setFocus()
+
+    def start_cardless(self) -> None:
+        """F5: a sale without a loyalty card, then offer to register the customer."""
+        amount = self.sale.amount.text() if self.done is None else ""
+        self.next_customer()
+        self.cardless = True
+        self.sale.amount.setText(amount)
+        self.sale.set_cardless(True, False)
+        self.say(self.tr("Sale without a card: type the amount and press Enter."), "info")
+        self.requote()
+
+    def register_customer(self) -> None:
+        from terminal.ui.registration import RegistrationDialog
+
+        dialog = RegistrationDialog(self.services, card_number=self.last_unknown_card, parent=self)
+        if dialog.exec() and dialog.customer_id:
+            self.last_unknown_card = None
+            keep = self.sale.amount.text() if self.done is None else ""
+            self.show_customer(self.customers.get(dialog.customer_id))
+            if keep:
+                self.sale.amount.setText(keep)
+                self.requote()
+            if dialog.enrolled is not None:
+                self.say(
+                    self.tr(
+                        "Welcome, {name}! Card {card} is theirs, with {points} welcome points."
+                    ).format(
+                        name=dialog.enrolled.name,
+                        card=dialog.enrolled.card,
+                        points=format_points(dialog.enrolled.welcome_points),
+                    ),
+                    "ok",
+                )
+        self.sale.amount.setFocus()
+
+    # -- the sale ------------------------------------------------------------------------
+
+    def _request(self) -> SaleRequest | None:
+        """The sale as typed, or None with the reason shown (nothing typed yet: no message)."""
+        text = self.sale.amount.text().strip()
+        if not text:
+            return None
+        amount = parse_amount(text, self.currency.decimals)
+        if self.cardless:
+            return SaleRequest(None, amount)
+        assert self.view is not None
+        if self.view.card is None:
+            raise InvalidInput(
+                self.tr("This customer has no working card. Give them a new one at the desk (F2).")
+            )
+        return SaleRequest(self.view.card, amount, self.sale.redeem())
+
+    def requote(self) -> None:
+        if self.done is not None:
+            return
+        self.priced = None
+        if self.view is None and not self.cardless:
+            self.sale.show_quote(None)
+            return
+        try:
+            request = self._request()
+            if request is None:
+                self.sale.show_quote(None)
+                if self.message.property("tone") == "error":
+                    self.say("")
+                return
+            self.priced = self.counter.quote(request)
+        except LoyaltyError as exc:
+            self.sale.show_quote(None)
+            self.error(exc)
+            return
+        if self.message.property("tone") == "error":
+            self.say("")
+        if self.priced.quote is None:
+            self.sale.show_cardless_total(self.priced.request.amount)
+        else:
+            self.sale.show_quote(self.priced.quote)
+            if self.view is not None:
+                self.panel.show_customer(self.view, self.priced.quote.tier_up)
+
+    def confirm(self) -> None:
+        """Enter: commit the sale once. A second Enter after success changes nothing."""
+        if self.done is not None:
+            return
+        if self.view is None and not self.cardless:
+            self.say(
+                self.tr("Scan the customer's card first, or press F5 for a sale without a card."),
+                "info",
+            )
+            return
+        if self.priced is None:  # commit exactly the figures on the screen, never fresher ones
+            self.requote()
+        if self.priced is None:
+            if not self.sale.amount.text().strip():
+                self.say(self.tr("Type the amount first."), "info")
+            return
+        if self.sale_id is None:
+            self.sale_id = new_id()  # once per sale: a retry or double Enter reuses it
+        try:
+            result = self.counter.commit(self.priced, self.sale_id, self.services.cashier_id)
+        except QuoteOutdated as exc:
+            self._refresh_view()
+            self.requote()
+            self.error(exc)
+            return
+        except DatabaseBusy as exc:
+            self._busy_tries += 1
+            if self._busy_tries <= BUSY_RETRIES:
+                self.say(message_for(exc), "info")
+                QTimer.singleShot(BUSY_RETRY_MS, self.confirm)
+            else:
+                self._busy_tries = 0
+                self.say(
+                    self.tr(
+                        "The database is still busy. Nothing was charged; press Enter to try again."
+                    )
+                )
+            return
+        except StorageError as exc:
+            log.error("sale not saved: %s", exc.code)
+            self.error(exc)
+            return
+        except InvalidInput as exc:
+            self.error(exc)
+            return
+        except LoyaltyError as exc:
+            self.error(exc)
+            return
+        self._busy_tries = 0
+        self._sale_done(result)
+
+    def _sale_done(self, result: SaleResult) -> None:
+        self.done = result
+        self.sale.set_editable(False)
+        self.say("")
+        log.info("sale %s committed%s", result.sale_id, " (replayed)" if result.replayed else "")
+        if result.customer_id is None:
+            self.sale.show_result(
+                self.tr(
+                    "Sale saved: {money}. No card? Offer one — F4 registers them in a minute."
+                ).format(money=format_money(result.to_pay, self.currency))
+            )
+        else:
+            self.sale.show_result(self.customer_sentence(result))
+            self._refresh_view()
+            if self.view is not None:
+                self.panel.show_customer(self.view, result.tier_up)
+        self.services.announce("sale")
+        if result.customer_id is not None and not result.replayed and Nps(self.till).enabled():
+            self.nps.ask()
+        else:
+            self.sale.amount.setFocus()
+
+    def customer_sentence(self, result: SaleResult) -> str:
+        """What the cashier reads out, e.g. "You earned 37 points, balance 412"."""
+        bonus = sum(b.points for b in result.bonuses)
+        parts = []
+        if result.points_redeemed:
+            parts.append(
+                self.tr("You used {points} points ({money}).").format(
+                    points=format_points(result.points_redeemed),
+                    money=format_money(result.redeemed_value, self.currency),
+                )
+            )
+        parts.append(
+            self.tr("You earned {points} points, balance {balance}.").format(
+                points=format_points(result.points_earned + bonus),
+                balance=format_points(result.balance or 0),
+            )
+        )
+        if result.tier_up:
+            parts.append(self.tr("Welcome to {tier}!").format(tier=result.tier_up))
+        parts.append(
+            self.tr("To pay: {money}").format(money=format_money(result.to_pay, self.currency))
+        )
+        return " ".join(parts)
+
+    def _nps_answered(self, score: int) -> None:
+        if self.done is None:
+            return
+        try:
+            Nps(self.till).record(score, self.done.sale_id)
+        except LoyaltyError as exc:
+            self.error(exc)
+            return
+        self.say(
+            self.tr("Thank you! Score {score} saved. Scan the next card.").format(score=score), "ok"
+        )
+        self.sale.amount.setFocus()
+
+    def _refresh_view(self) -> None:
+        if self.view is None or self.view.customer_id is None:
+            return
+        try:
+            self.view = self.customers.get(self.view.customer_id)
+        except LoyaltyError as exc:
+            self.error(exc)
+
+    def _on_data_changed(self, kinds: set[str]) -> None:
+        if self.view is not None and self.done is None and kinds & {"customer", "card"}:
+            self._refresh_view()
+            if self.view is not None:
+                self.panel.show_customer(self.view)
+
+
+def _make(services: AppServices, parent: QWidget | None) -> QWidget:
+    return CounterScreen(services, parent)
+
+
+register_screen(
+    ScreenSpec(key="counter", title=tr_title("Counter"), shortcut="F1", factory=_make, order=10)
+)

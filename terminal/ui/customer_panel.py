@@ -1,0 +1,258 @@
+"""Who is at the counter: name, tier and the way to the next one, balance, what expires soon,
+the birthday and recognition banners, and the last five visits.
+
+Shows a ``CustomerView`` exactly as the app computed it; no figure is worked out here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.app.results import CustomerView, VisitLine
+from terminal.core.money import Currency
+from terminal.ui.counter_theme import restyle
+from terminal.ui.customer_list_model import RowsModel, visit_columns
+from terminal.ui.money_format import format_day_month, format_money, format_points
+
+
+def label(text: str = "", role: str | None = None, parent: QWidget | None = None) -> QLabel:
+    widget = QLabel(text, parent)
+    if role:
+        widget.setProperty("role", role)
+    return widget
+
+
+def key_hint(key: str, text: str) -> QWidget:
+    """A key cap and what it does, e.g. [F4] New customer."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    cap = label(key, "key")
+    cap.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    row.addWidget(cap, 0, Qt.AlignmentFlag.AlignVCenter)
+    row.addWidget(label(text, "muted"), 0, Qt.AlignmentFlag.AlignVCenter)
+    row.addStretch(1)
+    return box
+
+
+class CustomerPanel(QFrame):
+    def __init__(self, currency: Currency, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.currency = currency
+        self.setProperty("role", "card")
+        self.view: CustomerView | None = None
+        self._pages = QStackedLayout(self)
+        self._pages.addWidget(self._build_empty())
+        self._pages.addWidget(self._build_customer())
+        self.clear()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_empty(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(32, 32, 32, 32)
+        box.addStretch(2)
+        self.empty_title = label(self.tr("Scan the customer's card"), "hero")
+        self.empty_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.empty_title)
+        sub = label(self.tr("The till is ready: scan at any time, even while typing."), "muted")
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(sub)
+        box.addSpacing(28)
+        hints = QWidget()
+        grid = QVBoxLayout(hints)
+        grid.setSpacing(8)
+        for key, text in (
+            ("F3", self.tr("Find by card number, phone or name")),
+            ("F4", self.tr("Register a new customer")),
+            ("F5", self.tr("Sale without a card")),
+            ("F2", self.tr("Customer desk: history, refunds, lost cards")),
+        ):
+            grid.addWidget(key_hint(key, text))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(hints)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addStretch(3)
+        return page
+
+    def _build_customer(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(24, 20, 24, 20)
+        box.setSpacing(10)
+
+        head = QHBoxLayout()
+        self.name = label("", "name")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tier = label("", "tier")
+        head.addWidget(self.name, 1)
+        head.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignVCenter)
+        box.addLayout(head)
+        self.card = label("", "muted")
+        box.addWidget(self.card)
+
+        figures = QHBoxLayout()
+        balance_box = QVBoxLayout()
+        balance_box.addWidget(label(self.tr("Balance"), "caption"))
+        self.balance = label("", "balance")
+        balance_box.addWidget(self.balance)
+        figures.addLayout(balance_box, 1)
+        tier_box = QVBoxLayout()
+        tier_box.addWidget(label(self.tr("Next tier"), "caption"))
+        self.to_next = label("", "figure")
+        tier_box.addWidget(self.to_next)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(10)
+        tier_box.addWidget(self.progress)
+        tier_box.addStretch(1)
+        figures.addLayout(tier_box, 1)
+        box.addLayout(figures)
+
+        self.banners = QVBoxLayout()
+        self.banners.setSpacing(6)
+        box.addLayout(self.banners)
+
+        box.addWidget(label(self.tr("Last visits"), "caption"))
+        self.visits_model: RowsModel[VisitLine] = RowsModel(visit_columns(self.currency), self)
+        self.visits = QTableView()
+        self.visits.setModel(self.visits_model)
+        self.visits.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.visits.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.visits.verticalHeader().hide()
+        self.visits.setShowGrid(False)
+        header = self.visits.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.visits.verticalHeader().setDefaultSectionSize(30)
+        box.addWidget(self.visits, 1)
+        self.no_visits = label(self.tr("First visit — welcome them!"), "muted")
+        box.addWidget(self.no_visits)
+        return page
+
+    # -- showing -------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.view = None
+        self._pages.setCurrentIndex(0)
+
+    def show_customer(self, view: CustomerView, tier_up: str | None = None) -> None:
+        self.view = view
+        self._pages.setCurrentIndex(1)
+        self.name.setText(view.name)
+        self.tier.setText(view.tier)
+        phone = f" · {view.phone}" if view.phone else ""
+        self.card.setText(
+            self.tr("Card {card}{phone} · {visits} visits").format(
+                card=view.card or "—", phone=phone, visits=view.visits
+            )
+        )
+        self.balance.setText(self.tr("{points} pts").format(points=format_points(view.balance)))
+        self.balance.setProperty("negative", "true" if view.balance < 0 else "false")
+        restyle(self.balance)
+        if view.next_tier and view.to_next_tier is not None:
+            self.to_next.setText(
+                self.tr("{money} to {tier}").format(
+                    money=format_money(view.to_next_tier, self.currency, symbol=False),
+                    tier=view.next_tier,
+                )
+            )
+            whole = view.lifetime_paid + view.to_next_tier
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * view.lifetime_paid // whole) if whole > 0 else 0)
+            self.progress.show()
+        else:
+            self.to_next.setText(self.tr("Top tier reached"))
+            self.progress.hide()
+        self._show_banners(view, tier_up)
+        self.visits_model.set_rows(view.purchases[:5])
+        self.no_visits.setVisible(not view.purchases)
+        self.visits.setVisible(bool(view.purchases))
+
+    def banner_texts(self) -> list[str]:
+        texts = []
+        for i in range(self.banners.count()):
+            widget = self.banners.itemAt(i).widget()
+            if isinstance(widget, QLabel):
+                texts.append(widget.text())
+        return texts
+
+    def _show_banners(self, view: CustomerView, tier_up: str | None) -> None:
+        while self.banners.count():
+            item = self.banners.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+        lines: list[tuple[str, str]] = []
+        if view.balance < 0:
+            lines.append(
+                (
+                    "expiry",
+                    self.tr(
+                        "Negative balance: a refund took back points already spent. "
+                        "No points can be spent until it is settled."
+                    ),
+                )
+            )
+        if view.birthday_soon:
+            lines.append(
+                (
+                    "birthday",
+                    self.tr("Birthday on {day} — wish them a happy birthday!").format(
+                        day=format_day_month(view.birthday)
+                    ),
+                )
+            )
+        if tier_up:
+            lines.append(
+                ("praise", self.tr("This purchase takes them to {tier}!").format(tier=tier_up))
+            )
+        for recognition in view.recognitions:
+            kind, _, count = recognition.partition(":")
+            if kind == "visit":
+                lines.append(
+                    (
+                        "praise",
+                        self.tr(
+                            "This is their visit number {n} — thank them for coming back!"
+                        ).format(n=count),
+                    )
+                )
+            elif kind == "anniversary":
+                n = int(count or 1)
+                lines.append(
+                    ("praise", self.tr("%n year(s) with us — thank them for their loyalty!", "", n))
+                )
+        for lot in view.expiring:
+            lines.append(
+                (
+                    "expiry",
+                    self.tr("{points} points expire on {day} — offer to use them.").format(
+                        points=format_points(lot.points), day=format_day_month(lot.expires_at)
+                    ),
+                )
+            )
+        for tone, text in lines[:4]:
+            banner = label(text, "banner")
+            banner.setProperty("tone", tone)
+            banner.setWordWrap(True)
+            self.banners.addWidget(banner)

@@ -1,0 +1,112 @@
+"""The one small dialog of the first start: the shop's name, its currency and this till's number.
+
+Shown again later as "Shop details" (Ctrl+,). The till number is printed inside every card
+number, so it is locked once a card was issued here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.app.shop_setup import ShopSetup
+from terminal.app.till import Till
+from terminal.core.cards import MAX_TILL
+from terminal.core.errors import LoyaltyError
+from terminal.core.money import CURRENCIES
+from terminal.ui import counter_theme
+from terminal.ui.counter_theme import restyle
+from terminal.ui.customer_panel import label
+from terminal.ui.messages import message_for
+
+
+class FirstStartDialog(QDialog):
+    def __init__(self, till: Till, parent: QWidget | None = None, *, first: bool = True) -> None:
+        super().__init__(parent)
+        self.setup = ShopSetup(till)
+        current = self.setup.current()
+        self.setWindowTitle(self.tr("Welcome") if first else self.tr("Shop details"))
+        counter_theme.apply(self)
+        self.setMinimumWidth(480)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(24, 20, 24, 20)
+        box.setSpacing(12)
+        box.addWidget(
+            label(self.tr("Set up this till") if first else self.tr("Shop details"), "name")
+        )
+        if first:
+            intro = label(
+                self.tr("Three questions, once. You can change the shop name later."), "muted"
+            )
+            intro.setWordWrap(True)
+            box.addWidget(intro)
+        form = QFormLayout()
+        self.shop_name = QLineEdit(
+            "" if first and current.shop_name == "My shop" else current.shop_name
+        )
+        self.shop_name.setPlaceholderText(self.tr("e.g. Kava & Co, Main Street"))
+        self.currency = QComboBox()
+        for code, money in CURRENCIES.items():
+            self.currency.addItem(f"{code}  {money.symbol}", code)
+        self.currency.setCurrentIndex(max(0, self.currency.findData(current.currency)))
+        self.till_number = QSpinBox()
+        self.till_number.setRange(1, MAX_TILL)
+        self.till_number.setValue(current.till_number)
+        self.till_number.setEnabled(not current.till_number_locked)
+        form.addRow(self.tr("Shop &name"), self.shop_name)
+        form.addRow(self.tr("&Currency"), self.currency)
+        form.addRow(self.tr("&Till number"), self.till_number)
+        box.addLayout(form)
+        note = label(
+            self.tr(
+                "The till number is part of every card number issued here: give each till "
+                "of the shop its own number."
+            )
+            if not current.till_number_locked
+            else self.tr("The till number is fixed: cards were already issued with it."),
+            "muted",
+        )
+        note.setWordWrap(True)
+        box.addWidget(note)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        box.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        if not first:
+            cancel = QPushButton(self.tr("Cancel  [Esc]"))
+            cancel.setAutoDefault(False)
+            cancel.clicked.connect(self.reject)
+            row.addWidget(cancel)
+        save = QPushButton(self.tr("Start  [Enter]") if first else self.tr("Save  [Enter]"))
+        save.setProperty("role", "primary")
+        save.setDefault(True)
+        save.clicked.connect(self.save)
+        row.addWidget(save)
+        box.addLayout(row)
+        self.shop_name.setFocus()
+
+    def save(self) -> None:
+        try:
+            self.setup.save(
+                self.shop_name.text(), str(self.currency.currentData()), self.till_number.value()
+            )
+        except LoyaltyError as exc:
+            self.message.setText(message_for(exc))
+            self.message.setProperty("tone", "error")
+            restyle(self.message)
+            self.message.show()
+            return
+        self.accept()

@@ -1,0 +1,213 @@
+"""The till's window: a header with one key per screen (from the screen registry), the screens,
+and a status bar saying which shop, till and database this is, the last backup and what waits
+for sync. It also owns the scanner detector and hands each scan to whoever should get it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.app.shop_setup import ShopSetup
+from terminal.ui.money_format import format_time
+from terminal.ui.scan_detector import ScanDetector
+from terminal.ui.screens import ScreenSpec, screens
+from terminal.ui.services import AppServices
+
+log = logging.getLogger("ui")
+
+HEADER_STYLE = """
+QWidget#header { background: #17324D; }
+QLabel#shop { color: white; font-size: 17px; font-weight: 700; padding: 0 14px 0 4px; }
+QPushButton[nav="true"] { color: #D6E2EE; background: transparent; border: none;
+    border-bottom: 3px solid transparent; padding: 10px 14px; font-size: 15px; font-weight: 600; }
+QPushButton[nav="true"]:checked { color: white; border-bottom: 3px solid #5EC4B6; }
+QPushButton[nav="true"]:hover { color: white; }
+QStatusBar { background: #EEF1F5; color: #3B4754; }
+QStatusBar QLabel { color: #3B4754; padding: 0 10px; font-size: 13px; }
+"""
+STATUS_REFRESH_MS = 30_000
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: AppServices, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.settings = settings or QSettings()
+        self.setWindowTitle(self.tr("Loyalty terminal"))
+        self.setMinimumSize(1024, 640)
+        self.specs: list[ScreenSpec] = screens()
+        self.pages: dict[str, QWidget] = {}
+        self.current_key: str | None = None
+        self.setStyleSheet(HEADER_STYLE)
+        self._build()
+        services.show_screen = self.show_screen
+        services.data.changed.connect(lambda _kinds: self.refresh_status())
+        self.detector = ScanDetector(self.route_scan, self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.detector)
+        self._status_timer = QTimer(self)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start(STATUS_REFRESH_MS)
+        self._restore_geometry()
+        if self.specs:
+            self.show_screen(self.specs[0].key)
+        self.refresh_status()
+
+    def _build(self) -> None:
+        root = QWidget()
+        column = QVBoxLayout(root)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        header = QWidget()
+        header.setObjectName("header")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(header)
+        row.setContentsMargins(10, 0, 10, 0)
+        row.setSpacing(2)
+        self.shop_label = QLabel()
+        self.shop_label.setObjectName("shop")
+        row.addWidget(self.shop_label)
+        self.nav = QButtonGroup(self)
+        self.nav.setExclusive(True)
+        self.nav_buttons: dict[str, QPushButton] = {}
+        for spec in self.specs:
+            button = QPushButton(f"{spec.title()}  {spec.shortcut}")
+            button.setProperty("nav", True)
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, key=spec.key: self.show_screen(key))
+            self.nav.addButton(button)
+            self.nav_buttons[spec.key] = button
+            row.addWidget(button)
+            shortcut = QShortcut(QKeySequence(spec.shortcut), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda key=spec.key: self.show_screen(key))
+        row.addStretch(1)
+        details = QPushButton(self.tr("Shop details  Ctrl+,"))
+        details.setProperty("nav", True)
+        details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        details.clicked.connect(self.edit_shop)
+        row.addWidget(details)
+        shop_shortcut = QShortcut(QKeySequence("Ctrl+,"), self)
+        shop_shortcut.activated.connect(self.edit_shop)
+        column.addWidget(header)
+        self.stack = QStackedWidget()
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(root)
+        self.status_place = QLabel()
+        self.status_db = QLabel()
+        self.status_backup = QLabel()
+        self.status_sync = QLabel()
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        bar.addWidget(self.status_place)
+        bar.addWidget(self.status_db, 1)
+        bar.addPermanentWidget(self.status_backup)
+        bar.addPermanentWidget(self.status_sync)
+
+    # -- screens -------------------------------------------------------------------------
+
+    def show_screen(self, key: str) -> None:
+        spec = next((s for s in self.specs if s.key == key), None)
+        if spec is None:
+            return
+        if spec.owner_only and not self.services.access.require_owner(self):
+            if self.current_key in self.nav_buttons:
+                self.nav_buttons[self.current_key].setChecked(True)
+            return
+        page = self.pages.get(key)
+        if page is None:
+            page = spec.factory(self.services, self.stack)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        self.current_key = key
+        self.nav_buttons[key].setChecked(True)
+        shown = getattr(page, "screen_shown", None)
+        if callable(shown):
+            shown()
+        self.settings.setValue("main/last_screen", key)
+
+    def current_screen(self) -> QWidget | None:
+        return self.pages.get(self.current_key or "")
+
+    def route_scan(self, code: str) -> bool:
+        """A scanner burst: to the open dialog that takes scans, else to the current screen."""
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            handler = getattr(modal, "handle_scan", None)
+            return bool(handler(code)) if callable(handler) else False
+        if not self.isActiveWindow() and QApplication.activeWindow() is not None:
+            return False
+        handler = getattr(self.current_screen(), "handle_scan", None)
+        return bool(handler(code)) if callable(handler) else False
+
+    # -- status --------------------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        try:
+            facts = ShopSetup(self.services.till).status()
+        except Exception:  # the status bar must never stop the counter
+            log.exception("status bar refresh failed")
+            return
+        self.shop_label.setText(facts.shop_name)
+        self.setWindowTitle(
+            self.tr("{shop} — {till} — Loyalty terminal").format(
+                shop=facts.shop_name, till=facts.till_name
+            )
+        )
+        self.status_place.setText(
+            self.tr("{shop} · {till}").format(shop=facts.shop_name, till=facts.till_name)
+        )
+        self.status_db.setText(self.tr("Database: {path}").format(path=str(facts.db_path)))
+        self.status_db.setToolTip(str(facts.db_path))
+        self.status_backup.setText(
+            self.tr("Last backup: {when}").format(
+                when=format_time(facts.last_backup) if facts.last_backup else "—"
+            )
+        )
+        self.status_sync.setText(self.tr("Waiting for sync: {n}").format(n=facts.pending_events))
+
+    def edit_shop(self) -> None:
+        from terminal.ui.first_start import FirstStartDialog
+
+        if not self.services.access.require_owner(self):
+            return
+        if FirstStartDialog(self.services.till, self, first=False).exec():
+            self.services.announce("settings")
+            self.refresh_status()
+
+    # -- geometry ------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        saved = self.settings.value("main/geometry")
+        if isinstance(saved, QByteArray | bytes) and self.restoreGeometry(QByteArray(saved)):
+            return
+        screen = QApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.resize(min(1366, area.width()), min(768, area.height()))
+        else:
+            self.resize(1366, 768)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("main/geometry", self.saveGeometry())
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.detector)
+        super().closeEvent(event)
