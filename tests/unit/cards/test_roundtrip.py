@@ -96,8 +96,9 @@ def test_every_code_on_a_ten_card_sheet_decodes_in_its_place(
     pdf = render_sheet_pdf(till, batch.numbers, tmp_path / "sheet.pdf")
     page = rasterize(pdf, 1, 600)
     assert abs(page.width - 210 / 25.4 * 600) < 3 and abs(page.height - 297 / 25.4 * 600) < 3
+    straight = page.resize((round(page.width / 2), round(page.height / 2)), Image.LANCZOS)
     printed = _printed(page, 600)
-    for crops in (_slot_crops(page, 600), _slot_crops(printed, 300)):
+    for crops in (_slot_crops(straight, 300), _slot_crops(printed, 300)):
         decoded = [_formats_by_number(crop) for crop in crops]
         assert decoded == [{n: {"QRCode", "EAN13"}} for n in batch.numbers]
 
