@@ -31,6 +31,9 @@ OPTIONS: dict[str, Option] = {
         Option("shop_phone", "", "Shop phone printed on the back of cards"),
         Option("logo_path", "", "Logo printed on cards"),
         Option("language", "", "Interface language override (empty: the system's)"),
+        Option("slip_enabled", False, "Print a loyalty slip after each sale with a card"),
+        Option("slip_printer", "", "Slip printer: usb:VID:PID, serial:/dev/ttyUSB0, network:IP"),
+        Option("slip_width", 80, "Slip printer paper width in mm (58 or 80)"),
     )
 }
 
