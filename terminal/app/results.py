@@ -28,6 +28,8 @@ MONEY_FIELDS = {
 
 
 def _convert(value: Any, money: Any, key: str | None = None) -> Any:
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        value = asdict(value)  # a result nested in a dict (purchases in ``customer show``)
     if isinstance(value, dict):
         return {k: _convert(v, money, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
