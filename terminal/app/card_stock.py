@@ -1,4 +1,6 @@
-"""Pre-numbered card stock: reserving a batch of numbers to print, and what is left of it.
+"""Pre-numbered card stock: reserving a batch of numbers to print, and what is left of it; and
+the facts a printed card needs (holder, shop, program), read here so the printing code never
+touches the database.
 
 A batch is reserved in ONE transaction with its journal event ("cards.reserved"), so numbers
 printed on a sheet are always known to this till (and, through sync, to every other till) as
@@ -19,10 +21,18 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from terminal.app.journal import ChangeSet, record_event
-from terminal.app.till import Till
-from terminal.core.cards import MAX_SERIAL, make_card_number
-from terminal.core.errors import InvalidInput, NotFound
-from terminal.db.models import Card, Terminal
+from terminal.app.settings import get_setting
+from terminal.app.till import Till, current_program
+from terminal.core.cards import MAX_SERIAL, make_card_number, normalize_card_number
+from terminal.core.errors import (
+    CardBlocked,
+    CardNotFound,
+    CardUnavailable,
+    InvalidInput,
+    NotFound,
+)
+from terminal.core.program import Program
+from terminal.db.models import Card, Customer, Terminal
 
 log = logging.getLogger("cards")
 
@@ -61,6 +71,23 @@ class StockReport:
     @property
     def in_stock(self) -> int:
         return self.counts.get("stock", 0)
+
+
+@dataclass(frozen=True)
+class ShopPrintFacts:
+    """What every card of this shop shows: from the shop settings and the program in force."""
+
+    shop_name: str
+    shop_phone: str
+    logo_path: str
+    program: Program
+    currency_code: str
+
+
+@dataclass(frozen=True)
+class PrintableCard:
+    number: str
+    holder: str  # empty for stock cards, erased customers, or when the name is left off
 
 
 def _free_numbers(session: Session, terminal_id: str, count: int) -> list[str]:
@@ -164,6 +191,41 @@ class CardStock:
         if not numbers and not only_stock:
             raise NotFound(f"There is no card batch “{batch}”.", batch=batch)
         return numbers
+
+
+def shop_print_facts(till: Till) -> ShopPrintFacts:
+    with till.read() as s:
+        _version, program = current_program(s)
+        return ShopPrintFacts(
+            shop_name=str(get_setting(s, "shop_name") or ""),
+            shop_phone=str(get_setting(s, "shop_phone") or ""),
+            logo_path=str(get_setting(s, "logo_path") or ""),
+            program=program,
+            currency_code=str(get_setting(s, "currency")),
+        )
+
+
+def printable_card(till: Till, raw_number: str, *, with_name: bool = True) -> PrintableCard:
+    """An existing card to (re)print; refuses numbers that are unknown, blocked or replaced,
+    since a reprint of those would hand out a card the till turns away."""
+    number = normalize_card_number(raw_number)
+    with till.read() as s:
+        card = s.get(Card, number)
+        if card is None:
+            raise CardNotFound(f"There is no card {number}.", card=number)
+        if card.status == "blocked":
+            raise CardBlocked(f"Card {number} is blocked; issue a new card instead.", card=number)
+        if card.status == "replaced":
+            raise CardUnavailable(
+                f"Card {number} was replaced by another card; print the new one instead.",
+                card=number,
+            )
+        holder = ""
+        if with_name and card.customer_id:
+            customer = s.get(Customer, card.customer_id)
+            if customer is not None and customer.erased_at is None:
+                holder = customer.name
+        return PrintableCard(number, holder)
 
 
 def numbers_csv(numbers: list[str], printed_as: Callable[[str], str] = str) -> str:

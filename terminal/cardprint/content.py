@@ -1,7 +1,8 @@
-"""What is printed on a card: the facts a card face needs, gathered from the till in one read.
+"""What is printed on a card: the facts a card face needs, as words.
 
-Drawing code receives a :class:`CardFace` and never touches the database; the terms on the back
-are derived from the program in force, so a card printed today tells today's rules.
+The facts come from ``terminal.app.card_stock`` (the database stays behind the app layer); the
+drawing code receives a :class:`CardFace`. The terms on the back are derived from the program in
+force, so a card printed today tells today's rules.
 """
 
 from __future__ import annotations
@@ -10,15 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
-from sqlmodel import Session
 
-from terminal.app.settings import get_setting
-from terminal.app.till import Till, current_program
+from terminal.app.card_stock import ShopPrintFacts, printable_card, shop_print_facts
+from terminal.app.till import Till
 from terminal.core.cards import normalize_card_number
-from terminal.core.errors import CardBlocked, CardNotFound, CardUnavailable
 from terminal.core.money import currency, format_amount
 from terminal.core.program import Program
-from terminal.db.models import Card, Customer
 
 
 def _tr(text: str) -> str:
@@ -99,41 +97,22 @@ def program_terms(program: Program, currency_code: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def shop_facts(session: Session) -> ShopFacts:
-    _version, program = current_program(session)
+def shop_facts(facts: ShopPrintFacts) -> ShopFacts:
     return ShopFacts(
-        name=str(get_setting(session, "shop_name") or ""),
-        phone=str(get_setting(session, "shop_phone") or ""),
-        logo_path=str(get_setting(session, "logo_path") or ""),
-        terms=program_terms(program, str(get_setting(session, "currency"))),
+        name=facts.shop_name,
+        phone=facts.shop_phone,
+        logo_path=facts.logo_path,
+        terms=program_terms(facts.program, facts.currency_code),
     )
 
 
 def face_for_card(till: Till, raw_number: str, *, with_name: bool = True) -> CardFace:
-    """The face of an existing card; refuses numbers that are unknown, blocked or replaced, since
-    a reprint of those would hand out a card the till turns away."""
-    number = normalize_card_number(raw_number)
-    with till.read() as s:
-        card = s.get(Card, number)
-        if card is None:
-            raise CardNotFound(f"There is no card {number}.", card=number)
-        if card.status == "blocked":
-            raise CardBlocked(f"Card {number} is blocked; issue a new card instead.", card=number)
-        if card.status == "replaced":
-            raise CardUnavailable(
-                f"Card {number} was replaced by another card; print the new one instead.",
-                card=number,
-            )
-        holder = ""
-        if with_name and card.customer_id:
-            customer = s.get(Customer, card.customer_id)
-            if customer is not None and customer.erased_at is None:
-                holder = customer.name
-        return CardFace(number=number, shop=shop_facts(s), holder=holder)
+    """The face of an existing card (unknown, blocked and replaced cards are refused)."""
+    card = printable_card(till, raw_number, with_name=with_name)
+    return CardFace(number=card.number, shop=shop_facts(shop_print_facts(till)), holder=card.holder)
 
 
 def faces_for_numbers(till: Till, numbers: Iterable[str]) -> list[CardFace]:
     """Faces of unassigned (stock) cards for a sheet: no names, the shop's facts once."""
-    with till.read() as s:
-        facts = shop_facts(s)
+    facts = shop_facts(shop_print_facts(till))
     return [CardFace(number=normalize_card_number(n), shop=facts) for n in numbers]
