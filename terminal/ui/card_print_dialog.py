@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMarginsF, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QMarginsF, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QPageLayout, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
@@ -138,9 +138,9 @@ class CardPrintDialog(QDialog):
         else:
             sheets = -(-len(job.faces) // (g.SHEET_COLUMNS * g.SHEET_ROWS))
             self.summary.setText(
-                self.tr("%1 cards on %2 A4 sheet(s) of 10, with crop marks")
-                .replace("%1", str(len(job.faces)))
-                .replace("%2", str(sheets))
+                self.tr("%1 cards on %n A4 sheet(s) of 10, with crop marks", "", sheets).replace(
+                    "%1", QLocale().toString(len(job.faces))
+                )
             )
         height = 300 if self._single else 460
         dpi = 150 if self._single else 60

@@ -289,9 +289,7 @@ class CardsScreen(QWidget):
     def _update_hint(self) -> None:
         count = self.count_spin.value()
         sheets = -(-count // 10)
-        self.sheets_hint.setText(
-            self.tr("%1 A4 sheet(s) of 10 cards").replace("%1", QLocale().toString(sheets))
-        )
+        self.sheets_hint.setText(self.tr("%n A4 sheet(s) of 10 cards", "", sheets))
 
     def _update_buttons(self, *_args: object) -> None:
         batch = self.selected_batch()
