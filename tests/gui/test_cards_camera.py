@@ -78,3 +78,19 @@ def test_opening_the_scanner_without_a_camera_says_so(qtbot) -> None:
         pytest.skip("this machine has a camera")
     assert dialog.scanner.hint.text() == "No camera is connected."
     assert not dialog.scanner.camera.isActive()
+
+
+def test_frames_from_the_video_sink_reach_the_decoder(qtbot, till, card) -> None:
+    """The scanner's own frame slot, fed the way the video sink feeds it (no camera needed)."""
+    from PySide6.QtMultimedia import QVideoFrame
+
+    from terminal.ui.camera_scanner import CameraScanner
+
+    scanner = CameraScanner()
+    qtbot.addWidget(scanner)
+    scanner.decoder.interval_ms = 0
+    image = _webcam_frame(render_page(card_job(till, card), 0, dpi=200))
+    frame = QVideoFrame(image.convertToFormat(QImage.Format.Format_ARGB32))
+    with qtbot.waitSignal(scanner.cardScanned, timeout=5000) as signal:
+        scanner._on_frame(frame)
+    assert signal.args == [card]
