@@ -53,6 +53,7 @@ def screens() -> list[ScreenSpec]:
 SCREEN_MODULES: list[str] = [
     "terminal.ui.counter_screen",
     "terminal.ui.cards_screen",
+    "terminal.ui.import_wizard",
 ]
 
 tr_title = _tr
