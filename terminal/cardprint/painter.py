@@ -112,11 +112,17 @@ def draw_qr(p: QPainter, number: str, box: g.Box) -> None:
                 c += 1
 
 
+def _card_shape() -> QPainterPath:
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(8, 8, g.CARD_W - 16, g.CARD_H - 16), g.CARD_RADIUS, g.CARD_RADIUS)
+    return path
+
+
 def _draw_outline(p: QPainter) -> None:
     """A hairline card outline with CR80 corners, for single cards on a page larger than a card
     and for previews; never on sheets (the crop marks say where to cut)."""
-    path = QPainterPath()
-    path.addRoundedRect(QRectF(8, 8, g.CARD_W - 16, g.CARD_H - 16), g.CARD_RADIUS, g.CARD_RADIUS)
+    path = _card_shape()
+    p.setClipping(False)
     pen = QPen(QColor("#C8CDD3"))
     pen.setWidthF(15)
     p.setPen(pen)
@@ -171,6 +177,8 @@ def paint_front(p: QPainter, face: CardFace, *, bleed: float = 0, outline: bool 
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     p.fillRect(QRectF(-bleed, -bleed, g.CARD_W + 2 * bleed, g.CARD_H + 2 * bleed), PAPER)
+    if outline:  # the card's rounded corners, so the band does not poke out of them
+        p.setClipPath(_card_shape())
     _header(p, face, layout.header.h, bleed, _tr("Loyalty card"))
     if face.holder:
         font = _fitted_font(SANS, face.holder, layout.name.w, 400, 300)
@@ -194,6 +202,8 @@ def paint_back(p: QPainter, face: CardFace, *, bleed: float = 0, outline: bool =
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     p.fillRect(QRectF(-bleed, -bleed, g.CARD_W + 2 * bleed, g.CARD_H + 2 * bleed), PAPER)
+    if outline:  # the card's rounded corners, so the band does not poke out of them
+        p.setClipPath(_card_shape())
     band = 950
     _header(p, face, band, bleed, "")
     width = g.CARD_W - 2 * g.SAFE

@@ -190,6 +190,7 @@ class CardPrintDialog(QDialog):
                     printer.newPage()
                 painter.save()
                 scale_to_units(painter, printer.resolution())
+                painter.translate(*_page_offset(job, paper.width() * g.MM, paper.height() * g.MM))
                 paint_page(painter, job, page, preview=outline)
                 painter.restore()
                 self.pages_painted += 1
@@ -274,6 +275,17 @@ class CardPrintDialog(QDialog):
     def reject(self) -> None:
         self._cancel.set()  # a PDF being written stops and leaves no partial file
         super().reject()
+
+
+def _page_offset(job: CardJob, paper_w: float, paper_h: float) -> tuple[float, float]:
+    """Where the job's page sits on the printer's paper (units): a lone card centred across and
+    2 cm from the top (office printers cannot print at the very edge); a sheet centred."""
+    page_w, page_h = job.page_units
+    if paper_w <= page_w + g.MM and paper_h <= page_h + g.MM:
+        return 0.0, 0.0
+    if job.layout is Layout.CARD:
+        return (paper_w - page_w) / 2, min(20 * g.MM, max(0.0, paper_h - page_h) / 2)
+    return (paper_w - page_w) / 2, (paper_h - page_h) / 2
 
 
 def _tr(text: str) -> str:

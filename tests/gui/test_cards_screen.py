@@ -156,3 +156,16 @@ def test_a_long_pdf_can_be_stopped_and_leaves_no_file(qtbot, screen, monkeypatch
     qtbot.waitUntil(lambda: dialog.pdf_button.isEnabled(), timeout=20_000)
     assert dialog.message.text() == "Stopped; no PDF was written."
     assert not out.exists() and list(tmp_path.glob("*.pdf")) == []
+
+
+def test_a_lone_card_on_office_paper_is_placed_inside_the_printable_area(till) -> None:
+    from terminal.cardprint import geometry as g
+    from terminal.cardprint.output import CardJob, Layout
+    from terminal.ui.card_print_dialog import _page_offset
+
+    job = CardJob((), Layout.CARD)
+    assert _page_offset(job, g.CARD_W, g.CARD_H) == (0.0, 0.0)  # card printer: edge to edge
+    x, y = _page_offset(job, g.A4_W, g.A4_H)
+    assert x == (g.A4_W - g.CARD_W) / 2 and y == 2000
+    sheet = CardJob((), Layout.SHEET)
+    assert _page_offset(sheet, g.A4_W, g.A4_H) == (0.0, 0.0)
