@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QPixmap, QScreen
 from PySide6.QtWidgets import (
     QFrame,
@@ -531,3 +531,74 @@ class CustomerDisplay(QWidget):
         parts = [self.shop.text()]
         parts += [w.text() for w in page.findChildren(QLabel) if w.isVisibleTo(page) and w.text()]
         return "\n".join(parts)
+
+
+# -- the link the counter talks to --------------------------------------------------------------
+
+
+class CustomerDisplayLink(QObject):
+    """One per till window: opens or closes the display as the owner chose, and forwards the
+    counter's calls to it (doing nothing while no display is open, so the counter need not ask).
+    """
+
+    def __init__(self, services: AppServices, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.services = services
+        self.settings = settings
+        self.display: CustomerDisplay | None = None
+
+    def apply_preference(self) -> str:
+        """Open the display on the chosen monitor, or close it; returns why not, if not."""
+        pref = display_preference(self.settings)
+        if not pref.enabled:
+            self.close()
+            return ""
+        problem = second_screen_status()
+        if problem:
+            self.close()
+            return problem
+        screens = customer_screens()
+        screen = next((s for s in screens if s.name() == pref.screen_name), screens[0])
+        if self.display is None:
+            self.display = CustomerDisplay(self.services)
+        self.display.place_on(screen)
+        return ""
+
+    def close(self) -> None:
+        if self.display is not None:
+            self.display.close()
+            self.display.deleteLater()
+            self.display = None
+
+    def show_customer(self, view: CustomerView) -> None:
+        if self.display is not None:
+            self.display.show_customer(view)
+
+    def show_sale(self, result: SaleResult, view: CustomerView | None = None) -> None:
+        if self.display is not None:
+            self.display.show_sale(result, view)
+
+    def ask_nps(self) -> None:
+        if self.display is not None:
+            self.display.ask_nps()
+
+    def nps_answered(self, score: int) -> None:
+        if self.display is not None:
+            self.display.nps_answered(score)
+
+    def show_idle(self) -> None:
+        if self.display is not None:
+            self.display.show_idle()
+
+
+_LINKS: dict[int, CustomerDisplayLink] = {}
+
+
+def display_link(services: AppServices) -> CustomerDisplayLink:
+    """The window's one link (made on first use), shared by the counter and the Devices screen."""
+    link = _LINKS.get(id(services))
+    if link is None:
+        link = CustomerDisplayLink(services)
+        _LINKS[id(services)] = link
+        link.destroyed.connect(lambda *_: _LINKS.pop(id(services), None))
+    return link

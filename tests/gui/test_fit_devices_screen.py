@@ -1,0 +1,81 @@
+"""Devices (F12): the customer display option with one monitor, and the slip printer settings."""
+
+from __future__ import annotations
+
+import socket
+
+from escpos.printer import Dummy
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from terminal.app.slip import SlipPrinter
+from terminal.ui.customer_display import display_link
+from terminal.ui.screens import screens
+from terminal.ui.services import AppServices
+from terminal.ui.shop_devices_screen import ShopDevicesScreen
+
+
+def _screen(qtbot, till, tmp_path) -> ShopDevicesScreen:  # type: ignore[no-untyped-def]
+    services = AppServices(till)
+    display_link(services).settings = QSettings(
+        str(tmp_path / "ui.ini"), QSettings.Format.IniFormat
+    )
+    screen = ShopDevicesScreen(services)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+def test_devices_is_an_owner_screen_on_f12() -> None:
+    spec = next(s for s in screens() if s.key == "devices")
+    assert (spec.shortcut, spec.owner_only) == ("F12", True)
+
+
+def test_with_one_monitor_the_display_option_explains_itself(qtbot, till, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert len(QApplication.screens()) == 1
+    screen = _screen(qtbot, till, tmp_path)
+    assert not screen.display_on.isEnabled()
+    assert "Only one screen is connected" in screen.display_status.text()
+    assert "Connect a second monitor" in screen.display_status.text()
+    assert screen.link.apply_preference() == ""  # off: nothing to open, nothing fails
+    screen.link.show_idle()  # the counter's calls are safe without a display
+    screen.link.ask_nps()
+    assert screen.link.display is None
+
+
+def test_slip_printer_settings_are_checked_and_saved(qtbot, till, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    screen = _screen(qtbot, till, tmp_path)
+    screen.slip_on.setChecked(True)
+    qtbot.keyClicks(screen.slip_address, "lpt1")
+    qtbot.mouseClick(screen.slip_save, Qt.MouseButton.LeftButton)
+    assert "not a printer address" in screen.slip_status.text()
+    assert SlipPrinter(till).settings().enabled is False  # nothing saved
+
+    screen.slip_address.clear()
+    qtbot.keyClicks(screen.slip_address, "network:192.168.1.50")
+    screen.width_58.click()
+    qtbot.mouseClick(screen.slip_save, Qt.MouseButton.LeftButton)
+    assert screen.slip_status.text() == "Printer settings saved."
+    saved = SlipPrinter(till).settings()
+    assert (saved.enabled, saved.printer, saved.width_mm) == (True, "network:192.168.1.50", 58)
+
+
+def test_print_test_slip_reports_success_and_an_offline_printer(qtbot, till, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    screen = _screen(qtbot, till, tmp_path)
+    device = Dummy()
+    screen.slips.connect = lambda _address: device
+    qtbot.keyClicks(screen.slip_address, "usb:0416:5011")
+    qtbot.mouseClick(screen.slip_test, Qt.MouseButton.LeftButton)
+    assert screen.slip_status.text() == "Test slip printed. Check the paper."
+    assert b"TEST SLIP" in device.output
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    screen.slips.connect = SlipPrinter(till).connect
+    screen.slip_address.clear()
+    qtbot.keyClicks(screen.slip_address, f"network:127.0.0.1:{port}")
+    qtbot.mouseClick(screen.slip_test, Qt.MouseButton.LeftButton)
+    assert "is not connected or switched off" in screen.slip_status.text()
