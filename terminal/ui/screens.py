@@ -54,6 +54,7 @@ SCREEN_MODULES: list[str] = [
     "terminal.ui.counter_screen",
     "terminal.ui.cards_screen",
     "terminal.ui.import_wizard",
+    "terminal.ui.shop_devices_screen",
 ]
 
 tr_title = _tr
