@@ -106,9 +106,10 @@ def guess_mapping(headers: Sequence[str]) -> dict[str, int]:
     mapping: dict[str, int] = {}
     keys = [_header_key(h) for h in headers]
     for exact in (True, False):
-        for name, words in HEADER_WORDS.items():
+        for name, raw_words in HEADER_WORDS.items():
             if name in mapping:
                 continue
+            words = {_header_key(w) for w in raw_words}
             for index, key in enumerate(keys):
                 if index in mapping.values() or not key:
                     continue
@@ -191,9 +192,10 @@ def card_number(text: str) -> str:
     try:
         return normalize_card_number(compact)
     except InvalidCardNumber as exc:
-        if compact.isdigit() and len(compact) == 13 and check_digit(compact[:12]) == compact[12]:
+        padded = compact.zfill(13) if compact.isdigit() and 8 <= len(compact) <= 13 else ""
+        if padded and check_digit(padded[:12]) == padded[12]:
             raise InvalidCardNumber(
-                f"card {compact} is not in the in-store range (it does not start with 2), so "
+                f"card {padded} is not in the in-store range (it does not start with 2), so "
                 "the counter could not scan it; empty the cell to issue a new card",
                 raw=text,
             ) from exc
