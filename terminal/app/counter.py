@@ -13,8 +13,9 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from terminal.app.journal import ChangeSet, record_event, sql_value
 from terminal.app.ledger import Account, Ledger, due_points, live_lot_views
@@ -26,7 +27,7 @@ from terminal.core.checkout import NONE, CustomerState, Quote, Redeem, quote
 from terminal.core.errors import ConflictingSaleId, CustomerNotFound, QuoteOutdated
 from terminal.core.ids import new_id
 from terminal.core.program import Program
-from terminal.db.models import Customer, LedgerEntry, Purchase
+from terminal.db.models import Customer
 
 log = logging.getLogger("counter")
 
@@ -85,10 +86,12 @@ class Counter:
 
     def quote(self, request: SaleRequest) -> PricedSale:
         now = self.till.now()
-        with self.till.read() as s:
-            return self._price(s, request, now)
+        with self.till.read_driver() as db:
+            return self._price(db, request, now)
 
-    def _price(self, s: Session, request: SaleRequest, now: datetime) -> PricedSale:
+    def _price(
+        self, s: Session | sqlite3.Connection, request: SaleRequest, now: datetime
+    ) -> PricedSale:
         version, program = current_program(s)
         if request.card is None:
             return PricedSale(request, None, version)
@@ -117,15 +120,10 @@ class Counter:
         cashier: str | None,
     ) -> SaleResult:
         now = self.till.now()
-        with self.till.write() as s:
-            seen = (
-                driver_connection(s)
-                .execute("SELECT 1 FROM purchase WHERE id = ?", (sale_id,))
-                .fetchone()
-            )
-            existing = s.get(Purchase, sale_id) if seen else None
+        with self.till.write_driver() as s:
+            existing = s.execute(_PURCHASE_SQL, (sale_id,)).fetchone()
             if existing is not None:
-                return self._replay(s, existing, request)
+                return self._replay(s, _StoredSale(*existing), request)
             priced = self._price(s, request, now)
             if (
                 expected is not None
@@ -203,10 +201,9 @@ class Counter:
         now: datetime,
         cashier: str | None,
     ) -> SaleResult:
-        s = changes.session
         q = priced.quote
         assert q is not None and priced.customer_id is not None
-        db = driver_connection(s)
+        db = changes.db
         row = db.execute(
             "SELECT balance, lifetime_paid, visits, referrer_id, name FROM customer WHERE id = ?",
             (priced.customer_id,),
@@ -294,20 +291,25 @@ class Counter:
             program_version=version,
         )
 
-    def _replay(self, s: Session, purchase: Purchase, request: SaleRequest) -> SaleResult:
+    def _replay(
+        self, db: sqlite3.Connection, purchase: _StoredSale, request: SaleRequest
+    ) -> SaleResult:
         same_card = request.card is None or purchase.card_number == _normalized(request.card)
         if purchase.amount != request.amount or not same_card:
             raise ConflictingSaleId(
                 "This sale id was already used for a different sale; nothing was charged.",
                 sale_id=purchase.id,
             )
-        bonuses = s.exec(
-            select(LedgerEntry).where(
-                LedgerEntry.purchase_id == purchase.id,
-                LedgerEntry.customer_id == purchase.customer_id,
-                col(LedgerEntry.kind).in_(BONUS_KINDS),
+        marks = ",".join("?" * len(BONUS_KINDS))
+        bonuses = [
+            BonusLine(kind, points)
+            for kind, points in db.execute(
+                "SELECT kind, points FROM ledger_entry WHERE purchase_id = ? AND customer_id = ? "
+                f"AND kind IN ({marks}) ORDER BY id",
+                (purchase.id, purchase.customer_id, *BONUS_KINDS),
             )
-        ).all()
+            if points > 0
+        ]
         log.info("sale %s submitted again: returning the first result", purchase.id)
         tier_up = purchase.tier_after if purchase.tier_after != purchase.tier else None
         return SaleResult(
@@ -320,14 +322,40 @@ class Counter:
             redeemed_value=purchase.redeemed_value,
             to_pay=purchase.paid,
             points_earned=purchase.points_earned,
-            bonuses=[BonusLine(e.kind, e.points) for e in bonuses if e.points > 0],
+            bonuses=bonuses,
             balance=purchase.balance_after if purchase.customer_id else None,
             tier=purchase.tier or None,
             tier_up=tier_up or None,
-            created_at=purchase.created_at,
+            created_at=datetime.fromisoformat(purchase.created_at),
             program_version=purchase.program_version,
             replayed=True,
         )
+
+
+class _StoredSale(NamedTuple):
+    """A committed sale as a repeated submit needs it (read with ``_PURCHASE_SQL``)."""
+
+    id: str
+    customer_id: str | None
+    card_number: str | None
+    amount: int
+    discount: int
+    points_redeemed: int
+    redeemed_value: int
+    paid: int
+    points_earned: int
+    balance_after: int
+    tier: str
+    tier_after: str
+    created_at: str
+    program_version: int
+
+
+_PURCHASE_SQL = (
+    "SELECT id, customer_id, card_number, amount, discount, points_redeemed, redeemed_value, "
+    "paid, points_earned, balance_after, tier, tier_after, created_at, program_version "
+    "FROM purchase WHERE id = ?"
+)
 
 
 def _purchase_row(**fields: object) -> dict[str, object]:

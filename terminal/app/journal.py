@@ -9,6 +9,7 @@ from the facts and are recomputed by whoever applies them.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date, datetime
 from typing import Any
 
@@ -58,8 +59,10 @@ def insert_sql(table: str, columns: tuple[str, ...]) -> str:
 class ChangeSet:
     """Rows a use case adds, collected so they become both database rows and the event payload."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, session: Session | sqlite3.Connection) -> None:
+        # A use case on the ORM passes its Session; the sale path passes its sqlite3 connection
+        # (then only insert/update are available, not add).
+        self.session = session  # type: ignore[assignment]
         self.rows: dict[str, list[dict[str, Any]]] = {}
         self.updates: list[dict[str, Any]] = []
         self._pending: list[SQLModel] = []
@@ -69,6 +72,11 @@ class ChangeSet:
         self._pending.append(row)
         return row
 
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The driver connection of this change's transaction."""
+        return driver_connection(self.session)
+
     def insert(self, table: str, values: dict[str, Any]) -> int | None:
         """Insert one row with plain SQL (the hot paths: sales, ledger) and record it as a fact.
 
@@ -76,7 +84,7 @@ class ChangeSet:
         payload is the same as for a row added through :meth:`add`. Returns the rowid.
         """
         columns = tuple(values)
-        cursor = driver_connection(self.session).execute(
+        cursor = self.db.execute(
             insert_sql(table, columns), [sql_value(v) for v in values.values()]
         )
         self.rows.setdefault(table, []).append({k: _plain(v) for k, v in values.items()})
@@ -101,7 +109,7 @@ class ChangeSet:
 
 
 def record_event(
-    session: Session,
+    session: Session | sqlite3.Connection,
     terminal_id: str,
     event_type: str,
     payload: dict[str, Any],

@@ -141,7 +141,7 @@ class Ledger:
 
     @property
     def _db(self) -> sqlite3.Connection:
-        return driver_connection(self.session)
+        return self.changes.db
 
     def _live(self) -> dict[str, _Lot]:
         if self._lots is None:

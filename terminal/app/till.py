@@ -24,7 +24,7 @@ from terminal.core.ids import new_id
 from terminal.core.money import Currency, currency
 from terminal.core.program import DEFAULT_PROGRAM, Program
 from terminal.db import migrate
-from terminal.db.engine import make_engine, read_session, write_session
+from terminal.db.engine import make_engine, read_session, storage_error, write_session
 from terminal.db.models import ProgramVersion, Terminal
 
 log = logging.getLogger("db")
@@ -68,6 +68,33 @@ class Till:
     def read(self) -> Iterator[Session]:
         with read_session(self.engine) as session:
             yield session
+
+    @contextmanager
+    def write_driver(self) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` transaction on a pooled ``sqlite3`` connection (the sale path).
+
+        The same guarantees as :meth:`write` — commits on success, rolls back on any error,
+        foreign keys checked at commit, a busy or full database becomes a plain-words error —
+        without an ORM session, whose bookkeeping costs as much as the sale's SQL itself.
+        """
+        fairy = self.engine.raw_connection()
+        db: sqlite3.Connection = fairy.driver_connection  # type: ignore[assignment]
+        try:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("PRAGMA defer_foreign_keys=ON")
+                yield db
+                db.execute("COMMIT")
+            except BaseException as exc:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                mapped = storage_error(exc) if isinstance(exc, sqlite3.OperationalError) else None
+                if mapped is not None:
+                    log.warning("write refused: %s", exc)
+                    raise mapped from exc
+                raise
+        finally:
+            fairy.close()
 
     @contextmanager
     def read_driver(self) -> Iterator[sqlite3.Connection]:
@@ -161,7 +188,7 @@ def _ensure_identity(engine: Engine, clock: Clock) -> tuple[str, int]:
         return local.id, local.number
 
 
-def driver_connection(session: Session) -> sqlite3.Connection:
+def driver_connection(session: Session | sqlite3.Connection) -> sqlite3.Connection:
     """The session's own ``sqlite3`` connection, inside the session's transaction.
 
     The counter's hot reads (a scan, a quote on every keystroke) go straight to the driver with
@@ -169,6 +196,8 @@ def driver_connection(session: Session) -> sqlite3.Connection:
     counter must answer within a couple of milliseconds on 100 000 customers. Pending ORM
     changes are flushed first, as the ORM's own autoflush would, so the SQL sees them.
     """
+    if isinstance(session, sqlite3.Connection):
+        return session
     if not _is_clean(session):
         session.flush()
     transaction = session.get_transaction()
