@@ -34,6 +34,7 @@ OPTIONS: dict[str, Option] = {
         Option("slip_enabled", False, "Print a loyalty slip after each sale with a card"),
         Option("slip_printer", "", "Slip printer: usb:VID:PID, serial:/dev/ttyUSB0, network:IP"),
         Option("slip_width", 80, "Slip printer paper width in mm (58 or 80)"),
+        Option("backup_mirror_dir", "", "Second folder for backups (USB stick, network share)"),
     )
 }
 

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "terminal.cli.cards",
     "terminal.cli.card_admin",
     "terminal.cli.importer",
+    "terminal.cli.backup",
 )
 
 

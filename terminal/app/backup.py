@@ -1,0 +1,435 @@
+"""Backups a shop can count on: made while the till runs, verified when made, restorable.
+
+A backup is taken with SQLite's online backup API (consistent even while a sale is being
+written), then opened on its own and proven sound — ``PRAGMA integrity_check`` and every
+``check`` invariant — before it gets its final name. So a file named ``loyalty-<stamp>.db`` in the
+backup folder *is* a verified backup, and the newest one is the last success: no separate log
+that could disagree with the files. Old backups are thinned to 7 daily, 4 weekly and 12 monthly.
+
+Restore refuses anything that is not a sound database of this shop, keeps the current database
+aside first, then copies the backup in through the same backup API (so open connections see the
+new contents, never a half-copied file) and upgrades it to the current schema.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine
+
+from terminal.app.integrity import Integrity
+from terminal.app.settings import get_setting, put_setting
+from terminal.app.till import Till
+from terminal.core.errors import InvalidInput, LoyaltyError, StorageError
+from terminal.db import migrate
+from terminal.db.engine import make_engine
+
+log = logging.getLogger("backup")
+
+PREFIX = "loyalty-"
+STAMP = "%Y%m%d-%H%M%S"
+_NAME = re.compile(r"^loyalty-(\d{8}-\d{6})\.db$")
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+OVERDUE_AFTER = timedelta(days=2)
+SQLITE_MAGIC = b"SQLite format 3\x00"
+STATUS_FILE = "backup-status.json"
+
+
+class BackupRefused(LoyaltyError):
+    """A file cannot be used as a backup (damaged, not a till database, another shop's)."""
+
+    code = "backup_refused"
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    made_at: datetime
+    size: int
+    customers: int
+    sales: int
+    mirror_path: Path | None = None
+    mirror_error: str = ""
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    last_success: datetime | None
+    last_path: Path | None
+    overdue: bool  # no verified backup for OVERDUE_AFTER: the counter shows a warning
+    count: int
+    folder: Path
+    mirror_dir: str
+    last_error: str  # the last failed attempt's reason, if it came after the last success
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    kept_aside: Path
+    customers: int
+    sales: int
+
+
+def verify_file(path: Path, *, expected_shop: str | None = None) -> tuple[int, int, str]:
+    """Prove ``path`` is a sound till database; returns (customers, sales, shop id).
+
+    Raises :class:`BackupRefused` with the reason in plain words. The file is only read.
+    """
+    _check_header(path)
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupRefused(f"The file {path.name} cannot be opened: {exc}.") from exc
+    try:
+        status = [row[0] for row in db.execute("PRAGMA integrity_check")]
+        if status != ["ok"]:
+            raise BackupRefused(
+                f"The file {path.name} is damaged ({status[0]}); it cannot be used.",
+                problems=status[:10],
+            )
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if not {"shop_setting", "customer", "purchase", "ledger_entry"} <= tables:
+            raise BackupRefused(f"The file {path.name} is not a loyalty terminal database.")
+        row = db.execute("SELECT value FROM shop_setting WHERE key = 'shop_id'").fetchone()
+        shop = json.loads(row[0]) if row else ""
+    except sqlite3.DatabaseError as exc:
+        raise BackupRefused(f"The file {path.name} is damaged ({exc}); it cannot be used.") from exc
+    finally:
+        db.close()
+    if expected_shop is not None and shop != expected_shop:
+        raise BackupRefused(
+            f"The file {path.name} belongs to another shop; restoring it would mix two shops' "
+            "customers.",
+            shop_id=shop,
+        )
+    customers, sales = _check_invariants(path)
+    return customers, sales, shop
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            head = f.read(100)
+    except OSError as exc:
+        raise BackupRefused(f"The file {path} cannot be read: {exc.strerror}.") from exc
+    if not head.startswith(SQLITE_MAGIC):
+        raise BackupRefused(f"The file {path.name} is not a database (not an SQLite file).")
+    if len(head) < 100 or path.stat().st_size < 512:
+        raise BackupRefused(f"The file {path.name} is damaged (cut short); it cannot be used.")
+
+
+def _check_invariants(path: Path) -> tuple[int, int]:
+    """Run ``check`` on a file that is already at the current schema (our own fresh copies)."""
+    # Read-only and without the till's pragmas: checking a copy must not change it (no WAL).
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        probe = Till(engine, path, datetime.now, "", 0)
+        try:
+            report = Integrity(probe).check(limit_per_check=5)
+        except Exception as exc:  # a schema we cannot read is as bad as a damaged file
+            raise BackupRefused(f"The file {path.name} cannot be checked: {exc}.") from exc
+        if not report.ok:
+            raise BackupRefused(
+                f"The file {path.name} fails the books check: {report.problems[0]}",
+                problems=report.problems,
+            )
+        return report.customers, report.purchases
+    finally:
+        engine.dispose()
+
+
+def copy_database(source: Path, dest: Path) -> None:
+    """A consistent copy through SQLite's online backup API (readers and writers keep going)."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    try:
+        out = sqlite3.connect(str(dest))
+        try:
+            src.backup(out, pages=4096)
+            out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
+        finally:
+            out.close()
+    finally:
+        src.close()
+
+
+class Backups:
+    """Make, list, thin, verify and restore backups of the open till."""
+
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    @property
+    def folder(self) -> Path:
+        return self.till.backup_dir
+
+    # ---- making ----------------------------------------------------------------------------
+
+    def make(self, out: Path | None = None) -> BackupResult:
+        """Take a verified backup into the backup folder (and the mirror), or to ``out``."""
+        now = self.till.now()
+        target = Path(out) if out is not None else self.folder / f"{PREFIX}{now:{STAMP}}.db"
+        try:
+            result = self._make_verified(target, now)
+        except (LoyaltyError, OSError, sqlite3.Error) as exc:
+            reason = _reason(exc)
+            self._write_status({"last_error": reason, "last_error_at": now.isoformat()})
+            log.error("backup failed: %s", reason)
+            if isinstance(exc, LoyaltyError):
+                raise
+            raise StorageError(f"The backup could not be made: {reason}") from exc
+        if out is not None:
+            return result
+        removed = rotate(self.folder, now)
+        mirror_path, mirror_error = self._mirror(result.path, now)
+        self._write_status({"last_error": "", "last_error_at": ""})
+        log.info("backup %s verified (%d sales)", result.path.name, result.sales)
+        return BackupResult(
+            result.path,
+            now,
+            result.size,
+            result.customers,
+            result.sales,
+            mirror_path,
+            mirror_error,
+            removed,
+        )
+
+    def _make_verified(self, target: Path, now: datetime) -> BackupResult:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        try:
+            copy_database(self.till.db_path, partial)
+            customers, sales, _shop = verify_file(partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return BackupResult(target, now, target.stat().st_size, customers, sales)
+
+    def _mirror(self, made: Path, now: datetime) -> tuple[Path | None, str]:
+        mirror = self.mirror_dir()
+        if not mirror:
+            return None, ""
+        folder = Path(mirror)
+        try:
+            if not folder.is_dir():
+                return None, f"The mirror folder {folder} is not available (unplugged?)."
+            dest = folder / made.name
+            partial = dest.with_name(dest.name + ".partial")
+            shutil.copyfile(made, partial)
+            with partial.open("rb") as f:
+                os.fsync(f.fileno())
+            os.replace(partial, dest)
+            rotate(folder, now)
+            return dest, ""
+        except OSError as exc:
+            log.warning("mirror copy failed: %s", exc)
+            return None, f"The copy to {folder} failed: {exc.strerror or exc}."
+
+    def auto(self) -> BackupResult | None:
+        """The daily backup: made when today has none yet (the GUI calls this at start and on a
+        timer). Never raises: a failure is recorded and shown through :meth:`status`."""
+        status = self.status()
+        today = self.till.now().date()
+        if status.last_success is not None and status.last_success.date() >= today:
+            return None
+        try:
+            return self.make()
+        except LoyaltyError:
+            return None
+
+    # ---- status and settings ---------------------------------------------------------------
+
+    def list(self) -> list[tuple[datetime, Path]]:
+        return _backups_in(self.folder)
+
+    def status(self) -> BackupStatus:
+        found = self.list()
+        last = found[-1] if found else None
+        now = self.till.now()
+        overdue = last is None or now - last[0] > OVERDUE_AFTER
+        saved = self._read_status()
+        return BackupStatus(
+            last_success=last[0] if last else None,
+            last_path=last[1] if last else None,
+            overdue=overdue,
+            count=len(found),
+            folder=self.folder,
+            mirror_dir=self.mirror_dir(),
+            last_error=str(saved.get("last_error", "")),
+        )
+
+    def mirror_dir(self) -> str:
+        with self.till.read() as s:
+            return str(get_setting(s, "backup_mirror_dir") or "")
+
+    def set_mirror_dir(self, folder: str) -> None:
+        """Choose (or clear, with "") the second folder every backup is also copied to."""
+        text = folder.strip()
+        if text and not Path(text).is_dir():
+            raise InvalidInput(f"The folder {text} does not exist.", field="mirror")
+        with self.till.write() as s:
+            put_setting(s, "backup_mirror_dir", text, self.till.now())
+
+    def _read_status(self) -> dict[str, str]:
+        try:
+            return json.loads((self.folder / STATUS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def _write_status(self, data: dict[str, str]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / STATUS_FILE).write_text(json.dumps(data), encoding="utf-8")
+        except OSError:  # the status file is a courtesy; the disk may be the problem
+            log.debug("backup status not written", exc_info=True)
+
+    # ---- restoring -------------------------------------------------------------------------
+
+    def restore(self, source: Path) -> RestoreResult:
+        """Replace the till's database with ``source`` after proving it is sound and ours."""
+        source = Path(source)
+        if not source.is_file():
+            raise BackupRefused(f"There is no file {source}.")
+        _check_header(source)
+        now = self.till.now()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        staging = self.folder / f"restoring-{now:{STAMP}}.db"
+        staging.unlink(missing_ok=True)
+        try:
+            try:
+                copy_database(source, staging)
+            except sqlite3.DatabaseError as exc:
+                raise BackupRefused(
+                    f"The file {source.name} is damaged ({exc}); it cannot be used."
+                ) from exc
+            verify_file_schema_free(staging, source.name)
+            self._refuse_foreign(staging, source.name)
+            engine = make_engine(staging)
+            try:
+                migrate.upgrade(engine, None, None)
+            finally:
+                engine.dispose()
+            customers, sales, _shop = verify_file(staging)
+            aside = self.folder / f"before-restore-{now:{STAMP}}.db"
+            copy_database(self.till.db_path, aside)
+            self._copy_into_live(staging)
+        finally:
+            staging.unlink(missing_ok=True)
+        log.warning("database restored from %s; previous kept as %s", source, aside.name)
+        return RestoreResult(source, aside, customers, sales)
+
+    def _refuse_foreign(self, staging: Path, name: str) -> None:
+        db = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM shop_setting WHERE key = 'shop_id'").fetchone()
+        finally:
+            db.close()
+        theirs = json.loads(row[0]) if row else ""
+        with self.till.read_driver() as live:
+            (ours,) = live.execute(
+                "SELECT value FROM shop_setting WHERE key = 'shop_id'"
+            ).fetchone()
+            (sales,) = live.execute("SELECT COUNT(*) FROM purchase").fetchone()
+        if theirs != json.loads(ours) and sales:
+            raise BackupRefused(
+                f"The file {name} is another shop's database, and this till already has "
+                f"{sales} sales of its own; restoring it would replace this shop's records.",
+                shop_id=theirs,
+            )
+
+    def _copy_into_live(self, staging: Path) -> None:
+        """Copy the staged file over the live database with the backup API (one locked step)."""
+        self.till.engine.dispose()
+        src = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+        try:
+            live = sqlite3.connect(str(self.till.db_path), timeout=30)
+            try:
+                src.backup(live)
+                live.execute("PRAGMA journal_mode=WAL")
+                live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                live.close()
+        finally:
+            src.close()
+        self.till.engine.dispose()
+
+
+def verify_file_schema_free(path: Path, name: str) -> None:
+    """The checks that do not depend on the schema version (before an older file is upgraded)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        status = [row[0] for row in db.execute("PRAGMA integrity_check")]
+        if status != ["ok"]:
+            raise BackupRefused(f"The file {name} is damaged ({status[0]}); it cannot be used.")
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise BackupRefused(f"The file {name} is damaged ({exc}); it cannot be used.") from exc
+    finally:
+        db.close()
+    if not {"shop_setting", "customer", "purchase", "alembic_version"} <= tables:
+        raise BackupRefused(f"The file {name} is not a loyalty terminal database.")
+
+
+def _backups_in(folder: Path) -> list[tuple[datetime, Path]]:
+    found: list[tuple[datetime, Path]] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    for path in entries:
+        match = _NAME.match(path.name)
+        if match:
+            found.append((datetime.strptime(match.group(1), STAMP), path))
+    return sorted(found)
+
+
+def keep_set(stamps: list[datetime]) -> set[datetime]:
+    """Which backups to keep: the newest of each of the last 7 days, 4 weeks and 12 months."""
+    keep: set[datetime] = set()
+    for bucket, count in (
+        (lambda t: t.date(), KEEP_DAILY),
+        (lambda t: t.isocalendar()[:2], KEEP_WEEKLY),
+        (lambda t: (t.year, t.month), KEEP_MONTHLY),
+    ):
+        newest: dict[object, datetime] = {}
+        for stamp in stamps:
+            key = bucket(stamp)
+            if key not in newest or stamp > newest[key]:
+                newest[key] = stamp
+        keep |= set(sorted(newest.values(), reverse=True)[:count])
+    return keep
+
+
+def rotate(folder: Path, now: datetime) -> list[str]:
+    """Delete backups outside the 7/4/12 plan; returns the names removed."""
+    found = _backups_in(folder)
+    keep = keep_set([stamp for stamp, _ in found])
+    removed = []
+    for stamp, path in found:
+        if stamp not in keep:
+            try:
+                path.unlink()
+                removed.append(path.name)
+            except OSError:
+                log.warning("could not remove old backup %s", path)
+    return removed
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, LoyaltyError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
