@@ -165,8 +165,8 @@ class CounterScreen(QWidget):
 
     def say(self, text: str, tone: str = "error") -> None:
         """One inline line; the space is always kept so nothing jumps when a message comes."""
-        self.message.setText(text)
-        self.message.setProperty("tone", tone if text else "none")
+        self.message.setText(text or self.tr("●  Ready — scan the next card"))
+        self.message.setProperty("tone", tone if text else "ready")
         restyle(self.message)
 
     def error(self, exc: LoyaltyError, *, beep: bool = False) -> None:
@@ -439,12 +439,23 @@ class CounterScreen(QWidget):
                     money=format_money(result.redeemed_value, self.currency),
                 )
             )
-        parts.append(
-            self.tr("You earned {points} points, balance {balance}.").format(
-                points=format_points(result.points_earned + bonus),
-                balance=format_points(result.balance or 0),
+        if bonus:
+            parts.append(
+                self.tr(
+                    "You earned {points} points and a {bonus}-point bonus, balance {balance}."
+                ).format(
+                    points=format_points(result.points_earned),
+                    bonus=format_points(bonus),
+                    balance=format_points(result.balance or 0),
+                )
             )
-        )
+        else:
+            parts.append(
+                self.tr("You earned {points} points, balance {balance}.").format(
+                    points=format_points(result.points_earned),
+                    balance=format_points(result.balance or 0),
+                )
+            )
         if result.tier_up:
             parts.append(self.tr("Welcome to {tier}!").format(tier=result.tier_up))
         parts.append(

@@ -45,6 +45,7 @@ QLabel[role="banner"][tone="expiry"] {{ background: {WARN_BG}; color: {WARN}; bo
 QLabel#message {{ border-radius: 8px; padding: 10px 14px; font-size: 17px; font-weight: 600; }}
 QLabel#message[tone="error"] {{ background: {ERROR_BG}; color: {ERROR}; border: 1px solid #FDA29B; }}
 QLabel#message[tone="info"] {{ background: #EEF4FF; color: #1D4ED8; border: 1px solid #C7D7FE; }}
+QLabel#message[tone="ready"] {{ color: {OK}; font-weight: 600; font-size: 15px; }}
 QLabel#message[tone="ok"] {{ background: {OK_BG}; color: {OK}; border: 1px solid #A6F4C5; }}
 QLabel#result {{ background: {OK_BG}; color: {OK}; border: 1px solid #A6F4C5; border-radius: 10px;
     padding: 14px 18px; font-size: 26px; font-weight: 700; }}

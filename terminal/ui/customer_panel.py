@@ -238,10 +238,15 @@ class CustomerPanel(QFrame):
                     )
                 )
             elif kind == "anniversary":
-                n = int(count or 1)
-                lines.append(
-                    ("praise", self.tr("%n year(s) with us — thank them for their loyalty!", "", n))
+                years = int(count or 1)
+                text = (
+                    self.tr("One year with us today — thank them for their loyalty!")
+                    if years == 1
+                    else self.tr("{n} years with us — thank them for their loyalty!").format(
+                        n=years
+                    )
                 )
+                lines.append(("praise", text))
         for lot in view.expiring:
             lines.append(
                 (

@@ -168,6 +168,10 @@ class RegistrationDialog(QDialog):
     # -- scans ---------------------------------------------------------------------------
 
     def handle_scan(self, code: str) -> bool:
+        """A card scanned anywhere in the form: the referrer's (when that field has focus) or
+        the card to give. Anything that is not digits was typed, not scanned: let it through."""
+        if not code.strip().isdigit():
+            return False
         target = self.referrer if self.referrer.hasFocus() else self.card
         target.setText(code)
         self.say("")

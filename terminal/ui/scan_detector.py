@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -77,6 +78,7 @@ class ScanDetector(QObject):
         if watched is not focus and not (focus is None and isinstance(watched, QWidget)):
             # A key event travels from the focus widget up to its parents; look at it once.
             return False
+        focus = focus if focus is not None else watched
         assert isinstance(event, QKeyEvent)
         if event.isAutoRepeat() or event.modifiers() & _PASS_MODIFIERS:
             self.flush()
@@ -86,12 +88,12 @@ class ScanDetector(QObject):
         now = self.clock()
         if key in _ENTER_KEYS:
             return self._on_enter(now)
-        if text and text.isprintable() and len(text) == 1:
-            if self._held and now - self._held[-1].at > self.max_gap:
-                self.flush()  # a pause: what came before was typed by a person
-            self._held.append(
-                _HeldKey(key, event.modifiers(), text, now, QApplication.focusWidget())
-            )
+        if len(text) == 1 and text.isprintable() and not text.isspace():
+            if self._held and (
+                now - self._held[-1].at > self.max_gap or self._held[-1].target is not focus
+            ):
+                self.flush()  # a pause or another field: what came before was typed by a person
+            self._held.append(_HeldKey(key, event.modifiers(), text, now, focus))
             self._flush_timer.start()
             return True
         self.flush()
@@ -145,8 +147,8 @@ class ScanDetector(QObject):
         try:
             for k in keys:
                 target = k.target if k.target is not None else QApplication.focusWidget()
-                if target is None:
-                    continue
+                if target is None or not shiboken6.isValid(target):
+                    continue  # the field is gone (its dialog closed): nothing to type into
                 for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
                     QApplication.sendEvent(target, QKeyEvent(kind, k.key, k.modifiers, k.text))
         finally:

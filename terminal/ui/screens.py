@@ -52,6 +52,7 @@ def screens() -> list[ScreenSpec]:
 # Modules that call register_screen() at import. Each feature adds its line here.
 SCREEN_MODULES: list[str] = [
     "terminal.ui.counter_screen",
+    "terminal.ui.customer_desk",
     "terminal.ui.cards_screen",
     "terminal.ui.import_wizard",
     "terminal.ui.shop_devices_screen",

@@ -1,0 +1,202 @@
+"""Registering a customer from the counter, with the keyboard and the scanner."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from sqlmodel import select
+
+from terminal.app.card_stock import CardStock
+from terminal.app.counter import Counter, SaleRequest
+from terminal.app.customers import Customers
+from terminal.app.enrollment import Enrollment
+from terminal.core.customer_form import CustomerForm
+from terminal.core.ids import new_id
+from terminal.db.models import Customer, LedgerEntry
+from terminal.ui.counter_screen import CounterScreen
+from terminal.ui.main_window import MainWindow
+from terminal.ui.registration import RegistrationDialog
+from terminal.ui.services import AppServices
+
+
+@pytest.fixture
+def window(qtbot, till, tmp_path) -> Iterator[MainWindow]:
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(AppServices(till=till), settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def counter(window) -> CounterScreen:
+    screen = window.current_screen()
+    assert isinstance(screen, CounterScreen)
+    return screen
+
+
+def scan(qtbot, code: str) -> None:
+    qtbot.keyClicks(QApplication.focusWidget(), code)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+
+class PersonClock:
+    """A person types a key every 200 ms; the scanner detector lets such keys through."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        self.t += 0.2
+        return self.t
+
+
+def type_in(qtbot, window, widget, text: str) -> None:
+    """Type like a person: click into the field, then key by key."""
+    widget.setFocus()
+    window.detector.clock = PersonClock()
+    try:
+        qtbot.keyClicks(widget, text)
+        window.detector.flush()
+    finally:
+        window.detector.clock = time.monotonic
+
+
+def with_dialog(qtbot, open_it: Callable[[], None], fill: Callable[[RegistrationDialog], None]):
+    """Press the key that opens the modal dialog; ``fill`` runs inside it, as the cashier would."""
+    seen: list[RegistrationDialog] = []
+
+    def inside() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, RegistrationDialog)
+        seen.append(dialog)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        try:
+            fill(dialog)
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    QTimer.singleShot(0, inside)
+    open_it()
+    assert seen, "the registration dialog did not open"
+    return seen[0]
+
+
+def test_registration_with_a_scanned_referrer_grants_referral_bonuses_after_the_first_sale(
+    qtbot, till, window, counter
+) -> None:
+    friend = Enrollment(till).register(CustomerForm("Andrii Kovalenko", "0509876543"))
+    friend_before = Customers(till).by_card(friend.card).balance
+
+    def fill(dialog: RegistrationDialog) -> None:
+        assert not dialog.consent.isChecked()
+        type_in(qtbot, window, dialog.name, "Maria Lysenko")
+        type_in(qtbot, window, dialog.phone, "063 555 12 34")
+        dialog.referrer.setFocus()
+        scan(qtbot, friend.card)  # the friend's card, scanned into the referrer field
+        assert dialog.referrer.text() == friend.card and dialog.card.text() == ""
+        qtbot.keyClick(dialog.referrer, Qt.Key.Key_Return)  # Register
+        assert dialog.enrolled is not None
+        assert dialog.done_card.text().replace(" ", "") == dialog.enrolled.card
+        qtbot.keyClick(dialog.done_button, Qt.Key.Key_Return)  # start their sale
+
+    dialog = with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
+    assert counter.view is not None and counter.view.name == "Maria Lysenko"
+    qtbot.keyClicks(counter.sale.amount, "300")
+    qtbot.keyClick(counter.sale.amount, Qt.Key.Key_Return)
+    assert counter.done is not None
+    with till.read() as s:
+        maria = s.exec(select(Customer).where(Customer.name == "Maria Lysenko")).one()
+        kinds = set(
+            s.exec(select(LedgerEntry.kind).where(LedgerEntry.customer_id == maria.id)).all()
+        )
+    assert {"welcome", "referral", "earn"} <= kinds
+    assert Customers(till).by_card(friend.card).balance == friend_before + 100
+    assert dialog.enrolled is not None and dialog.enrolled.card == counter.view.card
+
+
+def test_duplicate_phone_offers_the_existing_customer(qtbot, till, window, counter) -> None:
+    olena = Enrollment(till).register(CustomerForm("Olena Shevchenko", "0671234567"))
+
+    def fill(dialog: RegistrationDialog) -> None:
+        type_in(qtbot, window, dialog.name, "Olena S")
+        type_in(qtbot, window, dialog.phone, "+380 67 123 45 67")
+        qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+        assert "Olena Shevchenko already has this phone number" in dialog.message.text()
+        assert dialog.open_existing.isVisible() and dialog.open_existing.hasFocus()
+        qtbot.keyClick(dialog.open_existing, Qt.Key.Key_Space)
+
+    with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
+    assert counter.view is not None and counter.view.customer_id == olena.customer_id
+    with till.read() as s:
+        assert len(s.exec(select(Customer)).all()) == 1
+
+
+def test_a_pre_printed_card_scanned_at_the_counter_is_given_to_the_new_customer(
+    qtbot, till, window, counter
+) -> None:
+    stock = CardStock(till).reserve(3).numbers
+    scan(qtbot, stock[1])
+    assert "not given to anyone yet" in counter.message.text()
+
+    def fill(dialog: RegistrationDialog) -> None:
+        assert dialog.card.text() == stock[1]  # the scanned card is already filled in
+        type_in(qtbot, window, dialog.name, "Taras Hnatiuk")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+        assert dialog.enrolled is not None
+        assert "pre-printed card" in dialog.done_note.text()
+        qtbot.keyClick(dialog.done_button, Qt.Key.Key_Return)
+
+    with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
+    assert counter.view is not None and counter.view.card == stock[1]
+    assert Customers(till).by_card(stock[1]).name == "Taras Hnatiuk"
+
+
+def test_a_scan_in_the_dialog_fills_the_card_field_and_bad_input_is_explained(
+    qtbot, till, window, counter
+) -> None:
+    stock = CardStock(till).reserve(1).numbers
+
+    def fill(dialog: RegistrationDialog) -> None:
+        type_in(qtbot, window, dialog.name, "Iryna")
+        scan(qtbot, stock[0])
+        assert dialog.card.text() == stock[0] and dialog.name.text() == "Iryna"
+        type_in(qtbot, window, dialog.email, "not-an-email")
+        qtbot.keyClick(dialog.email, Qt.Key.Key_Return)
+        assert "e-mail" in dialog.message.text() and dialog.enrolled is None
+        assert dialog.email.hasFocus()
+
+    with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
+    with till.read() as s:
+        assert s.exec(select(Customer)).all() == []
+
+
+def test_the_new_number_is_shown_big_when_no_card_was_scanned(qtbot, till, window, counter):
+    def fill(dialog: RegistrationDialog) -> None:
+        type_in(qtbot, window, dialog.name, "Petro Bondar")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+        assert dialog.enrolled is not None
+        assert dialog.done_card.text() == " ".join(
+            [
+                dialog.enrolled.card[0],
+                dialog.enrolled.card[1:3],
+                dialog.enrolled.card[3:12],
+                dialog.enrolled.card[12],
+            ]
+        )
+        assert "new number" in dialog.done_note.text()
+        qtbot.keyClick(dialog.done_button, Qt.Key.Key_Return)
+
+    with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
+    assert "Welcome, Petro Bondar" in counter.message.text()
+    Counter(till).checkout(SaleRequest(counter.view.card, 1000), new_id())
