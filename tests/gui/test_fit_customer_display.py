@@ -98,6 +98,7 @@ def test_nps_question_and_the_cashiers_answer(qtbot, till) -> None:  # type: ign
     assert display.scores[9].property("chosen") is True
     assert display.scores[8].property("chosen") is False
     assert "Thank you" in display.visible_text()
+    _shot(display, "customer-display-nps.png")
 
 
 def test_idle_timeout_clears_the_customer(qtbot, till) -> None:  # type: ignore[no-untyped-def]
