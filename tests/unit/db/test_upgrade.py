@@ -1,0 +1,264 @@
+"""Upgrading a database made by the first release loses nothing.
+
+The database is built at the FIRST revision, filled through raw SQL that matches that schema,
+then each later revision in :data:`STEPS` is applied in turn and gets its own rows; finally the
+till opens it (which upgrades to every head, as a shop's till does on start) and every step's
+assertions run. Every future migration adds one :class:`Step` here: its revision, a filler for
+the tables it adds, and what must be true afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+
+from terminal.app.customers import Customers
+from terminal.app.integrity import Integrity
+from terminal.app.till import Till, open_till
+from terminal.core.program import DEFAULT_PROGRAM
+from terminal.db import migrate
+from terminal.db.engine import make_engine
+
+SHOP_ID = "0190a0a0-0000-7000-8000-00000000shop"
+TILL_ID = "0190a0a0-0000-7000-8000-00000000till"
+T0 = datetime(2025, 6, 1, 10, 0)
+
+
+@dataclass(frozen=True)
+class Step:
+    revision: str
+    fill: Callable[[sqlite3.Connection], None]
+    verify: Callable[[Till], None]
+
+
+def _ts(minutes: int) -> str:
+    return T0.replace(minute=minutes % 60, hour=10 + minutes // 60).isoformat(sep=" ")
+
+
+class _Journal:
+    """Gap-free journal events for the rows the filler writes (``check`` wants seq 1..n)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.seq = 0
+
+    def event(self, kind: str, minutes: int) -> None:
+        self.seq += 1
+        self.db.execute(
+            "INSERT INTO journal_event (id, terminal_id, seq, created_at, type, payload, "
+            "schema_version, applied_at) VALUES (?, ?, ?, ?, ?, '{\"rows\":{}}', 1, NULL)",
+            (f"ev-{self.seq:04d}", TILL_ID, self.seq, _ts(minutes), kind),
+        )
+
+
+def fill_0001(db: sqlite3.Connection) -> None:
+    """Three customers, each: welcome bonus, a sale, a sale paid partly with points, a refund."""
+    db.execute("INSERT INTO terminal VALUES (?, 1, 'Till 1', 1, 4, ?)", (TILL_ID, _ts(0)))
+    for key, value in (
+        ("shop_id", f'"{SHOP_ID}"'),
+        ("shop_name", '"Kvitka"'),
+        ("currency", '"UAH"'),
+    ):
+        db.execute("INSERT INTO shop_setting VALUES (?, ?, ?)", (key, value, _ts(0)))
+    db.execute(
+        "INSERT INTO program_version VALUES (1, ?, ?, 'system', 'Default program')",
+        (json.dumps(DEFAULT_PROGRAM.to_dict()), _ts(0)),
+    )
+    db.execute(
+        "INSERT INTO staff VALUES ('staff-1', 'Olena', 'owner', 'x', 0, NULL, 1, ?)", (_ts(0),)
+    )
+    journal = _Journal(db)
+    for i in range(1, 4):
+        c, m = f"cust-{i}", i * 10
+        db.execute(
+            "INSERT INTO customer VALUES "
+            "(?, ?, ?, ?, ?, ?, 1, ?, NULL, ?, ?, NULL, 595, 12900, 2, ?)",
+            (
+                c,
+                f"Customer {i}",
+                f"customer {i}",
+                f"+38050000000{i}",
+                f"c{i}@example.com",
+                f"199{i}-04-0{i}",
+                _ts(m),
+                _ts(m),
+                TILL_ID,
+                _ts(m + 5),
+            ),
+        )
+        db.execute(
+            "INSERT INTO card VALUES (?, ?, 'active', ?, ?, '', ?, NULL)",
+            (f"20100000000{i}", c, _ts(m), _ts(m), TILL_ID),
+        )
+        lots = {"w": 50, "e1": 300, "e2": 245}  # remaining after the movements below
+        for lot, points in (("w", 50), ("e1", 500), ("e2", 245)):
+            db.execute(
+                "INSERT INTO points_lot VALUES (?, ?, ?, ?, ?, ?)",
+                (f"{c}-{lot}", c, points, lots[lot], _ts(m), "2026-06-01 00:00:00"),
+            )
+        db.execute(
+            "INSERT INTO purchase VALUES (?, ?, ?, 10000, 0, 0, 0, 10000, 500, 0, 1, "
+            "'Base', '', NULL, 'staff-1', ?, ?, 2000, 550, 'Base')",
+            (f"{c}-s1", c, f"20100000000{i}", TILL_ID, _ts(m + 1)),
+        )
+        db.execute(
+            "INSERT INTO purchase VALUES (?, ?, ?, 5000, 0, 100, 100, 4900, 245, 0, 1, "
+            "'Base', '', 'bakery', 'staff-1', ?, ?, 0, 695, 'Base')",
+            (f"{c}-s2", c, f"20100000000{i}", TILL_ID, _ts(m + 2)),
+        )
+        db.execute(
+            "INSERT INTO refund VALUES (?, ?, 2000, 2000, 0, 100, 0, 'staff-1', ?, ?)",
+            (f"{c}-r1", f"{c}-s1", TILL_ID, _ts(m + 3)),
+        )
+        entries = [
+            ("welcome", 50, None, None, f"{c}-w", m),
+            ("earn", 500, f"{c}-s1", None, f"{c}-e1", m + 1),
+            ("redeem", -100, f"{c}-s2", None, None, m + 2),
+            ("earn", 245, f"{c}-s2", None, f"{c}-e2", m + 2),
+            ("refund_reversal", -100, f"{c}-s1", f"{c}-r1", None, m + 3),
+        ]
+        for n, (kind, points, purchase, refund, lot, at) in enumerate(entries):
+            entry = f"{c}-l{n}"
+            db.execute(
+                "INSERT INTO ledger_entry VALUES (?, ?, ?, ?, ?, ?, ?, '', NULL, 1, ?, NULL, ?)",
+                (entry, c, kind, points, purchase, refund, lot, TILL_ID, _ts(at)),
+            )
+            if points < 0:
+                db.execute(
+                    "INSERT INTO lot_movement (entry_id, lot_id, points) VALUES (?, ?, ?)",
+                    (entry, f"{c}-e1", points),
+                )
+        for kind, at in (
+            ("customer.registered", m),
+            ("sale.committed", m + 1),
+            ("sale.committed", m + 2),
+            ("refund.committed", m + 3),
+        ):
+            journal.event(kind, at)
+        db.execute(
+            "INSERT INTO nps_response VALUES (?, ?, ?, 9, ?)",
+            (f"{c}-nps", c, f"{c}-s1", _ts(m + 1)),
+        )
+    db.execute(
+        "INSERT INTO feedback VALUES ('fb-1', 'cust-1', 'praise', 'Lovely bread', "
+        "'open', '', ?, NULL, 'staff-1')",
+        (_ts(50),),
+    )
+    db.execute(
+        "INSERT INTO audit_log (at, actor, action, details) VALUES (?, 'staff-1', "
+        "'program.changed', '{}')",
+        (_ts(51),),
+    )
+
+
+def verify_0001(till: Till) -> None:
+    customers = Customers(till)
+    for i in range(1, 4):
+        view = customers.find(f"+38050000000{i}")
+        assert view.balance == 595
+    with till.read_driver() as db:
+        assert db.execute("SELECT SUM(balance), SUM(lifetime_paid) FROM customer").fetchone() == (
+            3 * 595,
+            3 * 12900,
+        )
+        assert db.execute("SELECT SUM(remaining) FROM points_lot").fetchone() == (3 * 595,)
+
+
+def fill_a_safety(db: sqlite3.Connection) -> None:
+    db.execute(
+        "INSERT INTO consent_change VALUES ('cc-1', 'cust-2', 0, ?, 'staff-1', 'counter')",
+        (_ts(55),),
+    )
+
+
+def verify_a_safety(till: Till) -> None:
+    with till.read_driver() as db:
+        assert db.execute("SELECT customer_id, consent FROM consent_change").fetchall() == [
+            ("cust-2", 0)
+        ]
+
+
+STEPS: list[Step] = [
+    Step("0001", fill_0001, verify_0001),
+    Step("a_safety", fill_a_safety, verify_a_safety),
+    # Every new migration adds its Step here (revision, filler of its tables, assertions).
+]
+
+
+def _upgrade_to(path: Path, revision: str) -> None:
+    engine = make_engine(path)
+    try:
+        config = migrate.alembic_config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    finally:
+        engine.dispose()
+
+
+def _fill(path: Path, filler: Callable[[sqlite3.Connection], None]) -> None:
+    db = sqlite3.connect(str(path))
+    try:
+        with db:
+            filler(db)
+    finally:
+        db.close()
+
+
+def _counts(path: Path) -> dict[str, int]:
+    db = sqlite3.connect(str(path))
+    try:
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != 'alembic_version'"
+            )
+        ]
+        return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in tables}
+    finally:
+        db.close()
+
+
+def test_every_step_is_a_known_revision_and_the_chain_starts_at_the_first() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    bases = script.get_bases()
+    assert STEPS[0].revision in bases
+    known = {rev.revision for rev in script.walk_revisions()}
+    assert {step.revision for step in STEPS} <= known
+
+
+def test_a_first_release_database_upgrades_to_head_without_losing_anything(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "loyalty.db"
+    for step in STEPS:
+        _upgrade_to(path, step.revision)
+        _fill(path, step.fill)
+    before = _counts(path)
+    assert before["purchase"] == 6 and before["ledger_entry"] == 15
+    engine = make_engine(path)
+    behind = migrate.current_revisions(engine) != migrate.head_revisions()
+    engine.dispose()
+
+    till = open_till(path, clock=lambda: datetime(2026, 3, 2, 10, 0))
+    try:
+        assert migrate.current_revisions(till.engine) == migrate.head_revisions()
+        after = _counts(path)
+        assert {t: after[t] for t in before} == before
+        # the till made a copy before touching the file (when a later migration had to run)
+        assert bool(list((tmp_path / "backups").glob("pre-migration-*.db"))) == behind
+        report = Integrity(till).check()
+        assert report.ok, report.problems
+        for step in STEPS:
+            step.verify(till)
+    finally:
+        till.close()
