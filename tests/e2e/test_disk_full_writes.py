@@ -1,0 +1,164 @@
+"""A full disk or a read-only database: a clear message, no confirmed sale lost, the till goes on.
+
+The real thing first — the database on a small tmpfs that fills up (needs root to mount; skipped
+otherwise) — then the same promises with SQLite's own limits, which run everywhere:
+``max_page_count`` makes SQLite answer "database or disk is full" exactly as a full disk does,
+and ``query_only`` makes it refuse writes as a read-only file does.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+
+from terminal.app.counter import Counter, SaleRequest
+from terminal.app.customers import Customers
+from terminal.app.enrollment import Enrollment
+from terminal.app.integrity import Integrity
+from terminal.app.till import Till, open_till
+from terminal.core.customer_form import CustomerForm
+from terminal.core.errors import StorageError
+from terminal.db.engine import make_engine
+
+
+def _sell_until_refused(till: Till, card: str, limit: int) -> tuple[list[str], StorageError]:
+    """Ring up sales until the database refuses one; returns the confirmed ids and the error."""
+    confirmed: list[str] = []
+    counter = Counter(till)
+    for i in range(limit):
+        sale_id = str(uuid.uuid4())
+        try:
+            counter.checkout(SaleRequest(card, 10_000 + i), sale_id)
+        except StorageError as exc:
+            return confirmed, exc
+        confirmed.append(sale_id)
+    raise AssertionError(f"{limit} sales went through: the disk never filled")
+
+
+def _stored_sales(till: Till) -> set[str]:
+    with till.read_driver() as db:
+        return {row[0] for row in db.execute("SELECT id FROM purchase")}
+
+
+def _prove_still_working(till: Till, card: str, confirmed: list[str]) -> None:
+    """Reads work while the disk is full; nothing confirmed is missing."""
+    view = Customers(till).by_card(card)
+    assert view.balance > 0
+    assert set(confirmed) <= _stored_sales(till)
+
+
+@pytest.fixture
+def tiny_tmpfs(tmp_path: Path) -> Iterator[Path]:
+    if sys.platform != "linux" or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root on Linux")
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)])
+    if done.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill_disk(folder: Path) -> Path:
+    ballast = folder / "ballast.bin"
+    with ballast.open("wb") as f:
+        try:
+            while True:
+                f.write(b"\0" * 16_384)
+                f.flush()
+        except OSError:
+            pass
+    return ballast
+
+
+def test_full_disk_on_a_real_filesystem(tiny_tmpfs: Path, clock) -> None:
+    db = tiny_tmpfs / "loyalty.db"
+    till = open_till(db, clock=clock)
+    card = Enrollment(till).register(CustomerForm(name="Full Disk")).card
+    before, _ = _sell(till, card, 20)
+    ballast = _fill_disk(tiny_tmpfs)
+    after, refused = _sell_until_refused(till, card, 20_000)
+    confirmed = before + after
+    print(f"\ndisk full (tmpfs): {len(confirmed)} sales confirmed before: {refused.message}")
+    assert "disk is full" in refused.message and "nothing was saved" in refused.message
+    _prove_still_working(till, card, confirmed)
+    ballast.unlink()  # the owner frees some space
+    more, _ = _sell(till, card, 5)
+    assert len(more) == 5
+    assert set(confirmed + more) == _stored_sales(till)
+    report = Integrity(till).check()
+    assert report.ok, report.problems
+    till.close()
+
+
+def _sell(till: Till, card: str, count: int) -> tuple[list[str], None]:
+    """Ring up ``count`` sales that must all go through."""
+    counter = Counter(till)
+    ids = [str(uuid.uuid4()) for _ in range(count)]
+    for sale_id in ids:
+        counter.checkout(SaleRequest(card, 777), sale_id)
+    return ids, None
+
+
+def _limit_pages(till: Till, extra_pages: int | None) -> None:
+    """Reconnect with ``max_page_count`` just above today's size (None: lift the limit)."""
+    till.engine.dispose()
+    engine = make_engine(till.db_path)
+    with till.read_driver() as db:
+        (pages,) = db.execute("PRAGMA page_count").fetchone()
+    if extra_pages is not None:
+        limit = pages + extra_pages
+
+        @event.listens_for(engine, "connect")
+        def _limit(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            dbapi_connection.execute(f"PRAGMA max_page_count={limit}")
+
+    till.engine = engine
+
+
+def test_database_full_refuses_the_sale_cleanly_and_recovers(till, clock) -> None:
+    card = Enrollment(till).register(CustomerForm(name="Page Limit")).card
+    _limit_pages(till, 6)
+    confirmed, refused = _sell_until_refused(till, card, 5_000)
+    print(f"\ndatabase full (max_page_count): {len(confirmed)} sales, then: {refused.message}")
+    assert confirmed  # some fitted, then the limit hit
+    assert refused.message == "The disk is full: nothing was saved. Free some space and try again."
+    _prove_still_working(till, card, confirmed)
+    assert _stored_sales(till) == set(confirmed)  # the refused sale left nothing behind
+    _limit_pages(till, None)
+    more, _ = _sell(till, card, 3)
+    assert _stored_sales(till) == set(confirmed + more)
+    report = Integrity(till).check()
+    assert report.ok, report.problems
+
+
+def test_read_only_database_refuses_writes_and_keeps_reading(till) -> None:
+    card = Enrollment(till).register(CustomerForm(name="Read Only")).card
+    kept, _ = _sell(till, card, 2)
+    till.engine.dispose()
+    engine = make_engine(till.db_path)
+
+    @event.listens_for(engine, "connect")
+    def _read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA query_only=ON")
+
+    till.engine = engine
+    with pytest.raises(StorageError) as refused:
+        Counter(till).checkout(SaleRequest(card, 5000), str(uuid.uuid4()))
+    assert "read-only" in refused.value.message and "nothing was saved" in refused.value.message
+    assert _stored_sales(till) == set(kept)
+    assert Customers(till).by_card(card).visits == 2
+    till.engine.dispose()
+    till.engine = make_engine(till.db_path)
+    more, _ = _sell(till, card, 1)
+    assert _stored_sales(till) == set(kept + more)
