@@ -60,7 +60,7 @@ def tiny_tmpfs(tmp_path: Path) -> Iterator[Path]:
         pytest.skip("mounting a tmpfs needs root on Linux")
     mount = tmp_path / "mnt"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)])
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)])
     if done.returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
@@ -71,11 +71,10 @@ def tiny_tmpfs(tmp_path: Path) -> Iterator[Path]:
 
 def _fill_disk(folder: Path) -> Path:
     ballast = folder / "ballast.bin"
-    with ballast.open("wb") as f:
+    with ballast.open("wb", buffering=0) as f:  # unbuffered: close() has nothing left to fail
         try:
             while True:
                 f.write(b"\0" * 16_384)
-                f.flush()
         except OSError:
             pass
     return ballast
