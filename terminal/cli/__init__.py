@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "terminal.cli.card_admin",
     "terminal.cli.importer",
     "terminal.cli.backup",
+    "terminal.cli.privacy",
 )
 
 

@@ -39,9 +39,7 @@ def _backup(cli: Cli) -> int:
         "mirror_error": result.mirror_error,
         "removed": result.removed,
     }
-    text = (
-        f"Backup verified: {result.path} ({result.customers} customers, {result.sales} sales)."
-    )
+    text = f"Backup verified: {result.path} ({result.customers} customers, {result.sales} sales)."
     if result.mirror_path:
         text += f"\nCopied to {result.mirror_path}."
     if result.mirror_error:

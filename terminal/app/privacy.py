@@ -1,0 +1,285 @@
+"""A customer's rights over their data: see all of it, have it erased, say yes or no to offers.
+
+* **Export** gathers every row we hold about one person (profile, cards, sales, refunds, points
+  ledger and lots, feedback, NPS answers, consent history) into one JSON document.
+* **Erase** anonymizes the person — name, phone, e-mail, birthday, feedback text, and the same
+  fields in this till's journal — while every sale, ledger entry and lot stays, so the shop's
+  totals and ``check`` are unchanged. The erasure itself is journaled (other tills apply it) and
+  written to the audit log without any personal data.
+* **Consent** changes are kept with their time and who recorded them (``consent_change``), and
+  audited; the customer row holds only the current answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from terminal.app.journal import ChangeSet, record_event
+from terminal.app.lookup import find_customer
+from terminal.app.settings import get_setting
+from terminal.app.till import Till, driver_connection
+from terminal.core.errors import CustomerNotFound, InvalidInput
+from terminal.core.ids import new_id
+from terminal.db.models import AuditLog, Customer
+from terminal.db.safety_models import ConsentChange
+
+log = logging.getLogger("privacy")
+
+ERASED_NAME = "Erased customer"
+ERASED_FEEDBACK = "(text erased at the customer's request)"
+_PERSONAL = {"name": ERASED_NAME, "name_key": "", "phone": None, "email": None, "birthday": None}
+
+# What each part of the export is, in the customer's terms (also the basis of docs/privacy.md).
+_EXPLAINED = {
+    "customer": "Your profile: name, phone, e-mail and birthday as you gave them, whether you "
+    "agreed to offers, and the totals we keep (points balance, amount paid, visits).",
+    "cards": "Your loyalty card numbers and their status.",
+    "purchases": "Every purchase made with your card: amount, discount, points earned and spent.",
+    "refunds": "Returns of those purchases.",
+    "ledger": "Every change to your points, with its reason.",
+    "points_lots": "Points in groups as they were given, with their expiry dates.",
+    "feedback": "Comments and complaints you left with us.",
+    "nps": "Your answers to 'would you recommend us' (0-10).",
+    "consent_history": "Each time you agreed to or declined offers, with the date.",
+}
+
+_QUERIES = {
+    "cards": "SELECT * FROM card WHERE customer_id = ? ORDER BY issued_at",
+    "purchases": "SELECT * FROM purchase WHERE customer_id = ? ORDER BY created_at",
+    "refunds": "SELECT r.* FROM refund r JOIN purchase p ON p.id = r.purchase_id "
+    "WHERE p.customer_id = ? ORDER BY r.created_at",
+    "ledger": "SELECT * FROM ledger_entry WHERE customer_id = ? ORDER BY created_at, id",
+    "points_lots": "SELECT * FROM points_lot WHERE customer_id = ? ORDER BY granted_at",
+    "feedback": "SELECT * FROM feedback WHERE customer_id = ? ORDER BY created_at",
+    "nps": "SELECT * FROM nps_response WHERE customer_id = ? ORDER BY created_at",
+    "consent_history": "SELECT consent, at, source FROM consent_change WHERE customer_id = ? "
+    "ORDER BY at, rowid",
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    customer_id: str
+    path: Path
+    sections: dict[str, int]  # rows per section
+
+
+@dataclass(frozen=True)
+class EraseResult:
+    customer_id: str
+    erased_at: datetime
+    purchases_kept: int
+    balance_kept: int
+    journal_events_scrubbed: int
+
+
+@dataclass(frozen=True)
+class ConsentResult:
+    customer_id: str
+    consent: bool
+    changed: bool
+    at: datetime
+
+
+def _rows(db: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _live_customer(session: Session, card_or_phone: str) -> Customer:
+    customer, _card = find_customer(session, card_or_phone)
+    if customer.erased_at is not None:
+        raise CustomerNotFound("This customer's data was erased.", customer_id=customer.id)
+    return customer
+
+
+class Privacy:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    # ---- export ----------------------------------------------------------------------------
+
+    def collect(self, card_or_phone: str) -> dict[str, Any]:
+        """Everything stored about one customer, as plain JSON-ready data."""
+        with self.till.read() as s:
+            customer = _live_customer(s, card_or_phone)
+            db = driver_connection(s)
+            data: dict[str, Any] = {
+                "exported_at": self.till.now().isoformat(timespec="seconds"),
+                "shop": get_setting(s, "shop_name"),
+                "explanation": _EXPLAINED,
+                "customer": _rows(db, "SELECT * FROM customer WHERE id = ?", customer.id)[0],
+            }
+            for section, sql in _QUERIES.items():
+                data[section] = _rows(db, sql, customer.id)
+        return data
+
+    def export(self, card_or_phone: str, out: Path) -> ExportResult:
+        """Write the customer's data to ``out`` as JSON (UTF-8, readable)."""
+        data = self.collect(card_or_phone)
+        out = Path(out)
+        if out.is_dir():
+            raise InvalidInput(f"{out} is a folder; give a file name.", field="out")
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        try:
+            out.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInput(f"Cannot write {out}: {exc.strerror}.", field="out") from exc
+        self._audit("customer.exported", data["customer"]["id"])
+        sections = {k: len(v) for k, v in data.items() if isinstance(v, list)}
+        return ExportResult(data["customer"]["id"], out, sections)
+
+    # ---- erase -----------------------------------------------------------------------------
+
+    def erase(self, card_or_phone: str, actor: str = "") -> EraseResult:
+        """Anonymize the customer; sales, ledger and balances stay exactly as they were."""
+        now = self.till.now()
+        with self.till.write() as s:
+            customer = _live_customer(s, card_or_phone)
+            changes = ChangeSet(s)
+            was_consenting = customer.consent
+            for field, value in _PERSONAL.items():
+                setattr(customer, field, value)
+            customer.consent = False
+            customer.erased_at = now
+            s.add(customer)
+            if was_consenting:
+                changes.add(self._consent_row(customer.id, False, now, actor, "erase"))
+            changes.update(
+                "customer",
+                customer.id,
+                {**_PERSONAL, "consent": False, "erased_at": now},
+            )
+            db = driver_connection(s)
+            for (feedback_id,) in db.execute(
+                "SELECT id FROM feedback WHERE customer_id = ?", (customer.id,)
+            ).fetchall():
+                changes.update("feedback", feedback_id, {"text": ERASED_FEEDBACK})
+            db.execute(
+                "UPDATE feedback SET text = ? WHERE customer_id = ?", (ERASED_FEEDBACK, customer.id)
+            )
+            scrubbed = _scrub_journal(db, customer.id)
+            record_event(
+                s,
+                self.till.terminal_id,
+                "customer.erased",
+                changes.payload(customer_id=customer.id),
+                now,
+            )
+            s.add(
+                AuditLog(
+                    at=now,
+                    actor=actor,
+                    action="customer.erased",
+                    details=json.dumps({"customer_id": customer.id}),
+                )
+            )
+            (purchases,) = db.execute(
+                "SELECT COUNT(*) FROM purchase WHERE customer_id = ?", (customer.id,)
+            ).fetchone()
+            log.info("customer %s erased on request", customer.id)
+            return EraseResult(customer.id, now, purchases, customer.balance, scrubbed)
+
+    # ---- consent ---------------------------------------------------------------------------
+
+    def set_consent(
+        self, card_or_phone: str, consent: bool, actor: str = "", source: str = "counter"
+    ) -> ConsentResult:
+        """Record the customer's yes or no to offers, with the time, in the history."""
+        now = self.till.now()
+        with self.till.write() as s:
+            customer = _live_customer(s, card_or_phone)
+            if customer.consent == consent:
+                return ConsentResult(customer.id, consent, False, customer.consent_at or now)
+            changes = ChangeSet(s)
+            customer.consent = consent
+            customer.consent_at = now
+            s.add(customer)
+            changes.add(self._consent_row(customer.id, consent, now, actor, source))
+            changes.update("customer", customer.id, {"consent": consent, "consent_at": now})
+            record_event(
+                s,
+                self.till.terminal_id,
+                "customer.consent",
+                changes.payload(customer_id=customer.id),
+                now,
+            )
+            s.add(
+                AuditLog(
+                    at=now,
+                    actor=actor,
+                    action="customer.consent_on" if consent else "customer.consent_off",
+                    details=json.dumps({"customer_id": customer.id, "source": source}),
+                )
+            )
+            return ConsentResult(customer.id, consent, True, now)
+
+    def consent_history(self, card_or_phone: str) -> list[tuple[bool, datetime, str]]:
+        with self.till.read() as s:
+            customer = _live_customer(s, card_or_phone)
+            rows = driver_connection(s).execute(_QUERIES["consent_history"], (customer.id,))
+            return [(bool(c), datetime.fromisoformat(at), src) for c, at, src in rows]
+
+    @staticmethod
+    def _consent_row(
+        customer_id: str, consent: bool, now: datetime, actor: str, source: str
+    ) -> ConsentChange:
+        return ConsentChange(
+            id=new_id(),
+            customer_id=customer_id,
+            consent=consent,
+            at=now,
+            actor=actor,
+            source=source,
+        )
+
+    def _audit(self, action: str, customer_id: str) -> None:
+        with self.till.write() as s:
+            s.add(
+                AuditLog(
+                    at=self.till.now(),
+                    action=action,
+                    details=json.dumps({"customer_id": customer_id}),
+                )
+            )
+
+
+def _scrub_journal(db: sqlite3.Connection, customer_id: str) -> int:
+    """Blank the person's fields in journal payloads already written on this till.
+
+    The journal keeps facts for other tills; a registration event holds the name and phone as
+    typed. Those fields are replaced by the erased values (the same ones the erase event sets),
+    so replaying the journal gives the same result and no longer reveals the person.
+    """
+    scrubbed = 0
+    pattern = f"%{customer_id}%"
+    for event_id, payload in db.execute(
+        "SELECT id, payload FROM journal_event WHERE payload LIKE ?", (pattern,)
+    ).fetchall():
+        data = json.loads(payload)
+        touched = False
+        for row in data.get("rows", {}).get("customer", []):
+            if row.get("id") == customer_id:
+                row.update(_PERSONAL)
+                touched = True
+        for update in data.get("updates", []):
+            if update.get("table") == "customer" and update.get("key") == customer_id:
+                for field in _PERSONAL.keys() & update["fields"].keys():
+                    update["fields"][field] = _PERSONAL[field]
+                    touched = True
+        if touched:
+            db.execute(
+                "UPDATE journal_event SET payload = ? WHERE id = ?",
+                (json.dumps(data, ensure_ascii=False, separators=(",", ":")), event_id),
+            )
+            scrubbed += 1
+    return scrubbed

@@ -1,0 +1,94 @@
+"""Customer data rights from the command line.
+
+* ``customer-data export CARD_OR_PHONE --out FILE`` — everything stored about the person, JSON;
+* ``customer-data erase CARD_OR_PHONE --yes`` — anonymize them (sales and points stay);
+* ``consent CARD_OR_PHONE on|off`` — record their yes or no to offers, with the time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from terminal.app.privacy import Privacy
+from terminal.cli.context import Cli, ExitCode
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    data = sub.add_parser(
+        "customer-data", help="export or erase everything stored about a customer"
+    )
+    actions = data.add_subparsers(dest="data_action", metavar="ACTION", required=True)
+    export = actions.add_parser(
+        "export", help="write the customer's data to a JSON file", parents=[common]
+    )
+    export.add_argument("who", metavar="CARD_OR_PHONE")
+    export.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    export.set_defaults(handler=_export)
+    erase = actions.add_parser(
+        "erase",
+        help="anonymize the customer (name, phone, e-mail, birthday); sales and points stay",
+        parents=[common],
+    )
+    erase.add_argument("who", metavar="CARD_OR_PHONE")
+    erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    erase.set_defaults(handler=_erase)
+
+    consent = sub.add_parser(
+        "consent", help="record a customer's yes or no to offers", parents=[common]
+    )
+    consent.add_argument("who", metavar="CARD_OR_PHONE")
+    consent.add_argument("answer", choices=("on", "off"))
+    consent.set_defaults(handler=_consent)
+
+
+def _export(cli: Cli) -> int:
+    result = Privacy(cli.till).export(cli.args.who, cli.args.out)
+    parts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in result.sections.items())
+    cli.emit(
+        {"customer_id": result.customer_id, "path": str(result.path), "sections": result.sections},
+        f"Wrote {result.path}: {parts}.",
+    )
+    return int(ExitCode.OK)
+
+
+def _erase(cli: Cli) -> int:
+    if not cli.args.yes:
+        print(
+            "loyalty-terminal: erasing cannot be undone; add --yes to confirm.",
+            file=sys.stderr,
+        )
+        return int(ExitCode.USAGE)
+    result = Privacy(cli.till).erase(cli.args.who, actor="cli")
+    cli.emit(
+        {
+            "customer_id": result.customer_id,
+            "erased_at": result.erased_at.isoformat(),
+            "purchases_kept": result.purchases_kept,
+            "balance_kept": result.balance_kept,
+        },
+        f"Erased the customer's personal data. Their {result.purchases_kept} sales and "
+        f"{result.balance_kept} points stay in the books, without a name.",
+    )
+    return int(ExitCode.OK)
+
+
+def _consent(cli: Cli) -> int:
+    on = cli.args.answer == "on"
+    result = Privacy(cli.till).set_consent(cli.args.who, on, actor="cli", source="cli")
+    if not result.changed:
+        text = f"No change: consent was already {'given' if on else 'withdrawn'}."
+    else:
+        text = f"Consent {'given' if on else 'withdrawn'} at {result.at:%Y-%m-%d %H:%M}."
+    cli.emit(
+        {
+            "customer_id": result.customer_id,
+            "consent": result.consent,
+            "changed": result.changed,
+            "at": result.at.isoformat(),
+        },
+        text,
+    )
+    return int(ExitCode.OK)
