@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal.app.slip import SlipPrinter
+from terminal.app.slip import SlipOutcome, SlipPrinter
 from terminal.core.errors import LoyaltyError
 from terminal.ui.customer_display import (
     DisplayPreference,
@@ -36,6 +36,7 @@ from terminal.ui.customer_display import (
 )
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
+from terminal.ui.slip_printing import print_in_background
 
 _TONES = {"info": "#1D4ED8", "error": "#B42318", "ok": "#067647", "muted": "#5B6675"}
 
@@ -184,9 +185,15 @@ class ShopDevicesScreen(QWidget):
         return True
 
     def print_test(self) -> None:
+        """Saved first (what is tested is what the counter will use), printed off the UI thread."""
         if not self.save_printer():
             return
-        outcome = self.slips.print_test()
+        self.slip_test.setEnabled(False)
+        _say(self.slip_status, self.tr("Printing a test slip…"), "muted")
+        print_in_background(self.slips.print_test, self._test_done)
+
+    def _test_done(self, outcome: SlipOutcome) -> None:
+        self.slip_test.setEnabled(True)
         if outcome.printed:
             _say(self.slip_status, self.tr("Test slip printed. Check the paper."), "ok")
         else:

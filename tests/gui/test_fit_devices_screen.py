@@ -68,6 +68,7 @@ def test_print_test_slip_reports_success_and_an_offline_printer(qtbot, till, tmp
     screen.slips.connect = lambda _address: device
     qtbot.keyClicks(screen.slip_address, "usb:0416:5011")
     qtbot.mouseClick(screen.slip_test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.slip_test.isEnabled())
     assert screen.slip_status.text() == "Test slip printed. Check the paper."
     assert b"TEST SLIP" in device.output
 
@@ -78,4 +79,23 @@ def test_print_test_slip_reports_success_and_an_offline_printer(qtbot, till, tmp
     screen.slip_address.clear()
     qtbot.keyClicks(screen.slip_address, f"network:127.0.0.1:{port}")
     qtbot.mouseClick(screen.slip_test, Qt.MouseButton.LeftButton)
-    assert "is not connected or switched off" in screen.slip_status.text()
+    qtbot.waitUntil(lambda: "is not connected" in screen.slip_status.text(), timeout=5000)
+    assert "Check its cable and power" in screen.slip_status.text()
+
+
+def test_a_sale_slip_prints_off_the_ui_thread(qtbot, till) -> None:  # type: ignore[no-untyped-def]
+    from terminal.app.counter import Counter, SaleRequest
+    from terminal.app.enrollment import Enrollment
+    from terminal.core.customer_form import CustomerForm
+    from terminal.ui.slip_printing import print_in_background
+
+    card = Enrollment(till).register(CustomerForm("Olha", "0671112233")).card
+    result = Counter(till).checkout(SaleRequest(card, 30_000), "sale-bg")
+    device = Dummy()
+    slips = SlipPrinter(till, lambda _address: device)
+    slips.save_settings(True, "usb:0416:5011", 80)
+    outcomes: list = []
+    print_in_background(lambda: slips.print_sale(result), outcomes.append)
+    qtbot.waitUntil(lambda: bool(outcomes))
+    assert outcomes[0].printed
+    assert f"+{result.points_earned}".encode() in device.output
