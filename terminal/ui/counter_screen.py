@@ -132,6 +132,7 @@ class CounterScreen(QWidget):
         self.lookup.returnPressed.connect(self._lookup)
         self.setTabOrder(self.lookup, self.sale.amount)
         self.sale.set_cardless(False, False)
+        self.say("")
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut

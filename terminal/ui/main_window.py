@@ -5,10 +5,11 @@ for sync. It also owns the scanner detector and hands each scan to whoever shoul
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from terminal.app.shop_setup import ShopSetup
 from terminal.ui.money_format import format_time
 from terminal.ui.scan_detector import ScanDetector
-from terminal.ui.screens import ScreenSpec, screens
+from terminal.ui.screens import SCREENS, ScreenSpec, screens
 from terminal.ui.services import AppServices
 
 log = logging.getLogger("ui")
@@ -40,6 +41,8 @@ QStatusBar { background: #EEF1F5; color: #3B4754; }
 QStatusBar QLabel { color: #3B4754; padding: 0 10px; font-size: 13px; }
 """
 STATUS_REFRESH_MS = 30_000
+FIRST_SCREEN_MODULE = "terminal.ui.counter_screen"
+LOAD_OTHERS_AFTER_MS = 150  # after the first paint: the counter is usable at once
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +52,11 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.setWindowTitle(self.tr("Loyalty terminal"))
         self.setMinimumSize(1024, 640)
-        self.specs: list[ScreenSpec] = screens()
+        # Only the first screen's module is imported before the window shows; the others load
+        # right after the first paint, so the counter is ready to scan within a second.
+        importlib.import_module(FIRST_SCREEN_MODULE)
+        self.specs: list[ScreenSpec] = list(SCREENS)
+        self.all_loaded = False
         self.pages: dict[str, QWidget] = {}
         self.current_key: str | None = None
         self.setStyleSheet(HEADER_STYLE)
@@ -66,7 +73,8 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         if self.specs:
             self.show_screen(self.specs[0].key)
-        self.refresh_status()
+        QTimer.singleShot(LOAD_OTHERS_AFTER_MS, self.load_all_screens)
+        QTimer.singleShot(LOAD_OTHERS_AFTER_MS, self.refresh_status)
 
     def _build(self) -> None:
         root = QWidget()
@@ -85,18 +93,8 @@ class MainWindow(QMainWindow):
         self.nav = QButtonGroup(self)
         self.nav.setExclusive(True)
         self.nav_buttons: dict[str, QPushButton] = {}
-        for spec in self.specs:
-            button = QPushButton(f"{spec.title()}  {spec.shortcut}")
-            button.setProperty("nav", True)
-            button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _c=False, key=spec.key: self.show_screen(key))
-            self.nav.addButton(button)
-            self.nav_buttons[spec.key] = button
-            row.addWidget(button)
-            shortcut = QShortcut(QKeySequence(spec.shortcut), self)
-            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-            shortcut.activated.connect(lambda key=spec.key: self.show_screen(key))
+        self.nav_row = row
+        self._add_nav(self.specs)
         row.addStretch(1)
         details = QPushButton(self.tr("Shop details  Ctrl+,"))
         details.setProperty("nav", True)
@@ -122,8 +120,35 @@ class MainWindow(QMainWindow):
 
     # -- screens -------------------------------------------------------------------------
 
+    def _add_nav(self, specs: list[ScreenSpec]) -> None:
+        for spec in specs:
+            if spec.key in self.nav_buttons:
+                continue
+            button = QPushButton(f"{spec.title()}  {spec.shortcut}")
+            button.setProperty("nav", True)
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _c=False, key=spec.key: self.show_screen(key))
+            self.nav.addButton(button)
+            self.nav_buttons[spec.key] = button
+            self.nav_row.insertWidget(1 + self.specs.index(spec), button)
+            shortcut = QShortcut(QKeySequence(spec.shortcut), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(lambda key=spec.key: self.show_screen(key))
+
+    def load_all_screens(self) -> None:
+        """Import every registered screen and add its key to the header."""
+        if self.all_loaded:
+            return
+        self.all_loaded = True
+        self.specs = screens()
+        self._add_nav(self.specs)
+
     def show_screen(self, key: str) -> None:
         spec = next((s for s in self.specs if s.key == key), None)
+        if spec is None and not self.all_loaded:
+            self.load_all_screens()
+            spec = next((s for s in self.specs if s.key == key), None)
         if spec is None:
             return
         if spec.owner_only and not self.services.access.require_owner(self):
@@ -142,6 +167,19 @@ class MainWindow(QMainWindow):
         if callable(shown):
             shown()
         self.settings.setValue("main/last_screen", key)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Screen keys that reached the window unhandled (e.g. before the window is active)."""
+        pressed = QKeySequence(event.keyCombination())
+        self.load_all_screens()
+        for spec in self.specs:
+            if (
+                QKeySequence(spec.shortcut).matches(pressed)
+                == QKeySequence.SequenceMatch.ExactMatch
+            ):
+                self.show_screen(spec.key)
+                return
+        super().keyPressEvent(event)
 
     def current_screen(self) -> QWidget | None:
         return self.pages.get(self.current_key or "")

@@ -100,6 +100,7 @@ def window(qtbot, till, tmp_path, shop, english_locale):
     w.resize(1366, 768)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.all_loaded and bool(w.status_place.text()))
     return w
 
 

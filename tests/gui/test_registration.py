@@ -32,6 +32,7 @@ def window(qtbot, till, tmp_path) -> Iterator[MainWindow]:
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
     yield w
     w.close()
 

@@ -1,0 +1,97 @@
+"""The main window: built from the screen registry, keyboard-reachable, status bar, geometry,
+the first-start questions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from terminal.app.card_stock import CardStock
+from terminal.app.shop_setup import ShopSetup
+from terminal.ui.counter_screen import CounterScreen
+from terminal.ui.customer_desk import CustomerDesk
+from terminal.ui.first_start import FirstStartDialog
+from terminal.ui.main_window import MainWindow
+from terminal.ui.screens import screens
+from terminal.ui.services import AppServices
+
+
+def make(qtbot, till, settings: QSettings) -> MainWindow:
+    w = MainWindow(AppServices(till=till), settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    return w
+
+
+def test_counter_comes_first_and_every_registered_screen_has_its_key(qtbot, till, tmp_path):
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    w = make(qtbot, till, settings)
+    keys = {spec.key: spec.shortcut for spec in screens()}
+    assert keys["counter"] == "F1" and keys["customers"] == "F2"
+    assert isinstance(w.current_screen(), CounterScreen)
+    qtbot.waitUntil(lambda: w.all_loaded)  # other screens load right after the first paint
+    assert set(w.nav_buttons) == set(keys)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F2)
+    assert isinstance(w.current_screen(), CustomerDesk)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
+    assert isinstance(w.current_screen(), CounterScreen)
+    assert w.current_screen().sale.amount.hasFocus()  # back at the counter: ready to scan
+
+
+def test_status_bar_names_the_shop_till_database_backup_and_sync(qtbot, till, tmp_path) -> None:
+    ShopSetup(till).save("Kava & Co", "UAH", 2)
+    w = make(qtbot, till, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.waitUntil(lambda: w.status_place.text() == "Kava & Co · Till 2")  # after first paint
+    assert str(till.db_path) in w.status_db.text()
+    assert w.status_backup.text() == "Last backup: —"
+    before = w.status_sync.text()
+    CardStock(till).reserve(2)
+    w.services.announce("card")
+    assert w.status_sync.text() != before and w.status_sync.text().startswith("Waiting for sync:")
+
+
+def test_window_geometry_is_remembered(qtbot, till, tmp_path) -> None:
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    w = make(qtbot, till, settings)
+    w.resize(1024, 700)  # the offscreen screen is small; the default would be 640 high
+    w.close()
+    again = make(qtbot, till, settings)
+    assert (again.width(), again.height()) == (1024, 700)
+
+
+def test_window_fits_1366x768_and_scales_to_1920x1080(qtbot, till, tmp_path) -> None:
+    w = make(qtbot, till, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768
+    w.resize(1920, 1080)
+    qtbot.waitUntil(lambda: w.width() == 1920)
+    counter = w.current_screen()
+    assert counter.sale.width() > 800  # the panels grow with the screen
+
+
+def test_first_start_asks_shop_currency_and_till_then_locks_the_till_number(qtbot, till) -> None:
+    dialog = FirstStartDialog(till)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.shop_name.text() == ""
+    qtbot.keyClick(dialog.shop_name, Qt.Key.Key_Return)
+    assert "shop's name" in dialog.message.text() and dialog.result() == 0
+    qtbot.keyClicks(dialog.shop_name, "Kava & Co")
+    dialog.currency.setCurrentIndex(dialog.currency.findData("EUR"))
+    dialog.till_number.setValue(4)
+    qtbot.keyClick(dialog.shop_name, Qt.Key.Key_Return)
+    assert dialog.result() == 1
+    shop = ShopSetup(till).current()
+    assert (shop.shop_name, shop.currency, shop.till_number, shop.configured) == (
+        "Kava & Co",
+        "EUR",
+        4,
+        True,
+    )
+    CardStock(till).reserve(1)
+    locked = FirstStartDialog(till, first=False)
+    qtbot.addWidget(locked)
+    assert not locked.till_number.isEnabled()
