@@ -187,3 +187,19 @@ def test_backup_refuses_nothing_for_an_empty_till_and_keeps_settings(till) -> No
         put_setting(s, "shop_name", "Kvitka", till.now())
     made = Backups(till).make()
     assert dump_tables(made.path)["shop_setting"] == dump_tables(till.db_path)["shop_setting"]
+
+
+def test_cli_backup_and_restore(filled, tmp_path: Path, capsys) -> None:
+    from terminal.cli import main
+
+    db = str(filled.db_path)
+    out = tmp_path / "copy.db"
+    assert main(["--db", db, "backup", "--out", str(out)]) == 0
+    assert "Backup verified" in capsys.readouterr().out
+    assert dump_tables(out) == dump_tables(filled.db_path)
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(out.read_bytes()[:5000])
+    assert main(["--db", db, "restore", str(bad)]) == 5
+    assert "damaged" in capsys.readouterr().err
+    assert main(["--db", db, "restore", str(out), "--json"]) == 0
+    assert '"sales": 250' in capsys.readouterr().out
