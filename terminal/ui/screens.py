@@ -56,6 +56,7 @@ SCREEN_MODULES: list[str] = [
     "terminal.ui.cards_screen",
     "terminal.ui.import_wizard",
     "terminal.ui.shop_devices_screen",
+    "terminal.ui.backup_screen",
 ]
 
 tr_title = _tr
