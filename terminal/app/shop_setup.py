@@ -42,23 +42,21 @@ class StatusFacts:
     db_path: Path
     pending_events: int
     last_backup: datetime | None  # None: no backup known (or no backup feature yet)
+    backup_overdue: bool = False
 
 
-def last_backup_time(till: Till) -> datetime | None:
-    """Hook for the data-safety feature: ``terminal.app.backup.last_backup_time(till)`` when it
-    exists; until then no backup is known and the status bar shows a dash."""
+def backup_state(till: Till) -> tuple[datetime | None, bool]:
+    """The last verified backup and whether one is overdue, from the data-safety feature
+    (``terminal.app.backup.Backups(till).status()``); without it: none known, not overdue."""
     try:
         backup = importlib.import_module("terminal.app.backup")
-    except ImportError:
-        return None
-    finder = getattr(backup, "last_backup_time", None)
-    if finder is None:
-        return None
-    try:
-        return finder(till)
+        status = backup.Backups(till).status()
+    except (ImportError, AttributeError):
+        return None, False
     except Exception:  # the status bar must never take the counter down
-        log.exception("could not read the last backup time")
-        return None
+        log.exception("could not read the backup status")
+        return None, False
+    return status.last_success, bool(status.overdue)
 
 
 def pending_sync_events(till: Till) -> int:
@@ -95,12 +93,9 @@ class ShopSetup:
             till_name = (
                 terminal.name if terminal and terminal.name else f"Till {self.till.terminal_number}"
             )
+        last_backup, overdue = backup_state(self.till)
         return StatusFacts(
-            shop,
-            till_name,
-            self.till.db_path,
-            pending_sync_events(self.till),
-            last_backup_time(self.till),
+            shop, till_name, self.till.db_path, pending_sync_events(self.till), last_backup, overdue
         )
 
     @staticmethod

@@ -218,7 +218,9 @@ class MainWindow(QMainWindow):
             self.tr("Last backup: {when}").format(
                 when=format_time(facts.last_backup) if facts.last_backup else "—"
             )
+            + (self.tr("  — overdue, make one now") if facts.backup_overdue else "")
         )
+        self.status_backup.setStyleSheet("color: #B42318;" if facts.backup_overdue else "")
         self.status_sync.setText(self.tr("Waiting for sync: {n}").format(n=facts.pending_events))
 
     def edit_shop(self) -> None:
@@ -229,6 +231,17 @@ class MainWindow(QMainWindow):
         if FirstStartDialog(self.services.till, self, first=False).exec():
             self.services.announce("settings")
             self.refresh_status()
+            self._rebuild_screens()
+
+    def _rebuild_screens(self) -> None:
+        """Screens read the currency when built: build them again after the shop changed."""
+        current = self.current_key
+        for page in self.pages.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+        if current:
+            self.show_screen(current)
 
     # -- geometry ------------------------------------------------------------------------
 
