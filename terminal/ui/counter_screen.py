@@ -15,13 +15,9 @@ import logging
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QStackedLayout,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +26,6 @@ from terminal.app.counter import Counter, PricedSale, SaleRequest
 from terminal.app.customers import Customers
 from terminal.app.nps import Nps
 from terminal.app.results import CustomerView, SaleResult
-from terminal.core.cards import looks_like_card_number
 from terminal.core.errors import (
     DatabaseBusy,
     InvalidInput,
@@ -42,7 +37,7 @@ from terminal.core.ids import new_id
 from terminal.core.money import parse_amount
 from terminal.ui import counter_theme, feedback_sound
 from terminal.ui.counter_theme import restyle
-from terminal.ui.customer_list_model import RowsModel, customer_columns
+from terminal.ui.customer_lookup import CustomerLookup
 from terminal.ui.customer_panel import CustomerPanel, key_hint
 from terminal.ui.messages import message_for
 from terminal.ui.money_format import format_money, format_points
@@ -84,12 +79,10 @@ class CounterScreen(QWidget):
         outer.setContentsMargins(18, 14, 18, 12)
         outer.setSpacing(10)
         top = QHBoxLayout()
-        self.lookup = QLineEdit()
-        self.lookup.setObjectName("lookup")
-        self.lookup.setPlaceholderText(
-            self.tr("Find a customer: card number, phone or part of the name, then Enter")
-        )
-        self.lookup.setClearButtonEnabled(True)
+        self.finder = CustomerLookup(self.customers, self.currency, self)
+        self.lookup = self.finder.field
+        self.results = self.finder.results
+        self.results_model = self.finder.model
         top.addWidget(self.lookup, 1)
         top.addWidget(key_hint("F3", self.tr("Find")))
         top.addWidget(key_hint("F4", self.tr("New customer")))
@@ -106,18 +99,6 @@ class CounterScreen(QWidget):
         self.left_pages = QStackedLayout(left)
         self.panel = CustomerPanel(self.currency)
         self.left_pages.addWidget(self.panel)
-        self.results_model: RowsModel[CustomerView] = RowsModel(
-            customer_columns(self.currency), self
-        )
-        self.results = QTableView()
-        self.results.setModel(self.results_model)
-        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.verticalHeader().hide()
-        self.results.verticalHeader().setDefaultSectionSize(34)
-        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.results.activated.connect(self._pick_result)
         self.left_pages.addWidget(self.results)
         main.addWidget(left, 11)
         self.sale = SalePanel(self.currency)
@@ -129,7 +110,10 @@ class CounterScreen(QWidget):
         self.sale.extra.addWidget(self.nps)
         main.addWidget(self.sale, 10)
         outer.addLayout(main, 1)
-        self.lookup.returnPressed.connect(self._lookup)
+        self.finder.card.connect(self.handle_scan)
+        self.finder.picked.connect(self._pick)
+        self.finder.listed.connect(lambda: self.left_pages.setCurrentWidget(self.results))
+        self.finder.message.connect(self.say)
         self.setTabOrder(self.lookup, self.sale.amount)
         self.sale.set_cardless(False, False)
         self.say("")
@@ -146,7 +130,7 @@ class CounterScreen(QWidget):
             shortcut.activated.connect(slot)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Keys the focused field did not use: Esc, arrows from the lookup into the results."""
+        """Keys the focused field did not use: Esc and the screen's F-keys."""
         if event.key() == Qt.Key.Key_Escape:
             self.next_customer()
             return
@@ -156,9 +140,6 @@ class CounterScreen(QWidget):
                 Qt.Key.Key_F4: self.register_customer,
                 Qt.Key.Key_F5: self.start_cardless,
             }[Qt.Key(event.key())]()
-            return
-        if event.key() == Qt.Key.Key_Down and self.lookup.hasFocus() and self.results_model.rows:
-            self.results.setFocus()
             return
         super().keyPressEvent(event)
 
@@ -210,52 +191,11 @@ class CounterScreen(QWidget):
         self.requote()
 
     def focus_lookup(self) -> None:
-        self.lookup.setFocus()
-        self.lookup.selectAll()
+        self.finder.focus()
 
-    def _lookup(self) -> None:
-        text = self.lookup.text().strip()
-        if not text:
-            return
-        if looks_like_card_number(text) or (text.isdigit() and len(text) == 13):
-            self.lookup.clear()
-            self.handle_scan(text)
-            return
+    def _pick(self, customer_id: str) -> None:
         try:
-            found = self.customers.search(text)
-        except LoyaltyError as exc:
-            self.error(exc)
-            return
-        if not found:
-            self.say(
-                self.tr(
-                    "Nobody matches “{text}”. Try the phone's last digits or part of "
-                    "the name; F4 registers a new customer."
-                ).format(text=text)
-            )
-            return
-        if len(found) == 1:
-            self.lookup.clear()
-            self.show_customer(self.customers.get(found[0].customer_id))
-            return
-        self.results_model.set_rows(found)
-        self.left_pages.setCurrentWidget(self.results)
-        self.results.selectRow(0)
-        self.results.setFocus()
-        self.say(
-            self.tr(
-                "{n} customers match. Pick one with the arrow keys and Enter; Esc goes back."
-            ).format(n=len(found)),
-            "info",
-        )
-
-    def _pick_result(self) -> None:
-        row = self.results_model.row_at(self.results.currentIndex())
-        if row is None:
-            return
-        self.lookup.clear()
-        try:
-            self.show_customer(self.customers.get(row.customer_id))
+            self.show_customer(self.customers.get(customer_id))
         except LoyaltyError as exc:
             self.error(exc)
 
