@@ -14,6 +14,7 @@ from terminal.core.calendar import birthday_occurrence_near
 from terminal.core.errors import InsufficientPoints, InvalidAmount, RedemptionRefused
 from terminal.core.money import percent_of
 from terminal.core.program import Program
+from terminal.core.promotions import AppliedRate, apply_promotions
 
 
 class RedeemMode(StrEnum):
@@ -109,13 +110,25 @@ def quote(
     amount: int,
     redeem: Redeem = NONE,
     now: datetime | None = None,
+    category: str | None = None,
 ) -> Quote:
-    """Price a sale under ``program`` at ``now``; raises if the redemption is refused."""
+    """Price a sale under ``program`` at ``now``; raises if the redemption is refused.
+
+    Promotions raise the points rate in bonus and hybrid programs, and the discount rate in a
+    discount-only program (which has no points to multiply).
+    """
     if amount <= 0:
         raise InvalidAmount("The amount must be more than zero.")
-    today = (now or datetime.now()).date()
+    moment = now or datetime.now()
+    today = moment.date()
     tier = program.tier_for(state.lifetime_paid)
-    discount = percent_of(amount, tier.discount_bp) if program.gives_discount else 0
+    promoted_rate = tier.discount_bp if not program.earns_points else tier.earn_bp
+    rate = apply_promotions(promoted_rate, program.promotions, program.stacking, moment, category)
+    discount = 0
+    if program.gives_discount:
+        discount = (
+            percent_of(amount, tier.discount_bp) if program.earns_points else rate.scaled(amount)
+        )
     base = amount - discount
     cap = max_redeemable(program, state, base)
     points = _requested_points(program, state, base, cap, redeem)
@@ -125,7 +138,7 @@ def quote(
     earned = 0
     if program.earns_points and amount >= program.min_check_to_earn:
         earn_base = base if program.earn_on_redeemed else to_pay
-        earned = earn_base * tier.earn_bp // (10_000 * program.point_value)
+        earned = rate.points(earn_base, program.point_value)
 
     bonuses: list[Bonus] = []
     birthday_year = None
@@ -163,7 +176,7 @@ def quote(
         tier_up=tier_up,
         earn_bp=tier.earn_bp if program.earns_points else 0,
         discount_bp=tier.discount_bp if program.gives_discount else 0,
-        explanation=_explain(program, tier.name, tier.earn_bp, tier.discount_bp),
+        explanation=_explain(program, tier.name, tier.earn_bp, tier.discount_bp, rate),
         birthday_year=birthday_year,
         redeem=redeem,
     )
@@ -207,12 +220,17 @@ def _requested_points(
     return wanted
 
 
-def _explain(program: Program, tier: str, earn_bp: int, discount_bp: int) -> str:
+def _explain(
+    program: Program, tier: str, earn_bp: int, discount_bp: int, rate: AppliedRate | None = None
+) -> str:
+    """The words a customer history shows for a sale, e.g. "5 % Bronze + Happy hour ×2"."""
     parts = []
     if program.gives_discount and discount_bp:
         parts.append(f"{_pct(discount_bp)} % discount {tier}")
     if program.earns_points:
         parts.append(f"{_pct(earn_bp)} % {tier}")
+    if rate is not None:
+        parts += [promo.label() for promo in rate.promotions]
     return " + ".join(parts) or tier
 
 

@@ -9,10 +9,12 @@ money in minor units so that every rule is integer arithmetic.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
 from terminal.core.errors import InvalidInput
+from terminal.core.promotions import Promotion, Stacking
 
 
 class ProgramKind(StrEnum):
@@ -52,6 +54,9 @@ class Program:
     referral_newcomer_points: int = 100
     referral_min_first_check: int = 0
     milestones: tuple[tuple[int, int], ...] = ()  # (visit number, bonus points)
+    promotions: tuple[Promotion, ...] = ()
+    stacking: Stacking = Stacking.BEST
+    categories: tuple[str, ...] = ()  # purchase categories picked at the counter; none by default
     extras: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def tier_for(self, lifetime_paid: int) -> Tier:
@@ -83,6 +88,9 @@ class Program:
         data["kind"] = self.kind.value
         data["tiers"] = [asdict(t) for t in self.tiers]
         data["milestones"] = [list(m) for m in self.milestones]
+        data["promotions"] = [_promotion_dict(p) for p in self.promotions]
+        data["stacking"] = self.stacking.value
+        data["categories"] = list(self.categories)
         return data
 
     @classmethod
@@ -112,6 +120,21 @@ class Program:
                 values[name] = _parse_tiers(value)
             elif name == "milestones":
                 values[name] = _parse_milestones(value)
+            elif name == "promotions":
+                values[name] = _parse_promotions(value)
+            elif name == "stacking":
+                try:
+                    values[name] = Stacking(value)
+                except ValueError:
+                    raise InvalidInput(
+                        "“stacking” must be best or sum.", field="stacking"
+                    ) from None
+            elif name == "categories":
+                if not isinstance(value, list) or not all(
+                    isinstance(c, str) and c.strip() for c in value
+                ):
+                    raise InvalidInput("“categories” must be a list of names.", field="categories")
+                values[name] = tuple(c.strip() for c in value)
             elif name == "extras":
                 if not isinstance(value, dict):
                     raise InvalidInput("“extras” must be an object.", field=name)
@@ -156,6 +179,40 @@ class Program:
             raise InvalidInput(
                 "The redemption cap must be between 0 % and 100 %.", field="redeem_cap_bp"
             )
+        if len(set(c.casefold() for c in self.categories)) != len(self.categories):
+            raise InvalidInput("Each category must have its own name.", field="categories")
+        for promo in self.promotions:
+            if not promo.name.strip():
+                raise InvalidInput("Every promotion needs a name.", field="promotions")
+            if promo.multiplier_pct < 100 or promo.multiplier_pct > 1000:
+                raise InvalidInput(
+                    f"Promotion “{promo.name}”: the multiplier must be between ×1 and ×10.",
+                    field="promotions",
+                )
+            if not 0 <= promo.extra_bp <= 10_000:
+                raise InvalidInput(
+                    f"Promotion “{promo.name}”: the extra must be between 0 % and 100 %.",
+                    field="promotions",
+                )
+            if promo.multiplier_pct == 100 and not promo.extra_bp:
+                raise InvalidInput(
+                    f"Promotion “{promo.name}” gives nothing: set a multiplier or an extra %.",
+                    field="promotions",
+                )
+            if promo.start and promo.end and promo.end < promo.start:
+                raise InvalidInput(
+                    f"Promotion “{promo.name}” ends before it starts.", field="promotions"
+                )
+            if promo.hours is not None and promo.hours[0] == promo.hours[1]:
+                raise InvalidInput(
+                    f"Promotion “{promo.name}”: the hours are empty.", field="promotions"
+                )
+            unknown = [c for c in promo.categories if c not in self.categories]
+            if unknown:
+                raise InvalidInput(
+                    f"Promotion “{promo.name}” names the unknown category “{unknown[0]}”.",
+                    field="promotions",
+                )
 
 
 def _int_field(name: str, value: Any, *, minimum: int) -> int:
@@ -198,6 +255,90 @@ def _parse_milestones(value: Any) -> tuple[tuple[int, int], ...]:
             )
         )
     return tuple(sorted(result))
+
+
+def _promotion_dict(promo: Promotion) -> dict[str, Any]:
+    return {
+        "name": promo.name,
+        "multiplier_pct": promo.multiplier_pct,
+        "extra_bp": promo.extra_bp,
+        "start": promo.start.isoformat() if promo.start else None,
+        "end": promo.end.isoformat() if promo.end else None,
+        "weekdays": list(promo.weekdays),
+        "hours": [promo.hours[0].strftime("%H:%M"), promo.hours[1].strftime("%H:%M")]
+        if promo.hours
+        else None,
+        "categories": list(promo.categories),
+    }
+
+
+def _parse_promotions(value: Any) -> tuple[Promotion, ...]:
+    if not isinstance(value, list):
+        raise InvalidInput("“promotions” must be a list.", field="promotions")
+    result = []
+    for i, item in enumerate(value):
+        where = f"promotions[{i + 1}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise InvalidInput(f"Promotion {i + 1} needs a name.", field="promotions")
+        unknown = sorted(set(item) - set(_promotion_dict(Promotion("x", 200))))
+        if unknown:
+            raise InvalidInput(f"Unknown field “{where}.{unknown[0]}”.", field="promotions")
+        weekdays = item.get("weekdays") or []
+        if not isinstance(weekdays, list) or not all(
+            isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in weekdays
+        ):
+            raise InvalidInput(
+                f"“{where}.weekdays” must list days 0 (Monday) to 6 (Sunday).",
+                field="promotions",
+            )
+        categories = item.get("categories") or []
+        if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
+            raise InvalidInput(f"“{where}.categories” must be a list of names.", field="promotions")
+        result.append(
+            Promotion(
+                name=item["name"].strip(),
+                multiplier_pct=_int_field(
+                    f"{where}.multiplier_pct", item.get("multiplier_pct", 100), minimum=100
+                ),
+                extra_bp=_int_field(f"{where}.extra_bp", item.get("extra_bp", 0), minimum=0),
+                start=_date_field(f"{where}.start", item.get("start")),
+                end=_date_field(f"{where}.end", item.get("end")),
+                weekdays=tuple(sorted(set(weekdays))),
+                hours=_hours_field(f"{where}.hours", item.get("hours")),
+                categories=tuple(categories),
+            )
+        )
+    return tuple(result)
+
+
+def _date_field(name: str, value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput(
+            f"“{name}” must be a date like 2026-12-31.", field="promotions"
+        ) from None
+
+
+def _hours_field(name: str, value: Any) -> tuple[time, time] | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, list) or len(value) != 2:
+        raise InvalidInput(
+            f'“{name}” must be [from, to], e.g. ["16:00", "18:00"].', field="promotions"
+        )
+    try:
+        return (time.fromisoformat(str(value[0])), time.fromisoformat(str(value[1])))
+    except ValueError:
+        raise InvalidInput(f"“{name}” must be times like 16:00.", field="promotions") from None
+
+
+def format_bp(bp: int) -> str:
+    """Basis points as the percentage people read: 500 → "5", 750 → "7.5", 1 → "0.01"."""
+    whole, frac = divmod(bp, 100)
+    return str(whole) if not frac else f"{whole}.{frac:02d}".rstrip("0")
 
 
 DEFAULT_PROGRAM = Program()
