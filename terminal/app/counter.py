@@ -97,7 +97,9 @@ class Counter:
             return PricedSale(request, None, version)
         card, customer = card_facts(s, request.card)
         state = customer_state(s, customer, now)
-        priced = quote(program, state, request.amount, request.redeem, now)
+        priced = quote(
+            program, state, request.amount, request.redeem, now, category=request.category
+        )
         return PricedSale(request, priced, version, customer.id, customer.name, card)
 
     # -- write side ----------------------------------------------------------------------
