@@ -116,6 +116,7 @@ class Privacy:
             data: dict[str, Any] = {
                 "exported_at": self.till.now().isoformat(timespec="seconds"),
                 "shop": get_setting(s, "shop_name"),
+                "currency": get_setting(s, "currency"),
                 "explanation": _EXPLAINED,
                 "customer": _rows(db, "SELECT * FROM customer WHERE id = ?", customer.id)[0],
             }
@@ -124,14 +125,19 @@ class Privacy:
         return data
 
     def export(self, card_or_phone: str, out: Path) -> ExportResult:
-        """Write the customer's data to ``out`` as JSON (UTF-8, readable)."""
+        """Write the customer's data to ``out``: a PDF when it ends in .pdf, else JSON (UTF-8)."""
         data = self.collect(card_or_phone)
         out = Path(out)
         if out.is_dir():
             raise InvalidInput(f"{out} is a folder; give a file name.", field="out")
-        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
         try:
-            out.write_text(text + "\n", encoding="utf-8")
+            if out.suffix.lower() == ".pdf":
+                from terminal.app.privacy_pdf import write_pdf  # Qt only when a PDF is wanted
+
+                write_pdf(data, out)
+            else:
+                text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+                out.write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
             raise InvalidInput(f"Cannot write {out}: {exc.strerror}.", field="out") from exc
         self._audit("customer.exported", data["customer"]["id"])

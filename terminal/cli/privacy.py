@@ -1,6 +1,7 @@
 """Customer data rights from the command line.
 
-* ``customer-data export CARD_OR_PHONE --out FILE`` — everything stored about the person, JSON;
+* ``customer-data export CARD_OR_PHONE --out FILE`` — everything stored about the person, as
+  JSON (or a printable PDF when FILE ends in .pdf);
 * ``customer-data erase CARD_OR_PHONE --yes`` — anonymize them (sales and points stay);
 * ``consent CARD_OR_PHONE on|off`` — record their yes or no to offers, with the time.
 """
@@ -22,10 +23,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     actions = data.add_subparsers(dest="data_action", metavar="ACTION", required=True)
     export = actions.add_parser(
-        "export", help="write the customer's data to a JSON file", parents=[common]
+        "export", help="write the customer's data to a JSON or PDF file", parents=[common]
     )
     export.add_argument("who", metavar="CARD_OR_PHONE")
-    export.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    export.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="the file to write: .json, or .pdf for a printable copy",
+    )
     export.set_defaults(handler=_export)
     erase = actions.add_parser(
         "erase",

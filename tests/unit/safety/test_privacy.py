@@ -144,3 +144,20 @@ def test_cli_commands(till, anna, tmp_path: Path, capsys) -> None:
     assert main(["--db", db, "customer-data", "erase", anna, "--yes"]) == 0
     assert "3 sales" in capsys.readouterr().out
     assert main(["--db", db, "customer-data", "export", anna, "--out", str(out)]) == 4
+
+
+def test_pdf_export_is_readable_text(till, anna, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    out = tmp_path / "anna.pdf"
+    Privacy(till).export(anna, out)
+    assert out.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Anna Kovalenko" in text and PHONE in text
+    assert "250.00" in text and "130.50" in text  # money with its decimals
+    assert "Purchases (3)" in text
