@@ -241,3 +241,4 @@ class NpsResponse(SQLModel, table=True):
     score: int
     created_at: NaiveDatetime = Field(index=True)
 from terminal.db.safety_models import *  # noqa: E402,F403
+from terminal.db.sync_models import *  # noqa: E402,F403

@@ -1,0 +1,57 @@
+"""Tables of sync between tills: the hybrid logical clock, per-field clocks, and conflicts.
+
+Which events a till already holds needs no table of its own: ``journal_event`` keeps every
+event, local or imported, so the cursor for each other till is its highest ``seq`` here.
+"""
+
+from __future__ import annotations
+
+from pydantic import NaiveDatetime
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+
+class SyncState(SQLModel, table=True):
+    """Small named values of this till's sync: the HLC, the last exported sequence number."""
+
+    __tablename__ = "sync_state"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class SyncEventClock(SQLModel, table=True):
+    """The hybrid-logical-clock stamp of an event, fixed when it first leaves or meets others."""
+
+    __tablename__ = "sync_event_clock"
+
+    event_id: str = Field(primary_key=True)
+    hlc: str
+
+
+class SyncFieldClock(SQLModel, table=True):
+    """The stamp of the last write to one field of one row: last writer wins, per field."""
+
+    __tablename__ = "sync_field_clock"
+
+    tbl: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    hlc: str
+
+
+class SyncConflict(SQLModel, table=True):
+    """Something two tills did offline that the owner should look at (points spent twice...).
+
+    The id is derived from what clashed, so every till that meets the clash writes the same row.
+    """
+
+    __tablename__ = "sync_conflict"
+
+    id: str = Field(primary_key=True)
+    kind: str = Field(index=True)  # points_overspent | card_assigned_twice | sale_on_blocked_card
+    customer_id: str | None = Field(default=None, index=True)
+    subject: str = ""  # the lot, card or sale it is about
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    created_at: NaiveDatetime
+    resolved_at: NaiveDatetime | None = None

@@ -1,0 +1,243 @@
+"""Bundles between tills: export this till's events, import another till's, and the status
+figures the Settings → Sync screen and the status bar show."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from terminal.app.journal import SCHEMA_VERSION
+from terminal.app.settings import get_setting, put_setting
+from terminal.app.till import Till
+from terminal.sync.apply import _put_state, _state, apply_events, clock_local_events, known_seq
+from terminal.sync.bundle import BundleRefused, Manifest, bundle_name, read_bundle, write_bundle
+
+log = logging.getLogger("sync")
+
+
+def shop_key(till: Till) -> bytes:
+    """The shop's signing key, made on first need; shared with new tills by the pairing file."""
+    with till.write() as s:
+        key = get_setting(s, "shop_key")
+        if not key:
+            key = secrets.token_hex(32)
+            put_setting(s, "shop_key", key, till.now())
+    return bytes.fromhex(key)
+
+
+def shop_id(till: Till) -> str:
+    with till.read() as s:
+        return str(get_setting(s, "shop_id"))
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path | None
+    first_seq: int
+    last_seq: int
+    count: int
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    terminal_id: str
+    terminal_number: int
+    first_seq: int
+    last_seq: int
+    applied: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    terminal_id: str
+    terminal_number: int
+    local_events: int
+    waiting: int  # local events not yet exported or pushed
+    last_export_at: str | None
+    last_import_at: str | None
+    peers: list[dict[str, Any]]
+    open_conflicts: int
+
+
+def local_events(db: sqlite3.Connection, terminal_id: str, since: int) -> list[dict[str, Any]]:
+    """This till's events after ``since`` as bundle lines (stamped by the HLC first)."""
+    clock_local_events(db, terminal_id)
+    rows = db.execute(
+        "SELECT e.id, e.seq, e.created_at, e.type, e.payload, e.schema_version, c.hlc "
+        "FROM journal_event e JOIN sync_event_clock c ON c.event_id = e.id "
+        "WHERE e.terminal_id = ? AND e.seq > ? ORDER BY e.seq",
+        (terminal_id, since),
+    )
+    return [
+        {
+            "id": r[0],
+            "terminal_id": terminal_id,
+            "seq": r[1],
+            "created_at": r[2].replace(" ", "T"),
+            "type": r[3],
+            "payload": r[4],
+            "schema_version": r[5],
+            "hlc": r[6],
+        }
+        for r in rows
+    ]
+
+
+def mark_sent(db: sqlite3.Connection, last_seq: int, now: datetime, how: str) -> None:
+    sent = int(_state(db, "sent_seq") or 0)
+    if last_seq > sent:
+        _put_state(db, "sent_seq", str(last_seq))
+    _put_state(db, f"last_{how}_at", now.isoformat(timespec="seconds"))
+
+
+class SyncExchange:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    def export(self, out_dir: Path, since: int | None = None) -> ExportResult:
+        """Write this till's events after ``since`` (default: after the last export or push)."""
+        key = shop_key(self.till)
+        shop = shop_id(self.till)
+        now = self.till.now()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with self.till.write_driver() as db:
+            start = int(_state(db, "sent_seq") or 0) if since is None else since
+            events = local_events(db, self.till.terminal_id, start)
+            if not events:
+                return ExportResult(None, start + 1, start, 0)
+            manifest = Manifest(
+                shop_id=shop,
+                terminal_id=self.till.terminal_id,
+                terminal_number=self.till.terminal_number,
+                first_seq=events[0]["seq"],
+                last_seq=events[-1]["seq"],
+                count=len(events),
+                schema_version=SCHEMA_VERSION,
+                created_at=now.isoformat(timespec="seconds"),
+            )
+            path = write_bundle(out_dir / bundle_name(manifest), key, manifest, events)
+            mark_sent(db, manifest.last_seq, now, "export")
+        log.info("exported events %d..%d to %s", manifest.first_seq, manifest.last_seq, path)
+        return ExportResult(path, manifest.first_seq, manifest.last_seq, manifest.count)
+
+    def import_file(self, path: Path) -> ImportResult:
+        """Verify and apply a bundle, all or nothing; a bundle already applied changes nothing."""
+        key = shop_key(self.till)
+        bundle = read_bundle(Path(path), key, shop_id(self.till), SCHEMA_VERSION)
+        manifest = bundle.manifest
+        if manifest.terminal_id == self.till.terminal_id:
+            raise BundleRefused(
+                "This bundle was made by this very till; there is nothing to import."
+            )
+        now = self.till.now()
+        with self.till.read_driver() as db:
+            have = known_seq(db, manifest.terminal_id)
+        if manifest.first_seq > have + 1:
+            raise BundleRefused(
+                f"Bundles of till {manifest.terminal_number} are missing: this till has its "
+                f"events up to number {have}, the bundle starts at {manifest.first_seq}. "
+                f"Import the earlier bundle first (or export again with --since {have})."
+            )
+        applied = 0
+        if manifest.last_seq > have:
+            with self.till.write_driver() as db:
+                applied = self.apply(
+                    db, manifest.terminal_id, manifest.terminal_number, bundle.events, now
+                )
+                _put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
+        log.info(
+            "bundle of till %s: %d new events applied, %d already here",
+            manifest.terminal_number,
+            applied,
+            manifest.count - applied,
+        )
+        return ImportResult(
+            manifest.terminal_id,
+            manifest.terminal_number,
+            manifest.first_seq,
+            manifest.last_seq,
+            applied,
+            manifest.count - applied,
+        )
+
+    def apply(
+        self,
+        db: sqlite3.Connection,
+        terminal_id: str,
+        terminal_number: int,
+        events: list[dict[str, Any]],
+        now: datetime,
+    ) -> int:
+        """Apply verified events of one other till inside ``db``'s open transaction."""
+        have = known_seq(db, terminal_id)
+        if events and events[0]["seq"] > have + 1:
+            raise BundleRefused(
+                f"Events of till {terminal_number} are missing after number {have}."
+            )
+        db.execute(
+            "INSERT OR IGNORE INTO terminal (id, number, name, is_local, next_card_serial, "
+            "created_at) VALUES (?, ?, ?, 0, 1, ?)",
+            (
+                terminal_id,
+                terminal_number,
+                f"Till {terminal_number}",
+                now.isoformat(sep=" ", timespec="microseconds"),
+            ),
+        )
+        return apply_events(db, self.till.terminal_id, events, now)
+
+    def status(self) -> SyncStatus:
+        with self.till.read_driver() as db:
+            mine = known_seq(db, self.till.terminal_id)
+            sent = int(_state(db, "sent_seq") or 0)
+            peers = [
+                {"terminal_id": tid, "number": number, "events": seq or 0}
+                for tid, number, seq in db.execute(
+                    "SELECT t.id, t.number, (SELECT max(seq) FROM journal_event e "
+                    "WHERE e.terminal_id = t.id) FROM terminal t WHERE t.is_local = 0 "
+                    "ORDER BY t.number"
+                )
+            ]
+            (conflicts,) = db.execute(
+                "SELECT COUNT(*) FROM sync_conflict WHERE resolved_at IS NULL"
+            ).fetchone()
+            return SyncStatus(
+                self.till.terminal_id,
+                self.till.terminal_number,
+                mine,
+                max(0, mine - sent),
+                _state(db, "last_export_at") or _state(db, "last_push_at"),
+                _state(db, "last_import_at") or _state(db, "last_pull_at"),
+                peers,
+                conflicts,
+            )
+
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Open conflicts for the owner, oldest first."""
+        with self.till.read_driver() as db:
+            return [
+                {
+                    "id": r[0],
+                    "kind": r[1],
+                    "customer_id": r[2],
+                    "subject": r[3],
+                    "details": json.loads(r[4]),
+                    "created_at": r[5],
+                }
+                for r in db.execute(
+                    "SELECT id, kind, customer_id, subject, details, created_at "
+                    "FROM sync_conflict WHERE resolved_at IS NULL ORDER BY created_at, id"
+                )
+            ]
+
+
+def events_waiting(till: Till) -> int:
+    """For the status bar: this till's events not yet exported to a bundle or pushed to a hub."""
+    return SyncExchange(till).status().waiting

@@ -1,0 +1,98 @@
+"""Pairing: a new till joins the shop by importing a one-time file that carries the shop's
+identity, its signing key and the new till's number.
+
+The file is a secret (it holds the key): the owner makes it for one till, carries it on a USB
+stick, and the joining till refuses a file whose till number is already taken here or a second
+use of the same file. The key is never written to a log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import select
+
+from terminal.app.settings import get_setting, put_setting
+from terminal.app.till import Till
+from terminal.db.models import JournalEvent, Terminal
+from terminal.sync.apply import _put_state, _state
+from terminal.sync.bundle import BundleRefused
+from terminal.sync.exchange import shop_key
+
+log = logging.getLogger("sync")
+
+PAIRING_FORMAT = "loyalty-terminal-pairing/1"
+
+
+@dataclass(frozen=True)
+class PairingResult:
+    shop_id: str
+    shop_name: str
+    till_number: int
+
+
+def create_pairing(till: Till, number: int, out: Path) -> PairingResult:
+    """Write a pairing file for till ``number`` of this shop."""
+    if number < 1 or number > 99:
+        raise BundleRefused("A till number is between 1 and 99.")
+    key = shop_key(till)
+    with till.write_driver() as db:
+        taken = {row[0] for row in db.execute("SELECT number FROM terminal")}
+        issued = set(json.loads(_state(db, "paired_numbers") or "[]"))
+        if number in taken or number in issued:
+            raise BundleRefused(f"Till number {number} is already in use in this shop.")
+        _put_state(db, "paired_numbers", json.dumps(sorted(issued | {number})))
+    with till.read() as s:
+        shop = str(get_setting(s, "shop_id"))
+        name = str(get_setting(s, "shop_name"))
+    data = {
+        "format": PAIRING_FORMAT,
+        "shop_id": shop,
+        "shop_name": name,
+        "shop_key": key.hex(),
+        "till_number": number,
+        "token": secrets.token_hex(8),
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(data), encoding="utf-8")
+    out.chmod(0o600)
+    log.info("pairing file for till %d written", number)
+    return PairingResult(shop, name, number)
+
+
+def join_pairing(till: Till, path: Path) -> PairingResult:
+    """Make this (new) till a till of the shop in the pairing file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != PAIRING_FORMAT:
+            raise ValueError
+        shop, key, number = str(data["shop_id"]), str(data["shop_key"]), int(data["till_number"])
+        bytes.fromhex(key)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BundleRefused(f"{path} is not a pairing file of this program.") from exc
+    now = till.now()
+    with till.write() as s:
+        if get_setting(s, "shop_id") == shop and get_setting(s, "shop_key"):
+            raise BundleRefused("This till already belongs to that shop.")
+        own = s.exec(
+            select(JournalEvent).where(JournalEvent.terminal_id == till.terminal_id)
+        ).first()
+        if own is not None:
+            raise BundleRefused(
+                "This till already has its own customers or sales; only a new, empty till "
+                "can join a shop."
+            )
+        local = s.exec(select(Terminal).where(Terminal.is_local == True)).one()  # noqa: E712
+        local.number = number
+        local.name = f"Till {number}"
+        put_setting(s, "shop_id", shop, now)
+        put_setting(s, "shop_key", key, now)
+        if data.get("shop_name"):
+            put_setting(s, "shop_name", str(data["shop_name"]), now)
+    till.terminal_number = number
+    log.info("joined shop as till %d", number)
+    return PairingResult(shop, str(data.get("shop_name", "")), number)
