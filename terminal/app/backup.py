@@ -30,7 +30,7 @@ from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import InvalidInput, LoyaltyError, StorageError
 from terminal.db import migrate
-from terminal.db.engine import make_engine
+from terminal.db.engine import make_engine, storage_error
 
 log = logging.getLogger("backup")
 
@@ -39,6 +39,7 @@ STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^loyalty-(\d{8}-\d{6})\.db$")
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 OVERDUE_AFTER = timedelta(days=2)
+KEEP_ASIDE = 10  # databases kept from before a restore
 SQLITE_MAGIC = b"SQLite format 3\x00"
 STATUS_FILE = "backup-status.json"
 
@@ -321,13 +322,38 @@ class Backups:
             finally:
                 engine.dispose()
             customers, sales, _shop = verify_file(staging)
-            aside = self.folder / f"before-restore-{now:{STAMP}}.db"
-            copy_database(self.till.db_path, aside)
-            self._copy_into_live(staging)
+            aside = self._keep_aside(now)
+            try:
+                self._copy_into_live(staging)
+            except sqlite3.OperationalError as exc:
+                mapped = storage_error(exc)
+                raise (mapped or exc) from exc
         finally:
-            staging.unlink(missing_ok=True)
+            for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+                leftover.unlink(missing_ok=True)
         log.warning("database restored from %s; previous kept as %s", source, aside.name)
         return RestoreResult(source, aside, customers, sales)
+
+    def _keep_aside(self, now: datetime) -> Path:
+        """Copy the current database next to the backups before it is replaced.
+
+        Through the backup API when it can be read; byte for byte (with its WAL) when it is
+        damaged — a damaged database is the usual reason to restore, and it is still evidence.
+        Only the newest KEEP_ASIDE such copies are kept.
+        """
+        aside = self.folder / f"before-restore-{now:{STAMP}}.db"
+        try:
+            copy_database(self.till.db_path, aside)
+        except sqlite3.DatabaseError:
+            log.warning("current database unreadable; keeping a raw copy aside")
+            shutil.copyfile(self.till.db_path, aside)
+            wal = Path(f"{self.till.db_path}-wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{aside}-wal"))
+        for old in sorted(self.folder.glob("before-restore-*.db"))[:-KEEP_ASIDE]:
+            old.unlink(missing_ok=True)
+            Path(f"{old}-wal").unlink(missing_ok=True)
+        return aside
 
     def _refuse_foreign(self, staging: Path, name: str) -> None:
         db = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)

@@ -203,3 +203,15 @@ def test_cli_backup_and_restore(filled, tmp_path: Path, capsys) -> None:
     assert "damaged" in capsys.readouterr().err
     assert main(["--db", db, "restore", str(out), "--json"]) == 0
     assert '"sales": 250' in capsys.readouterr().out
+
+
+def test_only_the_newest_ten_databases_from_before_a_restore_are_kept(till, clock) -> None:
+    backups = Backups(till)
+    made = backups.make().path
+    for _ in range(12):
+        clock.advance(minutes=1)
+        backups.restore(made)
+    kept = sorted(backups.folder.glob("before-restore-*.db"))
+    assert len(kept) == 10
+    assert kept[-1].name == f"before-restore-{clock.now:%Y%m%d-%H%M%S}.db"
+    assert not list(backups.folder.glob("restoring-*"))  # no staging file left behind
