@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from terminal.app.journal import insert_sql, sql_value
-from terminal.sync.clock import ZERO, Stamp, merge, tick
+from terminal.sync.clock import ZERO, Stamp, merge, tick, wall_ms
 
 # Settings that belong to this till's identity or secret: never taken from another till.
 PRIVATE_SETTINGS = frozenset({"shop_id", "shop_key"})
@@ -345,8 +345,15 @@ def _flag_conflicts(db: sqlite3.Connection, affected: _Affected, now: datetime) 
         card = sale.get("card_number")
         if not card:
             continue
-        row = db.execute("SELECT status FROM card WHERE number = ?", (card,)).fetchone()
-        if row and row[0] == "blocked":
+        row = db.execute(
+            "SELECT c.status, f.hlc FROM card c LEFT JOIN sync_field_clock f "
+            "ON f.tbl = 'card' AND f.key = c.number AND f.field = 'status' WHERE c.number = ?",
+            (card,),
+        ).fetchone()
+        if row is None or row[0] != "blocked":
+            continue
+        blocked_ms = Stamp.parse(row[1]).ms if row[1] else 0
+        if wall_ms(datetime.fromisoformat(sale["created_at"])) >= blocked_ms:
             _flag_blocked_sale(db, sale["id"], card, sale.get("customer_id"), now)
     for card, at in affected.blocks:
         for sale_id, customer_id in db.execute(

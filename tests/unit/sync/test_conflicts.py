@@ -1,0 +1,116 @@
+"""The four offline conflicts of docs/sync.md, each played out on two tills."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from terminal.app.card_admin import CardAdmin
+from terminal.app.card_stock import CardStock
+from terminal.app.counter import Counter, SaleRequest
+from terminal.app.customers import Customers
+from terminal.app.desk import Desk
+from terminal.app.enrollment import Enrollment
+from terminal.app.integrity import Integrity
+from terminal.core.checkout import MAX
+from terminal.core.customer_form import CustomerForm
+from terminal.sync.exchange import SyncExchange
+from tests.unit.sync.conftest import balances
+from tests.unit.sync.helpers import exchange_all
+
+
+def _customer_on_both(shop, tmp_path: Path, spend: int = 0):
+    one, _two, _ = shop
+    enrolled = Enrollment(one).register(CustomerForm(name="Olena Koval", phone="+380501112233"))
+    if spend:
+        Counter(one).checkout(SaleRequest(card=enrolled.card, amount=spend))
+    exchange_all(shop, tmp_path / "first")
+    return enrolled
+
+
+def _checked(tills) -> None:
+    for till in tills:
+        report = Integrity(till).check()
+        assert report.ok, report.problems
+
+
+def test_same_customer_edited_on_two_tills_last_writer_wins_per_field(shop, tmp_path, clock):
+    one, two, three = shop
+    enrolled = _customer_on_both(shop, tmp_path)
+    cid = enrolled.customer_id
+    Desk(one).edit(cid, CustomerForm(name="Olena Koval-Shevchenko", phone="+380501112233"))
+    clock.advance(minutes=5)
+    Desk(two).edit(cid, CustomerForm(name="Olena K.", phone="+380501112233", email="o@k.ua"))
+    clock.advance(minutes=5)
+    Desk(one).edit(
+        cid,
+        CustomerForm(name="Olena Koval-Shevchenko", phone="+380671234567"),
+    )
+    exchange_all(shop, tmp_path / "second")
+    for till in shop:
+        view = Customers(till).get(cid)
+        # name: till two wrote last; phone: till one's later edit; email: only till two set it
+        assert view.name == "Olena K."
+        assert view.phone == "+380671234567"
+    assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
+
+
+def test_card_blocked_on_one_till_and_used_on_another(shop, tmp_path, clock):
+    one, two, three = shop
+    enrolled = _customer_on_both(shop, tmp_path, spend=200_00)
+    clock.advance(minutes=1)
+    CardAdmin(one).block(enrolled.card, "Lost")
+    sale = Counter(two).checkout(SaleRequest(card=enrolled.card, amount=80_00))
+    exchange_all(shop, tmp_path / "second")
+    for till in shop:
+        assert Customers(till).get(enrolled.customer_id).visits == 2
+        flags = SyncExchange(till).conflicts()
+        assert [(f["kind"], f["subject"]) for f in flags] == [
+            ("sale_on_blocked_card", sale.sale_id)
+        ]
+        with till.read_driver() as db:
+            (status,) = db.execute(
+                "SELECT status FROM card WHERE number = ?", (enrolled.card,)
+            ).fetchone()
+        assert status == "blocked"
+    assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
+
+
+def test_points_spent_twice_offline_both_sales_stand_and_owner_sees_it(shop, tmp_path):
+    one, two, three = shop
+    enrolled = _customer_on_both(shop, tmp_path, spend=500_00)
+    before = Customers(one).get(enrolled.customer_id).balance
+    assert before > 0
+    first = Counter(one).checkout(SaleRequest(card=enrolled.card, amount=300_00, redeem=MAX))
+    second = Counter(two).checkout(SaleRequest(card=enrolled.card, amount=300_00, redeem=MAX))
+    spent = first.points_redeemed + second.points_redeemed
+    assert first.points_redeemed > 0 and second.points_redeemed > 0
+    exchange_all(shop, tmp_path / "second")
+    expected = before - spent + first.points_earned + second.points_earned
+    for till in shop:
+        view = Customers(till).get(enrolled.customer_id)
+        assert view.visits == 3
+        assert view.balance == expected
+        assert view.balance < 0
+        kinds = [f["kind"] for f in SyncExchange(till).conflicts()]
+        assert kinds == ["points_overspent"]
+    assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
+
+
+def test_same_preprinted_card_assigned_on_two_tills(shop, tmp_path, clock):
+    one, two, three = shop
+    batch = CardStock(one).reserve(3)
+    exchange_all(shop, tmp_path / "first")
+    card = CardStock(one).batch_numbers(batch.batch)[0]
+    Enrollment(one).register(CustomerForm(name="Ivan Petrenko"), card_number=card)
+    clock.advance(minutes=1)
+    later = Enrollment(two).register(CustomerForm(name="Maria Bondar"), card_number=card)
+    exchange_all(shop, tmp_path / "second")
+    for till in shop:
+        assert Customers(till).by_card(card).customer_id == later.customer_id
+        flags = SyncExchange(till).conflicts()
+        assert [(f["kind"], f["subject"]) for f in flags] == [("card_assigned_twice", card)]
+    assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
