@@ -142,7 +142,14 @@ def parse_program_file(path: Path) -> Program:
         ) from exc
     if isinstance(data, dict) and "program" in data and isinstance(data["program"], dict):
         data = data["program"]
-    return Program.from_dict(data)
+    try:
+        return Program.from_dict(data)
+    except InvalidInput as exc:
+        field = exc.params.get("field")
+        if field and f"“{field}" not in exc.message:
+            # A file is fixed by editing JSON: name the field as it is written there.
+            raise InvalidInput(f"{exc.message} (field “{field}”)", field=field) from exc
+        raise
 
 
 def worked_example(
