@@ -178,7 +178,10 @@ class Backups:
     def make(self, out: Path | None = None) -> BackupResult:
         """Take a verified backup into the backup folder (and the mirror), or to ``out``."""
         now = self.till.now()
-        target = Path(out) if out is not None else self.folder / f"{PREFIX}{now:{STAMP}}.db"
+        name = f"{PREFIX}{now:{STAMP}}.db"
+        target = self.folder / name if out is None else Path(out)
+        if target.is_dir():  # "backup --out /media/usb": the usual name inside that folder
+            target = target / name
         try:
             result = self._make_verified(target, now)
         except (LoyaltyError, OSError, sqlite3.Error) as exc:

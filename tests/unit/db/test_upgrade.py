@@ -262,3 +262,20 @@ def test_a_first_release_database_upgrades_to_head_without_losing_anything(
             step.verify(till)
     finally:
         till.close()
+
+
+def test_the_safety_migration_downgrades_and_upgrades_again(tmp_path: Path) -> None:
+    path = tmp_path / "loyalty.db"
+    _upgrade_to(path, "a_safety")
+    _upgrade_to(path, "a_safety")  # applying it again changes nothing
+    engine = make_engine(path)
+    try:
+        config = migrate.alembic_config()
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0001")
+        assert "consent_change" not in _counts(path)
+    finally:
+        engine.dispose()
+    _upgrade_to(path, "a_safety")
+    assert _counts(path)["consent_change"] == 0

@@ -215,3 +215,11 @@ def test_only_the_newest_ten_databases_from_before_a_restore_are_kept(till, cloc
     assert len(kept) == 10
     assert kept[-1].name == f"before-restore-{clock.now:%Y%m%d-%H%M%S}.db"
     assert not list(backups.folder.glob("restoring-*"))  # no staging file left behind
+
+
+def test_backup_out_to_a_folder_uses_the_usual_name(till, tmp_path: Path, clock) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    made = Backups(till).make(usb)
+    assert made.path == usb / f"loyalty-{clock.now:%Y%m%d-%H%M%S}.db"
+    assert made.path.read_bytes().startswith(b"SQLite format 3")
