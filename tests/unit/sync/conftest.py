@@ -49,3 +49,75 @@ def balances(till: Till) -> dict[str, tuple]:
                 "SELECT id, name, phone, balance, lifetime_paid, visits FROM customer ORDER BY id"
             )
         }
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A real PostgreSQL started for this test session (as the ``postgres`` user when root).
+
+    Its folder is made straight under the system temp dir: pytest's own temp folders are
+    private to root, and the server runs as ``postgres``.
+    """
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip(f"no PostgreSQL server binaries in {PG_BIN} (apt-get install postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="loyalty-pg-"))
+    data = root / "data"
+    run_as: list[str] = []
+    if os.geteuid() == 0:
+        if shutil.which("runuser") is None:
+            pytest.skip("running as root and runuser is missing: cannot start PostgreSQL")
+        shutil.chown(root, "postgres")
+        root.chmod(0o755)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    try:
+        subprocess.run(
+            [*run_as, str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *run_as,
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-l",
+                str(root / "log.txt"),
+                "-w",
+                "-o",
+                f"-h 127.0.0.1 -p {port} -k {root} -F",
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+        )
+    except (subprocess.CalledProcessError, OSError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        print(f"PostgreSQL could not be started: {exc} {detail.decode(errors='replace')}")
+        shutil.rmtree(root, ignore_errors=True)
+        pytest.skip(f"PostgreSQL could not be started: {exc}")
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*run_as, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,190 @@
+"""The PostgreSQL hub: one journal for every till of a shop or a chain, on a database server.
+
+Each till pushes its own events (after the hub's highest sequence number for that till) and
+pulls every other till's events (after its own cursor for each), then applies them with the
+same engine as a bundle, all or nothing. The hub stores events as they are — it is a relay, not a
+second copy of the shop's tables — so it never needs migrating when the till's schema grows.
+Events carry their HLC stamp, so field edits resolve the same way whichever path they took.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    insert,
+    select,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from terminal.app.till import Till
+from terminal.core.errors import LoyaltyError
+from terminal.sync.exchange import SyncExchange, local_events, mark_sent, shop_id
+
+log = logging.getLogger("sync")
+
+hub_metadata = MetaData()
+
+hub_event = Table(
+    "hub_event",
+    hub_metadata,
+    Column("id", String, primary_key=True),
+    Column("shop_id", String, nullable=False, index=True),
+    Column("terminal_id", String, nullable=False),
+    Column("terminal_number", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("created_at", String, nullable=False),
+    Column("type", String, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("hlc", String, nullable=False),
+    Column("received_at", DateTime, nullable=False, server_default=func.now()),
+    UniqueConstraint("shop_id", "terminal_id", "seq", name="uq_hub_event_till_seq"),
+)
+
+PUSH_CHUNK = 5_000
+
+
+class HubUnavailable(LoyaltyError):
+    code = "hub_unavailable"
+
+
+@dataclass(frozen=True)
+class HubResult:
+    pushed: int
+    pulled: int
+
+
+def hub_engine(url: str) -> Engine:
+    """An engine on the hub (``postgresql://`` URLs use psycopg 3), its table made if missing."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+        hub_metadata.create_all(engine)
+    except SQLAlchemyError as exc:
+        raise HubUnavailable(
+            f"Cannot reach the sync server: {_plain(exc)}. Sales go on; try again later."
+        ) from exc
+    return engine
+
+
+def _plain(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+class Hub:
+    def __init__(self, till: Till, engine: Engine) -> None:
+        self.till = till
+        self.engine = engine
+        self.shop = shop_id(till)
+
+    def push(self) -> int:
+        """Send this till's events the hub does not have yet; returns how many."""
+        now = self.till.now()
+        try:
+            with self.engine.begin() as hub:
+                have = hub.execute(
+                    select(func.coalesce(func.max(hub_event.c.seq), 0)).where(
+                        hub_event.c.shop_id == self.shop,
+                        hub_event.c.terminal_id == self.till.terminal_id,
+                    )
+                ).scalar_one()
+                with self.till.write_driver() as db:
+                    events = local_events(db, self.till.terminal_id, int(have))
+                    for start in range(0, len(events), PUSH_CHUNK):
+                        hub.execute(
+                            insert(hub_event),
+                            [
+                                {
+                                    **event,
+                                    "shop_id": self.shop,
+                                    "terminal_number": self.till.terminal_number,
+                                }
+                                for event in events[start : start + PUSH_CHUNK]
+                            ],
+                        )
+                    if events:
+                        mark_sent(db, events[-1]["seq"], now, "push")
+        except SQLAlchemyError as exc:
+            raise HubUnavailable(f"Pushing to the sync server failed: {_plain(exc)}.") from exc
+        log.info("pushed %d events to the hub", len(events))
+        return len(events)
+
+    def pull(self) -> int:
+        """Fetch and apply every other till's new events; returns how many were applied."""
+        now = self.till.now()
+        exchange = SyncExchange(self.till)
+        applied = 0
+        try:
+            with self.engine.connect() as hub:
+                tills = hub.execute(
+                    select(hub_event.c.terminal_id, func.max(hub_event.c.terminal_number))
+                    .where(
+                        hub_event.c.shop_id == self.shop,
+                        hub_event.c.terminal_id != self.till.terminal_id,
+                    )
+                    .group_by(hub_event.c.terminal_id)
+                ).all()
+                with self.till.write_driver() as db:
+                    for terminal_id, number in tills:
+                        (have,) = db.execute(
+                            "SELECT coalesce(max(seq), 0) FROM journal_event WHERE terminal_id = ?",
+                            (terminal_id,),
+                        ).fetchone()
+                        rows = hub.execute(
+                            select(
+                                hub_event.c.id,
+                                hub_event.c.terminal_id,
+                                hub_event.c.seq,
+                                hub_event.c.created_at,
+                                hub_event.c.type,
+                                hub_event.c.payload,
+                                hub_event.c.schema_version,
+                                hub_event.c.hlc,
+                            )
+                            .where(
+                                hub_event.c.shop_id == self.shop,
+                                hub_event.c.terminal_id == terminal_id,
+                                hub_event.c.seq > have,
+                            )
+                            .order_by(hub_event.c.seq)
+                        ).mappings()
+                        events = [dict(row) for row in rows]
+                        applied += exchange.apply(db, terminal_id, number, events, now)
+                    db.execute(
+                        "INSERT INTO sync_state (key, value) VALUES ('last_pull_at', ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (now.isoformat(timespec="seconds"),),
+                    )
+        except SQLAlchemyError as exc:
+            raise HubUnavailable(f"Pulling from the sync server failed: {_plain(exc)}.") from exc
+        log.info("pulled and applied %d events from the hub", applied)
+        return applied
+
+
+def sync_with_hub(till: Till, url: str, *, push: bool = True, pull: bool = True) -> HubResult:
+    engine = hub_engine(url)
+    try:
+        hub = Hub(till, engine)
+        pushed = hub.push() if push else 0
+        pulled = hub.pull() if pull else 0
+    finally:
+        engine.dispose()
+    return HubResult(pushed, pulled)
+
+
+__all__ = ["Hub", "HubResult", "HubUnavailable", "hub_engine", "sync_with_hub"]

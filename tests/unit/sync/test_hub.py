@@ -1,0 +1,63 @@
+"""Round trips through a real PostgreSQL hub: tills push and pull and end up the same."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from terminal.app.counter import Counter, SaleRequest
+from terminal.app.customers import Customers
+from terminal.app.enrollment import Enrollment
+from terminal.app.integrity import Integrity
+from terminal.core.checkout import MAX
+from terminal.core.customer_form import CustomerForm
+from terminal.sync.exchange import events_waiting
+from terminal.sync.hub import HubUnavailable, sync_with_hub
+from tests.unit.sync.conftest import balances
+
+
+@pytest.fixture
+def hub_url(pg_url: str) -> str:
+    """A fresh database on the session's server for each test."""
+    name = "hub_" + uuid.uuid4().hex[:12]
+    admin = create_engine(
+        pg_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return pg_url.rsplit("/", 1)[0] + "/" + name
+
+
+def test_two_tills_push_and_pull_and_converge(shop, hub_url):
+    one, two, three = shop
+    olena = Enrollment(one).register(CustomerForm(name="Olena Koval", phone="+380501112233"))
+    Counter(one).checkout(SaleRequest(card=olena.card, amount=300_00))
+    ivan = Enrollment(two).register(CustomerForm(name="Ivan Petrenko", phone="+380671112233"))
+    Counter(two).checkout(SaleRequest(card=ivan.card, amount=120_00))
+    assert events_waiting(one) == 2
+
+    assert sync_with_hub(one, hub_url).pushed == 2
+    assert events_waiting(one) == 0
+    result = sync_with_hub(two, hub_url)
+    assert (result.pushed, result.pulled) == (2, 2)
+    assert sync_with_hub(one, hub_url).pulled == 2
+    # Olena shops at till two now, with the points she earned at till one
+    sale = Counter(two).checkout(SaleRequest(card=olena.card, amount=200_00, redeem=MAX))
+    assert sale.points_redeemed > 0
+    sync_with_hub(two, hub_url)
+    sync_with_hub(one, hub_url)
+    sync_with_hub(three, hub_url)
+    assert balances(one) == balances(two) == balances(three)
+    assert Customers(three).get(olena.customer_id).visits == 2
+    for till in shop:
+        assert Integrity(till).check().ok
+    again = sync_with_hub(one, hub_url)
+    assert (again.pushed, again.pulled) == (0, 0)
+
+
+def test_unreachable_hub_is_a_plain_message(shop):
+    with pytest.raises(HubUnavailable, match="Cannot reach the sync server"):
+        sync_with_hub(shop[0], "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
