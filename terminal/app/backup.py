@@ -6,7 +6,8 @@ written), then opened on its own and proven sound — ``PRAGMA integrity_check``
 backup folder *is* a verified backup, and the newest one is the last success: no separate log
 that could disagree with the files. Old backups are thinned to 7 daily, 4 weekly and 12 monthly.
 
-Restore refuses anything that is not a sound database of this shop, keeps the current database
+Restore (:mod:`terminal.app.restore`) refuses anything that is not a sound database of this shop,
+keeps the current database
 aside first, then copies the backup in through the same backup API (so open connections see the
 new contents, never a half-copied file) and upgrades it to the current schema.
 """
@@ -22,6 +23,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine
 
@@ -29,8 +31,9 @@ from terminal.app.integrity import Integrity
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import InvalidInput, LoyaltyError, StorageError
-from terminal.db import migrate
-from terminal.db.engine import make_engine, storage_error
+
+if TYPE_CHECKING:
+    from terminal.app.restore import RestoreResult
 
 log = logging.getLogger("backup")
 
@@ -39,7 +42,6 @@ STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^loyalty-(\d{8}-\d{6})\.db$")
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
 OVERDUE_AFTER = timedelta(days=2)
-KEEP_ASIDE = 10  # databases kept from before a restore
 SQLITE_MAGIC = b"SQLite format 3\x00"
 STATUS_FILE = "backup-status.json"
 
@@ -73,20 +75,12 @@ class BackupStatus:
     last_error: str  # the last failed attempt's reason, if it came after the last success
 
 
-@dataclass(frozen=True)
-class RestoreResult:
-    restored_from: Path
-    kept_aside: Path
-    customers: int
-    sales: int
-
-
 def verify_file(path: Path, *, expected_shop: str | None = None) -> tuple[int, int, str]:
     """Prove ``path`` is a sound till database; returns (customers, sales, shop id).
 
     Raises :class:`BackupRefused` with the reason in plain words. The file is only read.
     """
-    _check_header(path)
+    check_header(path)
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -117,7 +111,7 @@ def verify_file(path: Path, *, expected_shop: str | None = None) -> tuple[int, i
     return customers, sales, shop
 
 
-def _check_header(path: Path) -> None:
+def check_header(path: Path) -> None:
     try:
         with path.open("rb") as f:
             head = f.read(100)
@@ -298,116 +292,13 @@ class Backups:
         except OSError:  # the status file is a courtesy; the disk may be the problem
             log.debug("backup status not written", exc_info=True)
 
-    # ---- restoring -------------------------------------------------------------------------
+    # ---- restoring ----------------------------------------------------------------------------
 
     def restore(self, source: Path) -> RestoreResult:
-        """Replace the till's database with ``source`` after proving it is sound and ours."""
-        source = Path(source)
-        if not source.is_file():
-            raise BackupRefused(f"There is no file {source}.")
-        _check_header(source)
-        now = self.till.now()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        staging = self.folder / f"restoring-{now:{STAMP}}.db"
-        staging.unlink(missing_ok=True)
-        try:
-            try:
-                copy_database(source, staging)
-            except sqlite3.DatabaseError as exc:
-                raise BackupRefused(
-                    f"The file {source.name} is damaged ({exc}); it cannot be used."
-                ) from exc
-            verify_file_schema_free(staging, source.name)
-            self._refuse_foreign(staging, source.name)
-            engine = make_engine(staging)
-            try:
-                migrate.upgrade(engine, None, None)
-            finally:
-                engine.dispose()
-            customers, sales, _shop = verify_file(staging)
-            aside = self._keep_aside(now)
-            try:
-                self._copy_into_live(staging)
-            except sqlite3.OperationalError as exc:
-                mapped = storage_error(exc)
-                raise (mapped or exc) from exc
-        finally:
-            for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
-                leftover.unlink(missing_ok=True)
-        log.warning("database restored from %s; previous kept as %s", source, aside.name)
-        return RestoreResult(source, aside, customers, sales)
+        """Replace the till's database with ``source`` (see :mod:`terminal.app.restore`)."""
+        from terminal.app.restore import Restore  # restore builds on this module
 
-    def _keep_aside(self, now: datetime) -> Path:
-        """Copy the current database next to the backups before it is replaced.
-
-        Through the backup API when it can be read; byte for byte (with its WAL) when it is
-        damaged — a damaged database is the usual reason to restore, and it is still evidence.
-        Only the newest KEEP_ASIDE such copies are kept.
-        """
-        aside = self.folder / f"before-restore-{now:{STAMP}}.db"
-        try:
-            copy_database(self.till.db_path, aside)
-        except sqlite3.DatabaseError:
-            log.warning("current database unreadable; keeping a raw copy aside")
-            shutil.copyfile(self.till.db_path, aside)
-            wal = Path(f"{self.till.db_path}-wal")
-            if wal.exists():
-                shutil.copyfile(wal, Path(f"{aside}-wal"))
-        for old in sorted(self.folder.glob("before-restore-*.db"))[:-KEEP_ASIDE]:
-            old.unlink(missing_ok=True)
-            Path(f"{old}-wal").unlink(missing_ok=True)
-        return aside
-
-    def _refuse_foreign(self, staging: Path, name: str) -> None:
-        db = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
-        try:
-            row = db.execute("SELECT value FROM shop_setting WHERE key = 'shop_id'").fetchone()
-        finally:
-            db.close()
-        theirs = json.loads(row[0]) if row else ""
-        with self.till.read_driver() as live:
-            (ours,) = live.execute(
-                "SELECT value FROM shop_setting WHERE key = 'shop_id'"
-            ).fetchone()
-            (sales,) = live.execute("SELECT COUNT(*) FROM purchase").fetchone()
-        if theirs != json.loads(ours) and sales:
-            raise BackupRefused(
-                f"The file {name} is another shop's database, and this till already has "
-                f"{sales} sales of its own; restoring it would replace this shop's records.",
-                shop_id=theirs,
-            )
-
-    def _copy_into_live(self, staging: Path) -> None:
-        """Copy the staged file over the live database with the backup API (one locked step)."""
-        self.till.engine.dispose()
-        src = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
-        try:
-            live = sqlite3.connect(str(self.till.db_path), timeout=30)
-            try:
-                src.backup(live)
-                live.execute("PRAGMA journal_mode=WAL")
-                live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                live.close()
-        finally:
-            src.close()
-        self.till.engine.dispose()
-
-
-def verify_file_schema_free(path: Path, name: str) -> None:
-    """The checks that do not depend on the schema version (before an older file is upgraded)."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        status = [row[0] for row in db.execute("PRAGMA integrity_check")]
-        if status != ["ok"]:
-            raise BackupRefused(f"The file {name} is damaged ({status[0]}); it cannot be used.")
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.DatabaseError as exc:
-        raise BackupRefused(f"The file {name} is damaged ({exc}); it cannot be used.") from exc
-    finally:
-        db.close()
-    if not {"shop_setting", "customer", "purchase", "alembic_version"} <= tables:
-        raise BackupRefused(f"The file {name} is not a loyalty terminal database.")
+        return Restore(self.till).run(source)
 
 
 def _backups_in(folder: Path) -> list[tuple[datetime, Path]]:

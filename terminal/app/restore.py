@@ -1,0 +1,155 @@
+"""Putting a backup back: only a sound database of this shop, with the current one kept aside.
+
+The candidate is copied into a staging file first (a damaged file fails right there), checked
+without relying on its schema, refused when it is another shop's while this till has sales of
+its own, upgraded to the current schema, then checked with every ``check`` rule. Only then is
+the current database copied aside and the staged one copied over it — through SQLite's backup
+API, one locked step, so other connections see either the old data or the new, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from terminal.app.backup import STAMP, BackupRefused, check_header, copy_database, verify_file
+from terminal.app.till import Till
+from terminal.db import migrate
+from terminal.db.engine import make_engine, storage_error
+
+log = logging.getLogger("backup")
+
+KEEP_ASIDE = 10  # databases kept from before a restore
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    kept_aside: Path
+    customers: int
+    sales: int
+
+
+class Restore:
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    @property
+    def folder(self) -> Path:
+        return self.till.backup_dir
+
+    # ---- restoring -------------------------------------------------------------------------
+
+    def run(self, source: Path) -> RestoreResult:
+        """Replace the till's database with ``source`` after proving it is sound and ours."""
+        source = Path(source)
+        if not source.is_file():
+            raise BackupRefused(f"There is no file {source}.")
+        check_header(source)
+        now = self.till.now()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        staging = self.folder / f"restoring-{now:{STAMP}}.db"
+        staging.unlink(missing_ok=True)
+        try:
+            try:
+                copy_database(source, staging)
+            except sqlite3.DatabaseError as exc:
+                raise BackupRefused(
+                    f"The file {source.name} is damaged ({exc}); it cannot be used."
+                ) from exc
+            verify_file_schema_free(staging, source.name)
+            self._refuse_foreign(staging, source.name)
+            engine = make_engine(staging)
+            try:
+                migrate.upgrade(engine, None, None)
+            finally:
+                engine.dispose()
+            customers, sales, _shop = verify_file(staging)
+            aside = self._keep_aside(now)
+            try:
+                self._copy_into_live(staging)
+            except sqlite3.OperationalError as exc:
+                mapped = storage_error(exc)
+                raise (mapped or exc) from exc
+        finally:
+            for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm")):
+                leftover.unlink(missing_ok=True)
+        log.warning("database restored from %s; previous kept as %s", source, aside.name)
+        return RestoreResult(source, aside, customers, sales)
+
+    def _keep_aside(self, now: datetime) -> Path:
+        """Copy the current database next to the backups before it is replaced.
+
+        Through the backup API when it can be read; byte for byte (with its WAL) when it is
+        damaged — a damaged database is the usual reason to restore, and it is still evidence.
+        Only the newest KEEP_ASIDE such copies are kept.
+        """
+        aside = self.folder / f"before-restore-{now:{STAMP}}.db"
+        try:
+            copy_database(self.till.db_path, aside)
+        except sqlite3.DatabaseError:
+            log.warning("current database unreadable; keeping a raw copy aside")
+            shutil.copyfile(self.till.db_path, aside)
+            wal = Path(f"{self.till.db_path}-wal")
+            if wal.exists():
+                shutil.copyfile(wal, Path(f"{aside}-wal"))
+        for old in sorted(self.folder.glob("before-restore-*.db"))[:-KEEP_ASIDE]:
+            old.unlink(missing_ok=True)
+            Path(f"{old}-wal").unlink(missing_ok=True)
+        return aside
+
+    def _refuse_foreign(self, staging: Path, name: str) -> None:
+        db = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT value FROM shop_setting WHERE key = 'shop_id'").fetchone()
+        finally:
+            db.close()
+        theirs = json.loads(row[0]) if row else ""
+        with self.till.read_driver() as live:
+            (ours,) = live.execute(
+                "SELECT value FROM shop_setting WHERE key = 'shop_id'"
+            ).fetchone()
+            (sales,) = live.execute("SELECT COUNT(*) FROM purchase").fetchone()
+        if theirs != json.loads(ours) and sales:
+            raise BackupRefused(
+                f"The file {name} is another shop's database, and this till already has "
+                f"{sales} sales of its own; restoring it would replace this shop's records.",
+                shop_id=theirs,
+            )
+
+    def _copy_into_live(self, staging: Path) -> None:
+        """Copy the staged file over the live database with the backup API (one locked step)."""
+        self.till.engine.dispose()
+        src = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+        try:
+            live = sqlite3.connect(str(self.till.db_path), timeout=30)
+            try:
+                src.backup(live)
+                live.execute("PRAGMA journal_mode=WAL")
+                live.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                live.close()
+        finally:
+            src.close()
+        self.till.engine.dispose()
+
+
+def verify_file_schema_free(path: Path, name: str) -> None:
+    """The checks that do not depend on the schema version (before an older file is upgraded)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        status = [row[0] for row in db.execute("PRAGMA integrity_check")]
+        if status != ["ok"]:
+            raise BackupRefused(f"The file {name} is damaged ({status[0]}); it cannot be used.")
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise BackupRefused(f"The file {name} is damaged ({exc}); it cannot be used.") from exc
+    finally:
+        db.close()
+    if not {"shop_setting", "customer", "purchase", "alembic_version"} <= tables:
+        raise BackupRefused(f"The file {name} is not a loyalty terminal database.")
