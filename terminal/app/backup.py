@@ -6,10 +6,9 @@ written), then opened on its own and proven sound — ``PRAGMA integrity_check``
 backup folder *is* a verified backup, and the newest one is the last success: no separate log
 that could disagree with the files. Old backups are thinned to 7 daily, 4 weekly and 12 monthly.
 
-Restore (:mod:`terminal.app.restore`) refuses anything that is not a sound database of this shop,
-keeps the current database
-aside first, then copies the backup in through the same backup API (so open connections see the
-new contents, never a half-copied file) and upgrades it to the current schema.
+Restore (:mod:`terminal.app.restore`) refuses anything that is not a sound database of this
+shop, upgrades the backup to the current schema, keeps the current database aside, then copies
+the backup in through the same backup API (open connections never see a half-copied file).
 """
 
 from __future__ import annotations
