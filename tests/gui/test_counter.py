@@ -308,3 +308,15 @@ def test_negative_balance_is_shown_in_red(qtbot, till, window, counter, olena) -
     assert counter.view is not None and counter.view.balance < 0
     assert counter.panel.balance.property("negative") == "true"
     assert any("Negative balance" in t for t in counter.panel.banner_texts())
+
+
+def test_the_owner_can_switch_the_score_question_off(qtbot, till, window, counter, olena) -> None:
+    from terminal.app.settings import put_setting
+
+    with till.write() as s:
+        put_setting(s, "nps_enabled", False, till.now())
+    scan(qtbot, olena.card)
+    qtbot.keyClicks(counter.sale.amount, "120")
+    qtbot.keyClick(counter.sale.amount, Qt.Key.Key_Return)
+    assert counter.done is not None and not counter.nps.isVisible()
+    assert counter.sale.amount.hasFocus()
