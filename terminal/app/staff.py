@@ -1,0 +1,279 @@
+"""Who may do what at the till: cashiers and owners, each with a PIN.
+
+PINs are never stored: each is hashed with ``hashlib.scrypt`` under its own random salt, and the
+hash string carries the cost parameters so they can be raised later without breaking old PINs.
+Five wrong PINs in a row lock that person for five minutes (times from the till's clock, so a
+fixed clock in tests is honoured). The first owner PIN is set on first use. Owner actions are
+written to ``audit_log`` in the same transaction as the change they describe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from terminal.app.till import Till
+from terminal.core.errors import InvalidInput, LoyaltyError, NotFound
+from terminal.core.ids import new_id
+from terminal.db.models import AuditLog, Staff
+
+log = logging.getLogger("staff")
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=5)
+PIN_MIN, PIN_MAX = 4, 8
+ROLES = ("cashier", "owner")
+# scrypt cost: ~16 MiB and ~50 ms per check — slow for a guesser, instant for a person.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+class PinRefused(LoyaltyError):
+    """The PIN was wrong; ``attempts_left`` says how many tries remain before the lock."""
+
+    code = "pin_refused"
+
+
+class StaffLocked(LoyaltyError):
+    """Too many wrong PINs: the person must wait until ``until``."""
+
+    code = "staff_locked"
+
+
+@dataclass(frozen=True)
+class StaffView:
+    id: str
+    name: str
+    role: str
+    active: bool
+    locked_until: datetime | None
+    has_pin: bool
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    at: datetime
+    actor: str
+    action: str
+    details: dict[str, Any]
+
+
+def hash_pin(pin: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    """``scrypt$n$r$p$salt$hash`` (hex): everything needed to check the PIN again later."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """Constant-time check of a PIN against a stored hash string."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    got = hashlib.scrypt(
+        pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32
+    )
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def validate_pin(pin: str) -> str:
+    if not (pin.isascii() and pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX):
+        raise InvalidInput(
+            f"A PIN is {PIN_MIN} to {PIN_MAX} digits.", field="pin", min=PIN_MIN, max=PIN_MAX
+        )
+    return pin
+
+
+def write_audit(session: Session, now: datetime, actor: str, action: str, **details: Any) -> None:
+    """One line in the owner's audit log; call inside the transaction that made the change."""
+    session.add(
+        AuditLog(at=now, actor=actor, action=action, details=json.dumps(details, default=str))
+    )
+
+
+def _view(row: Staff) -> StaffView:
+    return StaffView(row.id, row.name, row.role, row.active, row.locked_until, bool(row.pin_hash))
+
+
+class StaffRoster:
+    """Cashiers and owners: first owner PIN, sign-in with lockout, managing cashiers."""
+
+    def __init__(self, till: Till) -> None:
+        self.till = till
+
+    # -- reading ---------------------------------------------------------------------------
+    def list(self) -> list[StaffView]:
+        with self.till.read() as s:
+            rows = s.exec(select(Staff).order_by(Staff.role.desc(), Staff.name)).all()
+            return [_view(r) for r in rows]
+
+    def owner_exists(self) -> bool:
+        with self.till.read() as s:
+            return (
+                s.exec(
+                    select(Staff.id).where(
+                        Staff.role == "owner",
+                        Staff.active,
+                        Staff.pin_hash != "",
+                    )
+                ).first()
+                is not None
+            )
+
+    def audit_log(self, limit: int = 200) -> list[AuditLine]:
+        with self.till.read() as s:
+            rows = s.exec(select(AuditLog).order_by(AuditLog.at.desc()).limit(limit)).all()
+            return [AuditLine(r.at, r.actor, r.action, json.loads(r.details)) for r in rows]
+
+    # -- first use -------------------------------------------------------------------------
+    def set_first_owner(self, name: str, pin: str) -> StaffView:
+        """The very first owner PIN; refused once an owner exists (a cashier cannot take over)."""
+        validate_pin(pin)
+        name = name.strip() or "Owner"
+        now = self.till.now()
+        with self.till.write() as s:
+            exists = s.exec(
+                select(Staff.id).where(Staff.role == "owner", Staff.pin_hash != "")
+            ).first()
+            if exists is not None:
+                raise InvalidInput("An owner PIN is already set.", field="pin")
+            row = Staff(
+                id=new_id(), name=name, role="owner", pin_hash=hash_pin(pin), created_at=now
+            )
+            s.add(row)
+            write_audit(s, now, row.id, "owner.created", name=name)
+            s.flush()
+            log.info("first owner PIN set")
+            return _view(row)
+
+    # -- sign-in ---------------------------------------------------------------------------
+    def sign_in(self, pin: str, *, role: str | None = None) -> StaffView:
+        """The active person whose PIN this is (of ``role`` if given).
+
+        A wrong PIN counts against every candidate of that role it could have been meant for
+        (for an owner screen: the owners), so guessing cannot go on forever; five failures lock
+        them for five minutes. A locked person is refused even with the right PIN.
+        """
+        now = self.till.now()
+        with self.till.write() as s:
+            query = select(Staff).where(Staff.active == True, Staff.pin_hash != "")  # noqa: E712
+            if role is not None:
+                query = query.where(Staff.role == role)
+            candidates = list(s.exec(query).all())
+            if not candidates:
+                raise NotFound("No one with a PIN yet.", role=role)
+            locked = [c for c in candidates if c.locked_until and c.locked_until > now]
+            if locked and len(locked) == len(candidates):
+                until = min(c.locked_until for c in locked if c.locked_until)
+                raise StaffLocked(f"Too many wrong PINs. Try again at {until:%H:%M}.", until=until)
+            for person in candidates:
+                if person in locked:
+                    continue
+                if pin_matches(pin, person.pin_hash):
+                    person.failed_attempts = 0
+                    person.locked_until = None
+                    s.add(person)
+                    if person.role == "owner":
+                        write_audit(s, now, person.id, "owner.unlocked")
+                    return _view(person)
+            left = MAX_FAILURES
+            lock_until: datetime | None = None
+            for person in candidates:
+                if person in locked:
+                    continue
+                person.failed_attempts += 1
+                if person.failed_attempts >= MAX_FAILURES:
+                    person.failed_attempts = 0
+                    person.locked_until = now + LOCKOUT
+                    lock_until = person.locked_until
+                    write_audit(s, now, person.id, "staff.locked", role=person.role)
+                left = min(left, MAX_FAILURES - person.failed_attempts)
+                s.add(person)
+        # the failure counts are committed above; now tell the person
+        log.info("wrong PIN (role=%s)", role)
+        if lock_until is not None:
+            raise StaffLocked(
+                f"Too many wrong PINs. Try again at {lock_until:%H:%M}.", until=lock_until
+            )
+        raise PinRefused(
+            f"Wrong PIN. {left} tries left before a 5-minute lock.", attempts_left=left
+        )
+
+    # -- owner actions ---------------------------------------------------------------------
+    def add(self, actor_id: str, name: str, pin: str, role: str = "cashier") -> StaffView:
+        validate_pin(pin)
+        name = name.strip()
+        if not name:
+            raise InvalidInput("Type the person's name.", field="name")
+        if role not in ROLES:
+            raise InvalidInput("The role is cashier or owner.", field="role")
+        now = self.till.now()
+        with self.till.write() as s:
+            for other in s.exec(select(Staff).where(Staff.active == True)).all():  # noqa: E712
+                if other.pin_hash and pin_matches(pin, other.pin_hash):
+                    raise InvalidInput(
+                        "Someone already uses this PIN; choose another.", field="pin"
+                    )
+            row = Staff(id=new_id(), name=name, role=role, pin_hash=hash_pin(pin), created_at=now)
+            s.add(row)
+            write_audit(s, now, actor_id, "staff.added", staff_id=row.id, name=name, role=role)
+            s.flush()
+            return _view(row)
+
+    def change_pin(self, actor_id: str, staff_id: str, pin: str) -> StaffView:
+        validate_pin(pin)
+        now = self.till.now()
+        with self.till.write() as s:
+            row = s.get(Staff, staff_id)
+            if row is None:
+                raise NotFound("No such person.", staff_id=staff_id)
+            for other in s.exec(select(Staff).where(Staff.active == True)).all():  # noqa: E712
+                if other.id != staff_id and other.pin_hash and pin_matches(pin, other.pin_hash):
+                    raise InvalidInput(
+                        "Someone already uses this PIN; choose another.", field="pin"
+                    )
+            row.pin_hash = hash_pin(pin)
+            row.failed_attempts = 0
+            row.locked_until = None
+            s.add(row)
+            write_audit(s, now, actor_id, "staff.pin_changed", staff_id=staff_id)
+            return _view(row)
+
+    def set_active(self, actor_id: str, staff_id: str, active: bool) -> StaffView:
+        now = self.till.now()
+        with self.till.write() as s:
+            row = s.get(Staff, staff_id)
+            if row is None:
+                raise NotFound("No such person.", staff_id=staff_id)
+            if not active and row.role == "owner":
+                owners = s.exec(
+                    select(Staff.id).where(Staff.role == "owner", Staff.active == True)  # noqa: E712
+                ).all()
+                if len(owners) <= 1:
+                    raise InvalidInput("The last owner cannot be switched off.", field="active")
+            row.active = active
+            s.add(row)
+            write_audit(
+                s,
+                now,
+                actor_id,
+                "staff.activated" if active else "staff.deactivated",
+                staff_id=staff_id,
+            )
+            return _view(row)
+
+    def record(self, actor_id: str, action: str, **details: Any) -> None:
+        """Audit an owner action that wrote nothing else (e.g. opened reports, exported)."""
+        now = self.till.now()
+        with self.till.write() as s:
+            write_audit(s, now, actor_id, action, **details)
