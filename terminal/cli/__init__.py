@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "terminal.cli.importer",
     "terminal.cli.backup",
     "terminal.cli.privacy",
+    "terminal.cli.sync",
     "terminal.cli.program",
 )
 

@@ -1,0 +1,49 @@
+"""The sync commands as a shop owner runs them: pair a second till, carry bundles both ways."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.cli_helpers import dump, run_cli, run_json
+
+
+@pytest.mark.slow
+def test_pair_export_import_through_the_command(tmp_path: Path):
+    one, two = tmp_path / "one" / "loyalty.db", tmp_path / "two" / "loyalty.db"
+    one.parent.mkdir()
+    two.parent.mkdir()
+    olena = run_json(one, "customer", "add", "--name", "Олена Коваленко", "--phone", "0671234567")
+    run_json(one, "sale", "--card", olena["card"], "--amount", "300,00")
+    pairing = tmp_path / "till2.pair"
+    run_json(one, "sync", "pair-create", "--till", "2", "--out", str(pairing))
+    joined = run_json(two, "sync", "pair-join", str(pairing))
+    assert joined["till_number"] == 2
+    log_text = "".join(p.read_text(errors="replace") for p in tmp_path.rglob("*.log"))
+    assert pairing.read_text().split('"shop_key": "')[1][:64] not in log_text
+
+    assert run_json(one, "sync", "status")["waiting"] == 2
+    exported = run_json(one, "sync", "export", "--out", str(tmp_path / "usb"))
+    assert exported["count"] == 2
+    imported = run_json(two, "sync", "import", exported["path"])
+    assert imported["applied"] == 2
+    assert run_cli(two, "check").returncode == 0
+
+    # the other way: a sale at till two reaches till one
+    run_json(two, "sale", "--card", olena["card"], "--amount", "100")
+    back = run_json(two, "sync", "export", "--out", str(tmp_path / "usb"))
+    run_json(one, "sync", "import", back["path"])
+    shown = run_json(one, "customer", "show", olena["card"])
+    assert shown["visits"] == 2
+
+    # a changed byte: refused with a reason, nothing written
+    lines = gzip.decompress(Path(back["path"]).read_bytes()).replace(b"10000", b"90000")
+    bad = tmp_path / "bad.ltb"
+    bad.write_bytes(gzip.compress(lines))
+    before = dump(one)
+    refused = run_cli(one, "sync", "import", str(bad))
+    assert refused.returncode != 0
+    assert "signature does not match" in refused.stderr
+    assert dump(one) == before
