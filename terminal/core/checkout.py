@@ -129,6 +129,7 @@ def quote(
         discount = (
             percent_of(amount, tier.discount_bp) if program.earns_points else rate.scaled(amount)
         )
+        discount = min(discount, amount)  # never below zero to pay, whatever a program says
     base = amount - discount
     cap = max_redeemable(program, state, base)
     points = _requested_points(program, state, base, cap, redeem)

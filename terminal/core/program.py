@@ -213,6 +213,28 @@ class Program:
                     f"Promotion “{promo.name}” names the unknown category “{unknown[0]}”.",
                     field="promotions",
                 )
+        self._validate_promoted_rates()
+
+    def _validate_promoted_rates(self) -> None:
+        """Refuse promotions that could push a rate past 100 %: a discount above the check
+        would pay the customer to shop, and more points than money is almost always a typo.
+        Checked with every promotion on at once, under the program's stacking policy."""
+        if not self.promotions:
+            return
+        for tier in self.tiers:
+            base_bp = tier.earn_bp if self.earns_points else tier.discount_bp
+            rates = [p.rate_x100(base_bp) for p in self.promotions]
+            if self.stacking == Stacking.BEST:
+                top = max(rates)
+            else:
+                top = base_bp * 100 + sum(max(0, r - base_bp * 100) for r in rates)
+            if top > 10_000 * 100:
+                what = "points" if self.earns_points else "discount"
+                raise InvalidInput(
+                    f"With its promotions, tier “{tier.name}” could get a {what} rate of "
+                    f"{format_bp(top // 100)} %; it must stay at most 100 %.",
+                    field="promotions",
+                )
 
 
 def _int_field(name: str, value: Any, *, minimum: int) -> int:
