@@ -72,7 +72,7 @@ def test_two_hundred_checkouts_survive_random_kills(tmp_path: Path) -> None:
     confirmed: list[str] = []
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     kills = starts = 0
-    deadline = time.monotonic() + 55
+    deadline = time.monotonic() + 240  # a guard against a hang, not a speed test
     while pending and time.monotonic() < deadline:
         starts += 1
         child = subprocess.Popen(
