@@ -57,7 +57,8 @@ class CustomerPanel(QFrame):
         self.view: CustomerView | None = None
         self._pages = QStackedLayout(self)
         self._pages.addWidget(self._build_empty())
-        self._customer_page: QWidget | None = None  # built on the first scan: faster start
+        self._customer_page = self._build_customer()
+        self._pages.addWidget(self._customer_page)
         self.clear()
 
     # -- building ------------------------------------------------------------------------
@@ -154,9 +155,6 @@ class CustomerPanel(QFrame):
         self._pages.setCurrentIndex(0)
 
     def show_customer(self, view: CustomerView, tier_up: str | None = None) -> None:
-        if self._customer_page is None:
-            self._customer_page = self._build_customer()
-            self._pages.addWidget(self._customer_page)
         self.view = view
         self._pages.setCurrentWidget(self._customer_page)
         self.name.setText(view.name)

@@ -13,10 +13,12 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,7 +36,8 @@ HEADER_STYLE = """
 QWidget#header { background: #17324D; }
 QLabel#shop { color: white; font-size: 17px; font-weight: 700; padding: 0 14px 0 4px; }
 QPushButton[nav="true"] { color: #D6E2EE; background: transparent; border: none;
-    border-bottom: 3px solid transparent; padding: 10px 14px; font-size: 15px; font-weight: 600; }
+    border-bottom: 3px solid transparent; padding: 10px 11px; font-size: 15px; font-weight: 600; }
+QScrollArea { background: #17324D; border: none; }
 QPushButton[nav="true"]:checked { color: white; border-bottom: 3px solid #5EC4B6; }
 QPushButton[nav="true"]:hover { color: white; }
 QStatusBar { background: #EEF1F5; color: #3B4754; }
@@ -93,10 +96,27 @@ class MainWindow(QMainWindow):
         self.nav = QButtonGroup(self)
         self.nav.setExclusive(True)
         self.nav_buttons: dict[str, QPushButton] = {}
-        self.nav_row = row
+        # The screen keys scroll sideways when many owner screens are installed, so the window
+        # still fits a 1366-pixel screen; every screen stays one F-key away regardless.
+        strip = QWidget()
+        strip.setObjectName("header")
+        strip.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.nav_row = QHBoxLayout(strip)
+        self.nav_row.setContentsMargins(0, 0, 0, 0)
+        self.nav_row.setSpacing(0)
+        self.nav_row.addWidget(QWidget())  # index 0 placeholder: buttons insert after it
+        self.nav_row.addStretch(1)
+        scroller = QScrollArea()
+        scroller.setWidget(strip)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setFixedHeight(42)
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row.addWidget(scroller, 1)
         self._add_nav(self.specs)
-        row.addStretch(1)
-        details = QPushButton(self.tr("Shop details  Ctrl+,"))
+        details = QPushButton(self.tr("Shop  Ctrl+,"))
         details.setProperty("nav", True)
         details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         details.clicked.connect(self.edit_shop)
@@ -218,7 +238,7 @@ class MainWindow(QMainWindow):
             self.tr("Last backup: {when}").format(
                 when=format_time(facts.last_backup) if facts.last_backup else "—"
             )
-            + (self.tr("  — overdue, make one now") if facts.backup_overdue else "")
+            + (self.tr(" (overdue: make one now)") if facts.backup_overdue else "")
         )
         self.status_backup.setStyleSheet("color: #B42318;" if facts.backup_overdue else "")
         self.status_sync.setText(self.tr("Waiting for sync: {n}").format(n=facts.pending_events))

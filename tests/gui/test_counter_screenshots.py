@@ -45,7 +45,8 @@ def over_window(window: QWidget, dialog: QWidget) -> QPixmap:
 
 
 def save(widget: QWidget, name: str, picture: QPixmap | None = None) -> None:
-    QApplication.processEvents()
+    for _ in range(3):  # let pending layout passes (posted by the last keystroke) run
+        QApplication.processEvents()
     picture = picture if picture is not None else widget.grab()
     image = picture.toImage()
     assert not image.isNull() and image.width() >= widget.width()
