@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from terminal.core.errors import InvalidCardNumber
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidCardNumber
 
 CARD_LENGTH = 13
 IN_STORE_PREFIX = "2"
@@ -48,19 +48,29 @@ def normalize_card_number(raw: str) -> str:
     """
     text = (raw or "").strip()
     if not text:
-        raise InvalidCardNumber("Scan or type a card number.", raw=raw)
+        raise InvalidCardNumber(QT_TRANSLATE_NOOP("Errors", "Scan or type a card number."), raw=raw)
     if _SCIENTIFIC.match(text):
         raise InvalidCardNumber(
-            "The card number was mangled by a spreadsheet (it shows as "
-            f"“{text}”); format that column as text and try again.",
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The card number was mangled by a spreadsheet (it shows as “{text}”); format "
+                "that column as text and try again.",
+            ),
             raw=raw,
+            text=text,
         )
     compact = re.sub(r"[\s\-]", "", text)
     if not compact.isdigit():
-        raise InvalidCardNumber("That is not a card number: it must contain digits only.", raw=raw)
+        raise InvalidCardNumber(
+            QT_TRANSLATE_NOOP("Errors", "That is not a card number: it must contain digits only."),
+            raw=raw,
+        )
     if len(compact) > CARD_LENGTH:
         raise InvalidCardNumber(
-            f"A card number has {CARD_LENGTH} digits; this one has {len(compact)}.", raw=raw
+            QT_TRANSLATE_NOOP("Errors", "A card number has {length} digits; this one has {count}."),
+            raw=raw,
+            length=CARD_LENGTH,
+            count=len(compact),
         )
     if len(compact) < CARD_LENGTH:
         padded = compact.zfill(CARD_LENGTH)
@@ -69,14 +79,25 @@ def normalize_card_number(raw: str) -> str:
             compact = padded
         else:
             raise InvalidCardNumber(
-                f"A card number has {CARD_LENGTH} digits; this one has {len(compact)}.", raw=raw
+                QT_TRANSLATE_NOOP(
+                    "Errors", "A card number has {length} digits; this one has {count}."
+                ),
+                raw=raw,
+                length=CARD_LENGTH,
+                count=len(compact),
             )
     if check_digit(compact[:12]) != compact[12]:
         raise InvalidCardNumber(
-            "Wrong check digit: the number was mistyped or misread. Scan again.", raw=raw
+            QT_TRANSLATE_NOOP(
+                "Errors", "Wrong check digit: the number was mistyped or misread. Scan again."
+            ),
+            raw=raw,
         )
     if not compact.startswith(IN_STORE_PREFIX):
-        raise InvalidCardNumber("This is a product barcode, not one of our loyalty cards.", raw=raw)
+        raise InvalidCardNumber(
+            QT_TRANSLATE_NOOP("Errors", "This is a product barcode, not one of our loyalty cards."),
+            raw=raw,
+        )
     return compact
 
 

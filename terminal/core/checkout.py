@@ -11,7 +11,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from terminal.core.calendar import birthday_occurrence_near
-from terminal.core.errors import InsufficientPoints, InvalidAmount, RedemptionRefused
+from terminal.core.errors import (
+    QT_TRANSLATE_NOOP,
+    InsufficientPoints,
+    InvalidAmount,
+    RedemptionRefused,
+)
 from terminal.core.money import percent_of
 from terminal.core.program import Program
 from terminal.core.promotions import AppliedRate, apply_promotions
@@ -39,7 +44,9 @@ class Redeem:
             return cls(RedeemMode.MAX)
         if not value.isdigit():
             raise RedemptionRefused(
-                f"“{text}” is not a number of points; use none, max or a whole number.",
+                QT_TRANSLATE_NOOP(
+                    "Errors", "“{text}” is not a number of points; use none, max or a whole number."
+                ),
                 text=text,
             )
         return cls(RedeemMode.POINTS, int(value))
@@ -118,7 +125,7 @@ def quote(
     discount-only program (which has no points to multiply).
     """
     if amount <= 0:
-        raise InvalidAmount("The amount must be more than zero.")
+        raise InvalidAmount(QT_TRANSLATE_NOOP("Errors", "The amount must be more than zero."))
     moment = now or datetime.now()
     today = moment.date()
     tier = program.tier_for(state.lifetime_paid)
@@ -192,31 +199,42 @@ def _requested_points(
         return cap
     wanted = redeem.points
     if wanted < 0:
-        raise RedemptionRefused("Points to redeem cannot be negative.")
+        raise RedemptionRefused(QT_TRANSLATE_NOOP("Errors", "Points to redeem cannot be negative."))
     if wanted == 0:
         return 0
     if not program.earns_points:
-        raise RedemptionRefused("This shop's program gives a discount; it has no points to spend.")
+        raise RedemptionRefused(
+            QT_TRANSLATE_NOOP(
+                "Errors", "This shop's program gives a discount; it has no points to spend."
+            )
+        )
     if state.balance < 0:
         raise InsufficientPoints(
-            f"The balance is negative ({state.balance}); points cannot be spent until it is "
-            "back above zero.",
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The balance is negative ({balance}); points cannot be spent until it is back "
+                "above zero.",
+            ),
             balance=state.balance,
         )
     if wanted > state.balance:
         raise InsufficientPoints(
-            f"Only {state.balance} points are available; {wanted} were asked for.",
+            QT_TRANSLATE_NOOP(
+                "Errors", "Only {balance} points are available; {wanted} were asked for."
+            ),
             balance=state.balance,
             wanted=wanted,
         )
     if state.balance < program.min_balance_to_redeem:
         raise RedemptionRefused(
-            f"Points can be spent from a balance of {program.min_balance_to_redeem}.",
+            QT_TRANSLATE_NOOP("Errors", "Points can be spent from a balance of {minimum}."),
             minimum=program.min_balance_to_redeem,
         )
     if wanted > cap:
         raise RedemptionRefused(
-            f"At most {cap} points can be spent on this check.", cap=cap, wanted=wanted
+            QT_TRANSLATE_NOOP("Errors", "At most {cap} points can be spent on this check."),
+            cap=cap,
+            wanted=wanted,
         )
     return wanted
 

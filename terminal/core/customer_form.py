@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from terminal.core.errors import InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.phone import normalize_phone
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -49,29 +49,49 @@ def parse_birthday(value: str | date | None, today: date) -> date | None:
                     else:  # DD.MM.YYYY as written in our shops
                         result = date(int(parts[2]), int(parts[1]), int(parts[0]))
                 except ValueError:
-                    raise InvalidInput(f"“{text}” is not a real date.", field="birthday") from None
+                    raise InvalidInput(
+                        QT_TRANSLATE_NOOP("Errors", "“{text}” is not a real date."),
+                        field="birthday",
+                        text=text,
+                    ) from None
                 break
         if result is None:
             raise InvalidInput(
-                f"“{text}” is not a date; type it as 31.12.1990 or 1990-12-31.", field="birthday"
+                QT_TRANSLATE_NOOP(
+                    "Errors", "“{text}” is not a date; type it as 31.12.1990 or 1990-12-31."
+                ),
+                field="birthday",
+                text=text,
             )
     if result > today:
-        raise InvalidInput("The birthday cannot be in the future.", field="birthday")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "The birthday cannot be in the future."), field="birthday"
+        )
     if result.year < today.year - 120:
-        raise InvalidInput("The birthday is more than 120 years ago.", field="birthday")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "The birthday is more than 120 years ago."),
+            field="birthday",
+        )
     return result
 
 
 def clean(form: CustomerForm, today: date, region: str = "UA") -> CleanCustomer:
     name = " ".join((form.name or "").split())
     if not name:
-        raise InvalidInput("Enter the customer's name.", field="name")
+        raise InvalidInput(QT_TRANSLATE_NOOP("Errors", "Enter the customer's name."), field="name")
     if len(name) > 120:
-        raise InvalidInput("The name is too long (at most 120 characters).", field="name")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "The name is too long (at most 120 characters)."),
+            field="name",
+        )
     phone = normalize_phone(form.phone, region) if (form.phone or "").strip() else None
     email = (form.email or "").strip() or None
     if email is not None and not _EMAIL.match(email):
-        raise InvalidInput(f"“{email}” is not an e-mail address.", field="email")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“{email}” is not an e-mail address."),
+            field="email",
+            email=email,
+        )
     return CleanCustomer(
         name=name,
         phone=phone,

@@ -1,21 +1,46 @@
 """Typed domain errors.
 
-Each error carries a stable ``code`` and its parameters so that the UI can show a translated
-inline message and the CLI one plain sentence and an exit code, without parsing text.
+Each error carries a stable ``code``, an English message *template* and its parameters, so that
+the UI and the CLI can show the message translated (``terminal.i18n_text.error_text``) and pick an
+exit code without parsing text. Core imports no Qt: templates are marked for Qt's ``lupdate`` with
+the no-op :func:`QT_TRANSLATE_NOOP` below (lupdate recognises the name in the source text), in the
+``Errors`` context, and formatted with ``str.format`` named fields (``{balance}``), which
+translators can reorder.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+ERRORS_CONTEXT = "Errors"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Mark ``text`` for translation in ``context`` without translating it here (core has no Qt)."""
+    return text
+
+
+def format_template(template: str, params: dict[str, Any]) -> str:
+    """``template`` with its named fields filled; the template as-is if a field is missing."""
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
+
 
 class LoyaltyError(Exception):
-    """Base of every error a cashier or owner can cause and should be told about in plain words."""
+    """Base of every error a cashier or owner can cause and should be told about in plain words.
+
+    ``template`` is the English text with ``{name}`` fields (marked with QT_TRANSLATE_NOOP at the
+    raise site), ``params`` fill them, ``message`` is the formatted English sentence (logs, JSON).
+    """
 
     code = "error"
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, template: str, **params: Any) -> None:
+        message = format_template(template, params)
         super().__init__(message)
+        self.template = template
         self.message = message
         self.params = params
 

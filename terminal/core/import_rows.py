@@ -21,7 +21,7 @@ from datetime import date
 
 from terminal.core.cards import check_digit, normalize_card_number
 from terminal.core.customer_form import parse_birthday
-from terminal.core.errors import InvalidCardNumber, InvalidInput, InvalidPhone
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidCardNumber, InvalidInput, InvalidPhone
 from terminal.core.phone import normalize_phone
 
 FIELDS: tuple[str, ...] = ("name", "phone", "card", "balance", "birthday", "email", "consent")
@@ -171,9 +171,15 @@ def parse_points(text: str) -> int:
     if re.fullmatch(r"[+-]?\d+([.,]0+)?", compact):
         value = int(re.split(r"[.,]", compact)[0])
     else:
-        raise InvalidInput(f"balance “{text}” is not a whole number of points", field="balance")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "balance “{text}” is not a whole number of points"),
+            field="balance",
+            text=text,
+        )
     if value < 0:
-        raise InvalidInput(f"negative balance {value}", field="balance")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "negative balance {value}"), field="balance", value=value
+        )
     return value
 
 
@@ -183,7 +189,11 @@ def parse_consent(text: str) -> bool:
         return True
     if key in _NO:
         return False
-    raise InvalidInput(f"consent “{text}” is neither yes nor no", field="consent")
+    raise InvalidInput(
+        QT_TRANSLATE_NOOP("Errors", "consent “{text}” is neither yes nor no"),
+        field="consent",
+        text=text,
+    )
 
 
 def card_number(text: str) -> str:
@@ -195,13 +205,26 @@ def card_number(text: str) -> str:
         padded = compact.zfill(13) if compact.isdigit() and 8 <= len(compact) <= 13 else ""
         if padded and check_digit(padded[:12]) == padded[12]:
             raise InvalidCardNumber(
-                f"card {padded} is not in the in-store range (it does not start with 2), so "
-                "the counter could not scan it; empty the cell to issue a new card",
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "card {padded} is not in the in-store range (it does not start with 2), "
+                    "so the counter could not scan it; empty the cell to issue a new card",
+                ),
                 raw=text,
+                padded=padded,
             ) from exc
         if "check digit" in exc.message:
-            raise InvalidCardNumber(f"card {compact}: wrong check digit", raw=text) from exc
-        raise InvalidCardNumber(f"card “{text}”: {exc.message}", raw=text) from exc
+            raise InvalidCardNumber(
+                QT_TRANSLATE_NOOP("Errors", "card {compact}: wrong check digit"),
+                raw=text,
+                compact=compact,
+            ) from exc
+        raise InvalidCardNumber(
+            QT_TRANSLATE_NOOP("Errors", "card “{text}”: {message}"),
+            raw=text,
+            text=text,
+            message=exc,
+        ) from exc
 
 
 def check_rows(
@@ -213,7 +236,10 @@ def check_rows(
 ) -> RowCheck:
     """Every row either clean or refused with all its reasons; duplicates keep the first row."""
     if "name" not in mapping:
-        raise InvalidInput("Choose the column that holds the customers' names.", field="name")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "Choose the column that holds the customers' names."),
+            field="name",
+        )
     result = RowCheck()
     phone_lines: dict[str, int] = {}
     card_lines: dict[str, int] = {}
@@ -269,7 +295,12 @@ def _phone(text: str, region: str) -> str | None:
     try:
         return normalize_phone(text, region)
     except InvalidPhone as exc:
-        raise InvalidPhone(f"bad phone “{text}”: {exc.message}", raw=text) from exc
+        raise InvalidPhone(
+            QT_TRANSLATE_NOOP("Errors", "bad phone “{text}”: {message}"),
+            raw=text,
+            text=text,
+            message=exc,
+        ) from exc
 
 
 def _card(text: str) -> str | None:
@@ -282,12 +313,20 @@ def _birthday(text: str, today: date) -> date | None:
     try:
         return parse_birthday(text, today)
     except InvalidInput as exc:
-        raise InvalidInput(f"birthday: {exc.message}", field="birthday") from exc
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "birthday: {message}"),
+            field="birthday",
+            message=exc,
+        ) from exc
 
 
 def _email(text: str) -> str | None:
     if not text:
         return None
     if not _EMAIL.match(text):
-        raise InvalidInput(f"“{text}” is not an e-mail address", field="email")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“{text}” is not an e-mail address"),
+            field="email",
+            text=text,
+        )
     return text

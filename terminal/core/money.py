@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from terminal.core.errors import InvalidAmount
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidAmount
 
 # Group separators people and spreadsheets put inside numbers: space, no-break space,
 # narrow no-break space, thin space, apostrophe.
@@ -61,32 +61,49 @@ def parse_amount(text: str, decimals: int = 2, *, allow_zero: bool = False) -> i
     for sep in _GROUP_SEPARATORS:
         raw = raw.replace(sep, "")
     if not raw:
-        raise InvalidAmount("Enter an amount.", text=text)
+        raise InvalidAmount(QT_TRANSLATE_NOOP("Errors", "Enter an amount."), text=text)
     if raw.startswith("-"):
-        raise InvalidAmount("The amount cannot be negative.", text=text)
+        raise InvalidAmount(
+            QT_TRANSLATE_NOOP("Errors", "The amount cannot be negative."), text=text
+        )
     if raw.startswith("+"):
         raw = raw[1:]
     match = _AMOUNT_RE.match(raw)
     if not match:
         raise InvalidAmount(
-            f"“{text.strip()}” is not an amount. Type digits, e.g. 123.45.", text=text
+            QT_TRANSLATE_NOOP("Errors", "“{shown}” is not an amount. Type digits, e.g. 123.45."),
+            text=text,
+            shown=text.strip(),
         )
     frac = match.group("frac") or ""
     if len(frac) > decimals:
         if decimals == 0:
-            raise InvalidAmount("This currency has no minor units; type a whole amount.", text=text)
+            raise InvalidAmount(
+                QT_TRANSLATE_NOOP(
+                    "Errors", "This currency has no minor units; type a whole amount."
+                ),
+                text=text,
+            )
         raise InvalidAmount(
-            f"Too many digits after the decimal point: at most {decimals}.", text=text
+            QT_TRANSLATE_NOOP(
+                "Errors", "Too many digits after the decimal point: at most {decimals}."
+            ),
+            text=text,
+            decimals=decimals,
         )
     try:
         value = Decimal(match.group("int") + ("." + frac if frac else ""))
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-        raise InvalidAmount(f"“{text}” is not an amount.", text=text) from exc
+        raise InvalidAmount(
+            QT_TRANSLATE_NOOP("Errors", "“{text}” is not an amount."), text=text
+        ) from exc
     minor = int(value.scaleb(decimals))
     if minor == 0 and not allow_zero:
-        raise InvalidAmount("The amount must be more than zero.", text=text)
+        raise InvalidAmount(
+            QT_TRANSLATE_NOOP("Errors", "The amount must be more than zero."), text=text
+        )
     if minor > 10**13:
-        raise InvalidAmount("The amount is too large.", text=text)
+        raise InvalidAmount(QT_TRANSLATE_NOOP("Errors", "The amount is too large."), text=text)
     return minor
 
 

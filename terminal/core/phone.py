@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from terminal.core.errors import InvalidPhone
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidPhone
 
 REGIONS = {"UA": "380", "RU": "7", "KZ": "7", "PL": "48", "MD": "373", "GE": "995"}
 _ALLOWED = re.compile(r"^[\d\s\-().+/]+$")
@@ -19,9 +19,14 @@ def normalize_phone(raw: str, region: str = "UA") -> str:
     """Return ``+<country><number>`` or raise :class:`InvalidPhone` saying what is wrong."""
     text = (raw or "").strip()
     if not text:
-        raise InvalidPhone("Enter a phone number.", raw=raw)
+        raise InvalidPhone(QT_TRANSLATE_NOOP("Errors", "Enter a phone number."), raw=raw)
     if not _ALLOWED.match(text):
-        raise InvalidPhone("A phone number may contain only digits, spaces, dashes and +.", raw=raw)
+        raise InvalidPhone(
+            QT_TRANSLATE_NOOP(
+                "Errors", "A phone number may contain only digits, spaces, dashes and +."
+            ),
+            raw=raw,
+        )
     has_plus = text.startswith("+")
     digits = re.sub(r"\D", "", text)
     if has_plus or digits.startswith("00"):
@@ -37,7 +42,7 @@ def normalize_phone(raw: str, region: str = "UA") -> str:
         elif len(digits) == 11 and digits[0] in "78":
             result = "7" + digits[1:]  # a Russian/Kazakh number typed the Russian way
         else:
-            raise InvalidPhone(_length_message(digits), raw=raw)
+            raise InvalidPhone(_LENGTH_MESSAGE, raw=raw, count=len(digits))
     elif region in ("RU", "KZ"):
         if len(digits) == 11 and digits[0] in "78":
             result = "7" + digits[1:]
@@ -46,20 +51,19 @@ def normalize_phone(raw: str, region: str = "UA") -> str:
         elif len(digits) == 12 and digits.startswith("380"):
             result = digits
         else:
-            raise InvalidPhone(_length_message(digits), raw=raw)
+            raise InvalidPhone(_LENGTH_MESSAGE, raw=raw, count=len(digits))
     else:
         code = REGIONS.get(region, "")
         result = digits if digits.startswith(code) else code + digits.lstrip("0")
     if not 8 <= len(result) <= 15:
-        raise InvalidPhone(_length_message(digits), raw=raw)
+        raise InvalidPhone(_LENGTH_MESSAGE, raw=raw, count=len(digits))
     return "+" + result
 
 
-def _length_message(digits: str) -> str:
-    return (
-        f"This phone number has {len(digits)} digits; "
-        "type it with the area code, e.g. 067 123 45 67."
-    )
+_LENGTH_MESSAGE = QT_TRANSLATE_NOOP(
+    "Errors",
+    "This phone number has {count} digits; type it with the area code, e.g. 067 123 45 67.",
+)
 
 
 def mask_phone(phone: str) -> str:

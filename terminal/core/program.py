@@ -13,7 +13,7 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Any
 
-from terminal.core.errors import InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.promotions import Promotion, Stacking
 
 
@@ -97,12 +97,16 @@ class Program:
     def from_dict(cls, data: dict[str, Any]) -> Program:
         """Build a program from stored or imported JSON, naming the field that is wrong."""
         if not isinstance(data, dict):
-            raise InvalidInput("The program must be a JSON object.")
+            raise InvalidInput(QT_TRANSLATE_NOOP("Errors", "The program must be a JSON object."))
         defaults = cls()
         known = {f for f in cls.__dataclass_fields__}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise InvalidInput(f"Unknown program field “{unknown[0]}”.", field=unknown[0])
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Unknown program field “{unknown}”."),
+                field=unknown[0],
+                unknown=unknown[0],
+            )
         values: dict[str, Any] = {}
         for name in known:
             if name not in data:
@@ -114,7 +118,8 @@ class Program:
                     values[name] = ProgramKind(value)
                 except ValueError:
                     raise InvalidInput(
-                        "“kind” must be bonus, discount or hybrid.", field="kind"
+                        QT_TRANSLATE_NOOP("Errors", "“kind” must be bonus, discount or hybrid."),
+                        field="kind",
                     ) from None
             elif name == "tiers":
                 values[name] = _parse_tiers(value)
@@ -127,17 +132,23 @@ class Program:
                     values[name] = Stacking(value)
                 except ValueError:
                     raise InvalidInput(
-                        "“stacking” must be best or sum.", field="stacking"
+                        QT_TRANSLATE_NOOP("Errors", "“stacking” must be best or sum."),
+                        field="stacking",
                     ) from None
             elif name == "categories":
                 if not isinstance(value, list) or not all(
                     isinstance(c, str) and c.strip() for c in value
                 ):
-                    raise InvalidInput("“categories” must be a list of names.", field="categories")
+                    raise InvalidInput(
+                        QT_TRANSLATE_NOOP("Errors", "“categories” must be a list of names."),
+                        field="categories",
+                    )
                 values[name] = tuple(c.strip() for c in value)
             elif name == "extras":
                 if not isinstance(value, dict):
-                    raise InvalidInput("“extras” must be an object.", field=name)
+                    raise InvalidInput(
+                        QT_TRANSLATE_NOOP("Errors", "“extras” must be an object."), field=name
+                    )
                 values[name] = value
             elif name == "expiry_days":
                 if value is not None:
@@ -146,7 +157,11 @@ class Program:
                     values[name] = None
             elif isinstance(default, bool):
                 if not isinstance(value, bool):
-                    raise InvalidInput(f"“{name}” must be true or false.", field=name)
+                    raise InvalidInput(
+                        QT_TRANSLATE_NOOP("Errors", "“{name}” must be true or false."),
+                        field=name,
+                        name=name,
+                    )
                 values[name] = value
             else:
                 values[name] = _int_field(name, value, minimum=0)
@@ -157,61 +172,101 @@ class Program:
     def validate(self) -> None:
         """Refuse programs that cannot work at a counter, in words an owner understands."""
         if not self.tiers:
-            raise InvalidInput("The program needs at least one tier.", field="tiers")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "The program needs at least one tier."), field="tiers"
+            )
         if self.tiers[0].threshold != 0:
-            raise InvalidInput("The first tier must start at 0.", field="tiers")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "The first tier must start at 0."), field="tiers"
+            )
         for lower, upper in zip(self.tiers, self.tiers[1:], strict=False):
             if upper.threshold <= lower.threshold:
                 raise InvalidInput(
-                    f"Tier “{upper.name}” must start above “{lower.name}”.", field="tiers"
+                    QT_TRANSLATE_NOOP("Errors", "Tier “{upper}” must start above “{lower}”."),
+                    field="tiers",
+                    upper=upper.name,
+                    lower=lower.name,
                 )
         names = [t.name.strip().casefold() for t in self.tiers]
         if len(set(names)) != len(names) or not all(names):
-            raise InvalidInput("Every tier needs its own name.", field="tiers")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Every tier needs its own name."), field="tiers"
+            )
         for tier in self.tiers:
             if not 0 <= tier.earn_bp <= 10_000 or not 0 <= tier.discount_bp <= 10_000:
                 raise InvalidInput(
-                    f"Rates of tier “{tier.name}” must be between 0 % and 100 %.", field="tiers"
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Rates of tier “{name}” must be between 0 % and 100 %."
+                    ),
+                    field="tiers",
+                    name=tier.name,
                 )
         if self.point_value <= 0:
-            raise InvalidInput("A point must be worth more than zero.", field="point_value")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "A point must be worth more than zero."),
+                field="point_value",
+            )
         if not 0 <= self.redeem_cap_bp <= 10_000:
             raise InvalidInput(
-                "The redemption cap must be between 0 % and 100 %.", field="redeem_cap_bp"
+                QT_TRANSLATE_NOOP("Errors", "The redemption cap must be between 0 % and 100 %."),
+                field="redeem_cap_bp",
             )
         if len(set(c.casefold() for c in self.categories)) != len(self.categories):
-            raise InvalidInput("Each category must have its own name.", field="categories")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Each category must have its own name."),
+                field="categories",
+            )
         for promo in self.promotions:
             if not promo.name.strip():
-                raise InvalidInput("Every promotion needs a name.", field="promotions")
+                raise InvalidInput(
+                    QT_TRANSLATE_NOOP("Errors", "Every promotion needs a name."), field="promotions"
+                )
             if promo.multiplier_pct < 100 or promo.multiplier_pct > 1000:
                 raise InvalidInput(
-                    f"Promotion “{promo.name}”: the multiplier must be between ×1 and ×10.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Promotion “{name}”: the multiplier must be between ×1 and ×10."
+                    ),
                     field="promotions",
+                    name=promo.name,
                 )
             if not 0 <= promo.extra_bp <= 10_000:
                 raise InvalidInput(
-                    f"Promotion “{promo.name}”: the extra must be between 0 % and 100 %.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Promotion “{name}”: the extra must be between 0 % and 100 %."
+                    ),
                     field="promotions",
+                    name=promo.name,
                 )
             if promo.multiplier_pct == 100 and not promo.extra_bp:
                 raise InvalidInput(
-                    f"Promotion “{promo.name}” gives nothing: set a multiplier or an extra %.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "Promotion “{name}” gives nothing: set a multiplier or an extra %.",
+                    ),
                     field="promotions",
+                    name=promo.name,
                 )
             if promo.start and promo.end and promo.end < promo.start:
                 raise InvalidInput(
-                    f"Promotion “{promo.name}” ends before it starts.", field="promotions"
+                    QT_TRANSLATE_NOOP("Errors", "Promotion “{name}” ends before it starts."),
+                    field="promotions",
+                    name=promo.name,
                 )
             if promo.hours is not None and promo.hours[0] == promo.hours[1]:
                 raise InvalidInput(
-                    f"Promotion “{promo.name}”: the hours are empty.", field="promotions"
+                    QT_TRANSLATE_NOOP("Errors", "Promotion “{name}”: the hours are empty."),
+                    field="promotions",
+                    name=promo.name,
                 )
             unknown = [c for c in promo.categories if c not in self.categories]
             if unknown:
                 raise InvalidInput(
-                    f"Promotion “{promo.name}” names the unknown category “{unknown[0]}”.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Promotion “{name}” names the unknown category “{unknown}”."
+                    ),
                     field="promotions",
+                    name=promo.name,
+                    unknown=unknown[0],
                 )
         self._validate_promoted_rates()
 
@@ -231,27 +286,44 @@ class Program:
             if top > 10_000 * 100:
                 what = "points" if self.earns_points else "discount"
                 raise InvalidInput(
-                    f"With its promotions, tier “{tier.name}” could get a {what} rate of "
-                    f"{format_bp(top // 100)} %; it must stay at most 100 %.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "With its promotions, tier “{name}” could get a {what} rate of "
+                        "{value} %; it must stay at most 100 %.",
+                    ),
                     field="promotions",
+                    name=tier.name,
+                    what=what,
+                    value=format_bp(top // 100),
                 )
 
 
 def _int_field(name: str, value: Any, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"“{name}” must be a whole number.", field=name)
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“{name}” must be a whole number."), field=name, name=name
+        )
     if value < minimum:
-        raise InvalidInput(f"“{name}” must be at least {minimum}.", field=name)
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“{name}” must be at least {minimum}."),
+            field=name,
+            name=name,
+            minimum=minimum,
+        )
     return value
 
 
 def _parse_tiers(value: Any) -> tuple[Tier, ...]:
     if not isinstance(value, list):
-        raise InvalidInput("“tiers” must be a list.", field="tiers")
+        raise InvalidInput(QT_TRANSLATE_NOOP("Errors", "“tiers” must be a list."), field="tiers")
     tiers = []
     for i, item in enumerate(value):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise InvalidInput(f"Tier {i + 1} needs a name.", field="tiers")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Tier {number} needs a name."),
+                field="tiers",
+                number=i + 1,
+            )
         tiers.append(
             Tier(
                 name=item["name"],
@@ -265,11 +337,17 @@ def _parse_tiers(value: Any) -> tuple[Tier, ...]:
 
 def _parse_milestones(value: Any) -> tuple[tuple[int, int], ...]:
     if not isinstance(value, list):
-        raise InvalidInput("“milestones” must be a list of [visit, points].", field="milestones")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“milestones” must be a list of [visit, points]."),
+            field="milestones",
+        )
     result = []
     for item in value:
         if not isinstance(item, list | tuple) or len(item) != 2:
-            raise InvalidInput("Each milestone is [visit number, points].", field="milestones")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Each milestone is [visit number, points]."),
+                field="milestones",
+            )
         result.append(
             (
                 _int_field("milestones.visit", item[0], minimum=1),
@@ -296,26 +374,44 @@ def _promotion_dict(promo: Promotion) -> dict[str, Any]:
 
 def _parse_promotions(value: Any) -> tuple[Promotion, ...]:
     if not isinstance(value, list):
-        raise InvalidInput("“promotions” must be a list.", field="promotions")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“promotions” must be a list."), field="promotions"
+        )
     result = []
     for i, item in enumerate(value):
         where = f"promotions[{i + 1}]"
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise InvalidInput(f"Promotion {i + 1} needs a name.", field="promotions")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Promotion {number} needs a name."),
+                field="promotions",
+                number=i + 1,
+            )
         unknown = sorted(set(item) - set(_promotion_dict(Promotion("x", 200))))
         if unknown:
-            raise InvalidInput(f"Unknown field “{where}.{unknown[0]}”.", field="promotions")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Unknown field “{where}.{unknown}”."),
+                field="promotions",
+                where=where,
+                unknown=unknown[0],
+            )
         weekdays = item.get("weekdays") or []
         if not isinstance(weekdays, list) or not all(
             isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= 6 for d in weekdays
         ):
             raise InvalidInput(
-                f"“{where}.weekdays” must list days 0 (Monday) to 6 (Sunday).",
+                QT_TRANSLATE_NOOP(
+                    "Errors", "“{where}.weekdays” must list days 0 (Monday) to 6 (Sunday)."
+                ),
                 field="promotions",
+                where=where,
             )
         categories = item.get("categories") or []
         if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
-            raise InvalidInput(f"“{where}.categories” must be a list of names.", field="promotions")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "“{where}.categories” must be a list of names."),
+                field="promotions",
+                where=where,
+            )
         result.append(
             Promotion(
                 name=item["name"].strip(),
@@ -340,7 +436,9 @@ def _date_field(name: str, value: Any) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         raise InvalidInput(
-            f"“{name}” must be a date like 2026-12-31.", field="promotions"
+            QT_TRANSLATE_NOOP("Errors", "“{name}” must be a date like 2026-12-31."),
+            field="promotions",
+            name=name,
         ) from None
 
 
@@ -349,12 +447,18 @@ def _hours_field(name: str, value: Any) -> tuple[time, time] | None:
         return None
     if not isinstance(value, list) or len(value) != 2:
         raise InvalidInput(
-            f'“{name}” must be [from, to], e.g. ["16:00", "18:00"].', field="promotions"
+            QT_TRANSLATE_NOOP("Errors", '“{name}” must be [from, to], e.g. ["16:00", "18:00"].'),
+            field="promotions",
+            name=name,
         )
     try:
         return (time.fromisoformat(str(value[0])), time.fromisoformat(str(value[1])))
     except ValueError:
-        raise InvalidInput(f"“{name}” must be times like 16:00.", field="promotions") from None
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“{name}” must be times like 16:00."),
+            field="promotions",
+            name=name,
+        ) from None
 
 
 def format_bp(bp: int) -> str:

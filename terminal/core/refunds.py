@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from terminal.core.errors import RefundRefused
+from terminal.core.errors import QT_TRANSLATE_NOOP, RefundRefused
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,19 @@ def split_refund(sale: SaleFigures, refunded_before: int, amount: int | None) ->
     """Figures for refunding ``amount`` (None = the rest) of a sale already refunded by some."""
     remaining = sale.amount - refunded_before
     if remaining <= 0:
-        raise RefundRefused("This sale has already been refunded in full.")
+        raise RefundRefused(
+            QT_TRANSLATE_NOOP("Errors", "This sale has already been refunded in full.")
+        )
     if amount is None:
         amount = remaining
     if amount <= 0:
-        raise RefundRefused("The refund amount must be more than zero.")
+        raise RefundRefused(
+            QT_TRANSLATE_NOOP("Errors", "The refund amount must be more than zero.")
+        )
     if amount > remaining:
         raise RefundRefused(
-            "The refund is larger than what is left of the sale.", remaining=remaining
+            QT_TRANSLATE_NOOP("Errors", "The refund is larger than what is left of the sale."),
+            remaining=remaining,
         )
     after = refunded_before + amount
 
