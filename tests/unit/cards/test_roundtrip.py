@@ -175,6 +175,6 @@ def _sheet(till, numbers):
 
 
 def _qimage_to_pil(image) -> Image.Image:
-    from terminal.scan.decode import _qimage_to_array
+    from terminal.scan.decode import _qimage_to_pil as convert
 
-    return Image.fromarray(_qimage_to_array(image))
+    return convert(image)
