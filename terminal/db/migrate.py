@@ -7,16 +7,18 @@ SQLite's online backup API so a failed upgrade can never cost the shop its recor
 
 from __future__ import annotations
 
+import ast
 import logging
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger("db")
 
@@ -24,18 +26,43 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    """The newest revisions, read from the migration files without importing Alembic.
+
+    Alembic costs a second of start-up on a slow till; on almost every start the database is
+    already current, so it is imported only when an upgrade is really needed.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                continue
+            name = getattr(node.targets[0], "id", None)
+            if name not in ("revision", "down_revision"):
+                continue
+            value = ast.literal_eval(node.value)
+            values = set(value) if isinstance(value, tuple | list) else {value}
+            (revisions if name == "revision" else parents).update(v for v in values if v)
+    return revisions - parents
 
 
 def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        return set(MigrationContext.configure(conn).get_current_heads())
+        try:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).fetchall()
+        except OperationalError:  # a new, empty database
+            return set()
+        finally:
+            conn.rollback()
+    return {row[0] for row in rows}
 
 
 def backup_copy(db_path: Path, dest: Path) -> Path:
@@ -65,6 +92,8 @@ def upgrade(engine: Engine, db_path: Path | None, backup_dir: Path | None) -> Pa
         label = "-".join(sorted(current))
         copy = backup_copy(db_path, backup_dir / f"pre-migration-{label}-{stamp}.db")
         log.info("copied the database to %s before migrating", copy)
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
