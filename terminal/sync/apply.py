@@ -186,14 +186,17 @@ def apply_events(
 
 
 def _db_value(value: Any) -> Any:
-    """A payload value as the app stores it (times with a space, as SQLAlchemy writes them)."""
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return sql_value(moment)
-    return value
+    """A payload value as the app stores it: times as SQLAlchemy writes them ("YYYY-MM-DD
+    HH:MM:SS.ffffff", a space and always the microseconds), everything else as it is.
+
+    String work, not ``datetime`` parsing: this runs for every value of every row imported.
+    """
+    if type(value) is not str or len(value) not in (19, 26) or value[10:11] != "T":
+        return value
+    if value[4:5] != "-" or value[13:14] != ":":
+        return value
+    text = value[:10] + " " + value[11:]
+    return text + ".000000" if len(text) == 19 else text
 
 
 def _apply_update(
