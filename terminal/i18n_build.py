@@ -7,8 +7,11 @@ source, compiled on demand into the user cache by :func:`ensure_compiled`.
 
 from __future__ import annotations
 
+import ast
+import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -40,23 +43,125 @@ def python_sources() -> list[Path]:
     return sorted(p for p in SOURCE_ROOT.rglob("*.py") if "migrations" not in p.parts)
 
 
-def update_sources() -> None:
-    """Refresh the .ts files from every string marked for translation in the code."""
-    files = [str(p) for p in python_sources()]
-    for language in LANGUAGES:
-        subprocess.run(
-            [
-                _tool("lupdate"),
-                "-no-obsolete",
-                "-locations",
-                "none",
-                *files,
-                "-ts",
-                str(ts_path(language)),
-            ],
-            check=True,
-            capture_output=True,
-        )
+_TRANSLATE_FUNCTIONS = {"translate"}  # QCoreApplication.translate / QGuiApplication.translate
+
+
+def _fixed_context_helper(fn: ast.FunctionDef) -> str | None:
+    """The context of a helper ``def _t(text): return X.translate("Ctx", text)`` (or one
+    returning ``lambda: X.translate("Ctx", text)``; local imports allowed), else None."""
+    body = [n for n in fn.body if not isinstance(n, ast.Import | ast.ImportFrom | ast.Expr)]
+    if not fn.args.args or len(body) != 1 or not isinstance(body[0], ast.Return):
+        return None
+    value = body[0].value
+    if isinstance(value, ast.Lambda):
+        value = value.body
+    param = fn.args.args[0].arg
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _TRANSLATE_FUNCTIONS
+        and len(value.args) >= 2
+        and isinstance(value.args[0], ast.Constant)
+        and isinstance(value.args[0].value, str)
+        and isinstance(value.args[1], ast.Name)
+        and value.args[1].id == param
+    ):
+        return value.args[0].value
+    return None
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(SOURCE_ROOT.parent).with_suffix("").parts)
+
+
+def _module_helpers(tree: ast.Module) -> dict[str, str]:
+    """Helper name → context, including module-level aliases (``tr_title = _tr``)."""
+    helpers = {
+        node.name: context
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and (context := _fixed_context_helper(node))
+    }
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in helpers
+        ):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    helpers[target.id] = helpers[node.value.id]
+    return helpers
+
+
+def helper_strings(paths: list[Path]) -> list[tuple[str, str]]:
+    """(context, text) pairs lupdate cannot see: calls of fixed-context helpers, local or
+    imported (``_tr("Save")`` where ``_tr`` wraps ``QCoreApplication.translate("Desk", text)``)."""
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
+    exported = {_module_name(path): _module_helpers(tree) for path, tree in trees.items()}
+    found: list[tuple[str, str]] = []
+    for path, tree in trees.items():
+        helpers = dict(exported[_module_name(path)])
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module in exported:
+                for alias in node.names:
+                    if alias.name in exported[node.module]:
+                        helpers[alias.asname or alias.name] = exported[node.module][alias.name]
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in helpers
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.append((helpers[node.func.id], node.args[0].value))
+    return found
+
+
+def _helper_stub(folder: Path) -> Path:
+    """A Python file of QT_TRANSLATE_NOOP marks for the helper strings, for lupdate to read."""
+    lines = [
+        f"QT_TRANSLATE_NOOP({context!r}, {text!r})"
+        for context, text in helper_strings(python_sources())
+    ]
+    stub = folder / "helper_strings.py"
+    stub.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return stub
+
+
+def update_sources(ts_files: dict[str, Path] | None = None) -> None:
+    """Refresh the .ts files from every string marked for translation in the code.
+
+    ``ts_files`` (language → path) lets the completeness test update copies instead.
+    """
+    targets = ts_files or {language: ts_path(language) for language in LANGUAGES}
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [str(p) for p in python_sources()] + [str(_helper_stub(Path(tmp)))]
+        for target in targets.values():
+            subprocess.run(
+                [
+                    _tool("lupdate"),
+                    "-no-obsolete",
+                    "-locations",
+                    "none",
+                    *files,
+                    "-ts",
+                    str(target),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            _drop_contextless(target)
+
+
+def _drop_contextless(ts: Path) -> None:
+    """lupdate files a call of a module-level ``tr`` helper under an empty context; the helper
+    itself supplies the real context (found by :func:`helper_strings`), so drop the empty one."""
+    text = ts.read_text(encoding="utf-8")
+    cleaned = re.sub(r"<context>\s*<name></name>.*?</context>\s*", "", text, flags=re.S)
+    if cleaned != text:
+        ts.write_text(cleaned, encoding="utf-8")
 
 
 def compile_ts(ts: Path, qm: Path) -> Path:

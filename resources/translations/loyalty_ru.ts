@@ -1,0 +1,2616 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU">
+<context>
+    <name>App</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>Что-то пошло не так</translation>
+    </message>
+    <message>
+        <source>Something went wrong, but your data is safe: every sale is saved whole or not at all.</source>
+        <translation>Что-то пошло не так, но ваши данные в сохранности: каждая продажа сохраняется целиком или не сохраняется вовсе.</translation>
+    </message>
+    <message>
+        <source>You can keep working. If it happens again, send the details below to your support.</source>
+        <translation>Можно продолжать работу. Если это повторится, отправьте подробности ниже в службу поддержки.</translation>
+    </message>
+    <message>
+        <source>Loyalty terminal</source>
+        <translation>Терминал лояльности</translation>
+    </message>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>Не удаётся открыть базу данных</translation>
+    </message>
+</context>
+<context>
+    <name>Backups</name>
+    <message>
+        <source>No backup of the till's data has been made yet. Owner: open Backups (F9).</source>
+        <translation>Резервная копия данных кассы ещё не делалась. Владелец: откройте «Резервные копии» (F9).</translation>
+    </message>
+    <message>
+        <source>No successful backup since %1. Owner: open Backups (F9).</source>
+        <translation>Нет удачной резервной копии с %1. Владелец: откройте «Резервные копии» (F9).</translation>
+    </message>
+</context>
+<context>
+    <name>BackupsScreen</name>
+    <message>
+        <source>Backups</source>
+        <translation>Резервные копии</translation>
+    </message>
+    <message>
+        <source>Automatic daily backup</source>
+        <translation>Автоматическая ежедневная копия</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>Сделать копию</translation>
+    </message>
+    <message>
+        <source>Open backup folder</source>
+        <translation>Открыть папку копий</translation>
+    </message>
+    <message>
+        <source>Second copy (USB stick or network folder)</source>
+        <translation>Вторая копия (флешка или сетевая папка)</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>Выбрать папку…</translation>
+    </message>
+    <message>
+        <source>Stop copying</source>
+        <translation>Не копировать</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Восстановление</translation>
+    </message>
+    <message>
+        <source>Restoring replaces all of the till's data with the chosen backup. The data as it is now is kept in the backup folder first. Damaged files and other shops' databases are refused.</source>
+        <translation>Восстановление заменяет все данные кассы выбранной копией. Текущие данные сначала сохраняются в папке копий. Повреждённые файлы и базы других магазинов не принимаются.</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>Создана</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Размер</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Файл</translation>
+    </message>
+    <message>
+        <source>Restore selected backup…</source>
+        <translation>Восстановить выбранную копию…</translation>
+    </message>
+    <message>
+        <source>Restore from a file…</source>
+        <translation>Восстановить из файла…</translation>
+    </message>
+    <message>
+        <source>No backup has been made yet.</source>
+        <translation>Резервных копий ещё нет.</translation>
+    </message>
+    <message>
+        <source>No successful backup for more than 2 days (last: %1).</source>
+        <translation>Нет удачной копии больше 2 дней (последняя: %1).</translation>
+    </message>
+    <message>
+        <source>Last verified backup: %1.</source>
+        <translation>Последняя проверенная копия: %1.</translation>
+    </message>
+    <message>
+        <source>%1 backups kept in %2 (7 daily, 4 weekly, 12 monthly). Each one is checked when it is made.</source>
+        <translation>Копий хранится: %1, в %2 (7 ежедневных, 4 еженедельных, 12 ежемесячных). Каждая проверяется при создании.</translation>
+    </message>
+    <message>
+        <source>Last attempt failed: %1</source>
+        <translation>Последняя попытка не удалась: %1</translation>
+    </message>
+    <message>
+        <source>Every backup is also copied to %1.</source>
+        <translation>Каждая копия также копируется в %1.</translation>
+    </message>
+    <message>
+        <source>Not set. Choose a USB stick or network folder to keep a second copy.</source>
+        <translation>Не задано. Выберите флешку или сетевую папку для второй копии.</translation>
+    </message>
+    <message>
+        <source>Making a backup and checking it…</source>
+        <translation>Создаём копию и проверяем её…</translation>
+    </message>
+    <message>
+        <source>The backup failed: %1</source>
+        <translation>Копия не удалась: %1</translation>
+    </message>
+    <message>
+        <source>Backup made and verified: %1 customers, %2 sales.</source>
+        <translation>Копия создана и проверена: клиентов — %1, продаж — %2.</translation>
+    </message>
+    <message>
+        <source>Folder for a second copy of every backup</source>
+        <translation>Папка для второй копии каждой резервной копии</translation>
+    </message>
+    <message>
+        <source>Backups will also be copied to %1.</source>
+        <translation>Копии будут также сохраняться в %1.</translation>
+    </message>
+    <message>
+        <source>Backups are no longer copied to a second folder.</source>
+        <translation>Копии больше не сохраняются во вторую папку.</translation>
+    </message>
+    <message>
+        <source>Backup to restore</source>
+        <translation>Копия для восстановления</translation>
+    </message>
+    <message>
+        <source>Till databases (*.db);;All files (*)</source>
+        <translation>Базы кассы (*.db);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Restore this backup?</source>
+        <translation>Восстановить эту копию?</translation>
+    </message>
+    <message>
+        <source>All of the till's data will be replaced by the backup %1. Sales made after it will no longer be shown.
+
+The data as it is now is kept in %2 first.</source>
+        <translation>Все данные кассы будут заменены копией %1. Продажи, сделанные после неё, больше не будут видны.
+
+Текущие данные сначала сохраняются в %2.</translation>
+    </message>
+    <message>
+        <source>Restored %1 customers and %2 sales. The previous data is kept as %3.</source>
+        <translation>Восстановлено клиентов: %1, продаж: %2. Прежние данные сохранены как %3.</translation>
+    </message>
+</context>
+<context>
+    <name>BatchModel</name>
+    <message>
+        <source>Reserved</source>
+        <translation>Зарезервировано</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Карты</translation>
+    </message>
+    <message>
+        <source>Still in stock</source>
+        <translation>Ещё на складе</translation>
+    </message>
+    <message>
+        <source>First number</source>
+        <translation>Первый номер</translation>
+    </message>
+    <message>
+        <source>Last number</source>
+        <translation>Последний номер</translation>
+    </message>
+    <message>
+        <source>Batch %1</source>
+        <translation>Партия %1</translation>
+    </message>
+</context>
+<context>
+    <name>CameraScanDialog</name>
+    <message>
+        <source>Scan a card with the camera</source>
+        <translation>Сканировать карту камерой</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
+    <name>CameraScanner</name>
+    <message>
+        <source>Hold the card's QR code or barcode up to the camera.</source>
+        <translation>Поднесите QR-код или штрихкод карты к камере.</translation>
+    </message>
+    <message>
+        <source>No camera is connected.</source>
+        <translation>Камера не подключена.</translation>
+    </message>
+    <message>
+        <source>The camera stopped: %1</source>
+        <translation>Камера остановилась: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CardPrint</name>
+    <message>
+        <source>%1 % discount on every purchase</source>
+        <translation>Скидка %1 % на каждую покупку</translation>
+    </message>
+    <message>
+        <source>Pay up to %1 % of a purchase with points</source>
+        <translation>Баллами можно оплатить до %1 % покупки</translation>
+    </message>
+    <message>
+        <source>Points are valid for %1 days</source>
+        <translation>Баллы действуют %1 дн.</translation>
+    </message>
+    <message>
+        <source>%1 % back in points, 1 point = %2 %3</source>
+        <translation>%1 % возвращается баллами, 1 балл = %2 %3</translation>
+    </message>
+    <message>
+        <source>from %1 %2</source>
+        <translation>от %1 %2</translation>
+    </message>
+    <message>
+        <source>Loyalty card</source>
+        <translation>Карта лояльности</translation>
+    </message>
+    <message>
+        <source>Show this card at the till to earn and spend points.</source>
+        <translation>Покажите эту карту на кассе, чтобы получать и тратить баллы.</translation>
+    </message>
+    <message>
+        <source>Tel. %1</source>
+        <translation>Тел. %1</translation>
+    </message>
+</context>
+<context>
+    <name>CardPrintDialog</name>
+    <message>
+        <source>Print the back too (program terms, shop phone)</source>
+        <translation>Печатать и оборот (условия программы, телефон магазина)</translation>
+    </message>
+    <message>
+        <source>Holder's name on the card</source>
+        <translation>Имя владельца на карте</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Печать…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Сохранить в PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Card %1 · credit-card size 85.6 × 54 mm</source>
+        <translation>Карта %1 · размер банковской карты 85,6 × 54 мм</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 cards on %n A4 sheet(s) of 10, with crop marks</source>
+        <translation><numerusform>Карт: %1, на %n листе A4 по 10, с метками обрезки</numerusform><numerusform>Карт: %1, на %n листах A4 по 10, с метками обрезки</numerusform><numerusform>Карт: %1, на %n листах A4 по 10, с метками обрезки</numerusform></translation>
+    </message>
+    <message>
+        <source>Print preview</source>
+        <translation>Предварительный просмотр</translation>
+    </message>
+    <message>
+        <source>The printer could not be started.</source>
+        <translation>Не удалось запустить принтер.</translation>
+    </message>
+    <message>
+        <source>Save cards as PDF</source>
+        <translation>Сохранить карты в PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Файлы PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Writing the PDF…</source>
+        <translation>Записываем PDF…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Стоп</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Сохранено в %1</translation>
+    </message>
+    <message>
+        <source>Stopped; no PDF was written.</source>
+        <translation>Остановлено; PDF не записан.</translation>
+    </message>
+    <message>
+        <source>Could not save the PDF: %1</source>
+        <translation>Не удалось сохранить PDF: %1</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Карты</translation>
+    </message>
+    <message>
+        <source>Print card sheets</source>
+        <translation>Печать листов карт</translation>
+    </message>
+    <message>
+        <source>Print card %1</source>
+        <translation>Печать карты %1</translation>
+    </message>
+</context>
+<context>
+    <name>CardsScreen</name>
+    <message>
+        <source>Cards</source>
+        <translation>Карты</translation>
+    </message>
+    <message>
+        <source>In stock, not yet given out</source>
+        <translation>На складе, ещё не выданы</translation>
+    </message>
+    <message>
+        <source>With customers</source>
+        <translation>У клиентов</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Заблокированы</translation>
+    </message>
+    <message>
+        <source>Replaced</source>
+        <translation>Заменены</translation>
+    </message>
+    <message>
+        <source> cards</source>
+        <translation> карт</translation>
+    </message>
+    <message>
+        <source>Reserve numbers and print…</source>
+        <translation>Зарезервировать номера и напечатать…</translation>
+    </message>
+    <message>
+        <source>New pre-numbered cards</source>
+        <translation>Новые пронумерованные карты</translation>
+    </message>
+    <message>
+        <source>How many:</source>
+        <translation>Сколько:</translation>
+    </message>
+    <message>
+        <source>The numbers are saved as unassigned stock. Scanning one of these cards when registering a customer gives it to them.</source>
+        <translation>Номера сохраняются как невыданный запас. Если отсканировать такую карту при регистрации клиента, она достанется ему.</translation>
+    </message>
+    <message>
+        <source>Scan or type a card number</source>
+        <translation>Отсканируйте или введите номер карты</translation>
+    </message>
+    <message>
+        <source>Print card…</source>
+        <translation>Печать карты…</translation>
+    </message>
+    <message>
+        <source>Print a customer's card again</source>
+        <translation>Напечатать карту клиента заново</translation>
+    </message>
+    <message>
+        <source>No card batches yet.</source>
+        <translation>Партий карт ещё нет.</translation>
+    </message>
+    <message>
+        <source>Print the unused cards again…</source>
+        <translation>Напечатать неиспользованные карты заново…</translation>
+    </message>
+    <message>
+        <source>Save numbers as CSV…</source>
+        <translation>Сохранить номера в CSV…</translation>
+    </message>
+    <message>
+        <source>Batches printed</source>
+        <translation>Напечатанные партии</translation>
+    </message>
+    <message>
+        <source>Shop name, phone and logo come from the shop settings; the back shows the program in force when the card is printed.</source>
+        <translation>Название магазина, телефон и логотип берутся из настроек магазина; на обороте — программа, действующая на момент печати карты.</translation>
+    </message>
+    <message>
+        <source>How the cards look</source>
+        <translation>Как выглядят карты</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n A4 sheet(s) of 10 cards</source>
+        <translation><numerusform>%n лист A4 по 10 карт</numerusform><numerusform>%n листа A4 по 10 карт</numerusform><numerusform>%n листов A4 по 10 карт</numerusform></translation>
+    </message>
+    <message>
+        <source>Reserved %1 numbers: %2 … %3.</source>
+        <translation>Зарезервировано номеров: %1: %2 … %3.</translation>
+    </message>
+    <message>
+        <source>Save card numbers</source>
+        <translation>Сохранить номера карт</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not save the file: %1</source>
+        <translation>Не удалось сохранить файл: %1</translation>
+    </message>
+    <message>
+        <source>%1 numbers saved to %2</source>
+        <translation>Номеров сохранено: %1, в %2</translation>
+    </message>
+</context>
+<context>
+    <name>CounterScreen</name>
+    <message>
+        <source>Find</source>
+        <translation>Найти</translation>
+    </message>
+    <message>
+        <source>New customer</source>
+        <translation>Новый клиент</translation>
+    </message>
+    <message>
+        <source>Camera  {key}</source>
+        <translation>Камера  {key}</translation>
+    </message>
+    <message>
+        <source>Read a card or a phone's QR code with the webcam</source>
+        <translation>Считать карту или QR-код с телефона веб-камерой</translation>
+    </message>
+    <message>
+        <source>●  Ready — scan the next card</source>
+        <translation>●  Готово — сканируйте следующую карту</translation>
+    </message>
+    <message>
+        <source>Sale without a card: type the amount and press Enter.</source>
+        <translation>Продажа без карты: введите сумму и нажмите Enter.</translation>
+    </message>
+    <message>
+        <source>Welcome, {name}! Card {card} is theirs, with {points} welcome points.</source>
+        <translation>Добро пожаловать, {name}! Карта {card} теперь ваша, приветственных баллов: {points}.</translation>
+    </message>
+    <message>
+        <source>This customer has no working card. Give them a new one at the desk (F2).</source>
+        <translation>У клиента нет действующей карты. Выдайте новую на стойке клиентов (F2).</translation>
+    </message>
+    <message>
+        <source>Scan the customer's card first, or press F5 for a sale without a card.</source>
+        <translation>Сначала отсканируйте карту клиента или нажмите F5 для продажи без карты.</translation>
+    </message>
+    <message>
+        <source>Type the amount first.</source>
+        <translation>Сначала введите сумму.</translation>
+    </message>
+    <message>
+        <source>The database is still busy. Nothing was charged; press Enter to try again.</source>
+        <translation>База данных всё ещё занята. Ничего не списано; нажмите Enter, чтобы повторить.</translation>
+    </message>
+    <message>
+        <source>Sale saved: {money}. No card? Offer one — F4 registers them in a minute.</source>
+        <translation>Продажа сохранена: {money}. Нет карты? Предложите — F4 зарегистрирует клиента за минуту.</translation>
+    </message>
+    <message>
+        <source>You used {points} points ({money}).</source>
+        <translation>Списано баллов: {points} ({money}).</translation>
+    </message>
+    <message>
+        <source>You earned {points} points and a {bonus}-point bonus, balance {balance}.</source>
+        <translation>Начислено баллов: {points}, бонус: {bonus}, баланс: {balance}.</translation>
+    </message>
+    <message>
+        <source>You earned {points} points, balance {balance}.</source>
+        <translation>Начислено баллов: {points}, баланс: {balance}.</translation>
+    </message>
+    <message>
+        <source>Welcome to {tier}!</source>
+        <translation>Добро пожаловать на уровень {tier}!</translation>
+    </message>
+    <message>
+        <source>To pay: {money}</source>
+        <translation>К оплате: {money}</translation>
+    </message>
+    <message>
+        <source>Thank you! Score {score} saved. Scan the next card.</source>
+        <translation>Спасибо! Оценка {score} сохранена. Сканируйте следующую карту.</translation>
+    </message>
+    <message>
+        <source>Printing the slip again…</source>
+        <translation>Печатаем чек повторно…</translation>
+    </message>
+    <message>
+        <source>Slip printed.</source>
+        <translation>Чек напечатан.</translation>
+    </message>
+    <message>
+        <source>{key} prints it again.</source>
+        <translation>{key} — напечатать ещё раз.</translation>
+    </message>
+    <message>
+        <source>The sale is saved. {problem}</source>
+        <translation>Продажа сохранена. {problem}</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDesk</name>
+    <message>
+        <source>Name, phone or card, then Enter</source>
+        <translation>Имя, телефон или карта, затем Enter</translation>
+    </message>
+    <message>
+        <source>Find a customer on the left</source>
+        <translation>Найдите клиента слева</translation>
+    </message>
+    <message>
+        <source>Refund  Ctrl+R</source>
+        <translation>Возврат  Ctrl+R</translation>
+    </message>
+    <message>
+        <source>New card  Ctrl+L</source>
+        <translation>Новая карта  Ctrl+L</translation>
+    </message>
+    <message>
+        <source>Block  Ctrl+B</source>
+        <translation>Заблокировать  Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Unblock  Ctrl+U</source>
+        <translation>Разблокировать  Ctrl+U</translation>
+    </message>
+    <message>
+        <source>Serve  Ctrl+Enter</source>
+        <translation>Обслужить  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <source>Points history</source>
+        <translation>История баллов</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Возвраты</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Данные</translation>
+    </message>
+    <message>
+        <source>e.g. 31.12.1990</source>
+        <translation>напр. 31.12.1990</translation>
+    </message>
+    <message>
+        <source>Agrees to receive messages</source>
+        <translation>Согласен получать сообщения</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>День рождения</translation>
+    </message>
+    <message>
+        <source>Save details  Ctrl+S</source>
+        <translation>Сохранить данные  Ctrl+S</translation>
+    </message>
+    <message>
+        <source>Nobody matches “{text}”.</source>
+        <translation>Никто не подходит под «{text}».</translation>
+    </message>
+    <message>
+        <source>no card</source>
+        <translation>нет карты</translation>
+    </message>
+    <message>
+        <source>{tier} · balance {points} points · paid {paid} in {visits} visits · member since {since}
+Cards: {cards}</source>
+        <translation>{tier} · баланс {points} б. · оплачено {paid}, визитов: {visits} · клиент с {since}
+Карты: {cards}</translation>
+    </message>
+    <message>
+        <source>Pick the sale to refund in the Sales list first.</source>
+        <translation>Сначала выберите продажу для возврата в списке «Продажи».</translation>
+    </message>
+    <message>
+        <source>This sale was already refunded in full.</source>
+        <translation>Эта продажа уже полностью возвращена.</translation>
+    </message>
+    <message>
+        <source>Refunded {money}: {back} points given back, {taken} taken back.</source>
+        <translation>Возвращено {money}: баллов возвращено — {back}, списано обратно — {taken}.</translation>
+    </message>
+    <message>
+        <source>Block card</source>
+        <translation>Заблокировать карту</translation>
+    </message>
+    <message>
+        <source>Why is card {card} blocked? (lost, stolen, misused)</source>
+        <translation>Почему карта {card} блокируется? (утеряна, украдена, злоупотребление)</translation>
+    </message>
+    <message>
+        <source>Card {card} is blocked. Replace it with Ctrl+L when the customer gets a new card.</source>
+        <translation>Карта {card} заблокирована. Замените её через Ctrl+L, когда клиент получит новую карту.</translation>
+    </message>
+    <message>
+        <source>Card {card} works again.</source>
+        <translation>Карта {card} снова работает.</translation>
+    </message>
+    <message>
+        <source>Replace lost card</source>
+        <translation>Заменить утерянную карту</translation>
+    </message>
+    <message>
+        <source>Scan the new pre-printed card, or leave empty to issue a new number.</source>
+        <translation>Отсканируйте новую предпечатанную карту или оставьте пустым, чтобы выдать новый номер.</translation>
+    </message>
+    <message>
+        <source>New card {card}; the old one no longer works. Balance {points} points kept.</source>
+        <translation>Новая карта {card}; старая больше не работает. Баланс сохранён: {points} б.</translation>
+    </message>
+    <message>
+        <source>Details saved.</source>
+        <translation>Данные сохранены.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDisplay</name>
+    <message>
+        <source>Only one screen is connected, so there is nowhere to show the customer display. Connect a second monitor facing the customer (HDMI or VGA), and it will appear here.</source>
+        <translation>Подключён только один экран, поэтому экран покупателя показать негде. Подключите второй монитор, обращённый к покупателю (HDMI или VGA), и он появится здесь.</translation>
+    </message>
+    <message>
+        <source>Customer display</source>
+        <translation>Экран покупателя</translation>
+    </message>
+    <message>
+        <source>Your points</source>
+        <translation>Ваши баллы</translation>
+    </message>
+    <message>
+        <source>Points earned</source>
+        <translation>Начислено баллов</translation>
+    </message>
+    <message>
+        <source>New balance</source>
+        <translation>Новый баланс</translation>
+    </message>
+    <message>
+        <source>How likely are you to recommend us to a friend?</source>
+        <translation>Насколько вероятно, что вы порекомендуете нас другу?</translation>
+    </message>
+    <message>
+        <source>0 — not at all</source>
+        <translation>0 — точно нет</translation>
+    </message>
+    <message>
+        <source>10 — certainly</source>
+        <translation>10 — обязательно</translation>
+    </message>
+    <message>
+        <source>Tell the cashier your number.</source>
+        <translation>Назовите кассиру вашу оценку.</translation>
+    </message>
+    <message>
+        <source>Ask for a loyalty card!</source>
+        <translation>Спросите карту лояльности!</translation>
+    </message>
+    <message>
+        <source>Thank you! Your answer helps us do better.</source>
+        <translation>Спасибо! Ваш ответ помогает нам стать лучше.</translation>
+    </message>
+    <message>
+        <source>{low}% of every purchase back in points, up to {high}% at {tier}</source>
+        <translation>{low}% от каждой покупки возвращается баллами, до {high}% на уровне {tier}</translation>
+    </message>
+    <message>
+        <source>{low}% of every purchase back in points</source>
+        <translation>{low}% от каждой покупки возвращается баллами</translation>
+    </message>
+    <message>
+        <source>1 point = {money}; points pay up to {cap}% of a purchase</source>
+        <translation>1 балл = {money}; баллами можно оплатить до {cap}% покупки</translation>
+    </message>
+    <message>
+        <source>Discounts up to {pct}% at {tier}</source>
+        <translation>Скидки до {pct}% на уровне {tier}</translation>
+    </message>
+    <message>
+        <source>{points} points as a welcome gift</source>
+        <translation>Приветственный подарок — баллов: {points}</translation>
+    </message>
+    <message>
+        <source>{points} points for your birthday</source>
+        <translation>Баллов в подарок на день рождения: {points}</translation>
+    </message>
+    <message>
+        <source>Points stay valid for a year</source>
+        <translation>Баллы действуют год</translation>
+    </message>
+    <message>
+        <source>Points stay valid for {n} years</source>
+        <translation>Баллы действуют {n} г.</translation>
+    </message>
+    <message>
+        <source>Points stay valid for {n} days</source>
+        <translation>Баллы действуют {n} дн.</translation>
+    </message>
+    <message>
+        <source>Hello, {name}!</source>
+        <translation>Здравствуйте, {name}!</translation>
+    </message>
+    <message>
+        <source>Happy birthday! 🎉</source>
+        <translation>С днём рождения! 🎉</translation>
+    </message>
+    <message>
+        <source>Hello!</source>
+        <translation>Здравствуйте!</translation>
+    </message>
+    <message>
+        <source>Thank you, {name}!</source>
+        <translation>Спасибо, {name}!</translation>
+    </message>
+    <message>
+        <source>Thank you!</source>
+        <translation>Спасибо!</translation>
+    </message>
+    <message>
+        <source>You paid with {points} points</source>
+        <translation>Оплачено баллами: {points}</translation>
+    </message>
+    <message>
+        <source>Welcome to {tier}!</source>
+        <translation>Добро пожаловать на уровень {tier}!</translation>
+    </message>
+    <message>
+        <source>{tier} — our highest level</source>
+        <translation>{tier} — наш высший уровень</translation>
+    </message>
+    <message>
+        <source>{tier} · {money} more to {next}</source>
+        <translation>{tier} · до уровня {next} осталось {money}</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerLookup</name>
+    <message>
+        <source>Find a customer: card number, phone or part of the name, then Enter</source>
+        <translation>Найти клиента: номер карты, телефон или часть имени, затем Enter</translation>
+    </message>
+    <message>
+        <source>Nobody matches “{text}”. Try the phone's last digits or part of the name; F4 registers a new customer.</source>
+        <translation>Никто не подходит под «{text}». Попробуйте последние цифры телефона или часть имени; F4 — новый клиент.</translation>
+    </message>
+    <message>
+        <source>{n} customers match. Pick one with the arrow keys and Enter; Esc goes back.</source>
+        <translation>Найдено клиентов: {n}. Выберите стрелками и нажмите Enter; Esc — назад.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPanel</name>
+    <message>
+        <source>Scan the customer's card</source>
+        <translation>Отсканируйте карту клиента</translation>
+    </message>
+    <message>
+        <source>The till is ready: scan at any time, even while typing.</source>
+        <translation>Касса готова: сканируйте в любой момент, даже во время ввода.</translation>
+    </message>
+    <message>
+        <source>Find by card number, phone or name</source>
+        <translation>Поиск по номеру карты, телефону или имени</translation>
+    </message>
+    <message>
+        <source>Register a new customer</source>
+        <translation>Зарегистрировать нового клиента</translation>
+    </message>
+    <message>
+        <source>Sale without a card</source>
+        <translation>Продажа без карты</translation>
+    </message>
+    <message>
+        <source>Customer desk: history, refunds, lost cards</source>
+        <translation>Стойка клиентов: история, возвраты, утерянные карты</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Баланс</translation>
+    </message>
+    <message>
+        <source>Next tier</source>
+        <translation>Следующий уровень</translation>
+    </message>
+    <message>
+        <source>Last visits</source>
+        <translation>Последние визиты</translation>
+    </message>
+    <message>
+        <source>First visit — welcome them!</source>
+        <translation>Первый визит — поприветствуйте клиента!</translation>
+    </message>
+    <message>
+        <source>Card {card}{phone} · {visits} visits</source>
+        <translation>Карта {card}{phone} · визитов: {visits}</translation>
+    </message>
+    <message>
+        <source>{points} pts</source>
+        <translation>{points} б.</translation>
+    </message>
+    <message>
+        <source>{money} to {tier}</source>
+        <translation>{money} до уровня {tier}</translation>
+    </message>
+    <message>
+        <source>Top tier reached</source>
+        <translation>Достигнут высший уровень</translation>
+    </message>
+    <message>
+        <source>Negative balance: a refund took back points already spent. No points can be spent until it is settled.</source>
+        <translation>Отрицательный баланс: возврат забрал уже потраченные баллы. Тратить баллы нельзя, пока баланс не восстановится.</translation>
+    </message>
+    <message>
+        <source>Birthday on {day} — wish them a happy birthday!</source>
+        <translation>День рождения {day} — поздравьте клиента!</translation>
+    </message>
+    <message>
+        <source>This purchase takes them to {tier}!</source>
+        <translation>С этой покупкой клиент переходит на уровень {tier}!</translation>
+    </message>
+    <message>
+        <source>This is their visit number {n} — thank them for coming back!</source>
+        <translation>Это визит номер {n} — поблагодарите за то, что клиент вернулся!</translation>
+    </message>
+    <message>
+        <source>One year with us today — thank them for their loyalty!</source>
+        <translation>Сегодня год с нами — поблагодарите за верность!</translation>
+    </message>
+    <message>
+        <source>{n} years with us — thank them for their loyalty!</source>
+        <translation>Лет с нами: {n} — поблагодарите за верность!</translation>
+    </message>
+    <message>
+        <source>{points} points expire on {day} — offer to use them.</source>
+        <translation>{day} сгорят баллы: {points} — предложите их потратить.</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>Points liability</source>
+        <translation>Обязательства по баллам</translation>
+    </message>
+    <message>
+        <source>Live points (not yet spent or expired) × the value of one point; below: what expires in the next 30 days.</source>
+        <translation>Действующие баллы (ещё не потраченные и не сгоревшие) × стоимость одного балла; ниже — что сгорит в ближайшие 30 дней.</translation>
+    </message>
+    <message>
+        <source>Sales by week</source>
+        <translation>Продажи по неделям</translation>
+    </message>
+    <message>
+        <source>Members by week</source>
+        <translation>Участники по неделям</translation>
+    </message>
+    <message>
+        <source>Members by tier</source>
+        <translation>Участники по уровням</translation>
+    </message>
+    <message>
+        <source>NPS by month</source>
+        <translation>NPS по месяцам</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Сохранить в PDF…</translation>
+    </message>
+    <message>
+        <source>Save as CSV…</source>
+        <translation>Сохранить в CSV…</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Активные</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Новые</translation>
+    </message>
+    <message>
+        <source>Complaint</source>
+        <translation>Жалоба</translation>
+    </message>
+    <message>
+        <source>Suggestion</source>
+        <translation>Предложение</translation>
+    </message>
+    <message>
+        <source>Praise</source>
+        <translation>Благодарность</translation>
+    </message>
+    <message>
+        <source>Save the dashboard as PDF</source>
+        <translation>Сохранить панель в PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Файлы PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Loyalty dashboard</source>
+        <translation>Панель программы лояльности</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Продажи</translation>
+    </message>
+    <message>
+        <source>Spent</source>
+        <translation>Потрачено</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Баллы</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>Последний визит</translation>
+    </message>
+    <message>
+        <source>Days away</source>
+        <translation>Дней отсутствует</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Визиты</translation>
+    </message>
+    <message>
+        <source>Spent in all</source>
+        <translation>Потрачено всего</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>What was said</source>
+        <translation>Что сказано</translation>
+    </message>
+    <message>
+        <source>Cohort retention</source>
+        <translation>Удержание по когортам</translation>
+    </message>
+    <message>
+        <source>Top customers</source>
+        <translation>Лучшие клиенты</translation>
+    </message>
+    <message>
+        <source>Call-back list</source>
+        <translation>Кому перезвонить</translation>
+    </message>
+    <message>
+        <source>Open feedback</source>
+        <translation>Открытые отзывы</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Последние 30 дней</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Этот месяц</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Прошлый месяц</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Последние 90 дней</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>Последние 12 месяцев</translation>
+    </message>
+    <message>
+        <source>Chosen dates</source>
+        <translation>Выбранные даты</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>с</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <source>Cohort</source>
+        <translation>Когорта</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Участники</translation>
+    </message>
+    <message>
+        <source>%1 expire in 30 days</source>
+        <translation>%1 сгорит за 30 дней</translation>
+    </message>
+    <message>
+        <source>Revenue, %1</source>
+        <translation>Выручка, %1</translation>
+    </message>
+    <message>
+        <source>before: %1</source>
+        <translation>ранее: %1</translation>
+    </message>
+    <message>
+        <source>(no customer)</source>
+        <translation>(без клиента)</translation>
+    </message>
+    <message>
+        <source>compared with %1 – %2</source>
+        <translation>по сравнению с %1 – %2</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Scan or type a card number.</source>
+        <translation>Отсканируйте или введите номер карты.</translation>
+    </message>
+    <message>
+        <source>The card number was mangled by a spreadsheet (it shows as “{text}”); format that column as text and try again.</source>
+        <translation>Номер карты испорчен электронной таблицей (показан как «{text}»); задайте этому столбцу текстовый формат и попробуйте снова.</translation>
+    </message>
+    <message>
+        <source>That is not a card number: it must contain digits only.</source>
+        <translation>Это не номер карты: он должен состоять только из цифр.</translation>
+    </message>
+    <message>
+        <source>A card number has {length} digits; this one has {count}.</source>
+        <translation>В номере карты {length} цифр; в этом — {count}.</translation>
+    </message>
+    <message>
+        <source>Wrong check digit: the number was mistyped or misread. Scan again.</source>
+        <translation>Неверная контрольная цифра: номер набран или считан с ошибкой. Отсканируйте снова.</translation>
+    </message>
+    <message>
+        <source>This is a product barcode, not one of our loyalty cards.</source>
+        <translation>Это штрихкод товара, а не наша карта лояльности.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a number of points; use none, max or a whole number.</source>
+        <translation>«{text}» — не количество баллов; введите none, max или целое число.</translation>
+    </message>
+    <message>
+        <source>The amount must be more than zero.</source>
+        <translation>Сумма должна быть больше нуля.</translation>
+    </message>
+    <message>
+        <source>Points to redeem cannot be negative.</source>
+        <translation>Количество баллов для списания не может быть отрицательным.</translation>
+    </message>
+    <message>
+        <source>This shop's program gives a discount; it has no points to spend.</source>
+        <translation>Программа этого магазина даёт скидку; баллов для списания в ней нет.</translation>
+    </message>
+    <message>
+        <source>The balance is negative ({balance}); points cannot be spent until it is back above zero.</source>
+        <translation>Баланс отрицательный ({balance}); тратить баллы нельзя, пока он не станет больше нуля.</translation>
+    </message>
+    <message>
+        <source>Only {balance} points are available; {wanted} were asked for.</source>
+        <translation>Доступно баллов: {balance}; запрошено: {wanted}.</translation>
+    </message>
+    <message>
+        <source>Points can be spent from a balance of {minimum}.</source>
+        <translation>Баллы можно тратить при балансе от {minimum}.</translation>
+    </message>
+    <message>
+        <source>At most {cap} points can be spent on this check.</source>
+        <translation>На этот чек можно потратить не более баллов: {cap}.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a real date.</source>
+        <translation>«{text}» — несуществующая дата.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a date; type it as 31.12.1990 or 1990-12-31.</source>
+        <translation>«{text}» — не дата; введите её как 31.12.1990 или 1990-12-31.</translation>
+    </message>
+    <message>
+        <source>The birthday cannot be in the future.</source>
+        <translation>День рождения не может быть в будущем.</translation>
+    </message>
+    <message>
+        <source>The birthday is more than 120 years ago.</source>
+        <translation>День рождения больше 120 лет назад.</translation>
+    </message>
+    <message>
+        <source>Enter the customer's name.</source>
+        <translation>Введите имя клиента.</translation>
+    </message>
+    <message>
+        <source>The name is too long (at most 120 characters).</source>
+        <translation>Имя слишком длинное (не более 120 символов).</translation>
+    </message>
+    <message>
+        <source>“{email}” is not an e-mail address.</source>
+        <translation>«{email}» — не адрес электронной почты.</translation>
+    </message>
+    <message>
+        <source>balance “{text}” is not a whole number of points</source>
+        <translation>баланс «{text}» — не целое число баллов</translation>
+    </message>
+    <message>
+        <source>negative balance {value}</source>
+        <translation>отрицательный баланс {value}</translation>
+    </message>
+    <message>
+        <source>consent “{text}” is neither yes nor no</source>
+        <translation>согласие «{text}» — ни «да», ни «нет»</translation>
+    </message>
+    <message>
+        <source>card {padded} is not in the in-store range (it does not start with 2), so the counter could not scan it; empty the cell to issue a new card</source>
+        <translation>карта {padded} не из диапазона магазина (не начинается с 2), поэтому касса не смогла бы её отсканировать; очистите ячейку, чтобы выдать новую карту</translation>
+    </message>
+    <message>
+        <source>card {compact}: wrong check digit</source>
+        <translation>карта {compact}: неверная контрольная цифра</translation>
+    </message>
+    <message>
+        <source>card “{text}”: {message}</source>
+        <translation>карта «{text}»: {message}</translation>
+    </message>
+    <message>
+        <source>Choose the column that holds the customers' names.</source>
+        <translation>Выберите столбец с именами клиентов.</translation>
+    </message>
+    <message>
+        <source>bad phone “{text}”: {message}</source>
+        <translation>неверный телефон «{text}»: {message}</translation>
+    </message>
+    <message>
+        <source>birthday: {message}</source>
+        <translation>день рождения: {message}</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an e-mail address</source>
+        <translation>«{text}» — не адрес электронной почты</translation>
+    </message>
+    <message>
+        <source>Enter an amount.</source>
+        <translation>Введите сумму.</translation>
+    </message>
+    <message>
+        <source>The amount cannot be negative.</source>
+        <translation>Сумма не может быть отрицательной.</translation>
+    </message>
+    <message>
+        <source>“{shown}” is not an amount. Type digits, e.g. 123.45.</source>
+        <translation>«{shown}» — не сумма. Вводите цифры, например 123,45.</translation>
+    </message>
+    <message>
+        <source>This currency has no minor units; type a whole amount.</source>
+        <translation>У этой валюты нет дробных единиц; введите целую сумму.</translation>
+    </message>
+    <message>
+        <source>Too many digits after the decimal point: at most {decimals}.</source>
+        <translation>Слишком много цифр после запятой: не более {decimals}.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an amount.</source>
+        <translation>«{text}» — не сумма.</translation>
+    </message>
+    <message>
+        <source>The amount is too large.</source>
+        <translation>Сумма слишком велика.</translation>
+    </message>
+    <message>
+        <source>Enter a phone number.</source>
+        <translation>Введите номер телефона.</translation>
+    </message>
+    <message>
+        <source>A phone number may contain only digits, spaces, dashes and +.</source>
+        <translation>Номер телефона может содержать только цифры, пробелы, дефисы и +.</translation>
+    </message>
+    <message>
+        <source>This phone number has {count} digits; type it with the area code, e.g. 067 123 45 67.</source>
+        <translation>В этом номере телефона цифр: {count}; введите его с кодом, например 067 123 45 67.</translation>
+    </message>
+    <message>
+        <source>The program must be a JSON object.</source>
+        <translation>Программа должна быть объектом JSON.</translation>
+    </message>
+    <message>
+        <source>Unknown program field “{unknown}”.</source>
+        <translation>Неизвестное поле программы «{unknown}».</translation>
+    </message>
+    <message>
+        <source>“kind” must be bonus, discount or hybrid.</source>
+        <translation>«kind» должно быть bonus, discount или hybrid.</translation>
+    </message>
+    <message>
+        <source>“stacking” must be best or sum.</source>
+        <translation>«stacking» должно быть best или sum.</translation>
+    </message>
+    <message>
+        <source>“categories” must be a list of names.</source>
+        <translation>«categories» должно быть списком названий.</translation>
+    </message>
+    <message>
+        <source>“extras” must be an object.</source>
+        <translation>«extras» должно быть объектом.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be true or false.</source>
+        <translation>«{name}» должно быть true или false.</translation>
+    </message>
+    <message>
+        <source>The program needs at least one tier.</source>
+        <translation>В программе нужен хотя бы один уровень.</translation>
+    </message>
+    <message>
+        <source>The first tier must start at 0.</source>
+        <translation>Первый уровень должен начинаться с 0.</translation>
+    </message>
+    <message>
+        <source>Tier “{upper}” must start above “{lower}”.</source>
+        <translation>Уровень «{upper}» должен начинаться выше уровня «{lower}».</translation>
+    </message>
+    <message>
+        <source>Every tier needs its own name.</source>
+        <translation>У каждого уровня должно быть своё название.</translation>
+    </message>
+    <message>
+        <source>Rates of tier “{name}” must be between 0 % and 100 %.</source>
+        <translation>Ставки уровня «{name}» должны быть от 0 % до 100 %.</translation>
+    </message>
+    <message>
+        <source>A point must be worth more than zero.</source>
+        <translation>Балл должен стоить больше нуля.</translation>
+    </message>
+    <message>
+        <source>The redemption cap must be between 0 % and 100 %.</source>
+        <translation>Предел оплаты баллами должен быть от 0 % до 100 %.</translation>
+    </message>
+    <message>
+        <source>Each category must have its own name.</source>
+        <translation>У каждой категории должно быть своё название.</translation>
+    </message>
+    <message>
+        <source>Every promotion needs a name.</source>
+        <translation>У каждой акции должно быть название.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}”: the multiplier must be between ×1 and ×10.</source>
+        <translation>Акция «{name}»: множитель должен быть от ×1 до ×10.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}”: the extra must be between 0 % and 100 %.</source>
+        <translation>Акция «{name}»: надбавка должна быть от 0 % до 100 %.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}” gives nothing: set a multiplier or an extra %.</source>
+        <translation>Акция «{name}» ничего не даёт: задайте множитель или надбавку в %.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}” ends before it starts.</source>
+        <translation>Акция «{name}» заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}”: the hours are empty.</source>
+        <translation>Акция «{name}»: часы не заданы.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}” names the unknown category “{unknown}”.</source>
+        <translation>Акция «{name}» ссылается на неизвестную категорию «{unknown}».</translation>
+    </message>
+    <message>
+        <source>With its promotions, tier “{name}” could get a {what} rate of {value} %; it must stay at most 100 %.</source>
+        <translation>С акциями уровень «{name}» может получить ставку ({what}) {value} %; она должна оставаться не более 100 %.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be a whole number.</source>
+        <translation>«{name}» должно быть целым числом.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be at least {minimum}.</source>
+        <translation>«{name}» должно быть не меньше {minimum}.</translation>
+    </message>
+    <message>
+        <source>“tiers” must be a list.</source>
+        <translation>«tiers» должно быть списком.</translation>
+    </message>
+    <message>
+        <source>Tier {number} needs a name.</source>
+        <translation>Уровню {number} нужно название.</translation>
+    </message>
+    <message>
+        <source>“milestones” must be a list of [visit, points].</source>
+        <translation>«milestones» должно быть списком пар [визит, баллы].</translation>
+    </message>
+    <message>
+        <source>Each milestone is [visit number, points].</source>
+        <translation>Каждая веха — это [номер визита, баллы].</translation>
+    </message>
+    <message>
+        <source>“promotions” must be a list.</source>
+        <translation>«promotions» должно быть списком.</translation>
+    </message>
+    <message>
+        <source>Promotion {number} needs a name.</source>
+        <translation>Акции {number} нужно название.</translation>
+    </message>
+    <message>
+        <source>Unknown field “{where}.{unknown}”.</source>
+        <translation>Неизвестное поле «{where}.{unknown}».</translation>
+    </message>
+    <message>
+        <source>“{where}.weekdays” must list days 0 (Monday) to 6 (Sunday).</source>
+        <translation>«{where}.weekdays» должно перечислять дни от 0 (понедельник) до 6 (воскресенье).</translation>
+    </message>
+    <message>
+        <source>“{where}.categories” must be a list of names.</source>
+        <translation>«{where}.categories» должно быть списком названий.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be a date like 2026-12-31.</source>
+        <translation>«{name}» должно быть датой вида 2026-12-31.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be [from, to], e.g. ["16:00", "18:00"].</source>
+        <translation>«{name}» должно быть [с, по], например ["16:00", "18:00"].</translation>
+    </message>
+    <message>
+        <source>“{name}” must be times like 16:00.</source>
+        <translation>«{name}» должно быть временем вида 16:00.</translation>
+    </message>
+    <message>
+        <source>This sale has already been refunded in full.</source>
+        <translation>Эта продажа уже полностью возвращена.</translation>
+    </message>
+    <message>
+        <source>The refund amount must be more than zero.</source>
+        <translation>Сумма возврата должна быть больше нуля.</translation>
+    </message>
+    <message>
+        <source>The refund is larger than what is left of the sale.</source>
+        <translation>Возврат больше, чем осталось от продажи.</translation>
+    </message>
+</context>
+<context>
+    <name>Feedback</name>
+    <message>
+        <source>Complaint</source>
+        <translation>Жалоба</translation>
+    </message>
+    <message>
+        <source>Suggestion</source>
+        <translation>Предложение</translation>
+    </message>
+    <message>
+        <source>Praise</source>
+        <translation>Благодарность</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackDialog</name>
+    <message>
+        <source>Customer feedback</source>
+        <translation>Отзывы клиентов</translation>
+    </message>
+    <message>
+        <source>What did the customer say?</source>
+        <translation>Что сказал клиент?</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackScreen</name>
+    <message>
+        <source>Feedback</source>
+        <translation>Отзыв</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Открытые</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Решённые</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <source>Record feedback…</source>
+        <translation>Записать отзыв…</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation>Решить…</translation>
+    </message>
+    <message>
+        <source>Save as CSV…</source>
+        <translation>Сохранить в CSV…</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>What was said</source>
+        <translation>Что сказано</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Решение</translation>
+    </message>
+    <message>
+        <source>(no customer)</source>
+        <translation>(без клиента)</translation>
+    </message>
+    <message>
+        <source>Choose an item in the list first.</source>
+        <translation>Сначала выберите запись в списке.</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Решить</translation>
+    </message>
+    <message>
+        <source>How was it resolved?</source>
+        <translation>Как решён вопрос?</translation>
+    </message>
+    <message>
+        <source>Resolved.</source>
+        <translation>Решено.</translation>
+    </message>
+</context>
+<context>
+    <name>FirstStartDialog</name>
+    <message>
+        <source>Welcome</source>
+        <translation>Добро пожаловать</translation>
+    </message>
+    <message>
+        <source>Shop details</source>
+        <translation>Данные магазина</translation>
+    </message>
+    <message>
+        <source>Set up this till</source>
+        <translation>Настройка кассы</translation>
+    </message>
+    <message>
+        <source>Three questions, once. You can change the shop name later.</source>
+        <translation>Три вопроса, один раз. Название магазина можно изменить позже.</translation>
+    </message>
+    <message>
+        <source>e.g. Kava &amp; Co, Main Street</source>
+        <translation>напр. Кава и Ко, ул. Главная</translation>
+    </message>
+    <message>
+        <source>Shop &amp;name</source>
+        <translation>&amp;Название магазина</translation>
+    </message>
+    <message>
+        <source>&amp;Currency</source>
+        <translation>&amp;Валюта</translation>
+    </message>
+    <message>
+        <source>&amp;Till number</source>
+        <translation>&amp;Номер кассы</translation>
+    </message>
+    <message>
+        <source>The till number is part of every card number issued here: give each till of the shop its own number.</source>
+        <translation>Номер кассы входит в каждый номер карты, выданной здесь: дайте каждой кассе магазина свой номер.</translation>
+    </message>
+    <message>
+        <source>The till number is fixed: cards were already issued with it.</source>
+        <translation>Номер кассы уже не изменить: с ним выданы карты.</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Отмена  [Esc]</translation>
+    </message>
+    <message>
+        <source>Start  [Enter]</source>
+        <translation>Начать  [Enter]</translation>
+    </message>
+    <message>
+        <source>Save  [Enter]</source>
+        <translation>Сохранить  [Enter]</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>Import customers from a spreadsheet</source>
+        <translation>Импорт клиентов из таблицы</translation>
+    </message>
+    <message>
+        <source>Bring in the customers you already have: names, phones, card numbers, points balances, birthdays and e-mails. The file is a CSV (any separator; UTF-8 or Windows-1251) or an Excel .xlsx sheet whose first row holds the column names. Nothing is written until you have seen every row that would be refused.</source>
+        <translation>Перенесите клиентов, которые у вас уже есть: имена, телефоны, номера карт, балансы баллов, дни рождения и e-mail. Файл — CSV (любой разделитель; UTF-8 или Windows-1251) или лист Excel .xlsx, в первой строке которого названия столбцов. Ничего не записывается, пока вы не увидите все строки, которые будут отклонены.</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Выбрать файл…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Экспорт</translation>
+    </message>
+    <message>
+        <source>Save every customer, with consent status, for your own records.</source>
+        <translation>Сохранить всех клиентов со статусом согласия для своих записей.</translation>
+    </message>
+    <message>
+        <source>Export customers…</source>
+        <translation>Экспортировать клиентов…</translation>
+    </message>
+    <message>
+        <source>Which column holds what</source>
+        <translation>Какой столбец что содержит</translation>
+    </message>
+    <message>
+        <source>The first rows of the file:</source>
+        <translation>Первые строки файла:</translation>
+    </message>
+    <message>
+        <source>Another file</source>
+        <translation>Другой файл</translation>
+    </message>
+    <message>
+        <source>Check every row</source>
+        <translation>Проверить все строки</translation>
+    </message>
+    <message>
+        <source>Rows that would be refused, and why:</source>
+        <translation>Строки, которые будут отклонены, и почему:</translation>
+    </message>
+    <message>
+        <source>Skip refused rows and import the good ones</source>
+        <translation>Пропустить отклонённые строки и импортировать хорошие</translation>
+    </message>
+    <message>
+        <source>Back to the columns</source>
+        <translation>Назад к столбцам</translation>
+    </message>
+    <message>
+        <source>Name (required)</source>
+        <translation>Имя (обязательно)</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>Номер карты</translation>
+    </message>
+    <message>
+        <source>Points balance</source>
+        <translation>Баланс баллов</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>День рождения</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <source>Agrees to messages</source>
+        <translation>Согласие на сообщения</translation>
+    </message>
+    <message>
+        <source>1. File</source>
+        <translation>1. Файл</translation>
+    </message>
+    <message>
+        <source>2. Columns</source>
+        <translation>2. Столбцы</translation>
+    </message>
+    <message>
+        <source>3. Check and import</source>
+        <translation>3. Проверка и импорт</translation>
+    </message>
+    <message>
+        <source>Choose the spreadsheet</source>
+        <translation>Выберите таблицу</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.csv *.txt *.xlsx)</source>
+        <translation>Таблицы (*.csv *.txt *.xlsx)</translation>
+    </message>
+    <message>
+        <source>— not in the file —</source>
+        <translation>— нет в файле —</translation>
+    </message>
+    <message>
+        <source>{file}: {rows} rows, {columns} columns</source>
+        <translation>{file}: строк — {rows}, столбцов — {columns}</translation>
+    </message>
+    <message>
+        <source>Check the columns, then press “Check every row”.</source>
+        <translation>Проверьте столбцы, затем нажмите «Проверить все строки».</translation>
+    </message>
+    <message>
+        <source>{done} of {total} rows</source>
+        <translation>{done} из {total} строк</translation>
+    </message>
+    <message>
+        <source>Choose the column that holds the customers' names.</source>
+        <translation>Выберите столбец с именами клиентов.</translation>
+    </message>
+    <message>
+        <source>Checking every row…</source>
+        <translation>Проверяем все строки…</translation>
+    </message>
+    <message>
+        <source>{good} of {rows} rows can be imported; {refused} would be refused. Opening balances: {points} points. New card numbers: {cards}.</source>
+        <translation>Можно импортировать {good} из {rows} строк; будет отклонено: {refused}. Начальные балансы, баллов: {points}. Новых номеров карт: {cards}.</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Строка</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Почему</translation>
+    </message>
+    <message>
+        <source>The row</source>
+        <translation>Строка файла</translation>
+    </message>
+    <message>
+        <source>Fix the refused rows in the file and check again, or skip them.</source>
+        <translation>Исправьте отклонённые строки в файле и проверьте снова или пропустите их.</translation>
+    </message>
+    <message>
+        <source>Every row is fine.</source>
+        <translation>Все строки в порядке.</translation>
+    </message>
+    <message>
+        <source>Import {count} customers</source>
+        <translation>Импортировать клиентов: {count}</translation>
+    </message>
+    <message>
+        <source>Importing… (one transaction: all of it or nothing)</source>
+        <translation>Импортируем… (одной транзакцией: всё или ничего)</translation>
+    </message>
+    <message>
+        <source>Imported {count} customers from {file} ({skipped} refused rows skipped, {points} opening points).</source>
+        <translation>Импортировано клиентов: {count} из {file} (пропущено отклонённых строк: {skipped}, начальных баллов: {points}).</translation>
+    </message>
+    <message>
+        <source>The import stopped on an unexpected error; nothing was written. ({e})</source>
+        <translation>Импорт остановлен непредвиденной ошибкой; ничего не записано. ({e})</translation>
+    </message>
+    <message>
+        <source>Export customers</source>
+        <translation>Экспорт клиентов</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {e}</source>
+        <translation>Не удалось записать {path}: {e}</translation>
+    </message>
+    <message>
+        <source>Exported {count} customers ({consent} agreed to messages) to {path}.</source>
+        <translation>Экспортировано клиентов: {count} (согласны на сообщения: {consent}) в {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>Lists</name>
+    <message>
+        <source>no active card</source>
+        <translation>нет активной карты</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Loyalty terminal</source>
+        <translation>Терминал лояльности</translation>
+    </message>
+    <message>
+        <source>Shop  Ctrl+,</source>
+        <translation>Магазин  Ctrl+,</translation>
+    </message>
+    <message>
+        <source>{shop} — {till} — Loyalty terminal</source>
+        <translation>{shop} — {till} — Терминал лояльности</translation>
+    </message>
+    <message>
+        <source>{shop} · {till}</source>
+        <translation>{shop} · {till}</translation>
+    </message>
+    <message>
+        <source>Database: {path}</source>
+        <translation>База данных: {path}</translation>
+    </message>
+    <message>
+        <source>Last backup: {when}</source>
+        <translation>Последняя копия: {when}</translation>
+    </message>
+    <message>
+        <source> (overdue: make one now)</source>
+        <translation> (просрочена: сделайте копию сейчас)</translation>
+    </message>
+    <message>
+        <source>Waiting for sync: {n}</source>
+        <translation>Ожидают синхронизации: {n}</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>That is a product barcode, not one of our loyalty cards.</source>
+        <translation>Это штрихкод товара, а не наша карта лояльности.</translation>
+    </message>
+    <message>
+        <source>No customer has this card.</source>
+        <translation>Ни у одного клиента нет этой карты.</translation>
+    </message>
+    <message>
+        <source>No customer found. Check the number or try part of the name.</source>
+        <translation>Клиент не найден. Проверьте номер или попробуйте часть имени.</translation>
+    </message>
+    <message>
+        <source>The database is busy (another program is writing). Retrying…</source>
+        <translation>База данных занята (пишет другая программа). Повторяем…</translation>
+    </message>
+    <message>
+        <source>The sale could not be saved: the disk is full or read-only. Nothing was charged. Tell the owner; the till keeps working for lookups.</source>
+        <translation>Продажу не удалось сохранить: диск заполнен или доступен только для чтения. Ничего не списано. Сообщите владельцу; касса продолжает работать для поиска.</translation>
+    </message>
+    <message>
+        <source>The figures changed since you read them out. Check the new figures and press Enter again.</source>
+        <translation>Цифры изменились с тех пор, как вы их озвучили. Проверьте новые цифры и снова нажмите Enter.</translation>
+    </message>
+    <message>
+        <source>Scan or type a card number.</source>
+        <translation>Отсканируйте или введите номер карты.</translation>
+    </message>
+    <message>
+        <source>The scan was not readable. Scan the card again.</source>
+        <translation>Скан не читается. Отсканируйте карту ещё раз.</translation>
+    </message>
+    <message>
+        <source>Wrong check digit: the card was misread or mistyped. Scan it again.</source>
+        <translation>Неверная контрольная цифра: карта считана или набрана с ошибкой. Отсканируйте её снова.</translation>
+    </message>
+    <message>
+        <source>Card {card} is blocked. Do not accept it; the customer can ask at the desk.</source>
+        <translation>Карта {card} заблокирована. Не принимайте её; клиент может обратиться на стойку клиентов.</translation>
+    </message>
+    <message>
+        <source>{name} already has this phone number.</source>
+        <translation>У клиента {name} уже есть этот номер телефона.</translation>
+    </message>
+    <message>
+        <source>That is not a card number: it has {n} digits, a card has {card}.</source>
+        <translation>Это не номер карты: цифр в нём — {n}, а в номере карты — {card}.</translation>
+    </message>
+    <message>
+        <source>Card {card} is new and not given to anyone yet. Press F4 to register a customer with it.</source>
+        <translation>Карта {card} новая и ещё никому не выдана. Нажмите F4, чтобы зарегистрировать клиента с ней.</translation>
+    </message>
+    <message>
+        <source>Card {card} is not known here. Check the number, or press F4 to register a customer with it.</source>
+        <translation>Карта {card} здесь неизвестна. Проверьте номер или нажмите F4, чтобы зарегистрировать клиента с ней.</translation>
+    </message>
+    <message>
+        <source>Card {card} was replaced by a new card. Ask the customer for the new one, or look them up by phone.</source>
+        <translation>Карта {card} заменена новой. Попросите у клиента новую карту или найдите его по телефону.</translation>
+    </message>
+</context>
+<context>
+    <name>NpsPrompt</name>
+    <message>
+        <source>Ask: how likely are you to recommend us, 0 to 10?</source>
+        <translation>Спросите: насколько вероятно, что вы нас порекомендуете, от 0 до 10?</translation>
+    </message>
+    <message>
+        <source>skip</source>
+        <translation>пропустить</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <source>Owner PIN</source>
+        <translation>PIN владельца</translation>
+    </message>
+    <message>
+        <source>No owner PIN is set yet. Choose one (4 to 8 digits) and type it twice.</source>
+        <translation>PIN владельца ещё не задан. Выберите его (от 4 до 8 цифр) и введите дважды.</translation>
+    </message>
+    <message>
+        <source>Owner screens are locked. Type the owner PIN.</source>
+        <translation>Экраны владельца заблокированы. Введите PIN владельца.</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>The same PIN again</source>
+        <translation>Тот же PIN ещё раз</translation>
+    </message>
+    <message>
+        <source>The two PINs differ. Type them again.</source>
+        <translation>PIN-коды не совпадают. Введите их снова.</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Владелец</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. Tries left before a 5-minute lock: %1.</source>
+        <translation>Неверный PIN. Попыток до блокировки на 5 минут: %1.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again at %1.</source>
+        <translation>Слишком много неверных PIN. Попробуйте снова в %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramForm</name>
+    <message>
+        <source>Promotion</source>
+        <translation>Акция</translation>
+    </message>
+    <message>
+        <source>Hours are written like 16:00–18:00.</source>
+        <translation>Часы записываются так: 16:00–18:00.</translation>
+    </message>
+    <message>
+        <source>Dates are written like 01.12.2026 – 31.12.2026.</source>
+        <translation>Даты записываются так: 01.12.2026 – 31.12.2026.</translation>
+    </message>
+    <message>
+        <source>“{date}” is not a date.</source>
+        <translation>«{date}» — не дата.</translation>
+    </message>
+    <message>
+        <source>{what}: at most 100 %.</source>
+        <translation>{what}: не более 100 %.</translation>
+    </message>
+    <message>
+        <source>{what}: type a whole number.</source>
+        <translation>{what}: введите целое число.</translation>
+    </message>
+    <message>
+        <source>“{day}” is not a day of the week.</source>
+        <translation>«{day}» — не день недели.</translation>
+    </message>
+    <message>
+        <source>{what}: “{text}” is not a percentage.</source>
+        <translation>{what}: «{text}» — не процент.</translation>
+    </message>
+    <message>
+        <source>“{time}” is not a time of day.</source>
+        <translation>«{time}» — не время суток.</translation>
+    </message>
+    <message>
+        <source>{what}: the multiplier is written like 2 or 1.5.</source>
+        <translation>{what}: множитель записывается как 2 или 1,5.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramScreen</name>
+    <message>
+        <source>What customers get</source>
+        <translation>Что получают клиенты</translation>
+    </message>
+    <message>
+        <source>Points (cash-back)</source>
+        <translation>Баллы (кешбэк)</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Скидка</translation>
+    </message>
+    <message>
+        <source>Discount and points</source>
+        <translation>Скидка и баллы</translation>
+    </message>
+    <message>
+        <source>Tiers (by lifetime paid)</source>
+        <translation>Уровни (по сумме всех покупок)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>From (paid)</source>
+        <translation>От (оплачено)</translation>
+    </message>
+    <message>
+        <source>Points %</source>
+        <translation>Баллы, %</translation>
+    </message>
+    <message>
+        <source>Discount %</source>
+        <translation>Скидка, %</translation>
+    </message>
+    <message>
+        <source>Add tier</source>
+        <translation>Добавить уровень</translation>
+    </message>
+    <message>
+        <source>Remove selected</source>
+        <translation>Удалить выбранное</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Баллы</translation>
+    </message>
+    <message>
+        <source>e.g. 1.00</source>
+        <translation>напр. 1,00</translation>
+    </message>
+    <message>
+        <source>empty: never</source>
+        <translation>пусто: никогда</translation>
+    </message>
+    <message>
+        <source>Earn on the part paid with points too</source>
+        <translation>Начислять и на часть, оплаченную баллами</translation>
+    </message>
+    <message>
+        <source>One point is worth</source>
+        <translation>Один балл стоит</translation>
+    </message>
+    <message>
+        <source>Points may pay up to, % of a check</source>
+        <translation>Баллами можно оплатить до, % чека</translation>
+    </message>
+    <message>
+        <source>Minimum balance to spend points</source>
+        <translation>Минимальный баланс для списания</translation>
+    </message>
+    <message>
+        <source>Minimum check to earn points</source>
+        <translation>Минимальный чек для начисления</translation>
+    </message>
+    <message>
+        <source>Points expire after, days</source>
+        <translation>Баллы сгорают через, дней</translation>
+    </message>
+    <message>
+        <source>Bonuses</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Welcome, points</source>
+        <translation>Приветственные, баллов</translation>
+    </message>
+    <message>
+        <source>Birthday, points</source>
+        <translation>На день рождения, баллов</translation>
+    </message>
+    <message>
+        <source>Birthday window, ± days</source>
+        <translation>Окно дня рождения, ± дней</translation>
+    </message>
+    <message>
+        <source>Referral: to the referrer</source>
+        <translation>Реферал: пригласившему</translation>
+    </message>
+    <message>
+        <source>Referral: to the newcomer</source>
+        <translation>Реферал: новичку</translation>
+    </message>
+    <message>
+        <source>Referral: minimum first check</source>
+        <translation>Реферал: минимальный первый чек</translation>
+    </message>
+    <message>
+        <source>Promotions and categories</source>
+        <translation>Акции и категории</translation>
+    </message>
+    <message>
+        <source>e.g. Coffee, Pastry (empty: none)</source>
+        <translation>напр. Кофе, Выпечка (пусто: нет)</translation>
+    </message>
+    <message>
+        <source>Purchase categories</source>
+        <translation>Категории покупок</translation>
+    </message>
+    <message>
+        <source>the most generous one applies</source>
+        <translation>действует самая выгодная</translation>
+    </message>
+    <message>
+        <source>they add up</source>
+        <translation>складываются</translation>
+    </message>
+    <message>
+        <source>When promotions overlap</source>
+        <translation>Когда акции пересекаются</translation>
+    </message>
+    <message>
+        <source>×</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <source>+ %</source>
+        <translation>+ %</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Дни</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>Часы</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>Даты</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>Категории</translation>
+    </message>
+    <message>
+        <source>× multiplies the tier's rate (2 = double points); + % adds to it. Days like Mon–Fri, hours like 16:00–18:00, dates like 01.12.2026 – 31.12.2026; empty means always.</source>
+        <translation>× умножает ставку уровня (2 = двойные баллы); + % добавляет к ней. Дни как Пн–Пт, часы как 16:00–18:00, даты как 01.12.2026 – 31.12.2026; пусто — всегда.</translation>
+    </message>
+    <message>
+        <source>Add promotion</source>
+        <translation>Добавить акцию</translation>
+    </message>
+    <message>
+        <source>Happy hour</source>
+        <translation>Счастливый час</translation>
+    </message>
+    <message>
+        <source>Worked example</source>
+        <translation>Пример расчёта</translation>
+    </message>
+    <message>
+        <source>pays the most with points (balance 500)</source>
+        <translation>платит баллами по максимуму (баланс 500)</translation>
+    </message>
+    <message>
+        <source>A check of</source>
+        <translation>Чек на</translation>
+    </message>
+    <message>
+        <source>by a customer of</source>
+        <translation>от клиента уровня</translation>
+    </message>
+    <message>
+        <source>Changes from the version in force</source>
+        <translation>Изменения относительно действующей версии</translation>
+    </message>
+    <message>
+        <source>Why (optional), e.g. Winter promotion</source>
+        <translation>Почему (необязательно), напр. Зимняя акция</translation>
+    </message>
+    <message>
+        <source>Save as new version</source>
+        <translation>Сохранить как новую версию</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>Отменить изменения</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Экспорт…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Импорт…</translation>
+    </message>
+    <message>
+        <source>Tier {n}</source>
+        <translation>Уровень {n}</translation>
+    </message>
+    <message>
+        <source>Point value</source>
+        <translation>Стоимость балла</translation>
+    </message>
+    <message>
+        <source>Cap</source>
+        <translation>Предел</translation>
+    </message>
+    <message>
+        <source>Minimum balance</source>
+        <translation>Минимальный баланс</translation>
+    </message>
+    <message>
+        <source>Minimum check</source>
+        <translation>Минимальный чек</translation>
+    </message>
+    <message>
+        <source>Expiry</source>
+        <translation>Срок действия</translation>
+    </message>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Приветственный бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день рождения</translation>
+    </message>
+    <message>
+        <source>Birthday window</source>
+        <translation>Окно дня рождения</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Реферальный бонус</translation>
+    </message>
+    <message>
+        <source>Referral minimum</source>
+        <translation>Реферальный минимум</translation>
+    </message>
+    <message>
+        <source>Expiry: leave it empty for points that never expire.</source>
+        <translation>Срок действия: оставьте пустым, если баллы не сгорают.</translation>
+    </message>
+    <message>
+        <source>Program version {version}, in force since {when}</source>
+        <translation>Версия программы {version}, действует с {when}</translation>
+    </message>
+    <message>
+        <source>Fix the field above to see the example.</source>
+        <translation>Исправьте поле выше, чтобы увидеть пример.</translation>
+    </message>
+    <message>
+        <source>No changes yet.</source>
+        <translation>Изменений пока нет.</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Чек</translation>
+    </message>
+    <message>
+        <source>Type a check amount for the example.</source>
+        <translation>Введите сумму чека для примера.</translation>
+    </message>
+    <message>
+        <source>A {amount} check by a {tier} customer:</source>
+        <translation>Чек на {amount} от клиента уровня {tier}:</translation>
+    </message>
+    <message>
+        <source>discount {discount}, points used {used}, to pay {to_pay},</source>
+        <translation>скидка {discount}, списано баллов {used}, к оплате {to_pay},</translation>
+    </message>
+    <message>
+        <source>points earned {points}.</source>
+        <translation>начислено баллов {points}.</translation>
+    </message>
+    <message>
+        <source>Saved as version {version}. The next sale uses it; past sales keep theirs.</source>
+        <translation>Сохранено как версия {version}. Следующая продажа использует её; прошлые продажи сохраняют свою.</translation>
+    </message>
+    <message>
+        <source>Export the program</source>
+        <translation>Экспорт программы</translation>
+    </message>
+    <message>
+        <source>Program written to {path}.</source>
+        <translation>Программа записана в {path}.</translation>
+    </message>
+    <message>
+        <source>Import a program</source>
+        <translation>Импорт программы</translation>
+    </message>
+    <message>
+        <source>Loaded from the file: check the changes, then save.</source>
+        <translation>Загружено из файла: проверьте изменения, затем сохраните.</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund</source>
+        <translation>Возврат</translation>
+    </message>
+    <message>
+        <source>Refund a sale</source>
+        <translation>Возврат продажи</translation>
+    </message>
+    <message>
+        <source>Sale of {when}: {amount}, paid {paid}; {left} can still be refunded.</source>
+        <translation>Продажа от {when}: {amount}, оплачено {paid}; ещё можно вернуть {left}.</translation>
+    </message>
+    <message>
+        <source>Amount to refund</source>
+        <translation>Сумма возврата</translation>
+    </message>
+    <message>
+        <source>empty = everything left</source>
+        <translation>пусто = всё, что осталось</translation>
+    </message>
+    <message>
+        <source>Money back</source>
+        <translation>Деньги к возврату</translation>
+    </message>
+    <message>
+        <source>Points given back</source>
+        <translation>Баллов возвращено</translation>
+    </message>
+    <message>
+        <source>Points taken back</source>
+        <translation>Баллов списано обратно</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Отмена  [Esc]</translation>
+    </message>
+    <message>
+        <source>Refund  [Enter]</source>
+        <translation>Вернуть  [Enter]</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationDialog</name>
+    <message>
+        <source>New customer</source>
+        <translation>Новый клиент</translation>
+    </message>
+    <message>
+        <source>First and last name</source>
+        <translation>Имя и фамилия</translation>
+    </message>
+    <message>
+        <source>e.g. 067 123 45 67</source>
+        <translation>напр. 067 123 45 67</translation>
+    </message>
+    <message>
+        <source>optional, e.g. 31.12.1990</source>
+        <translation>необязательно, напр. 31.12.1990</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>необязательно</translation>
+    </message>
+    <message>
+        <source>Agrees to receive messages</source>
+        <translation>Согласен получать сообщения</translation>
+    </message>
+    <message>
+        <source>Read to the customer: “We will send you messages about your points and our offers by SMS or e-mail. You can say no now, or stop them at any time.”</source>
+        <translation>Прочитайте клиенту: «Мы будем присылать вам сообщения о ваших баллах и наших предложениях по SMS или e-mail. Вы можете отказаться сейчас или отписаться в любой момент».</translation>
+    </message>
+    <message>
+        <source>optional: click here, then scan the friend's card</source>
+        <translation>необязательно: щёлкните здесь и отсканируйте карту друга</translation>
+    </message>
+    <message>
+        <source>scan a pre-printed card, or leave empty for a new number</source>
+        <translation>отсканируйте предпечатанную карту или оставьте пустым для нового номера</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>&amp;Имя</translation>
+    </message>
+    <message>
+        <source>&amp;Phone</source>
+        <translation>&amp;Телефон</translation>
+    </message>
+    <message>
+        <source>&amp;Birthday</source>
+        <translation>&amp;День рождения</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail</source>
+        <translation>&amp;Эл. почта</translation>
+    </message>
+    <message>
+        <source>&amp;Referred by</source>
+        <translation>&amp;Кто пригласил</translation>
+    </message>
+    <message>
+        <source>&amp;Card</source>
+        <translation>&amp;Карта</translation>
+    </message>
+    <message>
+        <source>&amp;Open this customer instead</source>
+        <translation>&amp;Открыть этого клиента</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Отмена  [Esc]</translation>
+    </message>
+    <message>
+        <source>Register  [Enter]</source>
+        <translation>Зарегистрировать  [Enter]</translation>
+    </message>
+    <message>
+        <source>Their card number</source>
+        <translation>Номер их карты</translation>
+    </message>
+    <message>
+        <source>Start their sale  [Enter]</source>
+        <translation>Начать продажу  [Enter]</translation>
+    </message>
+    <message>
+        <source>Open them instead of registering twice?</source>
+        <translation>Открыть его вместо повторной регистрации?</translation>
+    </message>
+    <message>
+        <source>&amp;Open {name} instead</source>
+        <translation>&amp;Открыть: {name}</translation>
+    </message>
+    <message>
+        <source>Welcome, {name}!</source>
+        <translation>Добро пожаловать, {name}!</translation>
+    </message>
+    <message>
+        <source>The pre-printed card they hold is now theirs.</source>
+        <translation>Предпечатанная карта клиента теперь принадлежит ему.</translation>
+    </message>
+    <message>
+        <source>A new number was issued: print the card from Cards (F6), or write the number on a blank card.</source>
+        <translation>Выдан новый номер: напечатайте карту в разделе «Карты» (F6) или впишите номер на чистую карту.</translation>
+    </message>
+    <message>
+        <source>Welcome bonus: {points} points.</source>
+        <translation>Приветственный бонус, баллов: {points}.</translation>
+    </message>
+</context>
+<context>
+    <name>SalePanel</name>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Pay with points:</source>
+        <translation>Оплата баллами:</translation>
+    </message>
+    <message>
+        <source>No  [−]</source>
+        <translation>Нет  [−]</translation>
+    </message>
+    <message>
+        <source>Maximum  [+]</source>
+        <translation>Максимум  [+]</translation>
+    </message>
+    <message>
+        <source>Points  [*]</source>
+        <translation>Баллы  [*]</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>баллы</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Скидка</translation>
+    </message>
+    <message>
+        <source>Points used</source>
+        <translation>Списано баллов</translation>
+    </message>
+    <message>
+        <source>Points to earn</source>
+        <translation>Будет начислено</translation>
+    </message>
+    <message>
+        <source>New balance</source>
+        <translation>Новый баланс</translation>
+    </message>
+    <message>
+        <source>To pay</source>
+        <translation>К оплате</translation>
+    </message>
+    <message>
+        <source>Confirm sale</source>
+        <translation>Подтвердить продажу</translation>
+    </message>
+    <message>
+        <source>Next customer</source>
+        <translation>Следующий клиент</translation>
+    </message>
+    <message>
+        <source>No card</source>
+        <translation>Без карты</translation>
+    </message>
+    <message>
+        <source>Amount — sale without a card</source>
+        <translation>Сумма — продажа без карты</translation>
+    </message>
+    <message>
+        <source>Amount — scan a card first, or F5 for no card</source>
+        <translation>Сумма — сначала отсканируйте карту или F5 без карты</translation>
+    </message>
+    <message>
+        <source>{points} = {money}</source>
+        <translation>{points} = {money}</translation>
+    </message>
+    <message>
+        <source> +{n} bonus</source>
+        <translation> +{n} бонус</translation>
+    </message>
+    <message>
+        <source>No points are earned without a card.</source>
+        <translation>Без карты баллы не начисляются.</translation>
+    </message>
+</context>
+<context>
+    <name>Screens</name>
+    <message>
+        <source>Backups</source>
+        <translation>Резервные копии</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Карты</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>Касса</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Клиенты</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>Отзыв</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Импорт</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>Программа</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Устройства</translation>
+    </message>
+</context>
+<context>
+    <name>ShopDevicesScreen</name>
+    <message>
+        <source>Devices</source>
+        <translation>Устройства</translation>
+    </message>
+    <message>
+        <source>Customer display</source>
+        <translation>Экран покупателя</translation>
+    </message>
+    <message>
+        <source>Show points and greetings to the customer on a second monitor</source>
+        <translation>Показывать баллы и приветствия покупателю на втором мониторе</translation>
+    </message>
+    <message>
+        <source>Monitor:</source>
+        <translation>Монитор:</translation>
+    </message>
+    <message>
+        <source>Save and open the display</source>
+        <translation>Сохранить и открыть экран</translation>
+    </message>
+    <message>
+        <source>Slip printer (ESC/POS receipt printer)</source>
+        <translation>Принтер чеков (ESC/POS)</translation>
+    </message>
+    <message>
+        <source>Print a loyalty slip after each sale with a card</source>
+        <translation>Печатать чек лояльности после каждой продажи с картой</translation>
+    </message>
+    <message>
+        <source>Printer address:</source>
+        <translation>Адрес принтера:</translation>
+    </message>
+    <message>
+        <source>usb:VID:PID (e.g. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — as written on the printer's self-test page</source>
+        <translation>usb:VID:PID (напр. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — как указано на странице самотестирования принтера</translation>
+    </message>
+    <message>
+        <source>Paper width:</source>
+        <translation>Ширина бумаги:</translation>
+    </message>
+    <message>
+        <source>58 mm</source>
+        <translation>58 мм</translation>
+    </message>
+    <message>
+        <source>80 mm</source>
+        <translation>80 мм</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Print test slip</source>
+        <translation>Напечатать тестовый чек</translation>
+    </message>
+    <message>
+        <source>The customer display is on.</source>
+        <translation>Экран покупателя включён.</translation>
+    </message>
+    <message>
+        <source>The customer display is off.</source>
+        <translation>Экран покупателя выключен.</translation>
+    </message>
+    <message>
+        <source>Printer settings saved.</source>
+        <translation>Настройки принтера сохранены.</translation>
+    </message>
+    <message>
+        <source>Printing a test slip…</source>
+        <translation>Печатаем тестовый чек…</translation>
+    </message>
+    <message>
+        <source>Test slip printed. Check the paper.</source>
+        <translation>Тестовый чек напечатан. Проверьте бумагу.</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Save as CSV</source>
+        <translation>Сохранить в CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,2616 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="uk_UA">
+<context>
+    <name>App</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>Щось пішло не так</translation>
+    </message>
+    <message>
+        <source>Something went wrong, but your data is safe: every sale is saved whole or not at all.</source>
+        <translation>Щось пішло не так, але ваші дані в безпеці: кожен продаж зберігається повністю або не зберігається взагалі.</translation>
+    </message>
+    <message>
+        <source>You can keep working. If it happens again, send the details below to your support.</source>
+        <translation>Можна працювати далі. Якщо це повториться, надішліть подробиці нижче до служби підтримки.</translation>
+    </message>
+    <message>
+        <source>Loyalty terminal</source>
+        <translation>Термінал лояльності</translation>
+    </message>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>Не вдається відкрити базу даних</translation>
+    </message>
+</context>
+<context>
+    <name>Backups</name>
+    <message>
+        <source>No backup of the till's data has been made yet. Owner: open Backups (F9).</source>
+        <translation>Резервну копію даних каси ще не створено. Власник: відкрийте «Резервні копії» (F9).</translation>
+    </message>
+    <message>
+        <source>No successful backup since %1. Owner: open Backups (F9).</source>
+        <translation>Немає вдалої резервної копії з %1. Власник: відкрийте «Резервні копії» (F9).</translation>
+    </message>
+</context>
+<context>
+    <name>BackupsScreen</name>
+    <message>
+        <source>Backups</source>
+        <translation>Резервні копії</translation>
+    </message>
+    <message>
+        <source>Automatic daily backup</source>
+        <translation>Автоматична щоденна копія</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>Створити копію</translation>
+    </message>
+    <message>
+        <source>Open backup folder</source>
+        <translation>Відкрити теку копій</translation>
+    </message>
+    <message>
+        <source>Second copy (USB stick or network folder)</source>
+        <translation>Друга копія (флешка або мережева тека)</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>Вибрати теку…</translation>
+    </message>
+    <message>
+        <source>Stop copying</source>
+        <translation>Не копіювати</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Відновлення</translation>
+    </message>
+    <message>
+        <source>Restoring replaces all of the till's data with the chosen backup. The data as it is now is kept in the backup folder first. Damaged files and other shops' databases are refused.</source>
+        <translation>Відновлення замінює всі дані каси вибраною копією. Поточні дані спершу зберігаються в теці копій. Пошкоджені файли та бази інших магазинів не приймаються.</translation>
+    </message>
+    <message>
+        <source>Made</source>
+        <translation>Створено</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Розмір</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Файл</translation>
+    </message>
+    <message>
+        <source>Restore selected backup…</source>
+        <translation>Відновити вибрану копію…</translation>
+    </message>
+    <message>
+        <source>Restore from a file…</source>
+        <translation>Відновити з файлу…</translation>
+    </message>
+    <message>
+        <source>No backup has been made yet.</source>
+        <translation>Резервних копій ще немає.</translation>
+    </message>
+    <message>
+        <source>No successful backup for more than 2 days (last: %1).</source>
+        <translation>Немає вдалої копії понад 2 дні (остання: %1).</translation>
+    </message>
+    <message>
+        <source>Last verified backup: %1.</source>
+        <translation>Остання перевірена копія: %1.</translation>
+    </message>
+    <message>
+        <source>%1 backups kept in %2 (7 daily, 4 weekly, 12 monthly). Each one is checked when it is made.</source>
+        <translation>Копій зберігається: %1, у %2 (7 щоденних, 4 щотижневі, 12 щомісячних). Кожну перевіряють під час створення.</translation>
+    </message>
+    <message>
+        <source>Last attempt failed: %1</source>
+        <translation>Остання спроба не вдалася: %1</translation>
+    </message>
+    <message>
+        <source>Every backup is also copied to %1.</source>
+        <translation>Кожна копія також копіюється в %1.</translation>
+    </message>
+    <message>
+        <source>Not set. Choose a USB stick or network folder to keep a second copy.</source>
+        <translation>Не задано. Виберіть флешку або мережеву теку для другої копії.</translation>
+    </message>
+    <message>
+        <source>Making a backup and checking it…</source>
+        <translation>Створюємо копію й перевіряємо її…</translation>
+    </message>
+    <message>
+        <source>The backup failed: %1</source>
+        <translation>Копія не вдалася: %1</translation>
+    </message>
+    <message>
+        <source>Backup made and verified: %1 customers, %2 sales.</source>
+        <translation>Копію створено й перевірено: клієнтів — %1, продажів — %2.</translation>
+    </message>
+    <message>
+        <source>Folder for a second copy of every backup</source>
+        <translation>Тека для другої копії кожної резервної копії</translation>
+    </message>
+    <message>
+        <source>Backups will also be copied to %1.</source>
+        <translation>Копії також зберігатимуться в %1.</translation>
+    </message>
+    <message>
+        <source>Backups are no longer copied to a second folder.</source>
+        <translation>Копії більше не зберігаються в другу теку.</translation>
+    </message>
+    <message>
+        <source>Backup to restore</source>
+        <translation>Копія для відновлення</translation>
+    </message>
+    <message>
+        <source>Till databases (*.db);;All files (*)</source>
+        <translation>Бази каси (*.db);;Усі файли (*)</translation>
+    </message>
+    <message>
+        <source>Restore this backup?</source>
+        <translation>Відновити цю копію?</translation>
+    </message>
+    <message>
+        <source>All of the till's data will be replaced by the backup %1. Sales made after it will no longer be shown.
+
+The data as it is now is kept in %2 first.</source>
+        <translation>Усі дані каси буде замінено копією %1. Продажі, зроблені після неї, більше не буде видно.
+
+Поточні дані спершу зберігаються в %2.</translation>
+    </message>
+    <message>
+        <source>Restored %1 customers and %2 sales. The previous data is kept as %3.</source>
+        <translation>Відновлено клієнтів: %1, продажів: %2. Попередні дані збережено як %3.</translation>
+    </message>
+</context>
+<context>
+    <name>BatchModel</name>
+    <message>
+        <source>Reserved</source>
+        <translation>Зарезервовано</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Картки</translation>
+    </message>
+    <message>
+        <source>Still in stock</source>
+        <translation>Ще на складі</translation>
+    </message>
+    <message>
+        <source>First number</source>
+        <translation>Перший номер</translation>
+    </message>
+    <message>
+        <source>Last number</source>
+        <translation>Останній номер</translation>
+    </message>
+    <message>
+        <source>Batch %1</source>
+        <translation>Партія %1</translation>
+    </message>
+</context>
+<context>
+    <name>CameraScanDialog</name>
+    <message>
+        <source>Scan a card with the camera</source>
+        <translation>Сканувати картку камерою</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+</context>
+<context>
+    <name>CameraScanner</name>
+    <message>
+        <source>Hold the card's QR code or barcode up to the camera.</source>
+        <translation>Піднесіть QR-код або штрихкод картки до камери.</translation>
+    </message>
+    <message>
+        <source>No camera is connected.</source>
+        <translation>Камеру не підключено.</translation>
+    </message>
+    <message>
+        <source>The camera stopped: %1</source>
+        <translation>Камера зупинилася: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CardPrint</name>
+    <message>
+        <source>%1 % discount on every purchase</source>
+        <translation>Знижка %1 % на кожну покупку</translation>
+    </message>
+    <message>
+        <source>Pay up to %1 % of a purchase with points</source>
+        <translation>Балами можна сплатити до %1 % покупки</translation>
+    </message>
+    <message>
+        <source>Points are valid for %1 days</source>
+        <translation>Бали діють %1 дн.</translation>
+    </message>
+    <message>
+        <source>%1 % back in points, 1 point = %2 %3</source>
+        <translation>%1 % повертається балами, 1 бал = %2 %3</translation>
+    </message>
+    <message>
+        <source>from %1 %2</source>
+        <translation>від %1 %2</translation>
+    </message>
+    <message>
+        <source>Loyalty card</source>
+        <translation>Картка лояльності</translation>
+    </message>
+    <message>
+        <source>Show this card at the till to earn and spend points.</source>
+        <translation>Покажіть цю картку на касі, щоб отримувати й витрачати бали.</translation>
+    </message>
+    <message>
+        <source>Tel. %1</source>
+        <translation>Тел. %1</translation>
+    </message>
+</context>
+<context>
+    <name>CardPrintDialog</name>
+    <message>
+        <source>Print the back too (program terms, shop phone)</source>
+        <translation>Друкувати й зворот (умови програми, телефон магазину)</translation>
+    </message>
+    <message>
+        <source>Holder's name on the card</source>
+        <translation>Ім'я власника на картці</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>Друк…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Зберегти в PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+    <message>
+        <source>Card %1 · credit-card size 85.6 × 54 mm</source>
+        <translation>Картка %1 · розмір банківської картки 85,6 × 54 мм</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 cards on %n A4 sheet(s) of 10, with crop marks</source>
+        <translation><numerusform>Карток: %1, на %n аркуші A4 по 10, з мітками обрізання</numerusform><numerusform>Карток: %1, на %n аркушах A4 по 10, з мітками обрізання</numerusform><numerusform>Карток: %1, на %n аркушах A4 по 10, з мітками обрізання</numerusform></translation>
+    </message>
+    <message>
+        <source>Print preview</source>
+        <translation>Попередній перегляд</translation>
+    </message>
+    <message>
+        <source>The printer could not be started.</source>
+        <translation>Не вдалося запустити принтер.</translation>
+    </message>
+    <message>
+        <source>Save cards as PDF</source>
+        <translation>Зберегти картки в PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Файли PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Writing the PDF…</source>
+        <translation>Записуємо PDF…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Стоп</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Збережено в %1</translation>
+    </message>
+    <message>
+        <source>Stopped; no PDF was written.</source>
+        <translation>Зупинено; PDF не записано.</translation>
+    </message>
+    <message>
+        <source>Could not save the PDF: %1</source>
+        <translation>Не вдалося зберегти PDF: %1</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Картки</translation>
+    </message>
+    <message>
+        <source>Print card sheets</source>
+        <translation>Друк аркушів карток</translation>
+    </message>
+    <message>
+        <source>Print card %1</source>
+        <translation>Друк картки %1</translation>
+    </message>
+</context>
+<context>
+    <name>CardsScreen</name>
+    <message>
+        <source>Cards</source>
+        <translation>Картки</translation>
+    </message>
+    <message>
+        <source>In stock, not yet given out</source>
+        <translation>На складі, ще не видані</translation>
+    </message>
+    <message>
+        <source>With customers</source>
+        <translation>У клієнтів</translation>
+    </message>
+    <message>
+        <source>Blocked</source>
+        <translation>Заблоковані</translation>
+    </message>
+    <message>
+        <source>Replaced</source>
+        <translation>Замінені</translation>
+    </message>
+    <message>
+        <source> cards</source>
+        <translation> карток</translation>
+    </message>
+    <message>
+        <source>Reserve numbers and print…</source>
+        <translation>Зарезервувати номери й надрукувати…</translation>
+    </message>
+    <message>
+        <source>New pre-numbered cards</source>
+        <translation>Нові пронумеровані картки</translation>
+    </message>
+    <message>
+        <source>How many:</source>
+        <translation>Скільки:</translation>
+    </message>
+    <message>
+        <source>The numbers are saved as unassigned stock. Scanning one of these cards when registering a customer gives it to them.</source>
+        <translation>Номери зберігаються як невиданий запас. Якщо відсканувати таку картку під час реєстрації клієнта, вона дістанеться йому.</translation>
+    </message>
+    <message>
+        <source>Scan or type a card number</source>
+        <translation>Відскануйте або введіть номер картки</translation>
+    </message>
+    <message>
+        <source>Print card…</source>
+        <translation>Друк картки…</translation>
+    </message>
+    <message>
+        <source>Print a customer's card again</source>
+        <translation>Надрукувати картку клієнта знову</translation>
+    </message>
+    <message>
+        <source>No card batches yet.</source>
+        <translation>Партій карток ще немає.</translation>
+    </message>
+    <message>
+        <source>Print the unused cards again…</source>
+        <translation>Надрукувати невикористані картки знову…</translation>
+    </message>
+    <message>
+        <source>Save numbers as CSV…</source>
+        <translation>Зберегти номери в CSV…</translation>
+    </message>
+    <message>
+        <source>Batches printed</source>
+        <translation>Надруковані партії</translation>
+    </message>
+    <message>
+        <source>Shop name, phone and logo come from the shop settings; the back shows the program in force when the card is printed.</source>
+        <translation>Назва магазину, телефон і логотип беруться з налаштувань магазину; на звороті — програма, чинна на момент друку картки.</translation>
+    </message>
+    <message>
+        <source>How the cards look</source>
+        <translation>Вигляд карток</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n A4 sheet(s) of 10 cards</source>
+        <translation><numerusform>%n аркуш A4 по 10 карток</numerusform><numerusform>%n аркуші A4 по 10 карток</numerusform><numerusform>%n аркушів A4 по 10 карток</numerusform></translation>
+    </message>
+    <message>
+        <source>Reserved %1 numbers: %2 … %3.</source>
+        <translation>Зарезервовано номерів: %1: %2 … %3.</translation>
+    </message>
+    <message>
+        <source>Save card numbers</source>
+        <translation>Зберегти номери карток</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файли CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not save the file: %1</source>
+        <translation>Не вдалося зберегти файл: %1</translation>
+    </message>
+    <message>
+        <source>%1 numbers saved to %2</source>
+        <translation>Номерів збережено: %1, у %2</translation>
+    </message>
+</context>
+<context>
+    <name>CounterScreen</name>
+    <message>
+        <source>Find</source>
+        <translation>Знайти</translation>
+    </message>
+    <message>
+        <source>New customer</source>
+        <translation>Новий клієнт</translation>
+    </message>
+    <message>
+        <source>Camera  {key}</source>
+        <translation>Камера  {key}</translation>
+    </message>
+    <message>
+        <source>Read a card or a phone's QR code with the webcam</source>
+        <translation>Зчитати картку або QR-код із телефона вебкамерою</translation>
+    </message>
+    <message>
+        <source>●  Ready — scan the next card</source>
+        <translation>●  Готово — скануйте наступну картку</translation>
+    </message>
+    <message>
+        <source>Sale without a card: type the amount and press Enter.</source>
+        <translation>Продаж без картки: введіть суму й натисніть Enter.</translation>
+    </message>
+    <message>
+        <source>Welcome, {name}! Card {card} is theirs, with {points} welcome points.</source>
+        <translation>Ласкаво просимо, {name}! Картка {card} тепер ваша, вітальних балів: {points}.</translation>
+    </message>
+    <message>
+        <source>This customer has no working card. Give them a new one at the desk (F2).</source>
+        <translation>У клієнта немає чинної картки. Видайте нову на стійці клієнтів (F2).</translation>
+    </message>
+    <message>
+        <source>Scan the customer's card first, or press F5 for a sale without a card.</source>
+        <translation>Спершу відскануйте картку клієнта або натисніть F5 для продажу без картки.</translation>
+    </message>
+    <message>
+        <source>Type the amount first.</source>
+        <translation>Спершу введіть суму.</translation>
+    </message>
+    <message>
+        <source>The database is still busy. Nothing was charged; press Enter to try again.</source>
+        <translation>База даних досі зайнята. Нічого не списано; натисніть Enter, щоб повторити.</translation>
+    </message>
+    <message>
+        <source>Sale saved: {money}. No card? Offer one — F4 registers them in a minute.</source>
+        <translation>Продаж збережено: {money}. Немає картки? Запропонуйте — F4 зареєструє клієнта за хвилину.</translation>
+    </message>
+    <message>
+        <source>You used {points} points ({money}).</source>
+        <translation>Списано балів: {points} ({money}).</translation>
+    </message>
+    <message>
+        <source>You earned {points} points and a {bonus}-point bonus, balance {balance}.</source>
+        <translation>Нараховано балів: {points}, бонус: {bonus}, баланс: {balance}.</translation>
+    </message>
+    <message>
+        <source>You earned {points} points, balance {balance}.</source>
+        <translation>Нараховано балів: {points}, баланс: {balance}.</translation>
+    </message>
+    <message>
+        <source>Welcome to {tier}!</source>
+        <translation>Ласкаво просимо на рівень {tier}!</translation>
+    </message>
+    <message>
+        <source>To pay: {money}</source>
+        <translation>До сплати: {money}</translation>
+    </message>
+    <message>
+        <source>Thank you! Score {score} saved. Scan the next card.</source>
+        <translation>Дякуємо! Оцінку {score} збережено. Скануйте наступну картку.</translation>
+    </message>
+    <message>
+        <source>Printing the slip again…</source>
+        <translation>Друкуємо чек повторно…</translation>
+    </message>
+    <message>
+        <source>Slip printed.</source>
+        <translation>Чек надруковано.</translation>
+    </message>
+    <message>
+        <source>{key} prints it again.</source>
+        <translation>{key} — надрукувати ще раз.</translation>
+    </message>
+    <message>
+        <source>The sale is saved. {problem}</source>
+        <translation>Продаж збережено. {problem}</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDesk</name>
+    <message>
+        <source>Name, phone or card, then Enter</source>
+        <translation>Ім'я, телефон або картка, потім Enter</translation>
+    </message>
+    <message>
+        <source>Find a customer on the left</source>
+        <translation>Знайдіть клієнта ліворуч</translation>
+    </message>
+    <message>
+        <source>Refund  Ctrl+R</source>
+        <translation>Повернення  Ctrl+R</translation>
+    </message>
+    <message>
+        <source>New card  Ctrl+L</source>
+        <translation>Нова картка  Ctrl+L</translation>
+    </message>
+    <message>
+        <source>Block  Ctrl+B</source>
+        <translation>Заблокувати  Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Unblock  Ctrl+U</source>
+        <translation>Розблокувати  Ctrl+U</translation>
+    </message>
+    <message>
+        <source>Serve  Ctrl+Enter</source>
+        <translation>Обслужити  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Продажі</translation>
+    </message>
+    <message>
+        <source>Points history</source>
+        <translation>Історія балів</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Дані</translation>
+    </message>
+    <message>
+        <source>e.g. 31.12.1990</source>
+        <translation>напр. 31.12.1990</translation>
+    </message>
+    <message>
+        <source>Agrees to receive messages</source>
+        <translation>Згоден отримувати повідомлення</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ім'я</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Ел. пошта</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>День народження</translation>
+    </message>
+    <message>
+        <source>Save details  Ctrl+S</source>
+        <translation>Зберегти дані  Ctrl+S</translation>
+    </message>
+    <message>
+        <source>Nobody matches “{text}”.</source>
+        <translation>Ніхто не відповідає «{text}».</translation>
+    </message>
+    <message>
+        <source>no card</source>
+        <translation>немає картки</translation>
+    </message>
+    <message>
+        <source>{tier} · balance {points} points · paid {paid} in {visits} visits · member since {since}
+Cards: {cards}</source>
+        <translation>{tier} · баланс {points} б. · сплачено {paid}, візитів: {visits} · клієнт з {since}
+Картки: {cards}</translation>
+    </message>
+    <message>
+        <source>Pick the sale to refund in the Sales list first.</source>
+        <translation>Спершу виберіть продаж для повернення у списку «Продажі».</translation>
+    </message>
+    <message>
+        <source>This sale was already refunded in full.</source>
+        <translation>Цей продаж уже повністю повернуто.</translation>
+    </message>
+    <message>
+        <source>Refunded {money}: {back} points given back, {taken} taken back.</source>
+        <translation>Повернуто {money}: балів повернуто — {back}, списано назад — {taken}.</translation>
+    </message>
+    <message>
+        <source>Block card</source>
+        <translation>Заблокувати картку</translation>
+    </message>
+    <message>
+        <source>Why is card {card} blocked? (lost, stolen, misused)</source>
+        <translation>Чому картку {card} блокують? (загублена, викрадена, зловживання)</translation>
+    </message>
+    <message>
+        <source>Card {card} is blocked. Replace it with Ctrl+L when the customer gets a new card.</source>
+        <translation>Картку {card} заблоковано. Замініть її через Ctrl+L, коли клієнт отримає нову картку.</translation>
+    </message>
+    <message>
+        <source>Card {card} works again.</source>
+        <translation>Картка {card} знову працює.</translation>
+    </message>
+    <message>
+        <source>Replace lost card</source>
+        <translation>Замінити загублену картку</translation>
+    </message>
+    <message>
+        <source>Scan the new pre-printed card, or leave empty to issue a new number.</source>
+        <translation>Відскануйте нову передруковану картку або залиште порожнім, щоб видати новий номер.</translation>
+    </message>
+    <message>
+        <source>New card {card}; the old one no longer works. Balance {points} points kept.</source>
+        <translation>Нова картка {card}; стара більше не працює. Баланс збережено: {points} б.</translation>
+    </message>
+    <message>
+        <source>Details saved.</source>
+        <translation>Дані збережено.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDisplay</name>
+    <message>
+        <source>Only one screen is connected, so there is nowhere to show the customer display. Connect a second monitor facing the customer (HDMI or VGA), and it will appear here.</source>
+        <translation>Підключено лише один екран, тому екран покупця показати ніде. Підключіть другий монітор, звернений до покупця (HDMI або VGA), і він з'явиться тут.</translation>
+    </message>
+    <message>
+        <source>Customer display</source>
+        <translation>Екран покупця</translation>
+    </message>
+    <message>
+        <source>Your points</source>
+        <translation>Ваші бали</translation>
+    </message>
+    <message>
+        <source>Points earned</source>
+        <translation>Нараховано балів</translation>
+    </message>
+    <message>
+        <source>New balance</source>
+        <translation>Новий баланс</translation>
+    </message>
+    <message>
+        <source>How likely are you to recommend us to a friend?</source>
+        <translation>Наскільки ймовірно, що ви порекомендуєте нас другові?</translation>
+    </message>
+    <message>
+        <source>0 — not at all</source>
+        <translation>0 — точно ні</translation>
+    </message>
+    <message>
+        <source>10 — certainly</source>
+        <translation>10 — обов'язково</translation>
+    </message>
+    <message>
+        <source>Tell the cashier your number.</source>
+        <translation>Назвіть касирові вашу оцінку.</translation>
+    </message>
+    <message>
+        <source>Ask for a loyalty card!</source>
+        <translation>Попросіть картку лояльності!</translation>
+    </message>
+    <message>
+        <source>Thank you! Your answer helps us do better.</source>
+        <translation>Дякуємо! Ваша відповідь допомагає нам ставати кращими.</translation>
+    </message>
+    <message>
+        <source>{low}% of every purchase back in points, up to {high}% at {tier}</source>
+        <translation>{low}% від кожної покупки повертається балами, до {high}% на рівні {tier}</translation>
+    </message>
+    <message>
+        <source>{low}% of every purchase back in points</source>
+        <translation>{low}% від кожної покупки повертається балами</translation>
+    </message>
+    <message>
+        <source>1 point = {money}; points pay up to {cap}% of a purchase</source>
+        <translation>1 бал = {money}; балами можна сплатити до {cap}% покупки</translation>
+    </message>
+    <message>
+        <source>Discounts up to {pct}% at {tier}</source>
+        <translation>Знижки до {pct}% на рівні {tier}</translation>
+    </message>
+    <message>
+        <source>{points} points as a welcome gift</source>
+        <translation>Вітальний подарунок — балів: {points}</translation>
+    </message>
+    <message>
+        <source>{points} points for your birthday</source>
+        <translation>Балів у подарунок на день народження: {points}</translation>
+    </message>
+    <message>
+        <source>Points stay valid for a year</source>
+        <translation>Бали діють рік</translation>
+    </message>
+    <message>
+        <source>Points stay valid for {n} years</source>
+        <translation>Бали діють {n} р.</translation>
+    </message>
+    <message>
+        <source>Points stay valid for {n} days</source>
+        <translation>Бали діють {n} дн.</translation>
+    </message>
+    <message>
+        <source>Hello, {name}!</source>
+        <translation>Вітаємо, {name}!</translation>
+    </message>
+    <message>
+        <source>Happy birthday! 🎉</source>
+        <translation>З днем народження! 🎉</translation>
+    </message>
+    <message>
+        <source>Hello!</source>
+        <translation>Вітаємо!</translation>
+    </message>
+    <message>
+        <source>Thank you, {name}!</source>
+        <translation>Дякуємо, {name}!</translation>
+    </message>
+    <message>
+        <source>Thank you!</source>
+        <translation>Дякуємо!</translation>
+    </message>
+    <message>
+        <source>You paid with {points} points</source>
+        <translation>Сплачено балами: {points}</translation>
+    </message>
+    <message>
+        <source>Welcome to {tier}!</source>
+        <translation>Ласкаво просимо на рівень {tier}!</translation>
+    </message>
+    <message>
+        <source>{tier} — our highest level</source>
+        <translation>{tier} — наш найвищий рівень</translation>
+    </message>
+    <message>
+        <source>{tier} · {money} more to {next}</source>
+        <translation>{tier} · до рівня {next} залишилося {money}</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerLookup</name>
+    <message>
+        <source>Find a customer: card number, phone or part of the name, then Enter</source>
+        <translation>Знайти клієнта: номер картки, телефон або частина імені, потім Enter</translation>
+    </message>
+    <message>
+        <source>Nobody matches “{text}”. Try the phone's last digits or part of the name; F4 registers a new customer.</source>
+        <translation>Ніхто не відповідає «{text}». Спробуйте останні цифри телефону або частину імені; F4 — новий клієнт.</translation>
+    </message>
+    <message>
+        <source>{n} customers match. Pick one with the arrow keys and Enter; Esc goes back.</source>
+        <translation>Знайдено клієнтів: {n}. Виберіть стрілками й натисніть Enter; Esc — назад.</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerPanel</name>
+    <message>
+        <source>Scan the customer's card</source>
+        <translation>Відскануйте картку клієнта</translation>
+    </message>
+    <message>
+        <source>The till is ready: scan at any time, even while typing.</source>
+        <translation>Каса готова: скануйте будь-коли, навіть під час введення.</translation>
+    </message>
+    <message>
+        <source>Find by card number, phone or name</source>
+        <translation>Пошук за номером картки, телефоном або ім'ям</translation>
+    </message>
+    <message>
+        <source>Register a new customer</source>
+        <translation>Зареєструвати нового клієнта</translation>
+    </message>
+    <message>
+        <source>Sale without a card</source>
+        <translation>Продаж без картки</translation>
+    </message>
+    <message>
+        <source>Customer desk: history, refunds, lost cards</source>
+        <translation>Стійка клієнтів: історія, повернення, загублені картки</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Баланс</translation>
+    </message>
+    <message>
+        <source>Next tier</source>
+        <translation>Наступний рівень</translation>
+    </message>
+    <message>
+        <source>Last visits</source>
+        <translation>Останні візити</translation>
+    </message>
+    <message>
+        <source>First visit — welcome them!</source>
+        <translation>Перший візит — привітайте клієнта!</translation>
+    </message>
+    <message>
+        <source>Card {card}{phone} · {visits} visits</source>
+        <translation>Картка {card}{phone} · візитів: {visits}</translation>
+    </message>
+    <message>
+        <source>{points} pts</source>
+        <translation>{points} б.</translation>
+    </message>
+    <message>
+        <source>{money} to {tier}</source>
+        <translation>{money} до рівня {tier}</translation>
+    </message>
+    <message>
+        <source>Top tier reached</source>
+        <translation>Досягнуто найвищого рівня</translation>
+    </message>
+    <message>
+        <source>Negative balance: a refund took back points already spent. No points can be spent until it is settled.</source>
+        <translation>Від'ємний баланс: повернення забрало вже витрачені бали. Витрачати бали не можна, доки баланс не відновиться.</translation>
+    </message>
+    <message>
+        <source>Birthday on {day} — wish them a happy birthday!</source>
+        <translation>День народження {day} — привітайте клієнта!</translation>
+    </message>
+    <message>
+        <source>This purchase takes them to {tier}!</source>
+        <translation>З цією покупкою клієнт переходить на рівень {tier}!</translation>
+    </message>
+    <message>
+        <source>This is their visit number {n} — thank them for coming back!</source>
+        <translation>Це візит номер {n} — подякуйте, що клієнт повернувся!</translation>
+    </message>
+    <message>
+        <source>One year with us today — thank them for their loyalty!</source>
+        <translation>Сьогодні рік із нами — подякуйте за вірність!</translation>
+    </message>
+    <message>
+        <source>{n} years with us — thank them for their loyalty!</source>
+        <translation>Років із нами: {n} — подякуйте за вірність!</translation>
+    </message>
+    <message>
+        <source>{points} points expire on {day} — offer to use them.</source>
+        <translation>{day} згорять бали: {points} — запропонуйте їх витратити.</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>Points liability</source>
+        <translation>Зобов'язання за балами</translation>
+    </message>
+    <message>
+        <source>Live points (not yet spent or expired) × the value of one point; below: what expires in the next 30 days.</source>
+        <translation>Чинні бали (ще не витрачені й не згорілі) × вартість одного бала; нижче — що згорить у найближчі 30 днів.</translation>
+    </message>
+    <message>
+        <source>Sales by week</source>
+        <translation>Продажі за тижнями</translation>
+    </message>
+    <message>
+        <source>Members by week</source>
+        <translation>Учасники за тижнями</translation>
+    </message>
+    <message>
+        <source>Members by tier</source>
+        <translation>Учасники за рівнями</translation>
+    </message>
+    <message>
+        <source>NPS by month</source>
+        <translation>NPS за місяцями</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Звіти</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Зберегти в PDF…</translation>
+    </message>
+    <message>
+        <source>Save as CSV…</source>
+        <translation>Зберегти в CSV…</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Активні</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Нові</translation>
+    </message>
+    <message>
+        <source>Complaint</source>
+        <translation>Скарга</translation>
+    </message>
+    <message>
+        <source>Suggestion</source>
+        <translation>Пропозиція</translation>
+    </message>
+    <message>
+        <source>Praise</source>
+        <translation>Подяка</translation>
+    </message>
+    <message>
+        <source>Save the dashboard as PDF</source>
+        <translation>Зберегти панель у PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Файли PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Loyalty dashboard</source>
+        <translation>Панель програми лояльності</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Клієнт</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>Продажі</translation>
+    </message>
+    <message>
+        <source>Spent</source>
+        <translation>Витрачено</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Бали</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>Останній візит</translation>
+    </message>
+    <message>
+        <source>Days away</source>
+        <translation>Днів відсутній</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Візити</translation>
+    </message>
+    <message>
+        <source>Spent in all</source>
+        <translation>Витрачено всього</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>What was said</source>
+        <translation>Що сказано</translation>
+    </message>
+    <message>
+        <source>Cohort retention</source>
+        <translation>Утримання за когортами</translation>
+    </message>
+    <message>
+        <source>Top customers</source>
+        <translation>Найкращі клієнти</translation>
+    </message>
+    <message>
+        <source>Call-back list</source>
+        <translation>Кому передзвонити</translation>
+    </message>
+    <message>
+        <source>Open feedback</source>
+        <translation>Відкриті відгуки</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Останні 30 днів</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Цей місяць</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Минулий місяць</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Останні 90 днів</translation>
+    </message>
+    <message>
+        <source>Last 12 months</source>
+        <translation>Останні 12 місяців</translation>
+    </message>
+    <message>
+        <source>Chosen dates</source>
+        <translation>Вибрані дати</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>з</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <source>Cohort</source>
+        <translation>Когорта</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Учасники</translation>
+    </message>
+    <message>
+        <source>%1 expire in 30 days</source>
+        <translation>%1 згорить за 30 днів</translation>
+    </message>
+    <message>
+        <source>Revenue, %1</source>
+        <translation>Виторг, %1</translation>
+    </message>
+    <message>
+        <source>before: %1</source>
+        <translation>раніше: %1</translation>
+    </message>
+    <message>
+        <source>(no customer)</source>
+        <translation>(без клієнта)</translation>
+    </message>
+    <message>
+        <source>compared with %1 – %2</source>
+        <translation>порівняно з %1 – %2</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Scan or type a card number.</source>
+        <translation>Відскануйте або введіть номер картки.</translation>
+    </message>
+    <message>
+        <source>The card number was mangled by a spreadsheet (it shows as “{text}”); format that column as text and try again.</source>
+        <translation>Номер картки зіпсовано електронною таблицею (показано як «{text}»); задайте цьому стовпцю текстовий формат і спробуйте знову.</translation>
+    </message>
+    <message>
+        <source>That is not a card number: it must contain digits only.</source>
+        <translation>Це не номер картки: він має складатися лише з цифр.</translation>
+    </message>
+    <message>
+        <source>A card number has {length} digits; this one has {count}.</source>
+        <translation>У номері картки {length} цифр; у цьому — {count}.</translation>
+    </message>
+    <message>
+        <source>Wrong check digit: the number was mistyped or misread. Scan again.</source>
+        <translation>Неправильна контрольна цифра: номер набрано або зчитано з помилкою. Відскануйте знову.</translation>
+    </message>
+    <message>
+        <source>This is a product barcode, not one of our loyalty cards.</source>
+        <translation>Це штрихкод товару, а не наша картка лояльності.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a number of points; use none, max or a whole number.</source>
+        <translation>«{text}» — не кількість балів; введіть none, max або ціле число.</translation>
+    </message>
+    <message>
+        <source>The amount must be more than zero.</source>
+        <translation>Сума має бути більшою за нуль.</translation>
+    </message>
+    <message>
+        <source>Points to redeem cannot be negative.</source>
+        <translation>Кількість балів для списання не може бути від'ємною.</translation>
+    </message>
+    <message>
+        <source>This shop's program gives a discount; it has no points to spend.</source>
+        <translation>Програма цього магазину дає знижку; балів для списання в ній немає.</translation>
+    </message>
+    <message>
+        <source>The balance is negative ({balance}); points cannot be spent until it is back above zero.</source>
+        <translation>Баланс від'ємний ({balance}); витрачати бали не можна, доки він не стане більшим за нуль.</translation>
+    </message>
+    <message>
+        <source>Only {balance} points are available; {wanted} were asked for.</source>
+        <translation>Доступно балів: {balance}; запитано: {wanted}.</translation>
+    </message>
+    <message>
+        <source>Points can be spent from a balance of {minimum}.</source>
+        <translation>Бали можна витрачати при балансі від {minimum}.</translation>
+    </message>
+    <message>
+        <source>At most {cap} points can be spent on this check.</source>
+        <translation>На цей чек можна витратити не більше балів: {cap}.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a real date.</source>
+        <translation>«{text}» — неіснуюча дата.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a date; type it as 31.12.1990 or 1990-12-31.</source>
+        <translation>«{text}» — не дата; введіть її як 31.12.1990 або 1990-12-31.</translation>
+    </message>
+    <message>
+        <source>The birthday cannot be in the future.</source>
+        <translation>День народження не може бути в майбутньому.</translation>
+    </message>
+    <message>
+        <source>The birthday is more than 120 years ago.</source>
+        <translation>День народження понад 120 років тому.</translation>
+    </message>
+    <message>
+        <source>Enter the customer's name.</source>
+        <translation>Введіть ім'я клієнта.</translation>
+    </message>
+    <message>
+        <source>The name is too long (at most 120 characters).</source>
+        <translation>Ім'я задовге (не більше 120 символів).</translation>
+    </message>
+    <message>
+        <source>“{email}” is not an e-mail address.</source>
+        <translation>«{email}» — не адреса електронної пошти.</translation>
+    </message>
+    <message>
+        <source>balance “{text}” is not a whole number of points</source>
+        <translation>баланс «{text}» — не ціле число балів</translation>
+    </message>
+    <message>
+        <source>negative balance {value}</source>
+        <translation>від'ємний баланс {value}</translation>
+    </message>
+    <message>
+        <source>consent “{text}” is neither yes nor no</source>
+        <translation>згода «{text}» — ні «так», ні «ні»</translation>
+    </message>
+    <message>
+        <source>card {padded} is not in the in-store range (it does not start with 2), so the counter could not scan it; empty the cell to issue a new card</source>
+        <translation>картка {padded} не з діапазону магазину (не починається з 2), тому каса не змогла б її відсканувати; очистьте клітинку, щоб видати нову картку</translation>
+    </message>
+    <message>
+        <source>card {compact}: wrong check digit</source>
+        <translation>картка {compact}: неправильна контрольна цифра</translation>
+    </message>
+    <message>
+        <source>card “{text}”: {message}</source>
+        <translation>картка «{text}»: {message}</translation>
+    </message>
+    <message>
+        <source>Choose the column that holds the customers' names.</source>
+        <translation>Виберіть стовпець з іменами клієнтів.</translation>
+    </message>
+    <message>
+        <source>bad phone “{text}”: {message}</source>
+        <translation>неправильний телефон «{text}»: {message}</translation>
+    </message>
+    <message>
+        <source>birthday: {message}</source>
+        <translation>день народження: {message}</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an e-mail address</source>
+        <translation>«{text}» — не адреса електронної пошти</translation>
+    </message>
+    <message>
+        <source>Enter an amount.</source>
+        <translation>Введіть суму.</translation>
+    </message>
+    <message>
+        <source>The amount cannot be negative.</source>
+        <translation>Сума не може бути від'ємною.</translation>
+    </message>
+    <message>
+        <source>“{shown}” is not an amount. Type digits, e.g. 123.45.</source>
+        <translation>«{shown}» — не сума. Вводьте цифри, наприклад 123,45.</translation>
+    </message>
+    <message>
+        <source>This currency has no minor units; type a whole amount.</source>
+        <translation>У цієї валюти немає дробових одиниць; введіть цілу суму.</translation>
+    </message>
+    <message>
+        <source>Too many digits after the decimal point: at most {decimals}.</source>
+        <translation>Забагато цифр після коми: не більше {decimals}.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an amount.</source>
+        <translation>«{text}» — не сума.</translation>
+    </message>
+    <message>
+        <source>The amount is too large.</source>
+        <translation>Сума завелика.</translation>
+    </message>
+    <message>
+        <source>Enter a phone number.</source>
+        <translation>Введіть номер телефону.</translation>
+    </message>
+    <message>
+        <source>A phone number may contain only digits, spaces, dashes and +.</source>
+        <translation>Номер телефону може містити лише цифри, пробіли, дефіси та +.</translation>
+    </message>
+    <message>
+        <source>This phone number has {count} digits; type it with the area code, e.g. 067 123 45 67.</source>
+        <translation>У цьому номері телефону цифр: {count}; введіть його з кодом, наприклад 067 123 45 67.</translation>
+    </message>
+    <message>
+        <source>The program must be a JSON object.</source>
+        <translation>Програма має бути об'єктом JSON.</translation>
+    </message>
+    <message>
+        <source>Unknown program field “{unknown}”.</source>
+        <translation>Невідоме поле програми «{unknown}».</translation>
+    </message>
+    <message>
+        <source>“kind” must be bonus, discount or hybrid.</source>
+        <translation>«kind» має бути bonus, discount або hybrid.</translation>
+    </message>
+    <message>
+        <source>“stacking” must be best or sum.</source>
+        <translation>«stacking» має бути best або sum.</translation>
+    </message>
+    <message>
+        <source>“categories” must be a list of names.</source>
+        <translation>«categories» має бути списком назв.</translation>
+    </message>
+    <message>
+        <source>“extras” must be an object.</source>
+        <translation>«extras» має бути об'єктом.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be true or false.</source>
+        <translation>«{name}» має бути true або false.</translation>
+    </message>
+    <message>
+        <source>The program needs at least one tier.</source>
+        <translation>У програмі потрібен хоча б один рівень.</translation>
+    </message>
+    <message>
+        <source>The first tier must start at 0.</source>
+        <translation>Перший рівень має починатися з 0.</translation>
+    </message>
+    <message>
+        <source>Tier “{upper}” must start above “{lower}”.</source>
+        <translation>Рівень «{upper}» має починатися вище за рівень «{lower}».</translation>
+    </message>
+    <message>
+        <source>Every tier needs its own name.</source>
+        <translation>Кожен рівень повинен мати власну назву.</translation>
+    </message>
+    <message>
+        <source>Rates of tier “{name}” must be between 0 % and 100 %.</source>
+        <translation>Ставки рівня «{name}» мають бути від 0 % до 100 %.</translation>
+    </message>
+    <message>
+        <source>A point must be worth more than zero.</source>
+        <translation>Бал має коштувати більше нуля.</translation>
+    </message>
+    <message>
+        <source>The redemption cap must be between 0 % and 100 %.</source>
+        <translation>Межа оплати балами має бути від 0 % до 100 %.</translation>
+    </message>
+    <message>
+        <source>Each category must have its own name.</source>
+        <translation>Кожна категорія повинна мати власну назву.</translation>
+    </message>
+    <message>
+        <source>Every promotion needs a name.</source>
+        <translation>Кожна акція повинна мати назву.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}”: the multiplier must be between ×1 and ×10.</source>
+        <translation>Акція «{name}»: множник має бути від ×1 до ×10.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}”: the extra must be between 0 % and 100 %.</source>
+        <translation>Акція «{name}»: надбавка має бути від 0 % до 100 %.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}” gives nothing: set a multiplier or an extra %.</source>
+        <translation>Акція «{name}» нічого не дає: задайте множник або надбавку у %.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}” ends before it starts.</source>
+        <translation>Акція «{name}» закінчується раніше, ніж починається.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}”: the hours are empty.</source>
+        <translation>Акція «{name}»: години не задано.</translation>
+    </message>
+    <message>
+        <source>Promotion “{name}” names the unknown category “{unknown}”.</source>
+        <translation>Акція «{name}» посилається на невідому категорію «{unknown}».</translation>
+    </message>
+    <message>
+        <source>With its promotions, tier “{name}” could get a {what} rate of {value} %; it must stay at most 100 %.</source>
+        <translation>З акціями рівень «{name}» може отримати ставку ({what}) {value} %; вона має залишатися не більшою за 100 %.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be a whole number.</source>
+        <translation>«{name}» має бути цілим числом.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be at least {minimum}.</source>
+        <translation>«{name}» має бути не меншим за {minimum}.</translation>
+    </message>
+    <message>
+        <source>“tiers” must be a list.</source>
+        <translation>«tiers» має бути списком.</translation>
+    </message>
+    <message>
+        <source>Tier {number} needs a name.</source>
+        <translation>Рівню {number} потрібна назва.</translation>
+    </message>
+    <message>
+        <source>“milestones” must be a list of [visit, points].</source>
+        <translation>«milestones» має бути списком пар [візит, бали].</translation>
+    </message>
+    <message>
+        <source>Each milestone is [visit number, points].</source>
+        <translation>Кожна віха — це [номер візиту, бали].</translation>
+    </message>
+    <message>
+        <source>“promotions” must be a list.</source>
+        <translation>«promotions» має бути списком.</translation>
+    </message>
+    <message>
+        <source>Promotion {number} needs a name.</source>
+        <translation>Акції {number} потрібна назва.</translation>
+    </message>
+    <message>
+        <source>Unknown field “{where}.{unknown}”.</source>
+        <translation>Невідоме поле «{where}.{unknown}».</translation>
+    </message>
+    <message>
+        <source>“{where}.weekdays” must list days 0 (Monday) to 6 (Sunday).</source>
+        <translation>«{where}.weekdays» має перелічувати дні від 0 (понеділок) до 6 (неділя).</translation>
+    </message>
+    <message>
+        <source>“{where}.categories” must be a list of names.</source>
+        <translation>«{where}.categories» має бути списком назв.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be a date like 2026-12-31.</source>
+        <translation>«{name}» має бути датою на кшталт 2026-12-31.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be [from, to], e.g. ["16:00", "18:00"].</source>
+        <translation>«{name}» має бути [з, по], наприклад ["16:00", "18:00"].</translation>
+    </message>
+    <message>
+        <source>“{name}” must be times like 16:00.</source>
+        <translation>«{name}» має бути часом на кшталт 16:00.</translation>
+    </message>
+    <message>
+        <source>This sale has already been refunded in full.</source>
+        <translation>Цей продаж уже повністю повернуто.</translation>
+    </message>
+    <message>
+        <source>The refund amount must be more than zero.</source>
+        <translation>Сума повернення має бути більшою за нуль.</translation>
+    </message>
+    <message>
+        <source>The refund is larger than what is left of the sale.</source>
+        <translation>Повернення більше, ніж залишилося від продажу.</translation>
+    </message>
+</context>
+<context>
+    <name>Feedback</name>
+    <message>
+        <source>Complaint</source>
+        <translation>Скарга</translation>
+    </message>
+    <message>
+        <source>Suggestion</source>
+        <translation>Пропозиція</translation>
+    </message>
+    <message>
+        <source>Praise</source>
+        <translation>Подяка</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackDialog</name>
+    <message>
+        <source>Customer feedback</source>
+        <translation>Відгуки клієнтів</translation>
+    </message>
+    <message>
+        <source>What did the customer say?</source>
+        <translation>Що сказав клієнт?</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackScreen</name>
+    <message>
+        <source>Feedback</source>
+        <translation>Відгук</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Відкриті</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Вирішені</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Усі</translation>
+    </message>
+    <message>
+        <source>Record feedback…</source>
+        <translation>Записати відгук…</translation>
+    </message>
+    <message>
+        <source>Resolve…</source>
+        <translation>Вирішити…</translation>
+    </message>
+    <message>
+        <source>Save as CSV…</source>
+        <translation>Зберегти в CSV…</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Клієнт</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>What was said</source>
+        <translation>Що сказано</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>Рішення</translation>
+    </message>
+    <message>
+        <source>(no customer)</source>
+        <translation>(без клієнта)</translation>
+    </message>
+    <message>
+        <source>Choose an item in the list first.</source>
+        <translation>Спершу виберіть запис у списку.</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Вирішити</translation>
+    </message>
+    <message>
+        <source>How was it resolved?</source>
+        <translation>Як вирішено питання?</translation>
+    </message>
+    <message>
+        <source>Resolved.</source>
+        <translation>Вирішено.</translation>
+    </message>
+</context>
+<context>
+    <name>FirstStartDialog</name>
+    <message>
+        <source>Welcome</source>
+        <translation>Ласкаво просимо</translation>
+    </message>
+    <message>
+        <source>Shop details</source>
+        <translation>Дані магазину</translation>
+    </message>
+    <message>
+        <source>Set up this till</source>
+        <translation>Налаштування каси</translation>
+    </message>
+    <message>
+        <source>Three questions, once. You can change the shop name later.</source>
+        <translation>Три запитання, один раз. Назву магазину можна змінити пізніше.</translation>
+    </message>
+    <message>
+        <source>e.g. Kava &amp; Co, Main Street</source>
+        <translation>напр. Кава і Ко, вул. Головна</translation>
+    </message>
+    <message>
+        <source>Shop &amp;name</source>
+        <translation>&amp;Назва магазину</translation>
+    </message>
+    <message>
+        <source>&amp;Currency</source>
+        <translation>&amp;Валюта</translation>
+    </message>
+    <message>
+        <source>&amp;Till number</source>
+        <translation>&amp;Номер каси</translation>
+    </message>
+    <message>
+        <source>The till number is part of every card number issued here: give each till of the shop its own number.</source>
+        <translation>Номер каси входить до кожного номера картки, виданої тут: дайте кожній касі магазину свій номер.</translation>
+    </message>
+    <message>
+        <source>The till number is fixed: cards were already issued with it.</source>
+        <translation>Номер каси вже не змінити: з ним видано картки.</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Скасувати  [Esc]</translation>
+    </message>
+    <message>
+        <source>Start  [Enter]</source>
+        <translation>Почати  [Enter]</translation>
+    </message>
+    <message>
+        <source>Save  [Enter]</source>
+        <translation>Зберегти  [Enter]</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWizard</name>
+    <message>
+        <source>Import customers from a spreadsheet</source>
+        <translation>Імпорт клієнтів з таблиці</translation>
+    </message>
+    <message>
+        <source>Bring in the customers you already have: names, phones, card numbers, points balances, birthdays and e-mails. The file is a CSV (any separator; UTF-8 or Windows-1251) or an Excel .xlsx sheet whose first row holds the column names. Nothing is written until you have seen every row that would be refused.</source>
+        <translation>Перенесіть клієнтів, які у вас уже є: імена, телефони, номери карток, баланси балів, дні народження та e-mail. Файл — CSV (будь-який роздільник; UTF-8 або Windows-1251) або аркуш Excel .xlsx, у першому рядку якого назви стовпців. Нічого не записується, доки ви не побачите всі рядки, які буде відхилено.</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>Вибрати файл…</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Експорт</translation>
+    </message>
+    <message>
+        <source>Save every customer, with consent status, for your own records.</source>
+        <translation>Зберегти всіх клієнтів зі статусом згоди для власних записів.</translation>
+    </message>
+    <message>
+        <source>Export customers…</source>
+        <translation>Експортувати клієнтів…</translation>
+    </message>
+    <message>
+        <source>Which column holds what</source>
+        <translation>Який стовпець що містить</translation>
+    </message>
+    <message>
+        <source>The first rows of the file:</source>
+        <translation>Перші рядки файлу:</translation>
+    </message>
+    <message>
+        <source>Another file</source>
+        <translation>Інший файл</translation>
+    </message>
+    <message>
+        <source>Check every row</source>
+        <translation>Перевірити всі рядки</translation>
+    </message>
+    <message>
+        <source>Rows that would be refused, and why:</source>
+        <translation>Рядки, які буде відхилено, і чому:</translation>
+    </message>
+    <message>
+        <source>Skip refused rows and import the good ones</source>
+        <translation>Пропустити відхилені рядки та імпортувати добрі</translation>
+    </message>
+    <message>
+        <source>Back to the columns</source>
+        <translation>Назад до стовпців</translation>
+    </message>
+    <message>
+        <source>Name (required)</source>
+        <translation>Ім'я (обов'язково)</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>Номер картки</translation>
+    </message>
+    <message>
+        <source>Points balance</source>
+        <translation>Баланс балів</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>День народження</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Ел. пошта</translation>
+    </message>
+    <message>
+        <source>Agrees to messages</source>
+        <translation>Згода на повідомлення</translation>
+    </message>
+    <message>
+        <source>1. File</source>
+        <translation>1. Файл</translation>
+    </message>
+    <message>
+        <source>2. Columns</source>
+        <translation>2. Стовпці</translation>
+    </message>
+    <message>
+        <source>3. Check and import</source>
+        <translation>3. Перевірка та імпорт</translation>
+    </message>
+    <message>
+        <source>Choose the spreadsheet</source>
+        <translation>Виберіть таблицю</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (*.csv *.txt *.xlsx)</source>
+        <translation>Таблиці (*.csv *.txt *.xlsx)</translation>
+    </message>
+    <message>
+        <source>— not in the file —</source>
+        <translation>— немає у файлі —</translation>
+    </message>
+    <message>
+        <source>{file}: {rows} rows, {columns} columns</source>
+        <translation>{file}: рядків — {rows}, стовпців — {columns}</translation>
+    </message>
+    <message>
+        <source>Check the columns, then press “Check every row”.</source>
+        <translation>Перевірте стовпці, потім натисніть «Перевірити всі рядки».</translation>
+    </message>
+    <message>
+        <source>{done} of {total} rows</source>
+        <translation>{done} з {total} рядків</translation>
+    </message>
+    <message>
+        <source>Choose the column that holds the customers' names.</source>
+        <translation>Виберіть стовпець з іменами клієнтів.</translation>
+    </message>
+    <message>
+        <source>Checking every row…</source>
+        <translation>Перевіряємо всі рядки…</translation>
+    </message>
+    <message>
+        <source>{good} of {rows} rows can be imported; {refused} would be refused. Opening balances: {points} points. New card numbers: {cards}.</source>
+        <translation>Можна імпортувати {good} з {rows} рядків; буде відхилено: {refused}. Початкові баланси, балів: {points}. Нових номерів карток: {cards}.</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Рядок</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>Чому</translation>
+    </message>
+    <message>
+        <source>The row</source>
+        <translation>Рядок файлу</translation>
+    </message>
+    <message>
+        <source>Fix the refused rows in the file and check again, or skip them.</source>
+        <translation>Виправте відхилені рядки у файлі й перевірте знову або пропустіть їх.</translation>
+    </message>
+    <message>
+        <source>Every row is fine.</source>
+        <translation>Усі рядки в порядку.</translation>
+    </message>
+    <message>
+        <source>Import {count} customers</source>
+        <translation>Імпортувати клієнтів: {count}</translation>
+    </message>
+    <message>
+        <source>Importing… (one transaction: all of it or nothing)</source>
+        <translation>Імпортуємо… (однією транзакцією: усе або нічого)</translation>
+    </message>
+    <message>
+        <source>Imported {count} customers from {file} ({skipped} refused rows skipped, {points} opening points).</source>
+        <translation>Імпортовано клієнтів: {count} з {file} (пропущено відхилених рядків: {skipped}, початкових балів: {points}).</translation>
+    </message>
+    <message>
+        <source>The import stopped on an unexpected error; nothing was written. ({e})</source>
+        <translation>Імпорт зупинено неочікуваною помилкою; нічого не записано. ({e})</translation>
+    </message>
+    <message>
+        <source>Export customers</source>
+        <translation>Експорт клієнтів</translation>
+    </message>
+    <message>
+        <source>Excel (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write {path}: {e}</source>
+        <translation>Не вдалося записати {path}: {e}</translation>
+    </message>
+    <message>
+        <source>Exported {count} customers ({consent} agreed to messages) to {path}.</source>
+        <translation>Експортовано клієнтів: {count} (згодні на повідомлення: {consent}) до {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>Lists</name>
+    <message>
+        <source>no active card</source>
+        <translation>немає активної картки</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Loyalty terminal</source>
+        <translation>Термінал лояльності</translation>
+    </message>
+    <message>
+        <source>Shop  Ctrl+,</source>
+        <translation>Магазин  Ctrl+,</translation>
+    </message>
+    <message>
+        <source>{shop} — {till} — Loyalty terminal</source>
+        <translation>{shop} — {till} — Термінал лояльності</translation>
+    </message>
+    <message>
+        <source>{shop} · {till}</source>
+        <translation>{shop} · {till}</translation>
+    </message>
+    <message>
+        <source>Database: {path}</source>
+        <translation>База даних: {path}</translation>
+    </message>
+    <message>
+        <source>Last backup: {when}</source>
+        <translation>Остання копія: {when}</translation>
+    </message>
+    <message>
+        <source> (overdue: make one now)</source>
+        <translation> (прострочено: створіть копію зараз)</translation>
+    </message>
+    <message>
+        <source>Waiting for sync: {n}</source>
+        <translation>Очікують синхронізації: {n}</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>That is a product barcode, not one of our loyalty cards.</source>
+        <translation>Це штрихкод товару, а не наша картка лояльності.</translation>
+    </message>
+    <message>
+        <source>No customer has this card.</source>
+        <translation>Жоден клієнт не має цієї картки.</translation>
+    </message>
+    <message>
+        <source>No customer found. Check the number or try part of the name.</source>
+        <translation>Клієнта не знайдено. Перевірте номер або спробуйте частину імені.</translation>
+    </message>
+    <message>
+        <source>The database is busy (another program is writing). Retrying…</source>
+        <translation>База даних зайнята (пише інша програма). Повторюємо…</translation>
+    </message>
+    <message>
+        <source>The sale could not be saved: the disk is full or read-only. Nothing was charged. Tell the owner; the till keeps working for lookups.</source>
+        <translation>Продаж не вдалося зберегти: диск заповнений або доступний лише для читання. Нічого не списано. Повідомте власника; каса далі працює для пошуку.</translation>
+    </message>
+    <message>
+        <source>The figures changed since you read them out. Check the new figures and press Enter again.</source>
+        <translation>Цифри змінилися відтоді, як ви їх озвучили. Перевірте нові цифри й знову натисніть Enter.</translation>
+    </message>
+    <message>
+        <source>Scan or type a card number.</source>
+        <translation>Відскануйте або введіть номер картки.</translation>
+    </message>
+    <message>
+        <source>The scan was not readable. Scan the card again.</source>
+        <translation>Скан не читається. Відскануйте картку ще раз.</translation>
+    </message>
+    <message>
+        <source>Wrong check digit: the card was misread or mistyped. Scan it again.</source>
+        <translation>Неправильна контрольна цифра: картку зчитано або набрано з помилкою. Відскануйте її знову.</translation>
+    </message>
+    <message>
+        <source>Card {card} is blocked. Do not accept it; the customer can ask at the desk.</source>
+        <translation>Картку {card} заблоковано. Не приймайте її; клієнт може звернутися до стійки клієнтів.</translation>
+    </message>
+    <message>
+        <source>{name} already has this phone number.</source>
+        <translation>У клієнта {name} уже є цей номер телефону.</translation>
+    </message>
+    <message>
+        <source>That is not a card number: it has {n} digits, a card has {card}.</source>
+        <translation>Це не номер картки: цифр у ньому — {n}, а в номері картки — {card}.</translation>
+    </message>
+    <message>
+        <source>Card {card} is new and not given to anyone yet. Press F4 to register a customer with it.</source>
+        <translation>Картка {card} нова й ще нікому не видана. Натисніть F4, щоб зареєструвати клієнта з нею.</translation>
+    </message>
+    <message>
+        <source>Card {card} is not known here. Check the number, or press F4 to register a customer with it.</source>
+        <translation>Картка {card} тут невідома. Перевірте номер або натисніть F4, щоб зареєструвати клієнта з нею.</translation>
+    </message>
+    <message>
+        <source>Card {card} was replaced by a new card. Ask the customer for the new one, or look them up by phone.</source>
+        <translation>Картку {card} замінено новою. Попросіть у клієнта нову картку або знайдіть його за телефоном.</translation>
+    </message>
+</context>
+<context>
+    <name>NpsPrompt</name>
+    <message>
+        <source>Ask: how likely are you to recommend us, 0 to 10?</source>
+        <translation>Запитайте: наскільки ймовірно, що ви нас порекомендуєте, від 0 до 10?</translation>
+    </message>
+    <message>
+        <source>skip</source>
+        <translation>пропустити</translation>
+    </message>
+</context>
+<context>
+    <name>PinDialog</name>
+    <message>
+        <source>Owner PIN</source>
+        <translation>PIN власника</translation>
+    </message>
+    <message>
+        <source>No owner PIN is set yet. Choose one (4 to 8 digits) and type it twice.</source>
+        <translation>PIN власника ще не задано. Виберіть його (від 4 до 8 цифр) і введіть двічі.</translation>
+    </message>
+    <message>
+        <source>Owner screens are locked. Type the owner PIN.</source>
+        <translation>Екрани власника заблоковано. Введіть PIN власника.</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>The same PIN again</source>
+        <translation>Той самий PIN ще раз</translation>
+    </message>
+    <message>
+        <source>The two PINs differ. Type them again.</source>
+        <translation>PIN-коди не збігаються. Введіть їх знову.</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Власник</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. Tries left before a 5-minute lock: %1.</source>
+        <translation>Неправильний PIN. Спроб до блокування на 5 хвилин: %1.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again at %1.</source>
+        <translation>Забагато неправильних PIN. Спробуйте знову о %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramForm</name>
+    <message>
+        <source>Promotion</source>
+        <translation>Акція</translation>
+    </message>
+    <message>
+        <source>Hours are written like 16:00–18:00.</source>
+        <translation>Години записуються так: 16:00–18:00.</translation>
+    </message>
+    <message>
+        <source>Dates are written like 01.12.2026 – 31.12.2026.</source>
+        <translation>Дати записуються так: 01.12.2026 – 31.12.2026.</translation>
+    </message>
+    <message>
+        <source>“{date}” is not a date.</source>
+        <translation>«{date}» — не дата.</translation>
+    </message>
+    <message>
+        <source>{what}: at most 100 %.</source>
+        <translation>{what}: не більше 100 %.</translation>
+    </message>
+    <message>
+        <source>{what}: type a whole number.</source>
+        <translation>{what}: введіть ціле число.</translation>
+    </message>
+    <message>
+        <source>“{day}” is not a day of the week.</source>
+        <translation>«{day}» — не день тижня.</translation>
+    </message>
+    <message>
+        <source>{what}: “{text}” is not a percentage.</source>
+        <translation>{what}: «{text}» — не відсоток.</translation>
+    </message>
+    <message>
+        <source>“{time}” is not a time of day.</source>
+        <translation>«{time}» — не час доби.</translation>
+    </message>
+    <message>
+        <source>{what}: the multiplier is written like 2 or 1.5.</source>
+        <translation>{what}: множник записується як 2 або 1,5.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramScreen</name>
+    <message>
+        <source>What customers get</source>
+        <translation>Що отримують клієнти</translation>
+    </message>
+    <message>
+        <source>Points (cash-back)</source>
+        <translation>Бали (кешбек)</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Знижка</translation>
+    </message>
+    <message>
+        <source>Discount and points</source>
+        <translation>Знижка й бали</translation>
+    </message>
+    <message>
+        <source>Tiers (by lifetime paid)</source>
+        <translation>Рівні (за сумою всіх покупок)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ім'я</translation>
+    </message>
+    <message>
+        <source>From (paid)</source>
+        <translation>Від (сплачено)</translation>
+    </message>
+    <message>
+        <source>Points %</source>
+        <translation>Бали, %</translation>
+    </message>
+    <message>
+        <source>Discount %</source>
+        <translation>Знижка, %</translation>
+    </message>
+    <message>
+        <source>Add tier</source>
+        <translation>Додати рівень</translation>
+    </message>
+    <message>
+        <source>Remove selected</source>
+        <translation>Видалити вибране</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Бали</translation>
+    </message>
+    <message>
+        <source>e.g. 1.00</source>
+        <translation>напр. 1,00</translation>
+    </message>
+    <message>
+        <source>empty: never</source>
+        <translation>порожньо: ніколи</translation>
+    </message>
+    <message>
+        <source>Earn on the part paid with points too</source>
+        <translation>Нараховувати й на частину, сплачену балами</translation>
+    </message>
+    <message>
+        <source>One point is worth</source>
+        <translation>Один бал коштує</translation>
+    </message>
+    <message>
+        <source>Points may pay up to, % of a check</source>
+        <translation>Балами можна сплатити до, % чека</translation>
+    </message>
+    <message>
+        <source>Minimum balance to spend points</source>
+        <translation>Мінімальний баланс для списання</translation>
+    </message>
+    <message>
+        <source>Minimum check to earn points</source>
+        <translation>Мінімальний чек для нарахування</translation>
+    </message>
+    <message>
+        <source>Points expire after, days</source>
+        <translation>Бали згорають через, днів</translation>
+    </message>
+    <message>
+        <source>Bonuses</source>
+        <translation>Бонуси</translation>
+    </message>
+    <message>
+        <source>Welcome, points</source>
+        <translation>Вітальні, балів</translation>
+    </message>
+    <message>
+        <source>Birthday, points</source>
+        <translation>На день народження, балів</translation>
+    </message>
+    <message>
+        <source>Birthday window, ± days</source>
+        <translation>Вікно дня народження, ± днів</translation>
+    </message>
+    <message>
+        <source>Referral: to the referrer</source>
+        <translation>Реферал: тому, хто запросив</translation>
+    </message>
+    <message>
+        <source>Referral: to the newcomer</source>
+        <translation>Реферал: новачкові</translation>
+    </message>
+    <message>
+        <source>Referral: minimum first check</source>
+        <translation>Реферал: мінімальний перший чек</translation>
+    </message>
+    <message>
+        <source>Promotions and categories</source>
+        <translation>Акції та категорії</translation>
+    </message>
+    <message>
+        <source>e.g. Coffee, Pastry (empty: none)</source>
+        <translation>напр. Кава, Випічка (порожньо: немає)</translation>
+    </message>
+    <message>
+        <source>Purchase categories</source>
+        <translation>Категорії покупок</translation>
+    </message>
+    <message>
+        <source>the most generous one applies</source>
+        <translation>діє найвигідніша</translation>
+    </message>
+    <message>
+        <source>they add up</source>
+        <translation>додаються</translation>
+    </message>
+    <message>
+        <source>When promotions overlap</source>
+        <translation>Коли акції перетинаються</translation>
+    </message>
+    <message>
+        <source>×</source>
+        <translation>×</translation>
+    </message>
+    <message>
+        <source>+ %</source>
+        <translation>+ %</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Дні</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>Години</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>Дати</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>Категорії</translation>
+    </message>
+    <message>
+        <source>× multiplies the tier's rate (2 = double points); + % adds to it. Days like Mon–Fri, hours like 16:00–18:00, dates like 01.12.2026 – 31.12.2026; empty means always.</source>
+        <translation>× множить ставку рівня (2 = подвійні бали); + % додає до неї. Дні як Пн–Пт, години як 16:00–18:00, дати як 01.12.2026 – 31.12.2026; порожньо — завжди.</translation>
+    </message>
+    <message>
+        <source>Add promotion</source>
+        <translation>Додати акцію</translation>
+    </message>
+    <message>
+        <source>Happy hour</source>
+        <translation>Щаслива година</translation>
+    </message>
+    <message>
+        <source>Worked example</source>
+        <translation>Приклад розрахунку</translation>
+    </message>
+    <message>
+        <source>pays the most with points (balance 500)</source>
+        <translation>сплачує балами по максимуму (баланс 500)</translation>
+    </message>
+    <message>
+        <source>A check of</source>
+        <translation>Чек на</translation>
+    </message>
+    <message>
+        <source>by a customer of</source>
+        <translation>від клієнта рівня</translation>
+    </message>
+    <message>
+        <source>Changes from the version in force</source>
+        <translation>Зміни порівняно з чинною версією</translation>
+    </message>
+    <message>
+        <source>Why (optional), e.g. Winter promotion</source>
+        <translation>Чому (необов'язково), напр. Зимова акція</translation>
+    </message>
+    <message>
+        <source>Save as new version</source>
+        <translation>Зберегти як нову версію</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>Скасувати зміни</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Експорт…</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Імпорт…</translation>
+    </message>
+    <message>
+        <source>Tier {n}</source>
+        <translation>Рівень {n}</translation>
+    </message>
+    <message>
+        <source>Point value</source>
+        <translation>Вартість бала</translation>
+    </message>
+    <message>
+        <source>Cap</source>
+        <translation>Межа</translation>
+    </message>
+    <message>
+        <source>Minimum balance</source>
+        <translation>Мінімальний баланс</translation>
+    </message>
+    <message>
+        <source>Minimum check</source>
+        <translation>Мінімальний чек</translation>
+    </message>
+    <message>
+        <source>Expiry</source>
+        <translation>Термін дії</translation>
+    </message>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Вітальний бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день народження</translation>
+    </message>
+    <message>
+        <source>Birthday window</source>
+        <translation>Вікно дня народження</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Реферальний бонус</translation>
+    </message>
+    <message>
+        <source>Referral minimum</source>
+        <translation>Реферальний мінімум</translation>
+    </message>
+    <message>
+        <source>Expiry: leave it empty for points that never expire.</source>
+        <translation>Термін дії: залиште порожнім, якщо бали не згорають.</translation>
+    </message>
+    <message>
+        <source>Program version {version}, in force since {when}</source>
+        <translation>Версія програми {version}, чинна з {when}</translation>
+    </message>
+    <message>
+        <source>Fix the field above to see the example.</source>
+        <translation>Виправте поле вище, щоб побачити приклад.</translation>
+    </message>
+    <message>
+        <source>No changes yet.</source>
+        <translation>Змін поки немає.</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Чек</translation>
+    </message>
+    <message>
+        <source>Type a check amount for the example.</source>
+        <translation>Введіть суму чека для прикладу.</translation>
+    </message>
+    <message>
+        <source>A {amount} check by a {tier} customer:</source>
+        <translation>Чек на {amount} від клієнта рівня {tier}:</translation>
+    </message>
+    <message>
+        <source>discount {discount}, points used {used}, to pay {to_pay},</source>
+        <translation>знижка {discount}, списано балів {used}, до сплати {to_pay},</translation>
+    </message>
+    <message>
+        <source>points earned {points}.</source>
+        <translation>нараховано балів {points}.</translation>
+    </message>
+    <message>
+        <source>Saved as version {version}. The next sale uses it; past sales keep theirs.</source>
+        <translation>Збережено як версію {version}. Наступний продаж використає її; минулі продажі зберігають свою.</translation>
+    </message>
+    <message>
+        <source>Export the program</source>
+        <translation>Експорт програми</translation>
+    </message>
+    <message>
+        <source>Program written to {path}.</source>
+        <translation>Програму записано в {path}.</translation>
+    </message>
+    <message>
+        <source>Import a program</source>
+        <translation>Імпорт програми</translation>
+    </message>
+    <message>
+        <source>Loaded from the file: check the changes, then save.</source>
+        <translation>Завантажено з файлу: перевірте зміни, потім збережіть.</translation>
+    </message>
+</context>
+<context>
+    <name>RefundDialog</name>
+    <message>
+        <source>Refund</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <source>Refund a sale</source>
+        <translation>Повернення продажу</translation>
+    </message>
+    <message>
+        <source>Sale of {when}: {amount}, paid {paid}; {left} can still be refunded.</source>
+        <translation>Продаж від {when}: {amount}, сплачено {paid}; ще можна повернути {left}.</translation>
+    </message>
+    <message>
+        <source>Amount to refund</source>
+        <translation>Сума повернення</translation>
+    </message>
+    <message>
+        <source>empty = everything left</source>
+        <translation>порожньо = усе, що залишилося</translation>
+    </message>
+    <message>
+        <source>Money back</source>
+        <translation>Гроші до повернення</translation>
+    </message>
+    <message>
+        <source>Points given back</source>
+        <translation>Балів повернуто</translation>
+    </message>
+    <message>
+        <source>Points taken back</source>
+        <translation>Балів списано назад</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Скасувати  [Esc]</translation>
+    </message>
+    <message>
+        <source>Refund  [Enter]</source>
+        <translation>Повернути  [Enter]</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationDialog</name>
+    <message>
+        <source>New customer</source>
+        <translation>Новий клієнт</translation>
+    </message>
+    <message>
+        <source>First and last name</source>
+        <translation>Ім'я та прізвище</translation>
+    </message>
+    <message>
+        <source>e.g. 067 123 45 67</source>
+        <translation>напр. 067 123 45 67</translation>
+    </message>
+    <message>
+        <source>optional, e.g. 31.12.1990</source>
+        <translation>необов'язково, напр. 31.12.1990</translation>
+    </message>
+    <message>
+        <source>optional</source>
+        <translation>необов'язково</translation>
+    </message>
+    <message>
+        <source>Agrees to receive messages</source>
+        <translation>Згоден отримувати повідомлення</translation>
+    </message>
+    <message>
+        <source>Read to the customer: “We will send you messages about your points and our offers by SMS or e-mail. You can say no now, or stop them at any time.”</source>
+        <translation>Прочитайте клієнтові: «Ми надсилатимемо вам повідомлення про ваші бали та наші пропозиції через SMS або e-mail. Ви можете відмовитися зараз або відписатися будь-коли».</translation>
+    </message>
+    <message>
+        <source>optional: click here, then scan the friend's card</source>
+        <translation>необов'язково: клацніть тут і відскануйте картку друга</translation>
+    </message>
+    <message>
+        <source>scan a pre-printed card, or leave empty for a new number</source>
+        <translation>відскануйте передруковану картку або залиште порожнім для нового номера</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>&amp;Ім'я</translation>
+    </message>
+    <message>
+        <source>&amp;Phone</source>
+        <translation>&amp;Телефон</translation>
+    </message>
+    <message>
+        <source>&amp;Birthday</source>
+        <translation>&amp;День народження</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail</source>
+        <translation>&amp;Ел. пошта</translation>
+    </message>
+    <message>
+        <source>&amp;Referred by</source>
+        <translation>&amp;Хто запросив</translation>
+    </message>
+    <message>
+        <source>&amp;Card</source>
+        <translation>&amp;Картка</translation>
+    </message>
+    <message>
+        <source>&amp;Open this customer instead</source>
+        <translation>&amp;Відкрити цього клієнта</translation>
+    </message>
+    <message>
+        <source>Cancel  [Esc]</source>
+        <translation>Скасувати  [Esc]</translation>
+    </message>
+    <message>
+        <source>Register  [Enter]</source>
+        <translation>Зареєструвати  [Enter]</translation>
+    </message>
+    <message>
+        <source>Their card number</source>
+        <translation>Номер їхньої картки</translation>
+    </message>
+    <message>
+        <source>Start their sale  [Enter]</source>
+        <translation>Почати продаж  [Enter]</translation>
+    </message>
+    <message>
+        <source>Open them instead of registering twice?</source>
+        <translation>Відкрити його замість повторної реєстрації?</translation>
+    </message>
+    <message>
+        <source>&amp;Open {name} instead</source>
+        <translation>&amp;Відкрити: {name}</translation>
+    </message>
+    <message>
+        <source>Welcome, {name}!</source>
+        <translation>Ласкаво просимо, {name}!</translation>
+    </message>
+    <message>
+        <source>The pre-printed card they hold is now theirs.</source>
+        <translation>Передрукована картка клієнта тепер належить йому.</translation>
+    </message>
+    <message>
+        <source>A new number was issued: print the card from Cards (F6), or write the number on a blank card.</source>
+        <translation>Видано новий номер: надрукуйте картку в розділі «Картки» (F6) або впишіть номер на чисту картку.</translation>
+    </message>
+    <message>
+        <source>Welcome bonus: {points} points.</source>
+        <translation>Вітальний бонус, балів: {points}.</translation>
+    </message>
+</context>
+<context>
+    <name>SalePanel</name>
+    <message>
+        <source>Amount</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <source>Pay with points:</source>
+        <translation>Оплата балами:</translation>
+    </message>
+    <message>
+        <source>No  [−]</source>
+        <translation>Ні  [−]</translation>
+    </message>
+    <message>
+        <source>Maximum  [+]</source>
+        <translation>Максимум  [+]</translation>
+    </message>
+    <message>
+        <source>Points  [*]</source>
+        <translation>Бали  [*]</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>бали</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Знижка</translation>
+    </message>
+    <message>
+        <source>Points used</source>
+        <translation>Списано балів</translation>
+    </message>
+    <message>
+        <source>Points to earn</source>
+        <translation>Буде нараховано</translation>
+    </message>
+    <message>
+        <source>New balance</source>
+        <translation>Новий баланс</translation>
+    </message>
+    <message>
+        <source>To pay</source>
+        <translation>До сплати</translation>
+    </message>
+    <message>
+        <source>Confirm sale</source>
+        <translation>Підтвердити продаж</translation>
+    </message>
+    <message>
+        <source>Next customer</source>
+        <translation>Наступний клієнт</translation>
+    </message>
+    <message>
+        <source>No card</source>
+        <translation>Без картки</translation>
+    </message>
+    <message>
+        <source>Amount — sale without a card</source>
+        <translation>Сума — продаж без картки</translation>
+    </message>
+    <message>
+        <source>Amount — scan a card first, or F5 for no card</source>
+        <translation>Сума — спершу відскануйте картку або F5 без картки</translation>
+    </message>
+    <message>
+        <source>{points} = {money}</source>
+        <translation>{points} = {money}</translation>
+    </message>
+    <message>
+        <source> +{n} bonus</source>
+        <translation> +{n} бонус</translation>
+    </message>
+    <message>
+        <source>No points are earned without a card.</source>
+        <translation>Без картки бали не нараховуються.</translation>
+    </message>
+</context>
+<context>
+    <name>Screens</name>
+    <message>
+        <source>Backups</source>
+        <translation>Резервні копії</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Картки</translation>
+    </message>
+    <message>
+        <source>Counter</source>
+        <translation>Каса</translation>
+    </message>
+    <message>
+        <source>Customers</source>
+        <translation>Клієнти</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Звіти</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>Відгук</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Імпорт</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>Програма</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Пристрої</translation>
+    </message>
+</context>
+<context>
+    <name>ShopDevicesScreen</name>
+    <message>
+        <source>Devices</source>
+        <translation>Пристрої</translation>
+    </message>
+    <message>
+        <source>Customer display</source>
+        <translation>Екран покупця</translation>
+    </message>
+    <message>
+        <source>Show points and greetings to the customer on a second monitor</source>
+        <translation>Показувати бали й привітання покупцеві на другому моніторі</translation>
+    </message>
+    <message>
+        <source>Monitor:</source>
+        <translation>Монітор:</translation>
+    </message>
+    <message>
+        <source>Save and open the display</source>
+        <translation>Зберегти й відкрити екран</translation>
+    </message>
+    <message>
+        <source>Slip printer (ESC/POS receipt printer)</source>
+        <translation>Принтер чеків (ESC/POS)</translation>
+    </message>
+    <message>
+        <source>Print a loyalty slip after each sale with a card</source>
+        <translation>Друкувати чек лояльності після кожного продажу з карткою</translation>
+    </message>
+    <message>
+        <source>Printer address:</source>
+        <translation>Адреса принтера:</translation>
+    </message>
+    <message>
+        <source>usb:VID:PID (e.g. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — as written on the printer's self-test page</source>
+        <translation>usb:VID:PID (напр. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — як зазначено на сторінці самотестування принтера</translation>
+    </message>
+    <message>
+        <source>Paper width:</source>
+        <translation>Ширина паперу:</translation>
+    </message>
+    <message>
+        <source>58 mm</source>
+        <translation>58 мм</translation>
+    </message>
+    <message>
+        <source>80 mm</source>
+        <translation>80 мм</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Зберегти</translation>
+    </message>
+    <message>
+        <source>Print test slip</source>
+        <translation>Надрукувати тестовий чек</translation>
+    </message>
+    <message>
+        <source>The customer display is on.</source>
+        <translation>Екран покупця увімкнено.</translation>
+    </message>
+    <message>
+        <source>The customer display is off.</source>
+        <translation>Екран покупця вимкнено.</translation>
+    </message>
+    <message>
+        <source>Printer settings saved.</source>
+        <translation>Налаштування принтера збережено.</translation>
+    </message>
+    <message>
+        <source>Printing a test slip…</source>
+        <translation>Друкуємо тестовий чек…</translation>
+    </message>
+    <message>
+        <source>Test slip printed. Check the paper.</source>
+        <translation>Тестовий чек надруковано. Перевірте папір.</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Save as CSV</source>
+        <translation>Зберегти в CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файли CSV (*.csv)</translation>
+    </message>
+</context>
+</TS>
