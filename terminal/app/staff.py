@@ -170,8 +170,8 @@ class StaffRoster:
             if role is not None:
                 query = query.where(Staff.role == role)
             candidates = list(s.exec(query).all())
-            if not candidates:
-                raise NotFound("No one with a PIN yet.", role=role)
+            if not candidates:  # nobody of that role: the same answer as a wrong PIN
+                raise PinRefused("Wrong PIN.", attempts_left=MAX_FAILURES)
             locked = [c for c in candidates if c.locked_until and c.locked_until > now]
             if locked and len(locked) == len(candidates):
                 until = min(c.locked_until for c in locked if c.locked_until)

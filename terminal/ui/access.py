@@ -1,0 +1,81 @@
+"""The real owner gate: owner screens ask for the owner PIN and stay unlocked until the till
+has been idle for a while (default 5 minutes), then lock again.
+
+The main window calls :func:`install_access` once after building its :class:`AppServices`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from terminal.app.staff import StaffRoster, StaffView
+from terminal.ui.pin_dialog import PinDialog
+from terminal.ui.services import AccessPolicy, AppServices
+
+IDLE_LOCK = timedelta(minutes=5)
+
+
+class OwnerAccess(QObject, AccessPolicy):
+    """Cashier by default; the owner PIN unlocks owner screens until ``idle_lock`` of no input."""
+
+    def __init__(self, services: AppServices, idle_lock: timedelta = IDLE_LOCK) -> None:
+        QObject.__init__(self)
+        self.services = services
+        self.roster = StaffRoster(services.till)
+        self.idle_lock = idle_lock
+        self.owner: StaffView | None = None
+        self.last_activity: datetime = services.till.now()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    # any key or click counts as activity while unlocked
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.owner is not None and event.type() in (
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+        ):
+            self.last_activity = self.services.till.now()
+        return False
+
+    def _expire_if_idle(self) -> None:
+        if (
+            self.owner is not None
+            and self.services.till.now() - self.last_activity >= self.idle_lock
+        ):
+            self.lock()
+
+    def lock(self) -> None:
+        self.owner = None
+
+    def is_unlocked(self) -> bool:
+        self._expire_if_idle()
+        return self.owner is not None
+
+    def current_staff_id(self) -> str | None:
+        self._expire_if_idle()
+        return self.owner.id if self.owner else None
+
+    def current_role(self) -> str:
+        return "owner" if self.is_unlocked() else "cashier"
+
+    def require_owner(self, parent: QWidget | None) -> bool:
+        if self.is_unlocked():
+            self.last_activity = self.services.till.now()
+            return True
+        dialog = PinDialog(self.roster, parent, role="owner")
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.person is not None:
+            self.owner = dialog.person
+            self.last_activity = self.services.till.now()
+            return True
+        return False
+
+
+def install_access(services: AppServices) -> OwnerAccess:
+    """Replace the let-everyone-in default with the owner-PIN gate."""
+    access = OwnerAccess(services)
+    services.access = access
+    return access

@@ -1,0 +1,681 @@
+"""Owner screen "Reports" (F7): is the loyalty program paying off?
+
+A period picker, KPI tiles (each with the previous period and a tooltip with its formula), charts
+(sales and members by week, tiers, NPS by month), the cohort table, top customers, the call-back
+list and open feedback. Every table exports to CSV; the whole dashboard prints to PDF.
+The figures come from :mod:`terminal.app.reports` — the same as ``loyalty-terminal report``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QPieSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDate, QLocale, QMarginsF, Qt
+from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.app.feedback import FeedbackBook
+from terminal.app.report_series import ReportSeries, ReportSeriesQuery
+from terminal.app.reports import KpiReport, PeriodFigures, Reports
+from terminal.core.kpis import Period
+from terminal.ui.money_format import format_money, format_points
+from terminal.ui.report_tables import RowsModel, export_csv
+from terminal.ui.screens import ScreenSpec, register_screen, tr_title
+from terminal.ui.services import AppServices
+
+Getter = Callable[[PeriodFigures], int | None]
+
+
+def tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Dashboard", text)
+
+
+# (key, title, getter, kind, formula tooltip); kinds: count money bp x100 points nps
+TILES: list[tuple[str, str, Getter, str, str]] = [
+    (
+        "active_members",
+        "Active members",
+        lambda f: f.active_members,
+        "count",
+        "Members who bought at least once in the period.",
+    ),
+    (
+        "new_members",
+        "New members",
+        lambda f: f.new_members,
+        "count",
+        "Customers registered in the period.",
+    ),
+    (
+        "participation",
+        "Participation",
+        lambda f: f.participation_bp,
+        "bp",
+        "Sales with a card ÷ all sales.",
+    ),
+    (
+        "repeat_rate",
+        "Repeat purchase rate",
+        lambda f: f.repeat_rate_bp,
+        "bp",
+        "Active members with 2 or more purchases ÷ active members.",
+    ),
+    (
+        "frequency",
+        "Purchase frequency",
+        lambda f: f.frequency_x100,
+        "x100",
+        "Sales with a card ÷ active members.",
+    ),
+    (
+        "avg_check",
+        "Average check",
+        lambda f: f.avg_check,
+        "money",
+        "Sum of check amounts ÷ number of sales (all sales).",
+    ),
+    (
+        "avg_check_members",
+        "Average check, members",
+        lambda f: f.avg_check_members,
+        "money",
+        "Sum of members' check amounts ÷ members' sales.",
+    ),
+    (
+        "avg_check_first",
+        "Average first check",
+        lambda f: f.avg_check_first,
+        "money",
+        "Average check of members' very first purchases made in the period.",
+    ),
+    (
+        "avg_check_repeat",
+        "Average repeat check",
+        lambda f: f.avg_check_repeat,
+        "money",
+        "Average check of members' purchases that were not their first.",
+    ),
+    (
+        "clv",
+        "Customer lifetime value",
+        lambda f: f.clv,
+        "money",
+        "All members' purchases up to the period's end ÷ members registered by then.",
+    ),
+    (
+        "retention",
+        "Retention (CRR)",
+        lambda f: f.retention_bp,
+        "bp",
+        "Members active in the previous period who bought again in this one ÷ members active "
+        "in the previous period.",
+    ),
+    ("churn", "Churn", lambda f: f.churn_bp, "bp", "100 % − retention."),
+    (
+        "issued",
+        "Points issued",
+        lambda f: f.points_issued,
+        "points",
+        "Earned + welcome + birthday + referral + milestone + positive adjustments − points "
+        "taken back by refunds and negative adjustments.",
+    ),
+    (
+        "redeemed",
+        "Points redeemed",
+        lambda f: f.points_redeemed,
+        "points",
+        "Points spent on purchases − points returned by refunds.",
+    ),
+    (
+        "expired",
+        "Points expired",
+        lambda f: f.points_expired,
+        "points",
+        "Points written off because their expiry date came.",
+    ),
+    (
+        "redemption_rate",
+        "Redemption rate",
+        lambda f: f.redemption_rate_bp,
+        "bp",
+        "Points redeemed ÷ points issued in the period.",
+    ),
+    (
+        "nps",
+        "NPS",
+        lambda f: f.nps,
+        "nps",
+        "% promoters (9–10) − % detractors (0–6) among the answers at the counter; −100 to 100.",
+    ),
+    (
+        "csat",
+        "CSAT",
+        lambda f: f.csat_bp,
+        "bp",
+        "Answers of 8, 9 or 10 ÷ all answers to the counter's 0–10 question.",
+    ),
+    ("sales", "Sales", lambda f: f.sales, "count", "Number of sales (checks) in the period."),
+    (
+        "revenue",
+        "Revenue",
+        lambda f: f.revenue,
+        "money",
+        "Sum of check amounts before loyalty discounts and points; refunds not deducted.",
+    ),
+]
+
+
+class KpiTile(QFrame):
+    def __init__(self, key: str, title: str, tooltip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"tile_{key}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "KpiTile { background: #FFFFFF; border: 1px solid #D0D5DD; border-radius: 6px; }"
+        )
+        self.setToolTip(tooltip)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(0)
+        self.title = QLabel(title)
+        self.title.setStyleSheet("color: #475467; font-size: 11px;")
+        self.value = QLabel("—")
+        self.value.setObjectName("value")
+        self.value.setStyleSheet("font-size: 18px; font-weight: 600; color: #101828;")
+        self.previous = QLabel("")
+        self.previous.setObjectName("previous")
+        self.previous.setStyleSheet("color: #667085; font-size: 11px;")
+        for label in (self.title, self.value, self.previous):
+            layout.addWidget(label)
+
+
+class DashboardScreen(QWidget):
+    def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.report: KpiReport | None = None
+        self.series: ReportSeries | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.addLayout(self._build_bar())
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        self.tiles: dict[str, KpiTile] = {}
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        for i, (key, title, _g, _k, tip) in enumerate(TILES):
+            tile = KpiTile(key, tr(title), tr(tip))
+            self.tiles[key] = tile
+            grid.addWidget(tile, i // 7, i % 7)
+        self.liability = KpiTile(
+            "liability",
+            tr("Points liability"),
+            tr(
+                "Live points (not yet spent or expired) × the value of one point; below: what "
+                "expires in the next 30 days."
+            ),
+        )
+        self.tiles["liability"] = self.liability
+        grid.addWidget(self.liability, len(TILES) // 7, len(TILES) % 7)
+        body.addLayout(grid)
+        charts = QHBoxLayout()
+        self.sales_chart = self._chart_view(tr("Sales by week"))
+        self.members_chart = self._chart_view(tr("Members by week"))
+        self.tier_chart = self._chart_view(tr("Members by tier"))
+        self.nps_chart = self._chart_view(tr("NPS by month"))
+        for view in (self.sales_chart, self.members_chart, self.tier_chart, self.nps_chart):
+            charts.addWidget(view)
+        body.addLayout(charts)
+        self.tabs = QTabWidget()
+        self.tabs.setMinimumHeight(320)
+        self.cohort_model = RowsModel([tr("Cohort"), tr("Members")] + [f"+{k}" for k in range(12)])
+        self.top_model = RowsModel([tr("Customer"), tr("Sales"), tr("Spent"), tr("Points")])
+        self.top_model.right_aligned = {1, 2, 3}
+        self.callback_model = RowsModel(
+            [
+                tr("Customer"),
+                tr("Phone"),
+                tr("Last visit"),
+                tr("Days away"),
+                tr("Visits"),
+                tr("Spent in all"),
+            ]
+        )
+        self.callback_model.right_aligned = {3, 4, 5}
+        self.feedback_model = RowsModel(
+            [tr("Date"), tr("Customer"), tr("Kind"), tr("What was said")]
+        )
+        for model, title, name in (
+            (self.cohort_model, tr("Cohort retention"), "cohorts"),
+            (self.top_model, tr("Top customers"), "top-customers"),
+            (self.callback_model, tr("Call-back list"), "call-back"),
+            (self.feedback_model, tr("Open feedback"), "open-feedback"),
+        ):
+            self.tabs.addTab(self._table_page(model, name), title)
+        body.addWidget(self.tabs)
+        scroll.setWidget(self.body)
+        outer.addWidget(scroll, 1)
+        self.services.data.changed.connect(self._data_changed)
+        self.refresh()
+
+    # -- building --------------------------------------------------------------------------
+    def _build_bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        title = QLabel(tr("Reports"))
+        title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        bar.addWidget(title)
+        bar.addSpacing(16)
+        self.preset = QComboBox()
+        self.preset.setObjectName("periodPreset")
+        for key, text in (
+            ("30d", tr("Last 30 days")),
+            ("month", tr("This month")),
+            ("last_month", tr("Last month")),
+            ("quarter", tr("Last 90 days")),
+            ("year", tr("Last 12 months")),
+            ("custom", tr("Chosen dates")),
+        ):
+            self.preset.addItem(text, key)
+        self.preset.currentIndexChanged.connect(self._preset_changed)
+        bar.addWidget(self.preset)
+        self.start = QDateEdit()
+        self.end = QDateEdit()
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+            edit.dateChanged.connect(self._dates_edited)
+        bar.addWidget(QLabel(tr("from")))
+        bar.addWidget(self.start)
+        bar.addWidget(QLabel(tr("to")))
+        bar.addWidget(self.end)
+        self.compared = QLabel("")
+        self.compared.setObjectName("comparedWith")
+        self.compared.setStyleSheet("color: #667085;")
+        bar.addWidget(self.compared)
+        bar.addStretch(1)
+        self.pdf_button = QPushButton(tr("Save as PDF…"))
+        self.pdf_button.clicked.connect(self._save_pdf)
+        bar.addWidget(self.pdf_button)
+        self._apply_preset("30d")
+        return bar
+
+    def _chart_view(self, title: str) -> QChartView:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.legend().setVisible(False)
+        chart.setMargins(QMarginsF(2, 2, 2, 2).toMargins())
+        view = QChartView(chart)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(250)
+        view.setMinimumWidth(200)
+        return view
+
+    def _table_page(self, model: RowsModel, name: str) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        table = QTableView()
+        table.setModel(model)
+        table.setObjectName(f"table_{name}")
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(model is not self.cohort_model)
+        table.setAlternatingRowColors(True)
+        layout.addWidget(table)
+        button = QPushButton(tr("Save as CSV…"))
+        button.clicked.connect(lambda: export_csv(model, self, f"{name}.csv"))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(button)
+        layout.addLayout(row)
+        return page
+
+    # -- period ----------------------------------------------------------------------------
+    def _today(self) -> date:
+        return self.services.till.now().date()
+
+    def _preset_changed(self) -> None:
+        key = self.preset.currentData()
+        if key != "custom":
+            self._apply_preset(key)
+
+    def _apply_preset(self, key: str) -> None:
+        today = self._today()
+        if key == "month":
+            start, end = today.replace(day=1), today
+        elif key == "last_month":
+            end = today.replace(day=1) - timedelta(days=1)
+            start = end.replace(day=1)
+        elif key == "quarter":
+            start, end = today - timedelta(days=89), today
+        elif key == "year":
+            start, end = today - timedelta(days=364), today
+        else:
+            start, end = today - timedelta(days=29), today
+        self._setting_dates = True
+        self.start.setDate(QDate(start.year, start.month, start.day))
+        self.end.setDate(QDate(end.year, end.month, end.day))
+        self._setting_dates = False
+        if hasattr(self, "tiles"):
+            self.refresh()
+
+    def _dates_edited(self) -> None:
+        if getattr(self, "_setting_dates", False):
+            return
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(self.preset.findData("custom"))
+        self.preset.blockSignals(False)
+        self.refresh()
+
+    def set_period(self, start: date, end: date) -> None:
+        self._setting_dates = True
+        self.start.setDate(QDate(start.year, start.month, start.day))
+        self.end.setDate(QDate(end.year, end.month, end.day))
+        self._setting_dates = False
+        self.preset.blockSignals(True)
+        self.preset.setCurrentIndex(self.preset.findData("custom"))
+        self.preset.blockSignals(False)
+        self.refresh()
+
+    def period(self) -> Period:
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        return Period(min(start, end), max(start, end))
+
+    # -- data ------------------------------------------------------------------------------
+    def _data_changed(self, kinds: set[str]) -> None:
+        if kinds & {"sale", "customer", "feedback", "program", "nps"} and self.isVisible():
+            self.refresh()
+
+    def screen_shown(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        period = self.period()
+        self.report = Reports(self.services.till).kpis(period)
+        self.series = ReportSeriesQuery(self.services.till).series(period)
+        self._show_tiles(self.report)
+        self._show_charts(self.series)
+        self._show_tables(self.series)
+        prev = self.report.previous
+        locale = QLocale()
+        self.compared.setText(
+            tr("compared with %1 – %2")
+            .replace("%1", locale.toString(prev.start, QLocale.FormatType.ShortFormat))
+            .replace("%2", locale.toString(prev.end, QLocale.FormatType.ShortFormat))
+        )
+
+    def format_value(self, value: int | None, kind: str) -> str:
+        if value is None:
+            return "—"
+        locale = QLocale()
+        if kind == "money":
+            return format_money(value, self.services.till.currency())
+        if kind == "bp":
+            return locale.toString(value / 100, "f", 1) + " %"
+        if kind == "x100":
+            return locale.toString(value / 100, "f", 2)
+        if kind == "points":
+            return format_points(value)
+        return locale.toString(value)
+
+    def _show_tiles(self, report: KpiReport) -> None:
+        for key, _title, getter, kind, _tip in TILES:
+            tile = self.tiles[key]
+            tile.value.setText(self.format_value(getter(report.current), kind))
+            tile.previous.setText(
+                tr("before: %1").replace("%1", self.format_value(getter(report.previous), kind))
+            )
+        liab = report.liability
+        self.liability.value.setText(format_money(liab.value, self.services.till.currency()))
+        self.liability.previous.setText(
+            tr("%1 expire in 30 days").replace(
+                "%1", format_money(liab.expiring_value_30d, self.services.till.currency())
+            )
+        )
+
+    def _show_charts(self, series: ReportSeries) -> None:
+        locale = QLocale()
+        labels = [locale.toString(w.week_start, "d.M") for w in series.weeks]
+        currency = self.services.till.currency()
+        self._bar_chart(
+            self.sales_chart,
+            labels,
+            [w.revenue / currency.minor_per_major for w in series.weeks],
+            tr("Revenue, %1").replace("%1", currency.symbol),
+        )
+        chart = self._reset(self.members_chart)
+        active, joined = QLineSeries(), QLineSeries()
+        active.setName(tr("Active"))
+        joined.setName(tr("New"))
+        for i, w in enumerate(series.weeks):
+            active.append(i, w.active_members)
+            joined.append(i, w.new_members)
+        chart.addSeries(active)
+        chart.addSeries(joined)
+        chart.legend().setVisible(True)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self._axes(
+            chart,
+            [active, joined],
+            labels,
+            max(
+                [w.active_members for w in series.weeks]
+                + [w.new_members for w in series.weeks]
+                + [1]
+            ),
+        )
+        chart = self._reset(self.tier_chart)
+        pie = QPieSeries()
+        total = sum(t.customers for t in series.tiers) or 1
+        for t in series.tiers:
+            part = pie.append(f"{t.tier} {locale.toString(t.customers)}", t.customers)
+            part.setProperty("share", f"{locale.toString(100 * t.customers / total, 'f', 0)} %")
+            part.setLabelVisible(False)
+        pie.setPieSize(0.8)
+        chart.addSeries(pie)
+        chart.legend().setVisible(True)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        months = [p.month for p in series.nps_by_month]
+        chart = self._reset(self.nps_chart)
+        line = QLineSeries()
+        line.setPointsVisible(True)
+        for i, p in enumerate(series.nps_by_month):
+            if p.nps is not None:
+                line.append(i, p.nps)
+        chart.addSeries(line)
+        self._axes(chart, [line], [m[2:].replace("-", "/") for m in months], 100, low=-100)
+
+    def _reset(self, view: QChartView) -> QChart:
+        chart = view.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        chart.legend().setVisible(False)
+        return chart
+
+    def _axes(
+        self,
+        chart: QChart,
+        series: list[QLineSeries],
+        labels: list[str],
+        high: float,
+        low: float = 0,
+    ) -> None:
+        x = QValueAxis()
+        x.setRange(0, max(len(labels) - 1, 1))
+        x.setLabelFormat("%d")
+        x.setVisible(False)
+        y = QValueAxis()
+        y.setRange(low, high * (1.1 if low == 0 else 1))
+        y.setLabelFormat("%d")
+        if low == 0:
+            y.applyNiceNumbers()
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for s in series:
+            s.attachAxis(x)
+            s.attachAxis(y)
+        if labels:
+            chart.setToolTip(f"{labels[0]} – {labels[-1]}")
+
+    def _bar_chart(
+        self, view: QChartView, labels: list[str], values: list[float], name: str
+    ) -> None:
+        chart = self._reset(view)
+        bars = QBarSet(name)
+        bars.setColor("#2E90FA")
+        for v in values:
+            bars.append(v)
+        series = QBarSeries()
+        series.append(bars)
+        chart.addSeries(series)
+        x = QBarCategoryAxis()
+        small = x.labelsFont()
+        small.setPointSizeF(max(6.0, small.pointSizeF() - 1.5))
+        x.setLabelsFont(small)
+        step = max(1, len(labels) // 6)
+        x.append([label if i % step == 0 else " " * (i % 50 + 1) for i, label in enumerate(labels)])
+        y = QValueAxis()
+        y.setRange(0, max([*values, 1]) * 1.1)
+        y.setLabelFormat("%.0f")
+        y.applyNiceNumbers()
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(x)
+        series.attachAxis(y)
+
+    def _show_tables(self, series: ReportSeries) -> None:
+        locale = QLocale()
+        currency = self.services.till.currency()
+        self.cohort_model.set_rows(
+            [
+                [c.month, locale.toString(c.members)]
+                + [
+                    ("—" if s is None else locale.toString(s / 100, "f", 0) + " %")
+                    for s in c.retained_bp
+                ]
+                + [""] * (12 - len(c.retained_bp))
+                for c in series.cohorts
+            ]
+        )
+        self.top_model.set_rows(
+            [
+                [
+                    t.name,
+                    locale.toString(t.sales),
+                    format_money(t.revenue, currency),
+                    format_points(t.balance),
+                ]
+                for t in series.top_customers
+            ],
+            [t.customer_id for t in series.top_customers],
+        )
+        self.callback_model.set_rows(
+            [
+                [
+                    c.name,
+                    c.phone,
+                    locale.toString(c.last_visit_at.date(), QLocale.FormatType.ShortFormat),
+                    locale.toString(c.days_away),
+                    locale.toString(c.visits),
+                    format_money(c.lifetime_paid, currency),
+                ]
+                for c in series.call_back
+            ],
+            [c.customer_id for c in series.call_back],
+        )
+        items = FeedbackBook(self.services.till).list(status="open", limit=200)
+        kinds = {
+            "complaint": tr("Complaint"),
+            "suggestion": tr("Suggestion"),
+            "praise": tr("Praise"),
+        }
+        self.feedback_model.set_rows(
+            [
+                [
+                    locale.toString(i.created_at.date(), QLocale.FormatType.ShortFormat),
+                    i.customer_name or tr("(no customer)"),
+                    kinds.get(i.kind, i.kind),
+                    i.text,
+                ]
+                for i in items
+            ],
+            [i.id for i in items],
+        )
+
+    # -- PDF -------------------------------------------------------------------------------
+    def _save_pdf(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("Save the dashboard as PDF"), "dashboard.pdf", tr("PDF files (*.pdf)")
+        )
+        if name:
+            self.write_pdf(Path(name))
+
+    def write_pdf(self, path: Path) -> None:
+        """The tiles and charts as shown, scaled onto one landscape A4 page."""
+        writer = QPdfWriter(str(path))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        writer.setResolution(150)
+        writer.setTitle(tr("Loyalty dashboard"))
+        painter = QPainter(writer)
+        try:
+            page = writer.pageLayout().paintRectPixels(writer.resolution())
+            shot = self.body.grab()
+            scaled = shot.scaled(
+                page.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            painter.drawPixmap(0, 0, scaled)
+        finally:
+            painter.end()
+
+
+def _make(services: AppServices, parent: QWidget | None) -> QWidget:
+    return DashboardScreen(services, parent)
+
+
+register_screen(
+    ScreenSpec(
+        key="reports",
+        title=tr_title("Reports"),
+        shortcut="F7",
+        factory=_make,
+        owner_only=True,
+        order=70,
+    )
+)

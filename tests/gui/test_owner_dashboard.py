@@ -1,0 +1,99 @@
+"""The Reports dashboard on demo data shows the numbers ``loyalty-terminal report --json``
+prints; feedback is recorded, listed and resolved; tables export to CSV; the dashboard to PDF."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from terminal.app.demo import Demo, DemoPlan
+from terminal.app.feedback import FeedbackBook
+from terminal.cli import main
+from terminal.ui.dashboard_screen import TILES, DashboardScreen
+from terminal.ui.feedback_screen import FeedbackScreen
+from terminal.ui.services import AppServices
+
+
+@pytest.fixture
+def demo_till(till):  # type: ignore[no-untyped-def]
+    Demo(till).fill(DemoPlan(customers=120, sales=1500, seed=3))
+    return till
+
+
+def test_dashboard_shows_what_report_json_prints(qtbot, demo_till, db_path, capsys):  # type: ignore[no-untyped-def]
+    end = demo_till.now().date() - timedelta(days=1)
+    start = end - timedelta(days=89)
+    assert (
+        main(["report", "--db", str(db_path), "--from", str(start), "--to", str(end), "--json"])
+        == 0
+    )
+    printed = json.loads(capsys.readouterr().out)
+    screen = DashboardScreen(AppServices(till=demo_till))
+    qtbot.addWidget(screen)
+    screen.set_period(start, end)
+    assert printed["current"]["sales"] > 100  # the demo really sold something in the period
+    for key, _title, _getter, kind, _tip in TILES:
+        field = _field_of(key)
+        tile = screen.tiles[key]
+        assert tile.value.text() == screen.format_value(printed["current"][field], kind), key
+        assert tile.previous.text() == "before: " + screen.format_value(
+            printed["previous"][field], kind
+        ), key
+        assert tile.toolTip()  # every tile explains its formula
+
+
+def _field_of(key: str) -> str:
+    return {
+        "participation": "participation_bp",
+        "repeat_rate": "repeat_rate_bp",
+        "frequency": "frequency_x100",
+        "retention": "retention_bp",
+        "churn": "churn_bp",
+        "issued": "points_issued",
+        "redeemed": "points_redeemed",
+        "expired": "points_expired",
+        "redemption_rate": "redemption_rate_bp",
+        "csat": "csat_bp",
+    }.get(key, key)
+
+
+def test_tables_export_to_csv_and_the_dashboard_to_pdf(qtbot, demo_till, tmp_path):  # type: ignore[no-untyped-def]
+    screen = DashboardScreen(AppServices(till=demo_till))
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    assert screen.top_model.rowCount() == 10
+    screen.top_model.write_csv(tmp_path / "top.csv")
+    with (tmp_path / "top.csv").open(encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["Customer", "Sales", "Spent", "Points"]
+    assert rows[1][0] == screen.top_model.rows[0][0]
+    screen.write_pdf(tmp_path / "dash.pdf")
+    assert (tmp_path / "dash.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_feedback_is_recorded_listed_and_resolved(qtbot, till, monkeypatch):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    services = AppServices(till=till)
+    screen = FeedbackScreen(services)
+    qtbot.addWidget(screen)
+    book = FeedbackBook(till)
+    book.record("complaint", "The card reader was slow")
+    services.announce("feedback")
+    assert screen.model.rowCount() == 1
+    assert screen.model.rows[0][2:5] == ["Complaint", "Open", "The card reader was slow"]
+    screen.table.selectRow(0)
+    monkeypatch.setattr(
+        QInputDialog, "getMultiLineText", lambda *a, **k: ("Replaced the reader", True)
+    )
+    qtbot.mouseClick(screen.resolve_button, Qt.MouseButton.LeftButton)
+    assert screen.model.rowCount() == 0  # the open list is empty now
+    resolved = book.list(status="resolved")
+    assert [(i.text, i.resolution) for i in resolved] == [
+        ("The card reader was slow", "Replaced the reader")
+    ]

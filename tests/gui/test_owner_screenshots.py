@@ -1,0 +1,42 @@
+"""Screenshots of the Reports dashboard and the Feedback list on demo data at 1366×768
+(docs/screenshots/dashboard.png, feedback.png), and the dashboard printed to PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLocale
+
+from terminal.app.demo import Demo, DemoPlan
+from terminal.ui.dashboard_screen import DashboardScreen
+from terminal.ui.feedback_screen import FeedbackScreen
+from terminal.ui.services import AppServices
+
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def test_dashboard_and_feedback_screenshots(qtbot, till, clock, tmp_path):  # type: ignore[no-untyped-def]
+    Demo(till).fill(DemoPlan(customers=600, sales=6000, seed=1))
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    try:
+        services = AppServices(till=till)
+        dash = DashboardScreen(services)
+        qtbot.addWidget(dash)
+        dash.resize(1366, 768)
+        dash.show()
+        qtbot.waitExposed(dash)
+        assert dash.tiles["sales"].value.text() != "—"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        assert dash.grab().save(str(SHOTS / "dashboard.png"))
+        dash.write_pdf(tmp_path / "dashboard.pdf")
+        feedback = FeedbackScreen(services)
+        qtbot.addWidget(feedback)
+        feedback.show_filter.setCurrentIndex(feedback.show_filter.findText("All"))
+        feedback.resize(1366, 768)
+        feedback.show()
+        qtbot.waitExposed(feedback)
+        assert feedback.model.rowCount() > 0
+        assert feedback.grab().save(str(SHOTS / "feedback.png"))
+    finally:
+        QLocale.setDefault(before)

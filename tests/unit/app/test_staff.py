@@ -1,0 +1,91 @@
+"""Staff PINs: hashed with scrypt (never stored in clear), first owner PIN set once, five wrong
+PINs lock for five minutes by the till's clock, owner actions audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from terminal.app.staff import (
+    PinRefused,
+    StaffLocked,
+    StaffRoster,
+    hash_pin,
+    pin_matches,
+)
+from terminal.core.errors import InvalidInput
+from terminal.db.models import Staff
+
+
+def test_pin_is_stored_as_a_salted_scrypt_hash() -> None:
+    a, b = hash_pin("2468"), hash_pin("2468")
+    assert a.startswith("scrypt$16384$8$1$") and "2468" not in a
+    assert a != b  # own salt each time
+    assert pin_matches("2468", a) and not pin_matches("2469", a)
+    assert not pin_matches("2468", "garbage")
+
+
+def test_first_owner_pin_once_and_only_digits(till) -> None:  # type: ignore[no-untyped-def]
+    roster = StaffRoster(till)
+    assert not roster.owner_exists()
+    with pytest.raises(InvalidInput):
+        roster.set_first_owner("Olena", "12a4")
+    with pytest.raises(InvalidInput):
+        roster.set_first_owner("Olena", "123")
+    owner = roster.set_first_owner("Olena", "2468")
+    assert roster.owner_exists() and owner.role == "owner"
+    with pytest.raises(InvalidInput, match="already set"):
+        roster.set_first_owner("Someone", "1357")
+    with till.read() as s:
+        assert s.get(Staff, owner.id).pin_hash != "2468"
+    assert [line.action for line in roster.audit_log()] == ["owner.created"]
+
+
+def test_five_wrong_pins_lock_for_five_minutes(till, clock) -> None:  # type: ignore[no-untyped-def]
+    roster = StaffRoster(till)
+    roster.set_first_owner("Olena", "2468")
+    for left in (4, 3, 2, 1):
+        with pytest.raises(PinRefused) as refused:
+            roster.sign_in("0000", role="owner")
+        assert refused.value.params["attempts_left"] == left
+    with pytest.raises(StaffLocked) as locked:
+        roster.sign_in("0000", role="owner")
+    assert locked.value.params["until"] == clock.now + timedelta(minutes=5)
+    with pytest.raises(StaffLocked):
+        roster.sign_in("2468", role="owner")  # even the right PIN waits
+    clock.advance(minutes=4, seconds=59)
+    with pytest.raises(StaffLocked):
+        roster.sign_in("2468", role="owner")
+    clock.advance(seconds=1)
+    assert roster.sign_in("2468", role="owner").name == "Olena"
+    # a success resets the count: four more wrong tries do not lock
+    for _ in range(4):
+        with pytest.raises(PinRefused):
+            roster.sign_in("0000", role="owner")
+    assert roster.sign_in("2468", role="owner").role == "owner"
+    actions = [line.action for line in roster.audit_log()]
+    assert "staff.locked" in actions and actions.count("owner.unlocked") == 2
+
+
+def test_owner_manages_cashiers(till) -> None:  # type: ignore[no-untyped-def]
+    roster = StaffRoster(till)
+    owner = roster.set_first_owner("Olena", "2468")
+    ivan = roster.add(owner.id, "Ivan", "1111")
+    assert roster.sign_in("1111").name == "Ivan"
+    with pytest.raises(PinRefused):
+        roster.sign_in("1111", role="owner")  # a cashier's PIN does not open owner screens
+    with pytest.raises(InvalidInput, match="already uses"):
+        roster.add(owner.id, "Petro", "1111")
+    roster.change_pin(owner.id, ivan.id, "2222")
+    assert roster.sign_in("2222").id == ivan.id
+    roster.set_active(owner.id, ivan.id, False)
+    with pytest.raises(PinRefused):
+        roster.sign_in("2222", role="cashier")
+    with pytest.raises(InvalidInput, match="last owner"):
+        roster.set_active(owner.id, owner.id, False)
+    assert {line.action for line in roster.audit_log()} >= {
+        "staff.added",
+        "staff.pin_changed",
+        "staff.deactivated",
+    }
