@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "terminal.cli.backup",
     "terminal.cli.privacy",
     "terminal.cli.sync",
+    "terminal.cli.report",
     "terminal.cli.program",
 )
 

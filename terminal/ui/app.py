@@ -76,9 +76,12 @@ def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTyp
 
 def build_window(till: Till) -> QWidget:
     """The main window on an open till (also used by the start-up benchmark and tests)."""
+    from terminal.ui.access import install_access
     from terminal.ui.main_window import MainWindow
 
-    return MainWindow(AppServices(till=till))
+    services = AppServices(till=till)
+    install_access(services)  # owner screens ask for the owner PIN, lock again when idle
+    return MainWindow(services)
 
 
 def run_gui(db_path: str | Path | None = None) -> int:
