@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
     QPieSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QLocale, QMarginsF, Qt
+from PySide6.QtCore import QDate, QLocale, QMargins, QMarginsF, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -654,9 +654,23 @@ class DashboardScreen(QWidget):
         painter = QPainter(writer)
         try:
             page = writer.pageLayout().paintRectPixels(writer.resolution())
+            period = self.period()
+            locale = QLocale()
+            heading = (
+                tr("Loyalty dashboard, %1 – %2 (%3)")
+                .replace("%1", locale.toString(period.start, QLocale.FormatType.ShortFormat))
+                .replace("%2", locale.toString(period.end, QLocale.FormatType.ShortFormat))
+                .replace("%3", self.compared.text())
+            )
+            font = painter.font()
+            font.setPointSize(12)
+            painter.setFont(font)
+            line = painter.fontMetrics().height()
+            painter.drawText(0, line, heading)
+            painter.translate(0, line * 1.6)
             shot = self.body.grab()
             scaled = shot.scaled(
-                page.size(),
+                page.size().shrunkBy(QMargins(0, int(line * 1.6), 0, 0)),
                 Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )
