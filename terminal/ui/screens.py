@@ -59,6 +59,7 @@ SCREEN_MODULES: list[str] = [
     "terminal.ui.backup_screen",
     "terminal.ui.dashboard_screen",
     "terminal.ui.feedback_screen",
+    "terminal.ui.staff_screen",
 ]
 
 tr_title = _tr
