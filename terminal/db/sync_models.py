@@ -38,6 +38,8 @@ class SyncFieldClock(SQLModel, table=True):
     key: str = Field(primary_key=True)
     field: str = Field(primary_key=True)
     hlc: str
+    # The winning value as JSON: set again when the row itself arrives after the edit.
+    value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class SyncConflict(SQLModel, table=True):

@@ -71,19 +71,22 @@ def clock_local_events(db: sqlite3.Connection, terminal_id: str) -> None:
     if not rows:
         return
     stamps: list[tuple[str, str]] = []
-    fields: list[tuple[str, str, str, str]] = []
+    fields: list[tuple[str, str, str, str, str]] = []
     for event_id, _seq, created_at, payload in rows:
         last = tick(last, datetime.fromisoformat(created_at), terminal_id)
         stamp = last.text()
         stamps.append((event_id, stamp))
         if '"updates"' in payload:
             for update in json.loads(payload).get("updates", ()):
-                for name in update["fields"]:
-                    fields.append((update["table"], str(update["key"]), name, stamp))
+                for name, value in update["fields"].items():
+                    fields.append(
+                        (update["table"], str(update["key"]), name, stamp, json.dumps(value))
+                    )
     db.executemany("INSERT OR IGNORE INTO sync_event_clock (event_id, hlc) VALUES (?, ?)", stamps)
     db.executemany(
-        "INSERT INTO sync_field_clock (tbl, key, field, hlc) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(tbl, key, field) DO UPDATE SET hlc = max(hlc, excluded.hlc)",
+        "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(tbl, key, field) DO UPDATE SET hlc = excluded.hlc, value = excluded.value "
+        "WHERE excluded.hlc > sync_field_clock.hlc",
         fields,
     )
     _put_state(db, "hlc", last.text())
@@ -112,6 +115,8 @@ class _Affected:
             self.customers.update(r[key] for r in rows if r.get(key))
         if table == "purchase":
             self.sales.extend(rows)
+            # a refund may have come in before its sale (one hub pull holds both)
+            self.refund_purchases.update(r["id"] for r in rows)
         elif table == "points_lot":
             self.lots.update(r["id"] for r in rows)
         elif table == "lot_movement":
@@ -140,6 +145,7 @@ def apply_events(
     journal_rows = []
     stamps = []
     inserts: dict[tuple[str, tuple[str, ...]], list[list[Any]]] = defaultdict(list)
+    born: dict[str, dict[str, str]] = defaultdict(dict)  # table -> row key -> stamp of its insert
     updates: list[tuple[str, dict[str, Any], str]] = []
     seen = Stamp.parse(_state(db, "hlc") or ZERO.text())
     for event in fresh:
@@ -161,6 +167,9 @@ def apply_events(
         payload = json.loads(event["payload"])
         for table, rows in payload.get("rows", {}).items():
             affected.note_rows(table, rows)
+            if table in _KEYS:
+                key_column = _KEYS[table]
+                born[table].update((str(r[key_column]), stamp) for r in rows)
             for row in rows:
                 if table == "lot_movement":
                     row = {k: v for k, v in row.items() if k != "id"}
@@ -177,6 +186,7 @@ def apply_events(
     for (table, columns), values in inserts.items():
         verb = "INSERT" if table == "lot_movement" else "INSERT OR IGNORE"
         db.executemany(verb + insert_sql(table, columns)[len("INSERT") :], values)
+    _reassert_later_edits(db, born, affected)
     for stamp, update, at in updates:
         _apply_update(db, stamp, update, at, affected, now)
     _recompute(db, affected)
@@ -224,9 +234,10 @@ def _apply_update(
         if row is None or stamp > row[0]:
             winning[name] = value
             db.execute(
-                "INSERT INTO sync_field_clock (tbl, key, field, hlc) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(tbl, key, field) DO UPDATE SET hlc = excluded.hlc",
-                (table, key, name, stamp),
+                "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(tbl, key, field) "
+                "DO UPDATE SET hlc = excluded.hlc, value = excluded.value",
+                (table, key, name, stamp, json.dumps(value)),
             )
     if not winning:
         return
@@ -242,6 +253,51 @@ def _apply_update(
     )
     if table == "customer":
         affected.customers.add(key)
+
+
+def _reassert_later_edits(
+    db: sqlite3.Connection, born: dict[str, dict[str, str]], affected: _Affected
+) -> None:
+    """Rows that arrive after an edit of them: the edit, already applied elsewhere, wins.
+
+    A till may hear of an edit before the row it edits (till 2 blocks till 1's new card; till 3
+    gets till 2's news first, through the hub or a bundle). The edit is kept in the field clock
+    with its value, and once the row itself is inserted here, every field whose last edit is
+    newer than the row's creation is set again — so the order news arrive in does not matter.
+    """
+    for table, keys in born.items():
+        (clocks,) = db.execute(
+            "SELECT COUNT(*) FROM sync_field_clock WHERE tbl = ?", (table,)
+        ).fetchone()
+        if not clocks:
+            continue
+        if clocks <= len(keys):
+            hits = [
+                row
+                for row in db.execute(
+                    "SELECT key, field, hlc, value FROM sync_field_clock WHERE tbl = ?", (table,)
+                )
+                if row[0] in keys
+            ]
+        else:
+            hits = [
+                row
+                for key in keys
+                for row in db.execute(
+                    "SELECT key, field, hlc, value FROM sync_field_clock WHERE tbl = ? AND key = ?",
+                    (table, key),
+                )
+            ]
+        for key, name, hlc, value in hits:
+            if value is None or hlc <= keys[key]:
+                continue
+            raw = json.loads(value)
+            db.execute(
+                f"UPDATE {table} SET {name} = ? WHERE {_KEYS[table]} = ?",
+                (int(raw) if isinstance(raw, bool) else _db_value(raw), key),
+            )
+            if table == "customer":
+                affected.customers.add(key)
 
 
 def _note_card_assignment(

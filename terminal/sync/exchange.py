@@ -147,11 +147,20 @@ class SyncExchange:
             )
         applied = 0
         if manifest.last_seq > have:
-            with self.till.write_driver() as db:
-                applied = self.apply(
-                    db, manifest.terminal_id, manifest.terminal_number, bundle.events, now
-                )
-                _put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
+            try:
+                with self.till.write_driver() as db:
+                    applied = self.apply(
+                        db, manifest.terminal_id, manifest.terminal_number, bundle.events, now
+                    )
+                    _put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
+            except sqlite3.IntegrityError as exc:
+                # e.g. a sale on a customer registered on a third till whose bundle is not here
+                raise BundleRefused(
+                    f"The bundle of till {manifest.terminal_number} builds on news from other "
+                    "tills that this till has not received yet (a customer, card or sale made "
+                    "elsewhere). Import the other tills' bundles first, then this one again; "
+                    "nothing was changed."
+                ) from exc
         log.info(
             "bundle of till %s: %d new events applied, %d already here",
             manifest.terminal_number,

@@ -38,8 +38,14 @@ def upgrade() -> None:
             sa.Column("key", sa.String(), nullable=False),
             sa.Column("field", sa.String(), nullable=False),
             sa.Column("hlc", sa.String(), nullable=False),
+            sa.Column("value", sa.Text(), nullable=True),
             sa.PrimaryKeyConstraint("tbl", "key", "field"),
         )
+    else:
+        columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("sync_field_clock")}
+        if "value" not in columns:
+            with op.batch_alter_table("sync_field_clock", schema=None) as batch_op:
+                batch_op.add_column(sa.Column("value", sa.Text(), nullable=True))
     if "sync_conflict" not in existing:
         op.create_table(
             "sync_conflict",
