@@ -13,14 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
     QChart,
     QChartView,
-    QLineSeries,
-    QPieSeries,
-    QValueAxis,
 )
 from PySide6.QtCore import QDate, QLocale, QMargins, QMarginsF, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
@@ -45,6 +39,8 @@ from terminal.app.feedback import FeedbackBook
 from terminal.app.report_series import ReportSeries, ReportSeriesQuery
 from terminal.app.reports import KpiReport, PeriodFigures, Reports
 from terminal.core.kpis import Period
+from terminal.ui.dashboard_charts import DashboardCharts
+from terminal.ui.dashboard_tiles import TILES, KpiTile, tr
 from terminal.ui.money_format import format_money, format_points
 from terminal.ui.report_tables import RowsModel, export_csv
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
@@ -53,172 +49,7 @@ from terminal.ui.services import AppServices
 Getter = Callable[[PeriodFigures], int | None]
 
 
-def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("Dashboard", text)
-
-
-# (key, title, getter, kind, formula tooltip); kinds: count money bp x100 points nps
-TILES: list[tuple[str, str, Getter, str, str]] = [
-    (
-        "active_members",
-        "Active members",
-        lambda f: f.active_members,
-        "count",
-        "Members who bought at least once in the period.",
-    ),
-    (
-        "new_members",
-        "New members",
-        lambda f: f.new_members,
-        "count",
-        "Customers registered in the period.",
-    ),
-    (
-        "participation",
-        "Participation",
-        lambda f: f.participation_bp,
-        "bp",
-        "Sales with a card ÷ all sales.",
-    ),
-    (
-        "repeat_rate",
-        "Repeat purchase rate",
-        lambda f: f.repeat_rate_bp,
-        "bp",
-        "Active members with 2 or more purchases ÷ active members.",
-    ),
-    (
-        "frequency",
-        "Purchase frequency",
-        lambda f: f.frequency_x100,
-        "x100",
-        "Sales with a card ÷ active members.",
-    ),
-    (
-        "avg_check",
-        "Average check",
-        lambda f: f.avg_check,
-        "money",
-        "Sum of check amounts ÷ number of sales (all sales).",
-    ),
-    (
-        "avg_check_members",
-        "Average check, members",
-        lambda f: f.avg_check_members,
-        "money",
-        "Sum of members' check amounts ÷ members' sales.",
-    ),
-    (
-        "avg_check_first",
-        "Average first check",
-        lambda f: f.avg_check_first,
-        "money",
-        "Average check of members' very first purchases made in the period.",
-    ),
-    (
-        "avg_check_repeat",
-        "Average repeat check",
-        lambda f: f.avg_check_repeat,
-        "money",
-        "Average check of members' purchases that were not their first.",
-    ),
-    (
-        "clv",
-        "Customer lifetime value",
-        lambda f: f.clv,
-        "money",
-        "All members' purchases up to the period's end ÷ members registered by then.",
-    ),
-    (
-        "retention",
-        "Retention (CRR)",
-        lambda f: f.retention_bp,
-        "bp",
-        "Members active in the previous period who bought again in this one ÷ members active "
-        "in the previous period.",
-    ),
-    ("churn", "Churn", lambda f: f.churn_bp, "bp", "100 % − retention."),
-    (
-        "issued",
-        "Points issued",
-        lambda f: f.points_issued,
-        "points",
-        "Earned + welcome + birthday + referral + milestone + positive adjustments − points "
-        "taken back by refunds and negative adjustments.",
-    ),
-    (
-        "redeemed",
-        "Points redeemed",
-        lambda f: f.points_redeemed,
-        "points",
-        "Points spent on purchases − points returned by refunds.",
-    ),
-    (
-        "expired",
-        "Points expired",
-        lambda f: f.points_expired,
-        "points",
-        "Points written off because their expiry date came.",
-    ),
-    (
-        "redemption_rate",
-        "Redemption rate",
-        lambda f: f.redemption_rate_bp,
-        "bp",
-        "Points redeemed ÷ points issued in the period.",
-    ),
-    (
-        "nps",
-        "NPS",
-        lambda f: f.nps,
-        "nps",
-        "% promoters (9–10) − % detractors (0–6) among the answers at the counter; −100 to 100.",
-    ),
-    (
-        "csat",
-        "CSAT",
-        lambda f: f.csat_bp,
-        "bp",
-        "Answers of 8, 9 or 10 ÷ all answers to the counter's 0–10 question.",
-    ),
-    ("sales", "Sales", lambda f: f.sales, "count", "Number of sales (checks) in the period."),
-    (
-        "revenue",
-        "Revenue",
-        lambda f: f.revenue,
-        "money",
-        "Sum of check amounts before loyalty discounts and points; refunds not deducted.",
-    ),
-]
-
-
-class KpiTile(QFrame):
-    def __init__(self, key: str, title: str, tooltip: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"tile_{key}")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setStyleSheet(
-            "KpiTile { background: #FFFFFF; border: 1px solid #D0D5DD; border-radius: 6px; }"
-        )
-        self.setToolTip(tooltip)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 8, 4)
-        layout.setSpacing(0)
-        self.title = QLabel(title)
-        self.title.setStyleSheet("color: #475467; font-size: 11px;")
-        self.value = QLabel("—")
-        self.value.setObjectName("value")
-        self.value.setStyleSheet("font-size: 18px; font-weight: 600; color: #101828;")
-        self.previous = QLabel("")
-        self.previous.setObjectName("previous")
-        self.previous.setStyleSheet("color: #667085; font-size: 11px;")
-        for label in (self.title, self.value, self.previous):
-            layout.addWidget(label)
-
-
-class DashboardScreen(QWidget):
+class DashboardScreen(DashboardCharts, QWidget):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
@@ -465,117 +296,6 @@ class DashboardScreen(QWidget):
                 "%1", format_money(liab.expiring_value_30d, self.services.till.currency())
             )
         )
-
-    def _show_charts(self, series: ReportSeries) -> None:
-        locale = QLocale()
-        labels = [locale.toString(w.week_start, "d.M") for w in series.weeks]
-        currency = self.services.till.currency()
-        self._bar_chart(
-            self.sales_chart,
-            labels,
-            [w.revenue / currency.minor_per_major for w in series.weeks],
-            tr("Revenue, %1").replace("%1", currency.symbol),
-        )
-        chart = self._reset(self.members_chart)
-        active, joined = QLineSeries(), QLineSeries()
-        active.setName(tr("Active"))
-        joined.setName(tr("New"))
-        for i, w in enumerate(series.weeks):
-            active.append(i, w.active_members)
-            joined.append(i, w.new_members)
-        chart.addSeries(active)
-        chart.addSeries(joined)
-        chart.legend().setVisible(True)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self._axes(
-            chart,
-            [active, joined],
-            labels,
-            max(
-                [w.active_members for w in series.weeks]
-                + [w.new_members for w in series.weeks]
-                + [1]
-            ),
-        )
-        chart = self._reset(self.tier_chart)
-        pie = QPieSeries()
-        total = sum(t.customers for t in series.tiers) or 1
-        for t in series.tiers:
-            part = pie.append(f"{t.tier} {locale.toString(t.customers)}", t.customers)
-            part.setProperty("share", f"{locale.toString(100 * t.customers / total, 'f', 0)} %")
-            part.setLabelVisible(False)
-        pie.setPieSize(0.8)
-        chart.addSeries(pie)
-        chart.legend().setVisible(True)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        months = [p.month for p in series.nps_by_month]
-        chart = self._reset(self.nps_chart)
-        line = QLineSeries()
-        line.setPointsVisible(True)
-        for i, p in enumerate(series.nps_by_month):
-            if p.nps is not None:
-                line.append(i, p.nps)
-        chart.addSeries(line)
-        self._axes(chart, [line], [m[2:].replace("-", "/") for m in months], 100, low=-100)
-
-    def _reset(self, view: QChartView) -> QChart:
-        chart = view.chart()
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        chart.legend().setVisible(False)
-        return chart
-
-    def _axes(
-        self,
-        chart: QChart,
-        series: list[QLineSeries],
-        labels: list[str],
-        high: float,
-        low: float = 0,
-    ) -> None:
-        x = QValueAxis()
-        x.setRange(0, max(len(labels) - 1, 1))
-        x.setLabelFormat("%d")
-        x.setVisible(False)
-        y = QValueAxis()
-        y.setRange(low, high * (1.1 if low == 0 else 1))
-        y.setLabelFormat("%d")
-        if low == 0:
-            y.applyNiceNumbers()
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        for s in series:
-            s.attachAxis(x)
-            s.attachAxis(y)
-        if labels:
-            chart.setToolTip(f"{labels[0]} – {labels[-1]}")
-
-    def _bar_chart(
-        self, view: QChartView, labels: list[str], values: list[float], name: str
-    ) -> None:
-        chart = self._reset(view)
-        bars = QBarSet(name)
-        bars.setColor("#2E90FA")
-        for v in values:
-            bars.append(v)
-        series = QBarSeries()
-        series.append(bars)
-        chart.addSeries(series)
-        x = QBarCategoryAxis()
-        small = x.labelsFont()
-        small.setPointSizeF(max(6.0, small.pointSizeF() - 1.5))
-        x.setLabelsFont(small)
-        step = max(1, len(labels) // 6)
-        x.append([label if i % step == 0 else " " * (i % 50 + 1) for i, label in enumerate(labels)])
-        y = QValueAxis()
-        y.setRange(0, max([*values, 1]) * 1.1)
-        y.setLabelFormat("%.0f")
-        y.applyNiceNumbers()
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
 
     def _show_tables(self, series: ReportSeries) -> None:
         locale = QLocale()
