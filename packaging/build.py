@@ -59,7 +59,8 @@ def executable() -> Path:
 
 
 def folder_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    """Bytes on disk; PyInstaller links some libraries twice, so symlinks are not counted."""
+    return sum(f.lstat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
 
 def check_bundle() -> int:

@@ -93,12 +93,13 @@ def _module_helpers(tree: ast.Module) -> dict[str, str]:
     return helpers
 
 
-def helper_strings(paths: list[Path]) -> list[tuple[str, str]]:
-    """(context, text) pairs lupdate cannot see: calls of fixed-context helpers, local or
-    imported (``_tr("Save")`` where ``_tr`` wraps ``QCoreApplication.translate("Desk", text)``)."""
+def helper_strings(paths: list[Path]) -> list[tuple[str, str, bool]]:
+    """(context, text, plural) that lupdate cannot see, or sees wrongly: calls of fixed-context
+    helpers, local or imported (``_tr("Save")`` where ``_tr`` wraps
+    ``QCoreApplication.translate("Desk", text)``), and plural ``translate`` calls."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
     exported = {_module_name(path): _module_helpers(tree) for path, tree in trees.items()}
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, str, bool]] = []
     for path, tree in trees.items():
         helpers = dict(exported[_module_name(path)])
         for node in ast.walk(tree):
@@ -115,15 +116,34 @@ def helper_strings(paths: list[Path]) -> list[tuple[str, str]]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                found.append((helpers[node.func.id], node.args[0].value))
+                found.append((helpers[node.func.id], node.args[0].value, False))
+            elif _numerus_translate(node):
+                assert isinstance(node, ast.Call)
+                context, text = (arg.value for arg in node.args[:2])  # type: ignore[attr-defined]
+                found.append((context, text, True))
     return found
+
+
+def _numerus_translate(node: ast.AST) -> bool:
+    """``X.translate("Ctx", "%n …", None, count)``: lupdate marks it plural only when the count
+    is a literal number, so the stub repeats it with one (first occurrence wins)."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _TRANSLATE_FUNCTIONS
+        and len(node.args) == 4
+        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[:2])
+        and not isinstance(node.args[3], ast.Constant)
+    )
 
 
 def _helper_stub(folder: Path) -> Path:
     """A Python file of QT_TRANSLATE_NOOP marks for the helper strings, for lupdate to read."""
     lines = [
-        f"QT_TRANSLATE_NOOP({context!r}, {text!r})"
-        for context, text in helper_strings(python_sources())
+        f"QCoreApplication.translate({context!r}, {text!r}, None, 1)"
+        if plural
+        else f"QT_TRANSLATE_NOOP({context!r}, {text!r})"
+        for context, text, plural in helper_strings(python_sources())
     ]
     stub = folder / "helper_strings.py"
     stub.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -137,7 +157,8 @@ def update_sources(ts_files: dict[str, Path] | None = None) -> None:
     """
     targets = ts_files or {language: ts_path(language) for language in LANGUAGES}
     with tempfile.TemporaryDirectory() as tmp:
-        files = [str(p) for p in python_sources()] + [str(_helper_stub(Path(tmp)))]
+        # the stub goes first: where it repeats a call, lupdate keeps the first reading
+        files = [str(_helper_stub(Path(tmp)))] + [str(p) for p in python_sources()]
         for target in targets.values():
             subprocess.run(
                 [

@@ -441,6 +441,17 @@ The data as it is now is kept in %2 first.</source>
     </message>
 </context>
 <context>
+    <name>Cli</name>
+    <message>
+        <source>interrupted; nothing half-written was kept.</source>
+        <translation>прервано; ничего недописанного не сохранено.</translation>
+    </message>
+    <message>
+        <source>unexpected error: {error}</source>
+        <translation>непредвиденная ошибка: {error}</translation>
+    </message>
+</context>
+<context>
     <name>CounterScreen</name>
     <message>
         <source>Find</source>
@@ -1078,6 +1089,10 @@ Cards: {cards}</source>
     <message>
         <source>compared with %1 – %2</source>
         <translation>по сравнению с %1 – %2</translation>
+    </message>
+    <message>
+        <source>Loyalty dashboard, %1 – %2 (%3)</source>
+        <translation>Панель программы лояльности, %1 – %2 (%3)</translation>
     </message>
 </context>
 <context>
@@ -1902,6 +1917,13 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Points</name>
+    <message numerus="yes">
+        <source>%n point(s)</source>
+        <translation><numerusform>%n балл</numerusform><numerusform>%n балла</numerusform><numerusform>%n баллов</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>ProgramForm</name>
     <message>
         <source>Promotion</source>
@@ -2522,6 +2544,10 @@ Cards: {cards}</source>
         <source>Devices</source>
         <translation>Устройства</translation>
     </message>
+    <message>
+        <source>Staff</source>
+        <translation>Сотрудники</translation>
+    </message>
 </context>
 <context>
     <name>ShopDevicesScreen</name>
@@ -2600,6 +2626,89 @@ Cards: {cards}</source>
     <message>
         <source>Test slip printed. Check the paper.</source>
         <translation>Тестовый чек напечатан. Проверьте бумагу.</translation>
+    </message>
+</context>
+<context>
+    <name>StaffScreen</name>
+    <message>
+        <source>Staff</source>
+        <translation>Сотрудники</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>PIN, 4–8 digits</source>
+        <translation>PIN, 4–8 цифр</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>Кассир</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Владелец</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+    <message>
+        <source>Set this PIN for the chosen person</source>
+        <translation>Задать этот PIN выбранному сотруднику</translation>
+    </message>
+    <message>
+        <source>Switch on/off</source>
+        <translation>Включить/выключить</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Owner actions</source>
+        <translation>Действия владельца</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Данные</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Активные</translation>
+    </message>
+    <message>
+        <source>Switched off</source>
+        <translation>Выключен</translation>
+    </message>
+    <message>
+        <source>Choose a person in the list first.</source>
+        <translation>Сначала выберите сотрудника в списке.</translation>
+    </message>
+    <message>
+        <source>Added.</source>
+        <translation>Добавлено.</translation>
+    </message>
+    <message>
+        <source>PIN changed.</source>
+        <translation>PIN изменён.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
     </message>
 </context>
 <context>

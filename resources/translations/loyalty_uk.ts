@@ -441,6 +441,17 @@ The data as it is now is kept in %2 first.</source>
     </message>
 </context>
 <context>
+    <name>Cli</name>
+    <message>
+        <source>interrupted; nothing half-written was kept.</source>
+        <translation>перервано; нічого недописаного не збережено.</translation>
+    </message>
+    <message>
+        <source>unexpected error: {error}</source>
+        <translation>неочікувана помилка: {error}</translation>
+    </message>
+</context>
+<context>
     <name>CounterScreen</name>
     <message>
         <source>Find</source>
@@ -1078,6 +1089,10 @@ Cards: {cards}</source>
     <message>
         <source>compared with %1 – %2</source>
         <translation>порівняно з %1 – %2</translation>
+    </message>
+    <message>
+        <source>Loyalty dashboard, %1 – %2 (%3)</source>
+        <translation>Панель програми лояльності, %1 – %2 (%3)</translation>
     </message>
 </context>
 <context>
@@ -1902,6 +1917,13 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Points</name>
+    <message numerus="yes">
+        <source>%n point(s)</source>
+        <translation><numerusform>%n бал</numerusform><numerusform>%n бали</numerusform><numerusform>%n балів</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>ProgramForm</name>
     <message>
         <source>Promotion</source>
@@ -2522,6 +2544,10 @@ Cards: {cards}</source>
         <source>Devices</source>
         <translation>Пристрої</translation>
     </message>
+    <message>
+        <source>Staff</source>
+        <translation>Працівники</translation>
+    </message>
 </context>
 <context>
     <name>ShopDevicesScreen</name>
@@ -2600,6 +2626,89 @@ Cards: {cards}</source>
     <message>
         <source>Test slip printed. Check the paper.</source>
         <translation>Тестовий чек надруковано. Перевірте папір.</translation>
+    </message>
+</context>
+<context>
+    <name>StaffScreen</name>
+    <message>
+        <source>Staff</source>
+        <translation>Працівники</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ім'я</translation>
+    </message>
+    <message>
+        <source>PIN, 4–8 digits</source>
+        <translation>PIN, 4–8 цифр</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>Касир</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Власник</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Додати</translation>
+    </message>
+    <message>
+        <source>Set this PIN for the chosen person</source>
+        <translation>Задати цей PIN вибраному працівникові</translation>
+    </message>
+    <message>
+        <source>Switch on/off</source>
+        <translation>Увімкнути/вимкнути</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Owner actions</source>
+        <translation>Дії власника</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Коли</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Дія</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Дані</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Активні</translation>
+    </message>
+    <message>
+        <source>Switched off</source>
+        <translation>Вимкнено</translation>
+    </message>
+    <message>
+        <source>Choose a person in the list first.</source>
+        <translation>Спершу виберіть працівника у списку.</translation>
+    </message>
+    <message>
+        <source>Added.</source>
+        <translation>Додано.</translation>
+    </message>
+    <message>
+        <source>PIN changed.</source>
+        <translation>PIN змінено.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Збережено.</translation>
     </message>
 </context>
 <context>

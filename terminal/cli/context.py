@@ -14,6 +14,7 @@ from typing import Any
 from terminal.app.results import to_jsonable
 from terminal.app.till import Till, open_till
 from terminal.core import errors
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.core.money import format_amount
 
 log = logging.getLogger("cli")
@@ -82,6 +83,36 @@ class Cli:
         else:
             print(text() if callable(text) else text)
 
+    def _install_language(self) -> None:
+        """Translate what we print: the shop's language setting, else the system's (QtCore only,
+        loaded lazily so a successful command never pays for it)."""
+        from terminal.i18n_text import core_application, install_translations
+
+        override = None
+        if self._till is not None:
+            try:
+                from terminal.app.settings import get_setting
+
+                with self._till.read() as session:
+                    override = get_setting(session, "language") or None
+            except Exception:  # a broken database must not hide the error we are reporting
+                log.debug("language setting unreadable", exc_info=True)
+        install_translations(core_application(), override)
+
+    def translate_error(self, exc: errors.LoyaltyError) -> str:
+        """The error's sentence in the shop's language."""
+        from terminal.i18n_text import error_text
+
+        self._install_language()
+        return error_text(exc)
+
+    def translate(self, template: str, **params: Any) -> str:
+        """A ``Cli``-context sentence in the shop's language."""
+        from terminal.i18n_text import translated
+
+        self._install_language()
+        return translated("Cli", template, **params)
+
     def close(self) -> None:
         if self._till is not None:
             self._till.close()
@@ -99,14 +130,16 @@ def run_command(args: argparse.Namespace) -> int:
                     {"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False
                 )
             )
-        print(f"loyalty-terminal: {exc.message}", file=sys.stderr)
+        print(f"loyalty-terminal: {cli.translate_error(exc)}", file=sys.stderr)
         return int(code)
     except KeyboardInterrupt:
-        print("loyalty-terminal: interrupted; nothing half-written was kept.", file=sys.stderr)
+        text = QT_TRANSLATE_NOOP("Cli", "interrupted; nothing half-written was kept.")
+        print(f"loyalty-terminal: {cli.translate(text)}", file=sys.stderr)
         return 130
     except Exception as exc:  # the one place that turns a bug into a calm sentence + log
         log.exception("command failed")
-        print(f"loyalty-terminal: unexpected error: {exc}", file=sys.stderr)
+        text = QT_TRANSLATE_NOOP("Cli", "unexpected error: {error}")
+        print(f"loyalty-terminal: {cli.translate(text, error=exc)}", file=sys.stderr)
         return int(ExitCode.INTERNAL)
     finally:
         cli.close()

@@ -1,0 +1,55 @@
+"""The command line speaks the shop's language: errors come out translated on stderr, while
+--json keeps the stable English message for scripts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from terminal.app.settings import put_setting
+from terminal.cli import main
+from terminal.i18n_text import core_application, install_translations
+
+
+@pytest.fixture(autouse=True)
+def back_to_english():
+    yield
+    install_translations(core_application(), "en")
+
+
+def _set_language(till, code: str) -> None:
+    with till.write() as session:
+        put_setting(session, "language", code, till.now())
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("ru", "«12,3,4» — не сумма. Вводите цифры, например 123,45."),
+        ("uk", "«12,3,4» — не сума. Вводьте цифри, наприклад 123,45."),
+        ("en", "“12,3,4” is not an amount. Type digits, e.g. 123.45."),
+    ],
+)
+def test_cli_error_is_printed_in_the_shops_language(till, db_path, capsys, code, expected):
+    _set_language(till, code)
+    rc = main(["--db", str(db_path), "sale", "--amount", "12,3,4"])
+    assert rc == 3  # invalid input
+    assert capsys.readouterr().err.strip() == f"loyalty-terminal: {expected}"
+
+
+def test_error_parameters_are_filled_in_russian(till, db_path, capsys):
+    _set_language(till, "ru")
+    rc = main(["--db", str(db_path), "balance", "12345"])
+    assert rc == 3
+    assert "В номере карты 13 цифр; в этом — 5." in capsys.readouterr().err
+
+
+def test_json_error_stays_english_for_scripts(till, db_path, capsys):
+    _set_language(till, "ru")
+    main(["--db", str(db_path), "--json", "balance", "12345"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["error"] == {
+        "code": "invalid_card_number",
+        "message": "A card number has 13 digits; this one has 5.",
+    }
