@@ -8,7 +8,6 @@ The figures come from :mod:`terminal.app.reports` — the same as ``loyalty-term
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.feedback import FeedbackBook
 from terminal.app.report_series import ReportSeries, ReportSeriesQuery
-from terminal.app.reports import KpiReport, PeriodFigures, Reports
+from terminal.app.reports import KpiReport, Reports
 from terminal.core.kpis import Period
 from terminal.ui.dashboard_charts import DashboardCharts
 from terminal.ui.dashboard_tiles import TILES, KpiTile, tr
@@ -45,8 +44,6 @@ from terminal.ui.money_format import format_money, format_points
 from terminal.ui.report_tables import RowsModel, export_csv
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
-
-Getter = Callable[[PeriodFigures], int | None]
 
 
 class DashboardScreen(DashboardCharts, QWidget):
