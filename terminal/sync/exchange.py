@@ -250,3 +250,7 @@ class SyncExchange:
 def events_waiting(till: Till) -> int:
     """For the status bar: this till's events not yet exported to a bundle or pushed to a hub."""
     return SyncExchange(till).status().waiting
+
+
+# The name the status bar calls (terminal/ui/main_window.py).
+pending_for_sync = events_waiting

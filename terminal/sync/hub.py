@@ -10,6 +10,7 @@ Events carry their HLC stamp, so field edits resolve the same way whichever path
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -172,6 +173,13 @@ class Hub:
                     )
         except SQLAlchemyError as exc:
             raise HubUnavailable(f"Pulling from the sync server failed: {_plain(exc)}.") from exc
+        except sqlite3.IntegrityError as exc:
+            # news of a till that reached this one by bundle, building on a till not on the hub
+            raise HubUnavailable(
+                "The sync server's news build on news of a till that has not pushed to it yet "
+                "(a customer, card or sale made there); nothing was changed. Push from that "
+                "till, or import its bundle here, then pull again."
+            ) from exc
         log.info("pulled and applied %d events from the hub", applied)
         return applied
 
