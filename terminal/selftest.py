@@ -61,16 +61,77 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
             raise AssertionError("the card PDF is empty")
         return f"card PDF rendered ({out.stat().st_size // 1024} KB)"
 
+    def window() -> str:
+        from PySide6.QtWidgets import QApplication
+
+        from terminal.ui.app import build_window
+
+        app = QApplication.instance() or QApplication(
+            ["loyalty-terminal", "-platform", "offscreen"]
+        )
+        begun = time.perf_counter()
+        main_window = build_window(state["till"])  # type: ignore[arg-type]
+        main_window.resize(1366, 768)
+        main_window.show()
+        app.processEvents()
+        shown = time.perf_counter() - begun
+        main_window.close()
+        return f"main window built and shown in {shown:.2f} s"
+
+    def languages() -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        from terminal.i18n_text import core_application, install_translations, points_text
+
+        app = core_application()
+        seen = []
+        expected = (("ru", "Карта лояльности", "5 баллов"), ("uk", "Картка лояльності", "5 балів"))
+        for language, card, points in expected:
+            if install_translations(app, language) != language:
+                raise AssertionError(f"{language} is not available")
+            got = QCoreApplication.translate("CardPrint", "Loyalty card"), points_text(5)
+            if got != (card, points):
+                raise AssertionError(f"{language} translation not loaded: {got}")
+            seen.append(language)
+        install_translations(app, "en")
+        return "translations load: " + ", ".join(seen)
+
+    def network() -> str:
+        if _network_calls:
+            raise AssertionError(f"something tried the network: {_network_calls[:3]}")
+        return "nothing tried the network"
+
     return [
         ("database", open_db),
         ("checkout", sale_and_refund),
         ("check", books),
+        ("window", window),
         ("cards", card_pdf),
+        ("languages", languages),
+        ("network", network),
     ]
+
+
+_network_calls: list[str] = []
+_hooked: list[bool] = []
+_NETWORK_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request")
+
+
+def _watch_network(event: str, args: tuple[object, ...]) -> None:
+    """Audit hook: the till works offline, so nothing in the self-test may reach for a network.
+    Local (AF_UNIX) connections are allowed; an address tuple is the network."""
+    if event in _NETWORK_EVENTS:
+        if event == "socket.connect" and not isinstance(args[1] if len(args) > 1 else None, tuple):
+            return
+        _network_calls.append(f"{event} {args[1:] if len(args) > 1 else args}")
 
 
 def self_test() -> int:
     started = time.perf_counter()
+    _network_calls.clear()
+    if not _hooked:
+        sys.addaudithook(_watch_network)  # audit hooks cannot be removed: add it once
+        _hooked.append(True)
     failed = 0
     with tempfile.TemporaryDirectory(prefix="loyalty-selftest-") as tmp:
         for name, step in _steps(Path(tmp)):
