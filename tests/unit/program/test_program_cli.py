@@ -5,7 +5,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from terminal.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _gui_application(qapp):  # type: ignore[no-untyped-def]
+    """The CLI installs its translator on the running Qt application, creating a bare
+    QCoreApplication when there is none; one made here is a QApplication, so GUI tests that
+    run later in the same process can still build widgets."""
+    return qapp
 
 
 def _run(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
