@@ -19,6 +19,7 @@ from terminal.app.settings import get_setting
 from terminal.app.shop_setup import ShopSetup
 from terminal.app.till import APP_AUTHOR, APP_NAME, Till, open_till
 from terminal.core.errors import LoyaltyError
+from terminal.ui.backup_screen import start_daily_backups
 from terminal.ui.housekeeping import Housekeeping
 from terminal.ui.i18n import install_translations
 from terminal.ui.services import AppServices
@@ -110,6 +111,7 @@ def run_gui(db_path: str | Path | None = None) -> int:
     window.show()
     upkeep = Housekeeping(window.services, window)  # type: ignore[attr-defined]
     upkeep.start()
+    start_daily_backups(window.services, window)  # type: ignore[attr-defined]
     log.info("till window open on %s", till.db_path.name)
     try:
         return int(app.exec())
