@@ -46,3 +46,15 @@ def till(db_path: Path, clock: FixedClock) -> Iterator[object]:
     opened = open_till(db_path, clock=clock)
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qt_application(qapp: object) -> object:
+    """One QApplication for the whole run, made before any test.
+
+    Qt allows one application object per process and a QApplication cannot replace a bare
+    QCoreApplication. The CLI, run in-process by tests, makes a QCoreApplication for its
+    translations when none exists; creating the QApplication first keeps every later GUI test
+    working whatever order the tests run in.
+    """
+    return qapp
