@@ -11,7 +11,6 @@ made); :func:`overdue_warning` is the one line the counter shows when none succe
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,12 +20,9 @@ from PySide6.QtCore import (
     QDateTime,
     QLocale,
     QObject,
-    QRunnable,
     Qt,
-    QThreadPool,
     QTimer,
     QUrl,
-    Signal,
 )
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
@@ -46,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.backup import Backups, BackupStatus
 from terminal.core.errors import LoyaltyError
+from terminal.ui.background import run_in_background
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
 
@@ -53,40 +50,6 @@ log = logging.getLogger("backup")
 
 _TONES = {"info": "#1D4ED8", "error": "#B42318", "ok": "#067647", "muted": "#5B6675"}
 AUTO_CHECK_MS = 60 * 60 * 1000  # the daily backup is looked at every hour
-_RUNNING: set[_Job] = set()
-
-
-class _Signals(QObject):
-    done = Signal(object)
-
-
-class _Job(QRunnable):
-    """Runs one backup call off the UI thread; hands back its result or its exception."""
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            outcome: Any = self.fn()
-        except Exception as exc:  # handed to the UI thread, which shows it in plain words
-            outcome = exc
-        self.signals.done.emit(outcome)
-
-
-def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
-    job = _Job(fn)
-    _RUNNING.add(job)
-
-    def finished(outcome: Any) -> None:
-        _RUNNING.discard(job)
-        on_done(outcome)
-
-    job.signals.done.connect(finished)
-    QThreadPool.globalInstance().start(job)
 
 
 def _t(text: str) -> str:

@@ -10,45 +10,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-
 from terminal.app.slip import SlipOutcome
+from terminal.ui.background import run_in_background
 
 log = logging.getLogger("slip")
-
-_RUNNING: set[SlipJob] = set()
-
-
-class _Signals(QObject):
-    done = Signal(object)
-
-
-class SlipJob(QRunnable):
-    def __init__(self, fn: Callable[[], SlipOutcome]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            outcome = self.fn()
-        except Exception as exc:  # SlipPrinter never raises; this guards the guard
-            log.exception("slip printing failed")
-            outcome = SlipOutcome(False, f"The slip was not printed: {exc}")
-        self.signals.done.emit(outcome)
 
 
 def print_in_background(
     fn: Callable[[], SlipOutcome], on_done: Callable[[SlipOutcome], None]
-) -> SlipJob:
-    job = SlipJob(fn)
-    _RUNNING.add(job)
+) -> None:
+    """Print off the UI thread; a failure of the printing code itself still becomes a message."""
 
-    def finished(outcome: SlipOutcome) -> None:
-        _RUNNING.discard(job)
-        on_done(outcome)
+    def guarded(outcome: object) -> None:
+        if isinstance(outcome, Exception):  # SlipPrinter never raises; this guards the guard
+            log.error("slip printing failed: %s", outcome)
+            outcome = SlipOutcome(False, f"The slip was not printed: {outcome}")
+        on_done(outcome)  # type: ignore[arg-type]
 
-    job.signals.done.connect(finished)
-    QThreadPool.globalInstance().start(job)
-    return job
+    run_in_background(fn, guarded)
