@@ -99,6 +99,8 @@ def helper_strings(paths: list[Path]) -> list[tuple[str, str, bool]]:
     ``QCoreApplication.translate("Desk", text)``), and plural ``translate`` calls."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
     exported = {_module_name(path): _module_helpers(tree) for path, tree in trees.items()}
+    for (module, name), context in _LITERAL_ARGUMENT_CONTEXTS.items():
+        exported.setdefault(module, {})[name] = context
     found: list[tuple[str, str, bool]] = []
     for path, tree in trees.items():
         helpers = dict(exported[_module_name(path)])
@@ -107,21 +109,62 @@ def helper_strings(paths: list[Path]) -> list[tuple[str, str, bool]]:
                 for alias in node.names:
                     if alias.name in exported[node.module]:
                         helpers[alias.asname or alias.name] = exported[node.module][alias.name]
+        tables = _string_tables(tree)
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in helpers
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                found.append((helpers[node.func.id], node.args[0].value, False))
-            elif _numerus_translate(node):
-                assert isinstance(node, ast.Call)
-                context, text = (arg.value for arg in node.args[:2])  # type: ignore[attr-defined]
-                found.append((context, text, True))
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+                if _numerus_translate(node):
+                    assert isinstance(node, ast.Call)
+                    context, text = (arg.value for arg in node.args[:2])  # type: ignore[attr-defined]
+                    found.append((context, text, True))
+                continue
+            first = node.args[0]
+            name = node.func.id
+            context = helpers.get(name)
+            if context is None:
+                continue
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                found.append((context, first.value, False))
+            elif (table := _looked_up_table(first)) in tables:
+                found.extend((context, text, False) for text in tables[table])
     return found
+
+
+# Calls whose first argument is an English text translated later in a fixed context:
+# ``Column("Paid", ...)`` headers are shown through QCoreApplication.translate("Lists", header).
+_LITERAL_ARGUMENT_CONTEXTS = {("terminal.ui.customer_list_model", "Column"): "Lists"}
+
+
+def _string_tables(tree: ast.Module) -> dict[str, list[str]]:
+    """Module-level dicts of English labels (``KIND_NAMES = {"earn": "Earned", ...}``)."""
+    tables: dict[str, list[str]] = {}
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign | ast.AnnAssign)
+            and isinstance(node.value, ast.Dict)
+            and node.value.values
+            and all(
+                isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.value.values
+            )
+        ):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    tables[target.id] = [v.value for v in node.value.values]  # type: ignore[union-attr]
+    return tables
+
+
+def _looked_up_table(node: ast.expr) -> str | None:
+    """``TABLE.get(key, ...)`` or ``TABLE[key]`` → "TABLE"."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+    ):
+        return node.func.value.id
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+        return node.value.id
+    return None
 
 
 def _numerus_translate(node: ast.AST) -> bool:

@@ -23,6 +23,14 @@
         <source>Cannot open the database</source>
         <translation>Не удаётся открыть базу данных</translation>
     </message>
+    <message>
+        <source>The till is already open on this database (process {pid}). Switch to that window; a second window on the same data is not allowed.</source>
+        <translation>Касса уже открыта на этой базе данных (процесс {pid}). Перейдите в то окно: второе окно на тех же данных не допускается.</translation>
+    </message>
+    <message>
+        <source>Cannot lock the database folder {folder}: check that it is writable.</source>
+        <translation>Не удаётся заблокировать папку базы данных {folder}: проверьте, что в неё можно писать.</translation>
+    </message>
 </context>
 <context>
     <name>Backups</name>
@@ -1096,6 +1104,57 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Desk</name>
+    <message>
+        <source>Earned on a purchase</source>
+        <translation>Начислено за покупку</translation>
+    </message>
+    <message>
+        <source>Spent on a purchase</source>
+        <translation>Списано на покупку</translation>
+    </message>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Приветственный бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день рождения</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Реферальный бонус</translation>
+    </message>
+    <message>
+        <source>Milestone bonus</source>
+        <translation>Бонус за визиты</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Сгорели</translation>
+    </message>
+    <message>
+        <source>Given back by a refund</source>
+        <translation>Возвращено при возврате</translation>
+    </message>
+    <message>
+        <source>Taken back by a refund</source>
+        <translation>Списано при возврате</translation>
+    </message>
+    <message>
+        <source>Bonus taken back by a refund</source>
+        <translation>Бонус списан при возврате</translation>
+    </message>
+    <message>
+        <source>Manual adjustment</source>
+        <translation>Ручная корректировка</translation>
+    </message>
+    <message>
+        <source>Opening balance</source>
+        <translation>Начальный баланс</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Scan or type a card number.</source>
@@ -1764,6 +1823,74 @@ Cards: {cards}</source>
 <context>
     <name>Lists</name>
     <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Оплачено</translation>
+    </message>
+    <message>
+        <source>Points used</source>
+        <translation>Списано баллов</translation>
+    </message>
+    <message>
+        <source>Points earned</source>
+        <translation>Начислено баллов</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Возвращено</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Что</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Баллы</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Баланс</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Money back</source>
+        <translation>Деньги к возврату</translation>
+    </message>
+    <message>
+        <source>Points given back</source>
+        <translation>Баллов возвращено</translation>
+    </message>
+    <message>
+        <source>Points taken back</source>
+        <translation>Баллов списано обратно</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Карта</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Уровень</translation>
+    </message>
+    <message>
         <source>no active card</source>
         <translation>нет активной карты</translation>
     </message>
@@ -1870,7 +1997,7 @@ Cards: {cards}</source>
     <name>NpsPrompt</name>
     <message>
         <source>Ask: how likely are you to recommend us, 0 to 10?</source>
-        <translation>Спросите: насколько вероятно, что вы нас порекомендуете, от 0 до 10?</translation>
+        <translation>Спросите: порекомендуете ли нас? Оценка 0–10</translation>
     </message>
     <message>
         <source>skip</source>
@@ -2443,7 +2570,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Maximum  [+]</source>
-        <translation>Максимум  [+]</translation>
+        <translation>Макс.  [+]</translation>
     </message>
     <message>
         <source>Points  [*]</source>
@@ -2499,7 +2626,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source> +{n} bonus</source>
-        <translation> +{n} бонус</translation>
+        <translation> +{n} бон.</translation>
     </message>
     <message>
         <source>No points are earned without a card.</source>
@@ -2510,7 +2637,7 @@ Cards: {cards}</source>
     <name>Screens</name>
     <message>
         <source>Backups</source>
-        <translation>Резервные копии</translation>
+        <translation>Копии</translation>
     </message>
     <message>
         <source>Cards</source>

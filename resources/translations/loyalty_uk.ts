@@ -23,6 +23,14 @@
         <source>Cannot open the database</source>
         <translation>Не вдається відкрити базу даних</translation>
     </message>
+    <message>
+        <source>The till is already open on this database (process {pid}). Switch to that window; a second window on the same data is not allowed.</source>
+        <translation>Каса вже відкрита на цій базі даних (процес {pid}). Перейдіть до того вікна: друге вікно на тих самих даних не допускається.</translation>
+    </message>
+    <message>
+        <source>Cannot lock the database folder {folder}: check that it is writable.</source>
+        <translation>Не вдається заблокувати теку бази даних {folder}: перевірте, що до неї можна писати.</translation>
+    </message>
 </context>
 <context>
     <name>Backups</name>
@@ -1096,6 +1104,57 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Desk</name>
+    <message>
+        <source>Earned on a purchase</source>
+        <translation>Нараховано за покупку</translation>
+    </message>
+    <message>
+        <source>Spent on a purchase</source>
+        <translation>Списано на покупку</translation>
+    </message>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Вітальний бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день народження</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Реферальний бонус</translation>
+    </message>
+    <message>
+        <source>Milestone bonus</source>
+        <translation>Бонус за візити</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Згоріли</translation>
+    </message>
+    <message>
+        <source>Given back by a refund</source>
+        <translation>Повернуто під час повернення</translation>
+    </message>
+    <message>
+        <source>Taken back by a refund</source>
+        <translation>Списано під час повернення</translation>
+    </message>
+    <message>
+        <source>Bonus taken back by a refund</source>
+        <translation>Бонус списано під час повернення</translation>
+    </message>
+    <message>
+        <source>Manual adjustment</source>
+        <translation>Ручне коригування</translation>
+    </message>
+    <message>
+        <source>Opening balance</source>
+        <translation>Початковий баланс</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Scan or type a card number.</source>
@@ -1764,6 +1823,74 @@ Cards: {cards}</source>
 <context>
     <name>Lists</name>
     <message>
+        <source>When</source>
+        <translation>Коли</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Сплачено</translation>
+    </message>
+    <message>
+        <source>Points used</source>
+        <translation>Списано балів</translation>
+    </message>
+    <message>
+        <source>Points earned</source>
+        <translation>Нараховано балів</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Повернуто</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Що</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Бали</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Баланс</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Money back</source>
+        <translation>Гроші до повернення</translation>
+    </message>
+    <message>
+        <source>Points given back</source>
+        <translation>Балів повернуто</translation>
+    </message>
+    <message>
+        <source>Points taken back</source>
+        <translation>Балів списано назад</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ім'я</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>Картка</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>Рівень</translation>
+    </message>
+    <message>
         <source>no active card</source>
         <translation>немає активної картки</translation>
     </message>
@@ -1870,7 +1997,7 @@ Cards: {cards}</source>
     <name>NpsPrompt</name>
     <message>
         <source>Ask: how likely are you to recommend us, 0 to 10?</source>
-        <translation>Запитайте: наскільки ймовірно, що ви нас порекомендуєте, від 0 до 10?</translation>
+        <translation>Запитайте: порекомендуєте нас? Оцінка 0–10</translation>
     </message>
     <message>
         <source>skip</source>
@@ -2499,7 +2626,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source> +{n} bonus</source>
-        <translation> +{n} бонус</translation>
+        <translation> +{n} бон.</translation>
     </message>
     <message>
         <source>No points are earned without a card.</source>
@@ -2510,7 +2637,7 @@ Cards: {cards}</source>
     <name>Screens</name>
     <message>
         <source>Backups</source>
-        <translation>Резервні копії</translation>
+        <translation>Копії</translation>
     </message>
     <message>
         <source>Cards</source>
