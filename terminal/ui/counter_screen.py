@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QStackedLayout,
     QVBoxLayout,
     QWidget,
@@ -26,6 +28,7 @@ from terminal.app.counter import Counter, PricedSale, SaleRequest
 from terminal.app.customers import Customers
 from terminal.app.nps import Nps
 from terminal.app.results import CustomerView, SaleResult
+from terminal.app.slip import SlipOutcome, SlipPrinter
 from terminal.core.errors import (
     DatabaseBusy,
     InvalidInput,
@@ -35,8 +38,10 @@ from terminal.core.errors import (
 )
 from terminal.core.ids import new_id
 from terminal.core.money import parse_amount
+from terminal.core.slip_text import SlipData
 from terminal.ui import counter_theme, feedback_sound
 from terminal.ui.counter_theme import restyle
+from terminal.ui.customer_display import display_link
 from terminal.ui.customer_lookup import CustomerLookup
 from terminal.ui.customer_panel import CustomerPanel, key_hint
 from terminal.ui.messages import message_for
@@ -45,11 +50,19 @@ from terminal.ui.nps_prompt import NpsPrompt
 from terminal.ui.sale_panel import SalePanel
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
+from terminal.ui.slip_printing import print_in_background
 
 log = logging.getLogger("counter")
 
 BUSY_RETRIES = 3
 BUSY_RETRY_MS = 400
+# Asking Qt Multimedia for cameras costs ~0.4 s the first time: done after the first paint, so
+# the counter is ready to scan at once; the camera key appears a moment later on a till with one.
+CAMERA_CHECK_MS = 600
+CAMERA_KEY = "Ctrl+K"
+# The customer display keeps "you earned N points" up this long before it asks the 0–10 question.
+DISPLAY_NPS_AFTER_MS = 4000
+PRINT_SLIP_AGAIN_KEY = "Ctrl+P"
 
 
 class CounterScreen(QWidget):
@@ -66,11 +79,17 @@ class CounterScreen(QWidget):
         self.sale_id: str | None = None
         self.done: SaleResult | None = None
         self.last_unknown_card: str | None = None
+        self.unprinted_slip: SlipData | None = None  # the last slip the printer refused
+        self.has_camera = False
         self._busy_tries = 0
+        self._display_nps = QTimer(self)
+        self._display_nps.setSingleShot(True)
+        self._display_nps.timeout.connect(lambda: display_link(self.services).ask_nps())
         counter_theme.apply(self)
         self._build()
         self._shortcuts()
         services.data.changed.connect(self._on_data_changed)
+        QTimer.singleShot(CAMERA_CHECK_MS, self.check_camera)
 
     # -- building ------------------------------------------------------------------------
 
@@ -86,6 +105,13 @@ class CounterScreen(QWidget):
         top.addWidget(self.lookup, 1)
         top.addWidget(key_hint("F3", self.tr("Find")))
         top.addWidget(key_hint("F4", self.tr("New customer")))
+        self.camera_button = QPushButton(self.tr("Camera  {key}").format(key=CAMERA_KEY))
+        self.camera_button.setObjectName("cameraButton")
+        self.camera_button.setToolTip(self.tr("Read a card or a phone's QR code with the webcam"))
+        self.camera_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter stays the sale's key
+        self.camera_button.clicked.connect(self.scan_with_camera)
+        self.camera_button.hide()  # shown by check_camera() when the till has a webcam
+        top.addWidget(self.camera_button)
         outer.addLayout(top)
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -124,6 +150,8 @@ class CounterScreen(QWidget):
             ("F3", self.focus_lookup),
             ("F4", self.register_customer),
             ("F5", self.start_cardless),
+            (CAMERA_KEY, self.scan_with_camera),
+            (PRINT_SLIP_AGAIN_KEY, self.print_slip_again),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(context)
@@ -189,6 +217,7 @@ class CounterScreen(QWidget):
         self.say("")
         self.sale.amount.setFocus()
         self.requote()
+        display_link(self.services).show_customer(view)
 
     def focus_lookup(self) -> None:
         self.finder.focus()
@@ -216,6 +245,8 @@ class CounterScreen(QWidget):
         self.sale.set_cardless(False, False)
         self.say("")
         self.sale.amount.setFocus()
+        self._display_nps.stop()
+        display_link(self.services).show_idle()
 
     def start_cardless(self) -> None:
         """F5: a sale without a loyalty card, then offer to register the customer."""
@@ -364,8 +395,13 @@ class CounterScreen(QWidget):
             if self.view is not None:
                 self.panel.show_customer(self.view, result.tier_up)
         self.services.announce("sale")
+        if not result.replayed:  # a replay was already shown and printed the first time
+            display_link(self.services).show_sale(result, self.view)
+            if result.customer_id is not None:
+                self._print_slip(result)
         if result.customer_id is not None and not result.replayed and Nps(self.till).enabled():
             self.nps.ask()
+            self._display_nps.start(DISPLAY_NPS_AFTER_MS)
         else:
             self.sale.amount.setFocus()
 
@@ -416,6 +452,73 @@ class CounterScreen(QWidget):
             self.tr("Thank you! Score {score} saved. Scan the next card.").format(score=score), "ok"
         )
         self.sale.amount.setFocus()
+        self._display_nps.stop()
+        display_link(self.services).nps_answered(score)
+
+    # -- the loyalty slip ----------------------------------------------------------------
+
+    def _print_slip(self, result: SaleResult) -> None:
+        """After the commit, when the owner switched slips on: printed off the UI thread, so a
+        slow or missing printer never holds the next customer."""
+        try:
+            printer = SlipPrinter(self.till)
+            if not printer.settings().enabled:
+                return
+        except LoyaltyError as exc:  # the sale is saved; only the slip is in doubt
+            log.warning("slip settings unreadable: %s", exc.code)
+            return
+        print_in_background(lambda: printer.print_sale(result), self._slip_done)
+
+    def print_slip_again(self) -> None:
+        """Ctrl+P: send the slip the printer refused once more (after fixing paper or cable)."""
+        data = self.unprinted_slip
+        if data is None:
+            return
+        self.say(self.tr("Printing the slip again…"), "info")
+        print_in_background(lambda: SlipPrinter(self.till).print_slip(data), self._slip_done)
+
+    def _slip_done(self, outcome: SlipOutcome) -> None:
+        if not shiboken6.isValid(self):  # the window closed while the printer was thinking
+            return
+        if outcome.printed:
+            if self.unprinted_slip is not None and outcome.data == self.unprinted_slip:
+                self.unprinted_slip = None
+                self.say(self.tr("Slip printed."), "ok")
+            return
+        if not outcome.message:
+            return
+        self.unprinted_slip = outcome.data
+        again = (
+            " " + self.tr("{key} prints it again.").format(key=PRINT_SLIP_AGAIN_KEY)
+            if outcome.data is not None
+            else ""
+        )
+        self.say(
+            self.tr("The sale is saved. {problem}").format(problem=outcome.message) + again, "info"
+        )
+
+    # -- the camera ----------------------------------------------------------------------
+
+    def check_camera(self) -> None:
+        """Show the camera key only on a till with a webcam (none: no button, no dead key)."""
+        if not shiboken6.isValid(self):
+            return
+        from terminal.ui import camera_scanner  # Qt Multimedia loads only when asked
+
+        self.has_camera = camera_scanner.camera_available()
+        self.camera_button.setVisible(self.has_camera)
+
+    def scan_with_camera(self) -> None:
+        """Ctrl+K: read the card with the webcam; the number goes the way of a scanner burst."""
+        if not self.has_camera:
+            return
+        from terminal.ui import camera_scanner
+
+        dialog = camera_scanner.CameraScanDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.cardScanned.connect(self.handle_scan)
+        dialog.finished.connect(lambda _r: QTimer.singleShot(0, self.sale.amount.setFocus))
+        dialog.open()  # window-modal, no nested event loop: scans keep flowing to the counter
 
     def _refresh_view(self) -> None:
         if self.view is None or self.view.customer_id is None:

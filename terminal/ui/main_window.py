@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.app.shop_setup import ShopSetup
+from terminal.ui.customer_display import display_link
 from terminal.ui.money_format import format_time
 from terminal.ui.scan_detector import ScanDetector
 from terminal.ui.screens import SCREENS, ScreenSpec, screens
@@ -78,6 +79,10 @@ class MainWindow(QMainWindow):
             self.show_screen(self.specs[0].key)
         QTimer.singleShot(LOAD_OTHERS_AFTER_MS, self.load_all_screens)
         QTimer.singleShot(LOAD_OTHERS_AFTER_MS, self.refresh_status)
+        # The customer display opens if the owner switched it on (Devices) and its monitor is there.
+        problem = display_link(services).apply_preference()
+        if problem:
+            log.info("customer display not opened: %s", problem)
 
     def _build(self) -> None:
         root = QWidget()
@@ -278,6 +283,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("main/geometry", self.saveGeometry())
+        display_link(self.services).close()  # else its full-screen window keeps the app alive
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.detector)
