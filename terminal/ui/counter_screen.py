@@ -124,6 +124,7 @@ class CounterScreen(QWidget):
         left = QWidget()
         self.left_pages = QStackedLayout(left)
         self.panel = CustomerPanel(self.currency)
+        self.panel.feedbackRequested.connect(self.record_feedback)
         self.left_pages.addWidget(self.panel)
         self.left_pages.addWidget(self.results)
         main.addWidget(left, 11)
@@ -151,6 +152,7 @@ class CounterScreen(QWidget):
             ("F4", self.register_customer),
             ("F5", self.start_cardless),
             (CAMERA_KEY, self.scan_with_camera),
+            ("Ctrl+M", self.record_feedback),
             (PRINT_SLIP_AGAIN_KEY, self.print_slip_again),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -496,6 +498,18 @@ class CounterScreen(QWidget):
         self.say(
             self.tr("The sale is saved. {problem}").format(problem=outcome.message) + again, "info"
         )
+
+    def record_feedback(self) -> None:
+        """Ctrl+M: a complaint or suggestion from the customer at the counter."""
+        if self.view is None:
+            self.say(self.tr("Scan the customer's card first, then press Ctrl+M."), "info")
+            return
+        from terminal.ui import feedback_screen
+
+        item = feedback_screen.open_feedback_dialog(self.services, self, self.view.customer_id)
+        if item is not None:
+            self.say(self.tr("Thank you: the owner will read it in Feedback (F10)."), "ok")
+        self.sale.amount.setFocus()
 
     # -- the camera ----------------------------------------------------------------------
 

@@ -128,6 +128,8 @@ class CustomerDesk(QWidget):
             ("block", self.tr("Block  Ctrl+B"), self.block_card),
             ("unblock", self.tr("Unblock  Ctrl+U"), self.unblock_card),
             ("counter", self.tr("Serve  Ctrl+Enter"), self.serve),
+            ("print", self.tr("Print card  Ctrl+P"), self.print_card),
+            ("feedback", self.tr("Complaint / suggestion  Ctrl+M"), self.record_feedback),
         ):
             button = QPushButton(text)
             button.clicked.connect(slot)
@@ -195,6 +197,8 @@ class CustomerDesk(QWidget):
             ("Ctrl+U", self.unblock_card),
             ("Ctrl+S", self.save_details),
             ("Ctrl+Return", self.serve),
+            ("Ctrl+P", self.print_card),
+            ("Ctrl+M", self.record_feedback),
             ("F3", self.focus_search),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -304,6 +308,8 @@ class CustomerDesk(QWidget):
         self.buttons["block"].setEnabled("active" in statuses)
         self.buttons["unblock"].setEnabled("blocked" in statuses)
         self.buttons["counter"].setEnabled(view.card is not None)
+        self.buttons["print"].setEnabled(view.card is not None)
+        self.buttons["feedback"].setEnabled(True)
 
     def _card_with(self, status: str) -> str | None:
         if self.history is None:
@@ -427,6 +433,26 @@ class CustomerDesk(QWidget):
         handler = getattr(screen, "handle_scan", None)
         if callable(handler):
             handler(card)
+
+    def print_card(self) -> None:
+        """Ctrl+P: print this customer's working card (a new one after a replacement, say)."""
+        if self.history is None or self.history.customer.card is None:
+            return
+        from terminal.ui import card_print_dialog
+
+        card_print_dialog.print_card(self.services, self, self.history.customer.card)
+
+    def record_feedback(self) -> None:
+        """Ctrl+M: write down what this customer complained about or suggested."""
+        if self.history is None:
+            return
+        from terminal.ui import feedback_screen
+
+        item = feedback_screen.open_feedback_dialog(
+            self.services, self, self.history.customer.customer_id
+        )
+        if item is not None:
+            self.say(self.tr("Thank you: the owner will read it in Feedback (F10)."), "ok")
 
     def _on_data_changed(self, kinds: set[str]) -> None:
         if self.history is not None and kinds & {"sale"} and not self.isVisible():

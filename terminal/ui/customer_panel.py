@@ -6,7 +6,7 @@ Shows a ``CustomerView`` exactly as the app computed it; no figure is worked out
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QPushButton,
     QSizePolicy,
     QStackedLayout,
     QTableView,
@@ -50,6 +51,8 @@ def key_hint(key: str, text: str) -> QWidget:
 
 
 class CustomerPanel(QFrame):
+    feedbackRequested = Signal()  # "Complaint / suggestion" for the customer shown
+
     def __init__(self, currency: Currency, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.currency = currency
@@ -105,6 +108,11 @@ class CustomerPanel(QFrame):
         self.tier = label("", "tier")
         head.addWidget(self.name, 1)
         head.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.feedback_button = QPushButton(self.tr("Complaint / suggestion  Ctrl+M"))
+        self.feedback_button.setObjectName("feedbackButton")
+        self.feedback_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter stays the sale's
+        self.feedback_button.clicked.connect(self.feedbackRequested)
+        head.addWidget(self.feedback_button, 0, Qt.AlignmentFlag.AlignVCenter)
         box.addLayout(head)
         self.card = label("", "muted")
         box.addWidget(self.card)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -158,6 +159,14 @@ class RegistrationDialog(QDialog):
         box.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
+        # A new number has no card in the customer's hand yet: printing it is one key away.
+        self.print_button = QPushButton(self.tr("&Print their card  Ctrl+P"))
+        self.print_button.setAutoDefault(False)
+        self.print_button.clicked.connect(self.print_card)
+        row.addWidget(self.print_button)
+        print_key = QShortcut(QKeySequence("Ctrl+P"), page)
+        print_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        print_key.activated.connect(self.print_card)
         self.done_button = QPushButton(self.tr("Start their sale  [Enter]"))
         self.done_button.setProperty("role", "primary")
         self.done_button.clicked.connect(self.accept)
@@ -240,7 +249,7 @@ class RegistrationDialog(QDialog):
             self.tr("The pre-printed card they hold is now theirs.")
             if printed
             else self.tr(
-                "A new number was issued: print the card from Cards (F6), or write the "
+                "A new number was issued: print their card now (Ctrl+P), or write the "
                 "number on a blank card."
             )
         )
@@ -251,9 +260,19 @@ class RegistrationDialog(QDialog):
                 points=format_points(result.welcome_points)
             )
         )
+        self.print_button.setVisible(not printed)
         self.pages.setCurrentIndex(1)
         self.done_button.setDefault(True)
         self.done_button.setFocus()
+
+    def print_card(self) -> None:
+        """The print dialog for the card just issued; it belongs to the till window, so it stays
+        open after this dialog closes and the sale starts."""
+        if self.enrolled is None or self.print_button.isHidden():
+            return
+        from terminal.ui import card_print_dialog
+
+        card_print_dialog.print_card(self.services, self.parentWidget(), self.enrolled.card)
 
     def _open_duplicate(self) -> None:
         self.customer_id = self.duplicate_id
