@@ -11,6 +11,7 @@ import ast
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -243,10 +244,18 @@ def compile_all() -> list[Path]:
 
 
 def ensure_compiled(language: str) -> Path | None:
-    """The .qm for ``language``: shipped with the build, else compiled from source to the cache."""
+    """The .qm for ``language``: shipped with the build, else compiled from source to the cache.
+
+    A packaged app always uses its shipped .qm (file times are not kept reliably by installers,
+    and the bundle has no lrelease); from source, a .ts newer than the .qm is compiled again.
+    """
     ts = ts_path(language)
     shipped = ts.with_suffix(".qm")
-    if shipped.exists() and (not ts.exists() or shipped.stat().st_mtime >= ts.stat().st_mtime):
+    if shipped.exists() and (
+        getattr(sys, "frozen", False)
+        or not ts.exists()
+        or shipped.stat().st_mtime >= ts.stat().st_mtime
+    ):
         return shipped
     if not ts.exists():
         return None
@@ -256,4 +265,4 @@ def ensure_compiled(language: str) -> Path | None:
     try:
         return compile_ts(ts, cached)
     except (OSError, subprocess.CalledProcessError):
-        return None
+        return shipped if shipped.exists() else None

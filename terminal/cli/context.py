@@ -83,6 +83,15 @@ class Cli:
         else:
             print(text() if callable(text) else text)
 
+    def speak_shop_language(self, *, painting: bool = False) -> None:
+        """Install the shop's language before making something a person reads (a card PDF);
+        ``painting`` makes the windowless Qt application that drawing needs."""
+        if painting:
+            from terminal.cardprint.output import ensure_qt
+
+            ensure_qt()
+        self._install_language()
+
     def _install_language(self) -> None:
         """Translate what we print: the shop's language setting, else the system's (QtCore only,
         loaded lazily so a successful command never pays for it)."""
