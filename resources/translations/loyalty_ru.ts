@@ -549,6 +549,14 @@ The data as it is now is kept in %2 first.</source>
         <source>The sale is saved. {problem}</source>
         <translation>Продажа сохранена. {problem}</translation>
     </message>
+    <message>
+        <source>Scan the customer's card first, then press Ctrl+M.</source>
+        <translation>Сначала отсканируйте карту клиента, затем нажмите Ctrl+M.</translation>
+    </message>
+    <message>
+        <source>Thank you: the owner will read it in Feedback (F10).</source>
+        <translation>Спасибо: владелец прочитает это в разделе «Отзывы» (F10).</translation>
+    </message>
 </context>
 <context>
     <name>CustomerDesk</name>
@@ -579,6 +587,14 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Serve  Ctrl+Enter</source>
         <translation>Обслужить  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Print card  Ctrl+P</source>
+        <translation>Печать карты  Ctrl+P</translation>
+    </message>
+    <message>
+        <source>Complaint / suggestion  Ctrl+M</source>
+        <translation>Жалоба / предложение  Ctrl+M</translation>
     </message>
     <message>
         <source>Sales</source>
@@ -681,6 +697,10 @@ Cards: {cards}</source>
     <message>
         <source>Details saved.</source>
         <translation>Данные сохранены.</translation>
+    </message>
+    <message>
+        <source>Thank you: the owner will read it in Feedback (F10).</source>
+        <translation>Спасибо: владелец прочитает это в разделе «Отзывы» (F10).</translation>
     </message>
 </context>
 <context>
@@ -842,6 +862,10 @@ Cards: {cards}</source>
     <message>
         <source>Customer desk: history, refunds, lost cards</source>
         <translation>Стойка клиентов: история, возвраты, утерянные карты</translation>
+    </message>
+    <message>
+        <source>Complaint / suggestion  Ctrl+M</source>
+        <translation>Жалоба / предложение  Ctrl+M</translation>
     </message>
     <message>
         <source>Balance</source>
@@ -1902,8 +1926,16 @@ Cards: {cards}</source>
         <translation>Терминал лояльности</translation>
     </message>
     <message>
-        <source>Shop  Ctrl+,</source>
-        <translation>Магазин  Ctrl+,</translation>
+        <source>Shop details</source>
+        <translation>Данные магазина</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Владелец</translation>
+    </message>
+    <message>
+        <source>Owner: {screen}</source>
+        <translation>Владелец: {screen}</translation>
     </message>
     <message>
         <source>{shop} — {till} — Loyalty terminal</source>
@@ -2526,6 +2558,10 @@ Cards: {cards}</source>
         <translation>Номер их карты</translation>
     </message>
     <message>
+        <source>&amp;Print their card  Ctrl+P</source>
+        <translation>&amp;Напечатать карту  Ctrl+P</translation>
+    </message>
+    <message>
         <source>Start their sale  [Enter]</source>
         <translation>Начать продажу  [Enter]</translation>
     </message>
@@ -2546,8 +2582,8 @@ Cards: {cards}</source>
         <translation>Предпечатанная карта клиента теперь принадлежит ему.</translation>
     </message>
     <message>
-        <source>A new number was issued: print the card from Cards (F6), or write the number on a blank card.</source>
-        <translation>Выдан новый номер: напечатайте карту в разделе «Карты» (F6) или впишите номер на чистую карту.</translation>
+        <source>A new number was issued: print their card now (Ctrl+P), or write the number on a blank card.</source>
+        <translation>Выдан новый номер: напечатайте карту сейчас (Ctrl+P) или впишите номер на чистую карту.</translation>
     </message>
     <message>
         <source>Welcome bonus: {points} points.</source>
@@ -2657,7 +2693,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Feedback</source>
-        <translation>Отзыв</translation>
+        <translation>Отзывы</translation>
     </message>
     <message>
         <source>Import</source>

@@ -549,6 +549,14 @@ The data as it is now is kept in %2 first.</source>
         <source>The sale is saved. {problem}</source>
         <translation>Продаж збережено. {problem}</translation>
     </message>
+    <message>
+        <source>Scan the customer's card first, then press Ctrl+M.</source>
+        <translation>Спершу відскануйте картку клієнта, потім натисніть Ctrl+M.</translation>
+    </message>
+    <message>
+        <source>Thank you: the owner will read it in Feedback (F10).</source>
+        <translation>Дякуємо: власник прочитає це в розділі «Відгуки» (F10).</translation>
+    </message>
 </context>
 <context>
     <name>CustomerDesk</name>
@@ -579,6 +587,14 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Serve  Ctrl+Enter</source>
         <translation>Обслужити  Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Print card  Ctrl+P</source>
+        <translation>Друк картки  Ctrl+P</translation>
+    </message>
+    <message>
+        <source>Complaint / suggestion  Ctrl+M</source>
+        <translation>Скарга / пропозиція  Ctrl+M</translation>
     </message>
     <message>
         <source>Sales</source>
@@ -681,6 +697,10 @@ Cards: {cards}</source>
     <message>
         <source>Details saved.</source>
         <translation>Дані збережено.</translation>
+    </message>
+    <message>
+        <source>Thank you: the owner will read it in Feedback (F10).</source>
+        <translation>Дякуємо: власник прочитає це в розділі «Відгуки» (F10).</translation>
     </message>
 </context>
 <context>
@@ -842,6 +862,10 @@ Cards: {cards}</source>
     <message>
         <source>Customer desk: history, refunds, lost cards</source>
         <translation>Стійка клієнтів: історія, повернення, загублені картки</translation>
+    </message>
+    <message>
+        <source>Complaint / suggestion  Ctrl+M</source>
+        <translation>Скарга / пропозиція  Ctrl+M</translation>
     </message>
     <message>
         <source>Balance</source>
@@ -1902,8 +1926,16 @@ Cards: {cards}</source>
         <translation>Термінал лояльності</translation>
     </message>
     <message>
-        <source>Shop  Ctrl+,</source>
-        <translation>Магазин  Ctrl+,</translation>
+        <source>Shop details</source>
+        <translation>Дані магазину</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>Власник</translation>
+    </message>
+    <message>
+        <source>Owner: {screen}</source>
+        <translation>Власник: {screen}</translation>
     </message>
     <message>
         <source>{shop} — {till} — Loyalty terminal</source>
@@ -2526,6 +2558,10 @@ Cards: {cards}</source>
         <translation>Номер їхньої картки</translation>
     </message>
     <message>
+        <source>&amp;Print their card  Ctrl+P</source>
+        <translation>&amp;Надрукувати картку  Ctrl+P</translation>
+    </message>
+    <message>
         <source>Start their sale  [Enter]</source>
         <translation>Почати продаж  [Enter]</translation>
     </message>
@@ -2546,8 +2582,8 @@ Cards: {cards}</source>
         <translation>Передрукована картка клієнта тепер належить йому.</translation>
     </message>
     <message>
-        <source>A new number was issued: print the card from Cards (F6), or write the number on a blank card.</source>
-        <translation>Видано новий номер: надрукуйте картку в розділі «Картки» (F6) або впишіть номер на чисту картку.</translation>
+        <source>A new number was issued: print their card now (Ctrl+P), or write the number on a blank card.</source>
+        <translation>Видано новий номер: надрукуйте картку зараз (Ctrl+P) або впишіть номер на чисту картку.</translation>
     </message>
     <message>
         <source>Welcome bonus: {points} points.</source>
@@ -2657,7 +2693,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Feedback</source>
-        <translation>Відгук</translation>
+        <translation>Відгуки</translation>
     </message>
     <message>
         <source>Import</source>
