@@ -108,14 +108,21 @@ class CustomerPanel(QFrame):
         self.tier = label("", "tier")
         head.addWidget(self.name, 1)
         head.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignVCenter)
+        box.addLayout(head)
+        card_row = QHBoxLayout()
+        self.card = label("", "muted")
+        self.card.setWordWrap(True)  # card · phone · visits wrap rather than lose the visits
+        card_row.addWidget(self.card, 1)
         self.feedback_button = QPushButton(self.tr("Complaint / suggestion  Ctrl+M"))
         self.feedback_button.setObjectName("feedbackButton")
+        self.feedback_button.setStyleSheet(
+            "QPushButton#feedbackButton { font-size: 13px; font-weight: 600; padding: 3px 10px;"
+            " min-height: 0; }"
+        )
         self.feedback_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Enter stays the sale's
         self.feedback_button.clicked.connect(self.feedbackRequested)
-        head.addWidget(self.feedback_button, 0, Qt.AlignmentFlag.AlignVCenter)
-        box.addLayout(head)
-        self.card = label("", "muted")
-        box.addWidget(self.card)
+        card_row.addWidget(self.feedback_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        box.addLayout(card_row)
 
         figures = QHBoxLayout()
         balance_box = QVBoxLayout()

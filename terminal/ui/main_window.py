@@ -9,17 +9,16 @@ import importlib
 import logging
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
-    QButtonGroup,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -38,9 +37,19 @@ QWidget#header { background: #17324D; }
 QLabel#shop { color: white; font-size: 17px; font-weight: 700; padding: 0 14px 0 4px; }
 QPushButton[nav="true"] { color: #D6E2EE; background: transparent; border: none;
     border-bottom: 3px solid transparent; padding: 10px 11px; font-size: 15px; font-weight: 600; }
-QScrollArea { background: #17324D; border: none; }
 QPushButton[nav="true"]:checked { color: white; border-bottom: 3px solid #5EC4B6; }
 QPushButton[nav="true"]:hover { color: white; }
+QToolButton#owner { color: #D6E2EE; background: transparent; border: none;
+    border-bottom: 3px solid transparent; padding: 10px 12px; font-size: 15px; font-weight: 600; }
+QToolButton#owner:checked { color: white; border-bottom: 3px solid #5EC4B6; }
+QToolButton#owner:hover { color: white; background: #21415F; }
+QToolButton#owner::menu-indicator { image: none; width: 0; }
+QMenu#ownerMenu { background: white; border: 1px solid #C9D3DD; padding: 6px 0; font-size: 15px; }
+QMenu#ownerMenu::item { padding: 8px 28px 8px 18px; color: #1D2733; }
+QMenu#ownerMenu::item:selected { background: #E3EEF8; }
+QMenu#ownerMenu::item:checked { font-weight: 700; }
+QMenu#ownerMenu::indicator { width: 0; }
+QMenu#ownerMenu::separator { height: 1px; background: #E1E6EC; margin: 6px 10px; }
 QStatusBar { background: #EEF1F5; color: #3B4754; }
 QStatusBar QLabel { color: #3B4754; padding: 0 10px; font-size: 13px; }
 """
@@ -98,34 +107,30 @@ class MainWindow(QMainWindow):
         self.shop_label = QLabel()
         self.shop_label.setObjectName("shop")
         row.addWidget(self.shop_label)
-        self.nav = QButtonGroup(self)
-        self.nav.setExclusive(True)
-        self.nav_buttons: dict[str, QPushButton] = {}
-        # The screen keys scroll sideways when many owner screens are installed, so the window
-        # still fits a 1366-pixel screen; every screen stays one F-key away regardless.
-        strip = QWidget()
-        strip.setObjectName("header")
-        strip.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.nav_row = QHBoxLayout(strip)
+        # Cashier screens (Counter, Customers) are tabs; the owner's screens live in one compact
+        # "Owner" menu that names each F-key, so the header fits 1366 px however many are
+        # installed. Every screen stays one F-key away whether its entry is a tab or in the menu.
+        self.nav_buttons: dict[str, QPushButton | QAction] = {}
+        self.nav_row = QHBoxLayout()
         self.nav_row.setContentsMargins(0, 0, 0, 0)
         self.nav_row.setSpacing(0)
-        self.nav_row.addWidget(QWidget())  # index 0 placeholder: buttons insert after it
-        self.nav_row.addStretch(1)
-        scroller = QScrollArea()
-        scroller.setWidget(strip)
-        scroller.setWidgetResizable(True)
-        scroller.setFrameShape(QFrame.Shape.NoFrame)
-        scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroller.setFixedHeight(42)
-        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        row.addWidget(scroller, 1)
+        row.addLayout(self.nav_row)
+        row.addStretch(1)
+        self.owner_menu = QMenu(self)
+        self.owner_menu.setObjectName("ownerMenu")
+        self.owner_button = QToolButton()
+        self.owner_button.setObjectName("owner")
+        self.owner_button.setCheckable(True)
+        self.owner_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.owner_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.owner_button.setMenu(self.owner_menu)
+        self.owner_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        row.addWidget(self.owner_button)
+        self.owner_menu.addSeparator()
+        self.shop_action = self.owner_menu.addAction(self.tr("Shop details") + "\tCtrl+,")
+        self.shop_action.triggered.connect(self.edit_shop)
         self._add_nav(self.specs)
-        details = QPushButton(self.tr("Shop  Ctrl+,"))
-        details.setProperty("nav", True)
-        details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        details.clicked.connect(self.edit_shop)
-        row.addWidget(details)
+        self._show_owner_title(None)
         shop_shortcut = QShortcut(QKeySequence("Ctrl+,"), self)
         shop_shortcut.activated.connect(self.edit_shop)
         column.addWidget(header)
@@ -149,17 +154,52 @@ class MainWindow(QMainWindow):
         for spec in specs:
             if spec.key in self.nav_buttons:
                 continue
-            button = QPushButton(f"{spec.title()}  {spec.shortcut}")
-            button.setProperty("nav", True)
-            button.setCheckable(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(lambda _c=False, key=spec.key: self.show_screen(key))
-            self.nav.addButton(button)
-            self.nav_buttons[spec.key] = button
-            self.nav_row.insertWidget(1 + self.specs.index(spec), button)
+            if spec.owner_only:
+                action = QAction(f"{spec.title()}\t{spec.shortcut}", self.owner_menu)
+                action.setCheckable(True)
+                action.triggered.connect(lambda _c=False, key=spec.key: self.show_screen(key))
+                owners = [s for s in self.specs if s.owner_only]
+                later = [
+                    self.nav_buttons[s.key]
+                    for s in owners[owners.index(spec) + 1 :]
+                    if s.key in self.nav_buttons
+                ]
+                before = later[0] if later else self.owner_menu.actions()[-2]  # the separator
+                self.owner_menu.insertAction(before, action)  # type: ignore[arg-type]
+                self.nav_buttons[spec.key] = action
+            else:
+                button = QPushButton(f"{spec.title()}  {spec.shortcut}")
+                button.setProperty("nav", True)
+                button.setCheckable(True)
+                button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                button.clicked.connect(lambda _c=False, key=spec.key: self.show_screen(key))
+                cashier = [s for s in self.specs if not s.owner_only]
+                self.nav_row.insertWidget(cashier.index(spec), button)
+                self.nav_buttons[spec.key] = button
             shortcut = QShortcut(QKeySequence(spec.shortcut), self)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
             shortcut.activated.connect(lambda key=spec.key: self.show_screen(key))
+
+    def _mark_current(self) -> None:
+        """The current screen's tab or menu entry is the checked one; the Owner button names it."""
+        for key, item in self.nav_buttons.items():
+            item.setChecked(key == self.current_key)
+        spec = next((s for s in self.specs if s.key == self.current_key), None)
+        self._show_owner_title(spec if spec is not None and spec.owner_only else None)
+
+    def _show_owner_title(self, spec: ScreenSpec | None) -> None:
+        if spec is None:
+            self.owner_button.setText(self.tr("Owner") + "  ▾")
+            self.owner_button.setChecked(False)
+        else:
+            self.owner_button.setText(
+                self.tr("Owner: {screen}").format(screen=spec.title()) + f"  {spec.shortcut}  ▾"
+            )
+            self.owner_button.setChecked(True)
+        # the style sheet's larger font is not in the hint until polished: size it for the text
+        self.owner_button.ensurePolished()
+        width = self.owner_button.fontMetrics().horizontalAdvance(self.owner_button.text())
+        self.owner_button.setMinimumWidth(width + 32)
 
     def load_all_screens(self) -> None:
         """Import every registered screen and add its key to the header."""
@@ -177,8 +217,7 @@ class MainWindow(QMainWindow):
         if spec is None:
             return
         if spec.owner_only and not self.services.access.require_owner(self):
-            if self.current_key in self.nav_buttons:
-                self.nav_buttons[self.current_key].setChecked(True)
+            self._mark_current()
             return
         page = self.pages.get(key)
         if page is None:
@@ -187,7 +226,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         self.current_key = key
-        self.nav_buttons[key].setChecked(True)
+        self._mark_current()
         shown = getattr(page, "screen_shown", None)
         if callable(shown):
             shown()

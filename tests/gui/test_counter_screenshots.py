@@ -146,3 +146,30 @@ def test_registration_and_history_render(qtbot, window, shop) -> None:
     assert desk.history is not None
     desk.tabs.setCurrentIndex(1)
     save(window, "customer-history.png")
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_owner_screens_fit_in_one_menu_at_both_sizes(qtbot, window, shop, size) -> None:
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    window.show_screen("program")
+    assert window.owner_button.isChecked() and "Program" in window.owner_button.text()
+    header = window.owner_button.parentWidget()
+    assert header is not None
+    # every header item is inside the window: nothing clipped, nothing scrolled away
+    qtbot.waitUntil(lambda: window.owner_button.geometry().right() < header.width())
+    assert window.owner_button.width() >= window.owner_button.sizeHint().width()  # not elided
+    assert window.nav_buttons["customers"].geometry().right() < window.owner_button.x()
+    name = "owner-menu.png" if size[0] == 1366 else "owner-menu-1920.png"
+    window.owner_menu.popup(
+        window.owner_button.mapToGlobal(window.owner_button.rect().bottomLeft())
+    )
+    qtbot.waitExposed(window.owner_menu)
+    picture = window.grab()
+    painter = QPainter(picture)
+    spot = window.owner_button.mapTo(window, window.owner_button.rect().bottomRight())
+    menu = window.owner_menu.grab()
+    painter.drawPixmap(spot.x() - menu.width(), spot.y(), menu)
+    painter.end()
+    save(window, name, picture)
+    window.owner_menu.hide()

@@ -34,6 +34,18 @@ def test_counter_comes_first_and_every_registered_screen_has_its_key(qtbot, till
     assert isinstance(w.current_screen(), CounterScreen)
     qtbot.waitUntil(lambda: w.all_loaded)  # other screens load right after the first paint
     assert set(w.nav_buttons) == set(keys)
+    # cashier screens are tabs; the owner's are in the Owner menu, each with its key shown
+    owner_entries = [a.text() for a in w.owner_menu.actions() if not a.isSeparator()]
+    for spec in screens():
+        if spec.owner_only:
+            assert f"{spec.title()}\t{spec.shortcut}" in owner_entries
+        else:
+            assert w.nav_buttons[spec.key].text() == f"{spec.title()}  {spec.shortcut}"
+    assert owner_entries[-1] == "Shop details\tCtrl+,"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F9)
+    assert w.current_key == "backups"
+    assert w.owner_button.isChecked() and "Backups" in w.owner_button.text()
+    assert w.nav_buttons["backups"].isChecked() and not w.nav_buttons["counter"].isChecked()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F2)
     assert isinstance(w.current_screen(), CustomerDesk)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F1)
