@@ -1868,7 +1868,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Refunded</source>
-        <translation>Возвращено</translation>
+        <translation>Возврат</translation>
     </message>
     <message>
         <source>What</source>

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QHeaderView, QLabel, QWidget
 
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.enrollment import Enrollment
@@ -70,6 +70,14 @@ def clipped(window: QWidget, db_path: Path) -> list[str]:
             shown = widget.width()
         if needed > room + 1 or 0 < shown < widget.width() - 1:
             found.append(f"{type(widget).__name__} {widget.text()!r}: {needed} > {room}")
+    for header in window.findChildren(QHeaderView):
+        if not header.isVisibleTo(window) or header.orientation() != Qt.Orientation.Horizontal:
+            continue
+        for section in range(header.count()):
+            needed = header.sectionSizeFromContents(section).width()
+            if header.sectionSize(section) + 1 < needed:
+                title = header.model().headerData(section, Qt.Orientation.Horizontal)
+                found.append(f"column {title!r}: {needed} > {header.sectionSize(section)}")
     return found
 
 
