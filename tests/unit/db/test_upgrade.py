@@ -184,9 +184,27 @@ def verify_a_safety(till: Till) -> None:
         ]
 
 
+def fill_a_sync(db: sqlite3.Connection) -> None:
+    db.execute("INSERT INTO sync_state (key, value) VALUES ('hlc', '0000000001:0000')")
+    db.execute(
+        "INSERT INTO sync_conflict (id, kind, customer_id, subject, details, created_at, "
+        "resolved_at) VALUES ('sc-1', 'points_spent_twice', 'cust-1', 'cust-1', '{}', ?, NULL)",
+        (_ts(56),),
+    )
+
+
+def verify_a_sync(till: Till) -> None:
+    with till.read_driver() as db:
+        assert db.execute("SELECT value FROM sync_state WHERE key = 'hlc'").fetchone() == (
+            "0000000001:0000",
+        )
+        assert db.execute("SELECT kind FROM sync_conflict").fetchall() == [("points_spent_twice",)]
+
+
 STEPS: list[Step] = [
     Step("0001", fill_0001, verify_0001),
     Step("a_safety", fill_a_safety, verify_a_safety),
+    Step("a_sync", fill_a_sync, verify_a_sync),
     # Every new migration adds its Step here (revision, filler of its tables, assertions).
 ]
 

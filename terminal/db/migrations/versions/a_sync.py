@@ -1,7 +1,7 @@
 """sync between tills: HLC state, field clocks, conflicts
 
 Revision ID: a_sync
-Revises: 0001
+Revises: a_safety
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a_sync"
-down_revision = "0001"
+down_revision = "a_safety"
 branch_labels = None
 depends_on = None
 
