@@ -120,24 +120,31 @@ class CustomerDesk(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         right.addWidget(self.message)
-        actions = QHBoxLayout()
+        # Two rows so every label stays whole at 1366 px: the card and its sales, then serving
+        # the customer, printing their card and writing down what they said.
         self.buttons: dict[str, QPushButton] = {}
-        for key, text, slot in (
-            ("refund", self.tr("Refund  Ctrl+R"), self.refund_selected),
-            ("replace", self.tr("New card  Ctrl+L"), self.replace_card),
-            ("block", self.tr("Block  Ctrl+B"), self.block_card),
-            ("unblock", self.tr("Unblock  Ctrl+U"), self.unblock_card),
-            ("counter", self.tr("Serve  Ctrl+Enter"), self.serve),
-            ("print", self.tr("Print card  Ctrl+P"), self.print_card),
-            ("feedback", self.tr("Complaint / suggestion  Ctrl+M"), self.record_feedback),
+        for group in (
+            (
+                ("refund", self.tr("Refund  Ctrl+R"), self.refund_selected),
+                ("replace", self.tr("New card  Ctrl+L"), self.replace_card),
+                ("block", self.tr("Block  Ctrl+B"), self.block_card),
+                ("unblock", self.tr("Unblock  Ctrl+U"), self.unblock_card),
+            ),
+            (
+                ("counter", self.tr("Serve  Ctrl+Enter"), self.serve),
+                ("print", self.tr("Print card  Ctrl+P"), self.print_card),
+                ("feedback", self.tr("Complaint / suggestion  Ctrl+M"), self.record_feedback),
+            ),
         ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            button.setEnabled(False)
-            actions.addWidget(button)
-            self.buttons[key] = button
-        actions.addStretch(1)
-        right.addLayout(actions)
+            actions = QHBoxLayout()
+            for key, text, slot in group:
+                button = QPushButton(text)
+                button.clicked.connect(slot)
+                button.setEnabled(False)
+                actions.addWidget(button)
+                self.buttons[key] = button
+            actions.addStretch(1)
+            right.addLayout(actions)
         self.tabs = QTabWidget()
         self.sales_model: RowsModel[SaleLine] = RowsModel(
             [
