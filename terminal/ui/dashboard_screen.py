@@ -8,6 +8,8 @@ The figures come from :mod:`terminal.app.reports` — the same as ``loyalty-term
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,17 +35,33 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
-from terminal.app.feedback import FeedbackBook
+from terminal.app.feedback import FeedbackBook, FeedbackItem
 from terminal.app.report_series import ReportSeries, ReportSeriesQuery
 from terminal.app.reports import KpiReport, Reports
+from terminal.core.errors import LoyaltyError
 from terminal.core.kpis import Period
+from terminal.ui.background import run_in_background
 from terminal.ui.dashboard_charts import DashboardCharts
 from terminal.ui.dashboard_tiles import TILES, KpiTile, tr
+from terminal.ui.messages import message_for
 from terminal.ui.money_format import format_money, format_points
 from terminal.ui.report_tables import RowsModel, export_csv
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
+
+log = logging.getLogger("reports")
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """Everything one dashboard load reads, gathered off the UI thread."""
+
+    period: Period
+    report: KpiReport
+    series: ReportSeries
+    open_feedback: list[FeedbackItem]
 
 
 class DashboardScreen(DashboardCharts, QWidget):
@@ -52,9 +70,18 @@ class DashboardScreen(DashboardCharts, QWidget):
         self.services = services
         self.report: KpiReport | None = None
         self.series: ReportSeries | None = None
+        # loads run one at a time off the UI thread; a request made meanwhile bumps
+        # ``_wanted`` and is started when the running one reports (its result then dropped)
+        self._wanted = 0
+        self._loading = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 8, 8, 8)
         outer.addLayout(self._build_bar())
+        self.status = QLabel("")
+        self.status.setObjectName("dashboardStatus")
+        self.status.setWordWrap(True)
+        self.status.hide()
+        outer.addWidget(self.status)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -251,12 +278,68 @@ class DashboardScreen(DashboardCharts, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        period = self.period()
-        self.report = Reports(self.services.till).kpis(period)
-        self.series = ReportSeriesQuery(self.services.till).series(period)
+        """Count the figures for the chosen period in the background; the till stays live.
+
+        Until they arrive the previous figures stay on screen, greyed, under a calm note.
+        """
+        self._wanted += 1
+        if not self._loading:
+            self._start_load()
+
+    def is_loading(self) -> bool:
+        return self._loading
+
+    def _start_load(self) -> None:
+        self._loading = True
+        wanted, period, till = self._wanted, self.period(), self.services.till
+
+        def load() -> DashboardData:  # runs on a pool thread: no widgets here
+            return DashboardData(
+                period,
+                Reports(till).kpis(period),
+                ReportSeriesQuery(till).series(period),
+                FeedbackBook(till).list(status="open", limit=200),
+            )
+
+        self._show_status(tr("Counting… (large shops take a while)"), busy=True)
+        run_in_background(load, lambda outcome: self._loaded(wanted, outcome))
+
+    def _loaded(self, wanted: int, outcome: DashboardData | BaseException) -> None:
+        if not isValid(self):  # the screen was closed while counting
+            return
+        self._loading = False
+        if wanted != self._wanted:  # the period changed meanwhile: count the new one
+            self._start_load()
+            return
+        if isinstance(outcome, BaseException):
+            log.warning("dashboard load failed: %s", outcome, exc_info=outcome)
+            if isinstance(outcome, LoyaltyError):
+                text = message_for(outcome)
+            else:
+                text = tr(
+                    "The figures could not be counted right now. The figures shown are "
+                    "from before; try again in a moment, or make a backup and tell support."
+                )
+            self._show_status(text, busy=False, error=True)
+            return
+        self._show_status("", busy=False)
+        self._show(outcome)
+
+    def _show_status(self, text: str, *, busy: bool, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        self.status.setStyleSheet(
+            "color: #b42318; font-weight: 600;" if error else "color: #475467; font-style: italic;"
+        )
+        # the previous figures stay readable but greyed; no PDF of figures being replaced
+        self.body.setEnabled(not busy)
+        self.pdf_button.setEnabled(not busy and self.report is not None)
+
+    def _show(self, data: DashboardData) -> None:
+        self.report, self.series = data.report, data.series
         self._show_tiles(self.report)
         self._show_charts(self.series)
-        self._show_tables(self.series)
+        self._show_tables(self.series, data.open_feedback)
         prev = self.report.previous
         locale = QLocale()
         self.compared.setText(
@@ -294,7 +377,7 @@ class DashboardScreen(DashboardCharts, QWidget):
             )
         )
 
-    def _show_tables(self, series: ReportSeries) -> None:
+    def _show_tables(self, series: ReportSeries, open_feedback: list[FeedbackItem]) -> None:
         locale = QLocale()
         currency = self.services.till.currency()
         self.cohort_model.set_rows(
@@ -334,7 +417,7 @@ class DashboardScreen(DashboardCharts, QWidget):
             ],
             [c.customer_id for c in series.call_back],
         )
-        items = FeedbackBook(self.services.till).list(status="open", limit=200)
+        items = open_feedback
         kinds = {
             "complaint": tr("Complaint"),
             "suggestion": tr("Suggestion"),

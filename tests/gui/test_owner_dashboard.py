@@ -34,7 +34,14 @@ def test_dashboard_shows_what_report_json_prints(qtbot, demo_till, db_path, caps
     printed = json.loads(capsys.readouterr().out)
     screen = DashboardScreen(AppServices(till=demo_till))
     qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)  # the first load
     screen.set_period(start, end)
+    assert screen.is_loading()  # counted off the UI thread: the till stays live meanwhile
+    assert screen.status.text() == "Counting… (large shops take a while)"
+    assert not screen.body.isEnabled()  # the previous figures are greyed meanwhile
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    assert screen.status.isHidden()
+    assert screen.body.isEnabled()
     assert printed["current"]["sales"] > 100  # the demo really sold something in the period
     for key, _title, _getter, kind, _tip in TILES:
         field = _field_of(key)
@@ -66,6 +73,7 @@ def test_tables_export_to_csv_and_the_dashboard_to_pdf(qtbot, demo_till, tmp_pat
     qtbot.addWidget(screen)
     screen.resize(1366, 768)
     screen.show()
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
     assert screen.top_model.rowCount() == 10
     screen.top_model.write_csv(tmp_path / "top.csv")
     with (tmp_path / "top.csv").open(encoding="utf-8-sig") as f:
@@ -97,3 +105,39 @@ def test_feedback_is_recorded_listed_and_resolved(qtbot, till, monkeypatch):  # 
     assert [(i.text, i.resolution) for i in resolved] == [
         ("The card reader was slow", "Replaced the reader")
     ]
+
+
+def test_a_period_changed_while_counting_wins_over_the_stale_result(qtbot, demo_till):  # type: ignore[no-untyped-def]
+    screen = DashboardScreen(AppServices(till=demo_till))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    end = demo_till.now().date()
+    screen.set_period(end - timedelta(days=364), end)  # a year: its result comes back stale
+    screen.set_period(end, end)  # only today, asked for while the year is still counting
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    assert screen.report is not None
+    assert (screen.report.current.start, screen.report.current.end) == (end, end)
+    assert screen.period().start == end
+
+
+def test_a_failed_count_is_said_in_plain_words_and_keeps_the_old_figures(  # type: ignore[no-untyped-def]
+    qtbot, demo_till, monkeypatch
+):
+    from terminal.app import reports
+
+    screen = DashboardScreen(AppServices(till=demo_till))
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    shown = screen.tiles["avg_check"].value.text()
+
+    def broken(self, period):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk I/O error")
+
+    monkeypatch.setattr(reports.Reports, "kpis", broken)
+    screen.refresh()
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    assert not screen.status.isHidden()
+    assert "could not be counted" in screen.status.text()
+    assert "disk I/O" not in screen.status.text()  # no raw technical text for the owner
+    assert screen.tiles["avg_check"].value.text() == shown
+    assert screen.body.isEnabled()

@@ -26,6 +26,7 @@ def test_dashboard_and_feedback_screenshots(qtbot, till, clock, tmp_path):  # ty
         dash.resize(1366, 768)
         dash.show()
         qtbot.waitExposed(dash)
+        qtbot.waitUntil(lambda: not dash.is_loading(), timeout=20_000)  # counted off the UI thread
         assert dash.tiles["sales"].value.text() != "—"
         SHOTS.mkdir(parents=True, exist_ok=True)
         assert dash.grab().save(str(SHOTS / "dashboard.png"))
