@@ -29,7 +29,7 @@ from sqlalchemy import create_engine
 from terminal.app.integrity import Integrity
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
-from terminal.core.errors import InvalidInput, LoyaltyError, StorageError
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError, StorageError
 
 if TYPE_CHECKING:
     from terminal.app.restore import RestoreResult
@@ -83,28 +83,47 @@ def verify_file(path: Path, *, expected_shop: str | None = None) -> tuple[int, i
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise BackupRefused(f"The file {path.name} cannot be opened: {exc}.") from exc
+        raise BackupRefused(
+            QT_TRANSLATE_NOOP("Errors", "The file {name} cannot be opened: {exc}."),
+            name=path.name,
+            exc=exc,
+        ) from exc
     try:
         status = [row[0] for row in db.execute("PRAGMA integrity_check")]
         if status != ["ok"]:
             raise BackupRefused(
-                f"The file {path.name} is damaged ({status[0]}); it cannot be used.",
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The file {name} is damaged ({status}); it cannot be used."
+                ),
                 problems=status[:10],
+                name=path.name,
+                status=status[0],
             )
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         if not {"shop_setting", "customer", "purchase", "ledger_entry"} <= tables:
-            raise BackupRefused(f"The file {path.name} is not a loyalty terminal database.")
+            raise BackupRefused(
+                QT_TRANSLATE_NOOP("Errors", "The file {name} is not a loyalty terminal database."),
+                name=path.name,
+            )
         row = db.execute("SELECT value FROM shop_setting WHERE key = 'shop_id'").fetchone()
         shop = json.loads(row[0]) if row else ""
     except sqlite3.DatabaseError as exc:
-        raise BackupRefused(f"The file {path.name} is damaged ({exc}); it cannot be used.") from exc
+        raise BackupRefused(
+            QT_TRANSLATE_NOOP("Errors", "The file {name} is damaged ({exc}); it cannot be used."),
+            name=path.name,
+            exc=exc,
+        ) from exc
     finally:
         db.close()
     if expected_shop is not None and shop != expected_shop:
         raise BackupRefused(
-            f"The file {path.name} belongs to another shop; restoring it would mix two shops' "
-            "customers.",
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The file {name} belongs to another shop; restoring it would mix two shops' "
+                "customers.",
+            ),
             shop_id=shop,
+            name=path.name,
         )
     customers, sales = _check_invariants(path)
     return customers, sales, shop
@@ -115,11 +134,23 @@ def check_header(path: Path) -> None:
         with path.open("rb") as f:
             head = f.read(100)
     except OSError as exc:
-        raise BackupRefused(f"The file {path} cannot be read: {exc.strerror}.") from exc
+        raise BackupRefused(
+            QT_TRANSLATE_NOOP("Errors", "The file {path} cannot be read: {strerror}."),
+            path=path,
+            strerror=exc.strerror,
+        ) from exc
     if not head.startswith(SQLITE_MAGIC):
-        raise BackupRefused(f"The file {path.name} is not a database (not an SQLite file).")
+        raise BackupRefused(
+            QT_TRANSLATE_NOOP("Errors", "The file {name} is not a database (not an SQLite file)."),
+            name=path.name,
+        )
     if len(head) < 100 or path.stat().st_size < 512:
-        raise BackupRefused(f"The file {path.name} is damaged (cut short); it cannot be used.")
+        raise BackupRefused(
+            QT_TRANSLATE_NOOP(
+                "Errors", "The file {name} is damaged (cut short); it cannot be used."
+            ),
+            name=path.name,
+        )
 
 
 def _check_invariants(path: Path) -> tuple[int, int]:
@@ -131,11 +162,19 @@ def _check_invariants(path: Path) -> tuple[int, int]:
         try:
             report = Integrity(probe).check(limit_per_check=5)
         except Exception as exc:  # a schema we cannot read is as bad as a damaged file
-            raise BackupRefused(f"The file {path.name} cannot be checked: {exc}.") from exc
+            raise BackupRefused(
+                QT_TRANSLATE_NOOP("Errors", "The file {name} cannot be checked: {exc}."),
+                name=path.name,
+                exc=exc,
+            ) from exc
         if not report.ok:
             raise BackupRefused(
-                f"The file {path.name} fails the books check: {report.problems[0]}",
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The file {name} fails the books check: {problem}"
+                ),
                 problems=report.problems,
+                name=path.name,
+                problem=report.problems[0],
             )
         return report.customers, report.purchases
     finally:
@@ -183,7 +222,9 @@ class Backups:
             log.error("backup failed: %s", reason)
             if isinstance(exc, LoyaltyError):
                 raise
-            raise StorageError(f"The backup could not be made: {reason}") from exc
+            raise StorageError(
+                QT_TRANSLATE_NOOP("Errors", "The backup could not be made: {reason}"), reason=reason
+            ) from exc
         if out is not None:
             return result
         removed = rotate(self.folder, now)
@@ -274,7 +315,11 @@ class Backups:
         """Choose (or clear, with "") the second folder every backup is also copied to."""
         text = folder.strip()
         if text and not Path(text).is_dir():
-            raise InvalidInput(f"The folder {text} does not exist.", field="mirror")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "The folder {text} does not exist."),
+                field="mirror",
+                text=text,
+            )
         with self.till.write() as s:
             put_setting(s, "backup_mirror_dir", text, self.till.now())
 

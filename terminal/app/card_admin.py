@@ -21,7 +21,13 @@ from terminal.app.enrollment import assign_card, next_card_number
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.till import Till
 from terminal.core.cards import normalize_card_number
-from terminal.core.errors import CardNotFound, CardUnavailable, CustomerNotFound, InvalidInput
+from terminal.core.errors import (
+    QT_TRANSLATE_NOOP,
+    CardNotFound,
+    CardUnavailable,
+    CustomerNotFound,
+    InvalidInput,
+)
 from terminal.db.models import AuditLog, Card, Customer
 
 log = logging.getLogger("cards")
@@ -56,7 +62,11 @@ def _clean_reason(reason: str | None) -> str:
     text = " ".join((reason or "").split())
     if len(text) > MAX_REASON:
         raise InvalidInput(
-            f"The reason is too long (at most {MAX_REASON} characters).", field="reason"
+            QT_TRANSLATE_NOOP(
+                "Errors", "The reason is too long (at most {MAX_REASON} characters)."
+            ),
+            field="reason",
+            MAX_REASON=MAX_REASON,
         )
     return text
 
@@ -65,7 +75,11 @@ def _known_card(session: Session, raw_number: str) -> Card:
     number = normalize_card_number(raw_number)
     card = session.get(Card, number)
     if card is None:
-        raise CardNotFound(f"Card {number} is not known here; check the number.", card=number)
+        raise CardNotFound(
+            QT_TRANSLATE_NOOP("Errors", "Card {number} is not known here; check the number."),
+            card=number,
+            number=number,
+        )
     return card
 
 
@@ -93,11 +107,18 @@ class CardAdmin:
         with self.till.write() as s:
             card = _known_card(s, number)
             if card.status == "blocked":
-                raise CardUnavailable(f"Card {card.number} is already blocked.", card=card.number)
+                raise CardUnavailable(
+                    QT_TRANSLATE_NOOP("Errors", "Card {number} is already blocked."),
+                    card=card.number,
+                    number=card.number,
+                )
             if card.status == "replaced":
                 raise CardUnavailable(
-                    f"Card {card.number} was already replaced and cannot be used anyway.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Card {number} was already replaced and cannot be used anyway."
+                    ),
                     card=card.number,
+                    number=card.number,
                 )
             previous = card.status
             card.status = "blocked"
@@ -125,7 +146,11 @@ class CardAdmin:
         with self.till.write() as s:
             card = _known_card(s, number)
             if card.status != "blocked":
-                raise CardUnavailable(f"Card {card.number} is not blocked.", card=card.number)
+                raise CardUnavailable(
+                    QT_TRANSLATE_NOOP("Errors", "Card {number} is not blocked."),
+                    card=card.number,
+                    number=card.number,
+                )
             status = "active" if card.customer_id else "stock"
             card.status = status
             card.status_reason = ""
@@ -158,25 +183,37 @@ class CardAdmin:
             old = _known_card(s, old_number)
             if old.customer_id is None:
                 raise CardUnavailable(
-                    f"Card {old.number} was never given to a customer; nothing to replace.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Card {number} was never given to a customer; nothing to replace."
+                    ),
                     card=old.number,
+                    number=old.number,
                 )
             if old.status == "replaced":
                 raise CardUnavailable(
-                    f"Card {old.number} was already replaced; look the customer up by name "
-                    "or phone to see their current card.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "Card {number} was already replaced; look the customer up by name or "
+                        "phone to see their current card.",
+                    ),
                     card=old.number,
+                    number=old.number,
                 )
             customer = s.get(Customer, old.customer_id)
             if customer is None or customer.erased_at is not None:
                 raise CustomerNotFound(
-                    f"The customer of card {old.number} no longer exists.", card=old.number
+                    QT_TRANSLATE_NOOP("Errors", "The customer of card {number} no longer exists."),
+                    card=old.number,
+                    number=old.number,
                 )
             changes = ChangeSet(s)
             if new_number:
                 if normalize_card_number(new_number) == old.number:
                     raise CardUnavailable(
-                        "The new card must be a different card from the old one.", card=old.number
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "The new card must be a different card from the old one."
+                        ),
+                        card=old.number,
                     )
                 new = assign_card(s, changes, customer, new_number, now, self.till.terminal_id)
                 issued = False

@@ -25,6 +25,7 @@ from terminal.app.settings import get_setting
 from terminal.app.till import Till, current_program
 from terminal.core.cards import MAX_SERIAL, make_card_number, normalize_card_number
 from terminal.core.errors import (
+    QT_TRANSLATE_NOOP,
     CardBlocked,
     CardNotFound,
     CardUnavailable,
@@ -100,7 +101,11 @@ def _free_numbers(session: Session, terminal_id: str, count: int) -> list[str]:
     while len(numbers) < count:
         need = min(count - len(numbers), 500)
         if serial + need - 1 > MAX_SERIAL:
-            raise InvalidInput("This till has used up its card numbers; print from another till.")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "Errors", "This till has used up its card numbers; print from another till."
+                )
+            )
         candidates = [make_card_number(terminal.number, serial + i) for i in range(need)]
         with session.no_autoflush:
             taken = set(session.exec(select(Card.number).where(col(Card.number).in_(candidates))))
@@ -122,11 +127,17 @@ class CardStock:
     def reserve(self, count: int, *, cashier: str | None = None) -> ReservedBatch:
         """Reserve ``count`` new numbers as unassigned stock, journaled, all or nothing."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise InvalidInput("Say how many cards to print: a whole number from 1.", field="count")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Say how many cards to print: a whole number from 1."),
+                field="count",
+            )
         if count > MAX_BATCH:
             raise InvalidInput(
-                f"At most {MAX_BATCH} cards can be reserved at once; split the order.",
+                QT_TRANSLATE_NOOP(
+                    "Errors", "At most {MAX_BATCH} cards can be reserved at once; split the order."
+                ),
                 field="count",
+                MAX_BATCH=MAX_BATCH,
             )
         now = self.till.now()
         with self.till.write() as s:
@@ -189,7 +200,9 @@ class CardStock:
                 query = query.where(Card.status == "stock")
             numbers = list(s.exec(query.order_by(col(Card.number))).all())
         if not numbers and not only_stock:
-            raise NotFound(f"There is no card batch “{batch}”.", batch=batch)
+            raise NotFound(
+                QT_TRANSLATE_NOOP("Errors", "There is no card batch “{batch}”."), batch=batch
+            )
         return numbers
 
 
@@ -212,13 +225,25 @@ def printable_card(till: Till, raw_number: str, *, with_name: bool = True) -> Pr
     with till.read() as s:
         card = s.get(Card, number)
         if card is None:
-            raise CardNotFound(f"There is no card {number}.", card=number)
+            raise CardNotFound(
+                QT_TRANSLATE_NOOP("Errors", "There is no card {number}."),
+                card=number,
+                number=number,
+            )
         if card.status == "blocked":
-            raise CardBlocked(f"Card {number} is blocked; issue a new card instead.", card=number)
+            raise CardBlocked(
+                QT_TRANSLATE_NOOP("Errors", "Card {number} is blocked; issue a new card instead."),
+                card=number,
+                number=number,
+            )
         if card.status == "replaced":
             raise CardUnavailable(
-                f"Card {number} was replaced by another card; print the new one instead.",
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "Card {number} was replaced by another card; print the new one instead.",
+                ),
                 card=number,
+                number=number,
             )
         holder = ""
         if with_name and card.customer_id:

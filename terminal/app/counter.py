@@ -24,7 +24,12 @@ from terminal.app.results import BonusLine, SaleResult
 from terminal.app.till import Till, current_program, driver_connection
 from terminal.core.cards import normalize_card_number
 from terminal.core.checkout import NONE, CustomerState, Quote, Redeem, quote
-from terminal.core.errors import ConflictingSaleId, CustomerNotFound, QuoteOutdated
+from terminal.core.errors import (
+    QT_TRANSLATE_NOOP,
+    ConflictingSaleId,
+    CustomerNotFound,
+    QuoteOutdated,
+)
 from terminal.core.ids import new_id
 from terminal.core.program import Program
 from terminal.db.models import Customer
@@ -134,8 +139,11 @@ class Counter:
                 and _figures(priced.quote) != _figures(expected.quote)
             ):
                 raise QuoteOutdated(
-                    "The customer's points changed since the quote (another till?). "
-                    "Check the new figures and confirm again.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "The customer's points changed since the quote (another till?). Check "
+                        "the new figures and confirm again.",
+                    ),
                 )
             version, program = current_program(s)
             changes = ChangeSet(s)
@@ -211,7 +219,7 @@ class Counter:
             (priced.customer_id,),
         ).fetchone()
         if row is None:  # pragma: no cover - card_facts checked it in this transaction
-            raise CustomerNotFound("The customer is gone.")
+            raise CustomerNotFound(QT_TRANSLATE_NOOP("Errors", "The customer is gone."))
         customer = Account(priced.customer_id, row[0])
         referrer_id, name = row[3], row[4]
         purchase = _purchase_row(
@@ -299,7 +307,10 @@ class Counter:
         same_card = request.card is None or purchase.card_number == _normalized(request.card)
         if purchase.amount != request.amount or not same_card:
             raise ConflictingSaleId(
-                "This sale id was already used for a different sale; nothing was charged.",
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "This sale id was already used for a different sale; nothing was charged.",
+                ),
                 sale_id=purchase.id,
             )
         marks = ",".join("?" * len(BONUS_KINDS))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from terminal.app.settings import get_setting
 from terminal.app.till import Till, driver_connection
-from terminal.core.errors import InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import currency, format_amount
 
 log = logging.getLogger("export")
@@ -90,7 +90,9 @@ class CustomerExport:
         path = Path(path)
         suffix = path.suffix.casefold()
         if suffix not in (".csv", ".xlsx"):
-            raise InvalidInput("Export to a .csv or an .xlsx file.", field="out")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Export to a .csv or an .xlsx file."), field="out"
+            )
         rows = self.rows()
         if suffix == ".csv":
             with path.open("w", encoding="utf-8-sig", newline="") as handle:

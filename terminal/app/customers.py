@@ -19,7 +19,7 @@ from terminal.app.results import CustomerView, ExpiringPoints, VisitLine
 from terminal.app.till import Till, current_program, driver_connection
 from terminal.core import lots as lotrules
 from terminal.core.calendar import birthday_occurrence_near
-from terminal.core.errors import CustomerNotFound
+from terminal.core.errors import QT_TRANSLATE_NOOP, CustomerNotFound
 from terminal.db.models import Card, Customer
 
 EXPIRING_WITHIN_DAYS = 30
@@ -123,7 +123,10 @@ class Customers:
         with self.till.read() as s:
             customer = s.get(Customer, customer_id)
             if customer is None or customer.erased_at is not None:
-                raise CustomerNotFound("This customer no longer exists.", customer_id=customer_id)
+                raise CustomerNotFound(
+                    QT_TRANSLATE_NOOP("Errors", "This customer no longer exists."),
+                    customer_id=customer_id,
+                )
             return build_view(s, customer, active_card(s, customer.id), self.till.now(), visits)
 
     def search(self, text: str, limit: int = 20) -> list[CustomerView]:

@@ -34,7 +34,7 @@ from terminal.app.demo_sales import (
 )
 from terminal.app.journal import record_event
 from terminal.app.till import Till, current_program
-from terminal.core.errors import InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.db.models import Terminal
 
 log = logging.getLogger("demo")
@@ -51,7 +51,11 @@ class Demo:
 
     def fill(self, plan: DemoPlan, progress: Progress | None = None) -> DemoResult:
         if plan.customers < 1 or plan.months < 1 or plan.total_sales < 0:
-            raise InvalidInput("Customers and months must be at least 1, sales at least 0.")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "Errors", "Customers and months must be at least 1, sales at least 0."
+                )
+            )
         started = time.perf_counter()
         report = progress or (lambda _stage, _done, _total: None)
         end = datetime.combine(self.till.now().date(), datetime.min.time())
@@ -69,8 +73,11 @@ class Demo:
             )
         if busy:
             raise InvalidInput(
-                "This database already has customers or sales; demo data goes into a new, "
-                "empty database (use --db with a new file name)."
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "This database already has customers or sales; demo data goes into a new, "
+                    "empty database (use --db with a new file name).",
+                )
             )
         gen = Generator(plan, program, version, end, self.till.terminal_id, report)
         people = gen.people(till_number, first_serial)

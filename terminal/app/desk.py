@@ -22,7 +22,12 @@ from terminal.app.results import CustomerView
 from terminal.app.settings import get_setting
 from terminal.app.till import Till
 from terminal.core.customer_form import CustomerForm, clean
-from terminal.core.errors import CustomerNotFound, DuplicateCustomer, SaleNotFound
+from terminal.core.errors import (
+    QT_TRANSLATE_NOOP,
+    CustomerNotFound,
+    DuplicateCustomer,
+    SaleNotFound,
+)
 from terminal.core.refunds import RefundFigures, SaleFigures, split_refund
 from terminal.db.models import Customer, LedgerEntry, Purchase, Refund
 
@@ -153,15 +158,19 @@ class Desk:
         with self.till.write() as s:
             customer = s.get(Customer, customer_id)
             if customer is None or customer.erased_at is not None:
-                raise CustomerNotFound("This customer no longer exists.", customer_id=customer_id)
+                raise CustomerNotFound(
+                    QT_TRANSLATE_NOOP("Errors", "This customer no longer exists."),
+                    customer_id=customer_id,
+                )
             data = clean(form, now.date(), get_setting(s, "phone_region"))
             if data.phone and data.phone != customer.phone:
                 other = customer_with_phone(s, data.phone)
                 if other is not None and other.id != customer.id:
                     raise DuplicateCustomer(
-                        f"{other.name} already has the phone number {data.phone}.",
+                        QT_TRANSLATE_NOOP("Errors", "{name} already has the phone number {phone}."),
                         customer_id=other.id,
                         name=other.name,
+                        phone=data.phone,
                     )
             wanted = {
                 "name": data.name,
@@ -194,7 +203,9 @@ class Desk:
         with self.till.read() as s:
             p = s.get(Purchase, sale_id)
             if p is None:
-                raise SaleNotFound(f"No sale with the id {sale_id}.", sale_id=sale_id)
+                raise SaleNotFound(
+                    QT_TRANSLATE_NOOP("Errors", "No sale with the id {sale_id}."), sale_id=sale_id
+                )
             figures = split_refund(
                 SaleFigures(p.amount, p.paid, p.points_redeemed, p.points_earned, p.bonus_points),
                 p.refunded_amount,

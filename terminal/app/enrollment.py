@@ -12,7 +12,7 @@ from terminal.app.settings import get_setting
 from terminal.app.till import Till, current_program
 from terminal.core.cards import make_card_number, normalize_card_number
 from terminal.core.customer_form import CustomerForm, clean
-from terminal.core.errors import CardUnavailable, DuplicateCustomer, InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, CardUnavailable, DuplicateCustomer, InvalidInput
 from terminal.core.ids import new_id
 from terminal.db.models import Card, Customer, Terminal
 
@@ -54,16 +54,21 @@ class Enrollment:
                 existing = customer_with_phone(s, data.phone)
                 if existing is not None:
                     raise DuplicateCustomer(
-                        f"{existing.name} already has the phone number {data.phone}.",
+                        QT_TRANSLATE_NOOP("Errors", "{name} already has the phone number {phone}."),
                         customer_id=existing.id,
                         name=existing.name,
+                        phone=data.phone,
                     )
             referrer_id = None
             if referrer_card:
                 try:
                     _ref_card, referrer = card_owner(s, referrer_card)
                 except InvalidInput as exc:
-                    raise InvalidInput(f"Referrer's card: {exc}", field="referrer") from exc
+                    raise InvalidInput(
+                        QT_TRANSLATE_NOOP("Errors", "Referrer's card: {exc}"),
+                        field="referrer",
+                        exc=exc,
+                    ) from exc
                 referrer_id = referrer.id
             changes = ChangeSet(s)
             customer = Customer(
@@ -152,8 +157,11 @@ def assign_card(
         return card
     if card.status != "stock" or card.customer_id is not None:
         raise CardUnavailable(
-            f"Card {number} already belongs to a customer; give them another card.",
+            QT_TRANSLATE_NOOP(
+                "Errors", "Card {number} already belongs to a customer; give them another card."
+            ),
             card=number,
+            number=number,
         )
     card.customer_id = customer.id
     card.status = "active"

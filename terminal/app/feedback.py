@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.staff import write_audit
 from terminal.app.till import Till
-from terminal.core.errors import InvalidInput, NotFound
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
 from terminal.core.ids import new_id
 from terminal.db.models import Customer, Feedback
 
@@ -41,18 +41,29 @@ class FeedbackBook:
     ) -> FeedbackItem:
         text = text.strip()
         if kind not in KINDS:
-            raise InvalidInput("Choose complaint, suggestion or praise.", field="kind")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Choose complaint, suggestion or praise."), field="kind"
+            )
         if not text:
-            raise InvalidInput("Write what the customer said.", field="text")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Write what the customer said."), field="text"
+            )
         if len(text) > MAX_TEXT:
-            raise InvalidInput(f"Keep it under {MAX_TEXT} characters.", field="text")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Keep it under {MAX_TEXT} characters."),
+                field="text",
+                MAX_TEXT=MAX_TEXT,
+            )
         now = self.till.now()
         with self.till.write() as s:
             name = ""
             if customer_id is not None:
                 customer = s.get(Customer, customer_id)
                 if customer is None:
-                    raise NotFound("That customer no longer exists.", customer_id=customer_id)
+                    raise NotFound(
+                        QT_TRANSLATE_NOOP("Errors", "That customer no longer exists."),
+                        customer_id=customer_id,
+                    )
                 name = customer.name
             row = Feedback(
                 id=new_id(),
@@ -70,14 +81,21 @@ class FeedbackBook:
     def resolve(self, feedback_id: str, resolution: str, owner_id: str | None) -> FeedbackItem:
         resolution = resolution.strip()
         if not resolution:
-            raise InvalidInput("Write how it was resolved.", field="resolution")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Write how it was resolved."), field="resolution"
+            )
         now = self.till.now()
         with self.till.write() as s:
             row = s.get(Feedback, feedback_id)
             if row is None:
-                raise NotFound("That feedback item no longer exists.", feedback_id=feedback_id)
+                raise NotFound(
+                    QT_TRANSLATE_NOOP("Errors", "That feedback item no longer exists."),
+                    feedback_id=feedback_id,
+                )
             if row.status == "resolved":
-                raise InvalidInput("This item is already resolved.", field="status")
+                raise InvalidInput(
+                    QT_TRANSLATE_NOOP("Errors", "This item is already resolved."), field="status"
+                )
             row.status, row.resolution, row.resolved_at = "resolved", resolution, now
             s.add(row)
             changes = ChangeSet(s)

@@ -29,7 +29,7 @@ from terminal.app.lookup import name_key
 from terminal.app.settings import get_setting
 from terminal.app.till import Till, current_program, driver_connection
 from terminal.core.cards import make_card_number
-from terminal.core.errors import InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.ids import new_id
 from terminal.core.import_rows import (
     FIELDS,
@@ -95,13 +95,18 @@ def read_sheet(path: Path | str) -> SheetFile:
     """Read a .csv/.txt or .xlsx file into text cells; the first non-empty row is the header."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(f"There is no file {path}.", field="file")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "There is no file {path}."), field="file", path=path
+        )
     suffix = path.suffix.casefold()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix == ".xls":
         raise InvalidInput(
-            "Old Excel files (.xls) cannot be read; save the sheet as .xlsx or CSV.", field="file"
+            QT_TRANSLATE_NOOP(
+                "Errors", "Old Excel files (.xls) cannot be read; save the sheet as .xlsx or CSV."
+            ),
+            field="file",
         )
     return _read_csv(path)
 
@@ -156,7 +161,10 @@ def _read_xlsx(path: Path) -> SheetFile:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
         raise InvalidInput(
-            f"{path.name} is not a readable Excel file ({exc}).", field="file"
+            QT_TRANSLATE_NOOP("Errors", "{name} is not a readable Excel file ({exc})."),
+            field="file",
+            name=path.name,
+            exc=exc,
         ) from exc
     try:
         sheet = book.worksheets[0]
@@ -180,7 +188,7 @@ def _sheet(name: str, rows, encoding: str, delimiter: str) -> SheetFile:  # type
             continue
         data.append((line, cells))
     if headers is None:
-        raise InvalidInput(f"{name} is empty.", field="file")
+        raise InvalidInput(QT_TRANSLATE_NOOP("Errors", "{name} is empty."), field="file", name=name)
     width = len(headers)
     while width and not headers[width - 1]:
         width -= 1
@@ -200,7 +208,10 @@ def parse_mapping(spec: str, headers: Sequence[str]) -> dict[str, int]:
         field_name, column = field_name.strip().casefold(), column.strip()
         if field_name not in FIELDS:
             raise InvalidInput(
-                f"Unknown field “{field_name}”; use one of {', '.join(FIELDS)}.", field="map"
+                QT_TRANSLATE_NOOP("Errors", "Unknown field “{field_name}”; use one of {join}."),
+                field="map",
+                field_name=field_name,
+                join=", ".join(FIELDS),
             )
         if column.isdigit() and 1 <= int(column) <= len(headers):
             mapping[field_name] = int(column) - 1
@@ -208,8 +219,12 @@ def parse_mapping(spec: str, headers: Sequence[str]) -> dict[str, int]:
             mapping[field_name] = folded.index(column.casefold())
         else:
             raise InvalidInput(
-                f"The file has no column “{column}”; its columns are {', '.join(headers)}.",
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The file has no column “{column}”; its columns are {join}."
+                ),
                 field="map",
+                column=column,
+                join=", ".join(headers),
             )
     return mapping
 
@@ -271,10 +286,16 @@ class Importer:
             if checked.refused and not skip_refused:
                 first = checked.refused[0]
                 raise ImportRefused(
-                    f"{len(checked.refused)} rows of {sheet.name} would be refused (line "
-                    f"{first.line}: {first.reasons[0]}). Fix them, or skip refused rows; "
-                    "nothing was imported.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "{count} rows of {name} would be refused (line {line}: {reasons}). "
+                        "Fix them, or skip refused rows; nothing was imported.",
+                    ),
                     refused=len(checked.refused),
+                    count=len(checked.refused),
+                    name=sheet.name,
+                    line=first.line,
+                    reasons=first.reasons[0],
                 )
             imported, points, new_cards, events = self._write(
                 s, sheet.name, checked.good, now, cashier, progress

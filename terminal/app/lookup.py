@@ -11,7 +11,13 @@ from sqlmodel import Session, col, select
 from terminal.app.settings import get_setting
 from terminal.app.till import driver_connection
 from terminal.core.cards import looks_like_card_number, normalize_card_number
-from terminal.core.errors import CardBlocked, CardNotFound, CustomerNotFound, InvalidCardNumber
+from terminal.core.errors import (
+    QT_TRANSLATE_NOOP,
+    CardBlocked,
+    CardNotFound,
+    CustomerNotFound,
+    InvalidCardNumber,
+)
 from terminal.core.phone import phone_search_key
 from terminal.db.models import Card, Customer
 
@@ -25,7 +31,11 @@ def card_owner(session: Session, raw_number: str) -> tuple[Card, Customer]:
     _refuse_unusable(number, card.status, card.status_reason)
     customer = session.get(Customer, card.customer_id) if card.customer_id else None
     if customer is None or customer.erased_at is not None:
-        raise CardNotFound(f"Card {number} belongs to no customer.", card=number)
+        raise CardNotFound(
+            QT_TRANSLATE_NOOP("Errors", "Card {number} belongs to no customer."),
+            card=number,
+            number=number,
+        )
     return card, customer
 
 
@@ -62,7 +72,11 @@ def card_facts(session: Session | sqlite3.Connection, raw_number: str) -> tuple[
         raise _unknown(number)
     _refuse_unusable(number, row[0], row[1])
     if row[2] is None or row[13] is not None:
-        raise CardNotFound(f"Card {number} belongs to no customer.", card=number)
+        raise CardNotFound(
+            QT_TRANSLATE_NOOP("Errors", "Card {number} belongs to no customer."),
+            card=number,
+            number=number,
+        )
     return number, CustomerFacts(
         id=row[2],
         name=row[3],
@@ -80,26 +94,43 @@ def card_facts(session: Session | sqlite3.Connection, raw_number: str) -> tuple[
 
 def _unknown(number: str) -> CardNotFound:
     return CardNotFound(
-        f"Card {number} is not known here. Register the customer with it, or check the number.",
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "Card {number} is not known here. Register the customer with it, or check the number.",
+        ),
         card=number,
+        number=number,
     )
 
 
 def _refuse_unusable(number: str, status: str, status_reason: str) -> None:
     if status == "stock":
         raise CardNotFound(
-            f"Card {number} has not been given to a customer yet. Register a customer with it.",
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "Card {number} has not been given to a customer yet. Register a customer with it.",
+            ),
             card=number,
             stock=True,
+            number=number,
         )
     if status == "blocked":
         reason = f" ({status_reason})" if status_reason else ""
-        raise CardBlocked(f"Card {number} is blocked{reason}.", card=number)
+        raise CardBlocked(
+            QT_TRANSLATE_NOOP("Errors", "Card {number} is blocked{reason}."),
+            card=number,
+            number=number,
+            reason=reason,
+        )
     if status == "replaced":
         raise CardBlocked(
-            f"Card {number} was replaced by a new card; ask the customer for the new one.",
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "Card {number} was replaced by a new card; ask the customer for the new one.",
+            ),
             card=number,
             replaced=True,
+            number=number,
         )
 
 
@@ -125,12 +156,18 @@ def find_customer(session: Session, text: str) -> tuple[Customer, Card | None]:
         ).first()
         if customer is not None:
             return customer, active_card(session, customer.id)
-        raise CustomerNotFound(f"No customer has the phone number {stripped}.", phone=phone)
+        raise CustomerNotFound(
+            QT_TRANSLATE_NOOP("Errors", "No customer has the phone number {stripped}."),
+            phone=phone,
+            stripped=stripped,
+        )
     if stripped.isdigit():
         # Probably a mistyped card number: let the card rules say what is wrong with it.
         normalize_card_number(stripped)
     raise InvalidCardNumber(
-        f"“{stripped}” is neither a card number nor a phone number.", raw=stripped
+        QT_TRANSLATE_NOOP("Errors", "“{stripped}” is neither a card number nor a phone number."),
+        raw=stripped,
+        stripped=stripped,
     )
 
 

@@ -13,7 +13,7 @@ from sqlmodel import select
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.settings import get_setting
 from terminal.app.till import Till
-from terminal.core.errors import InvalidInput, SaleNotFound
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, SaleNotFound
 from terminal.core.ids import new_id
 from terminal.db.models import NpsResponse, Purchase
 
@@ -37,14 +37,20 @@ class Nps:
 
     def record(self, score: int, sale_id: str | None = None) -> NpsAnswer:
         if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
-            raise InvalidInput("The score is a whole number from 0 to 10.", field="score")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "The score is a whole number from 0 to 10."),
+                field="score",
+            )
         now = self.till.now()
         with self.till.write() as s:
             customer_id = None
             if sale_id is not None:
                 purchase = s.get(Purchase, sale_id)
                 if purchase is None:
-                    raise SaleNotFound(f"No sale with the id {sale_id}.", sale_id=sale_id)
+                    raise SaleNotFound(
+                        QT_TRANSLATE_NOOP("Errors", "No sale with the id {sale_id}."),
+                        sale_id=sale_id,
+                    )
                 customer_id = purchase.customer_id
                 earlier = s.exec(
                     select(NpsResponse).where(NpsResponse.purchase_id == sale_id)

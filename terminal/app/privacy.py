@@ -26,7 +26,7 @@ from terminal.app.journal import ChangeSet, record_event
 from terminal.app.lookup import find_customer
 from terminal.app.settings import get_setting
 from terminal.app.till import Till, driver_connection
-from terminal.core.errors import CustomerNotFound, InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, CustomerNotFound, InvalidInput
 from terminal.core.ids import new_id
 from terminal.db.models import AuditLog, Customer
 from terminal.db.safety_models import ConsentChange
@@ -98,7 +98,9 @@ def _rows(db: sqlite3.Connection, sql: str, *params: Any) -> list[dict[str, Any]
 def _live_customer(session: Session, card_or_phone: str) -> Customer:
     customer, _card = find_customer(session, card_or_phone)
     if customer.erased_at is not None:
-        raise CustomerNotFound("This customer's data was erased.", customer_id=customer.id)
+        raise CustomerNotFound(
+            QT_TRANSLATE_NOOP("Errors", "This customer's data was erased."), customer_id=customer.id
+        )
     return customer
 
 
@@ -129,7 +131,11 @@ class Privacy:
         data = self.collect(card_or_phone)
         out = Path(out)
         if out.is_dir():
-            raise InvalidInput(f"{out} is a folder; give a file name.", field="out")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "{out} is a folder; give a file name."),
+                field="out",
+                out=out,
+            )
         try:
             if out.suffix.lower() == ".pdf":
                 from terminal.app.privacy_pdf import write_pdf  # Qt only when a PDF is wanted
@@ -139,7 +145,12 @@ class Privacy:
                 text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
                 out.write_text(text + "\n", encoding="utf-8")
         except OSError as exc:
-            raise InvalidInput(f"Cannot write {out}: {exc.strerror}.", field="out") from exc
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Cannot write {out}: {strerror}."),
+                field="out",
+                out=out,
+                strerror=exc.strerror,
+            ) from exc
         self._audit("customer.exported", data["customer"]["id"])
         sections = {k: len(v) for k, v in data.items() if isinstance(v, list)}
         return ExportResult(data["customer"]["id"], out, sections)

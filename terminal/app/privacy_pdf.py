@@ -18,7 +18,7 @@ from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
 from terminal.cardprint.output import ensure_qt
-from terminal.core.errors import InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import currency, format_amount
 
 _TITLES = {
@@ -104,7 +104,11 @@ def write_pdf(data: dict[str, Any], out: Path) -> Path:
     ensure_qt()
     folder = out.parent if str(out.parent) else Path(".")
     if not folder.is_dir():
-        raise InvalidInput(f"The folder {folder} does not exist.", field="out")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "The folder {folder} does not exist."),
+            field="out",
+            folder=folder,
+        )
     fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=".pdf", dir=folder)
     os.close(fd)
     try:

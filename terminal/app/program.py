@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.till import Till, current_program
 from terminal.core.checkout import CustomerState, Quote, Redeem, quote
-from terminal.core.errors import InvalidInput, NotFound
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
 from terminal.core.money import format_amount
 from terminal.core.program import Program, format_bp
 from terminal.db.models import AuditLog, ProgramVersion
@@ -64,7 +64,10 @@ class ProgramBook:
         with self.till.read() as s:
             row = s.get(ProgramVersion, version)
             if row is None:
-                raise NotFound(f"There is no program version {version}.", version=version)
+                raise NotFound(
+                    QT_TRANSLATE_NOOP("Errors", "There is no program version {version}."),
+                    version=version,
+                )
             return _info(row)
 
     def save(self, program: Program, *, actor: str = "owner", note: str = "") -> ProgramInfo:
@@ -75,8 +78,11 @@ class ProgramBook:
             version, current = current_program(s)
             if program == current:
                 raise InvalidInput(
-                    f"Nothing changed: the program is the same as version {version}.",
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Nothing changed: the program is the same as version {version}."
+                    ),
                     field="program",
+                    version=version,
                 )
             changes = ChangeSet(s)
             row = ProgramVersion(
@@ -132,13 +138,24 @@ def parse_program_file(path: Path) -> Program:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise InvalidInput(f"Cannot read {path.name}: {exc.strerror}.", field="file") from exc
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "Cannot read {name}: {strerror}."),
+            field="file",
+            name=path.name,
+            strerror=exc.strerror,
+        ) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).",
+            QT_TRANSLATE_NOOP(
+                "Errors", "{name} is not valid JSON (line {lineno}, column {colno}: {msg})."
+            ),
             field="file",
+            name=path.name,
+            lineno=exc.lineno,
+            colno=exc.colno,
+            msg=exc.msg,
         ) from exc
     if isinstance(data, dict) and "program" in data and isinstance(data["program"], dict):
         data = data["program"]
@@ -148,7 +165,11 @@ def parse_program_file(path: Path) -> Program:
         field = exc.params.get("field")
         if field and f"“{field}" not in exc.message:
             # A file is fixed by editing JSON: name the field as it is written there.
-            raise InvalidInput(f"{exc.message} (field “{field}”)", field=field) from exc
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "{message} (field “{field}”)"),
+                field=field,
+                message=exc,
+            ) from exc
         raise
 
 

@@ -15,7 +15,7 @@ from terminal.app.journal import ChangeSet, record_event
 from terminal.app.ledger import Ledger
 from terminal.app.results import RefundResult
 from terminal.app.till import Till
-from terminal.core.errors import ConflictingSaleId, RefundRefused, SaleNotFound
+from terminal.core.errors import QT_TRANSLATE_NOOP, ConflictingSaleId, RefundRefused, SaleNotFound
 from terminal.core.ids import new_id
 from terminal.core.refunds import SaleFigures, split_refund
 from terminal.db.models import Customer, LedgerEntry, Purchase, Refund
@@ -45,13 +45,19 @@ class Refunds:
                 if existing.purchase_id != sale_id or (
                     amount is not None and amount != existing.amount
                 ):
-                    raise ConflictingSaleId("This refund id was already used for another refund.")
+                    raise ConflictingSaleId(
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "This refund id was already used for another refund."
+                        )
+                    )
                 customer_id = s.get(Purchase, sale_id).customer_id  # type: ignore[union-attr]
                 balance = s.get(Customer, customer_id).balance if customer_id else None  # type: ignore[union-attr]
                 return _result(existing, balance, replayed=True)
             purchase = s.get(Purchase, sale_id)
             if purchase is None:
-                raise SaleNotFound(f"No sale with the id {sale_id}.", sale_id=sale_id)
+                raise SaleNotFound(
+                    QT_TRANSLATE_NOOP("Errors", "No sale with the id {sale_id}."), sale_id=sale_id
+                )
             figures = split_refund(
                 SaleFigures(
                     amount=purchase.amount,
@@ -81,7 +87,7 @@ class Refunds:
             if purchase.customer_id is not None:
                 customer = s.get(Customer, purchase.customer_id)
                 if customer is None:  # pragma: no cover
-                    raise RefundRefused("The sale's customer is gone.")
+                    raise RefundRefused(QT_TRANSLATE_NOOP("Errors", "The sale's customer is gone."))
                 balance = self._reverse_points(changes, purchase, refund, customer, figures)
             record_event(
                 s,

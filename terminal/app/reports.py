@@ -2,7 +2,10 @@
 
 The same :class:`Reports` feeds the Reports screen and ``loyalty-terminal report``, so both show
 the same numbers. Gathering is set-based SQL on the till's ``sqlite3`` connection along the
-``purchase(created_at)`` and ``purchase(customer_id, created_at)`` indexes; the formulas
+covering ``purchase(created_at, customer_id, amount)``, ``ledger_entry(created_at, kind,
+points)`` and ``customer(created_at)`` indexes (migration ``a_reports``) and
+``purchase(customer_id, created_at)``; per-member figures come from one GROUP BY pass, never a
+subquery per sale; the formulas
 themselves are in :mod:`terminal.core.kpis` (docs/kpis.md). Series for charts are in
 :mod:`terminal.app.report_series`.
 
@@ -19,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from terminal.app.till import Till, current_program
 from terminal.core import kpis
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.core.kpis import Period
 
 GRANT_KINDS = ("earn", "welcome", "birthday", "referral", "milestone", "opening_balance")
@@ -101,7 +105,9 @@ class Reports:
         if period.end < period.start:
             from terminal.core.errors import InvalidInput
 
-            raise InvalidInput("The period ends before it starts.", field="period")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "The period ends before it starts."), field="period"
+            )
         with self.till.read_driver() as db:
             _version, program = current_program(db)
             current = period_figures(db, period)
@@ -119,22 +125,24 @@ def period_figures(db: sqlite3.Connection, period: Period) -> PeriodFigures:
         " FROM purchase WHERE created_at >= ? AND created_at < ?",
         (lo, hi),
     ).fetchone()
-    active, two_plus = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(n >= 2), 0) FROM (SELECT COUNT(*) AS n FROM purchase"
-        " WHERE created_at >= ? AND created_at < ? AND customer_id IS NOT NULL"
-        " GROUP BY customer_id)",
-        (lo, hi),
+    # one pass over the period's card sales, grouped per member, feeds three figures: active
+    # members, repeat buyers and first checks. A member's first purchase ever falls in the
+    # period when nothing came before the period's start; it is then their first sale in it
+    # (every sale at that very moment counts, as before).
+    active, two_plus, first_n, first_sum = db.execute(
+        "WITH a AS MATERIALIZED (SELECT customer_id, COUNT(*) AS n, MIN(created_at) AS first_at"
+        " FROM purchase WHERE created_at >= ? AND created_at < ? AND customer_id IS NOT NULL"
+        " GROUP BY customer_id),"
+        " f AS MATERIALIZED (SELECT p.amount FROM a"
+        " JOIN purchase p ON p.customer_id = a.customer_id AND p.created_at = a.first_at"
+        " WHERE NOT EXISTS (SELECT 1 FROM purchase q WHERE q.customer_id = a.customer_id"
+        " AND q.created_at < ?))"
+        " SELECT (SELECT COUNT(*) FROM a), (SELECT COALESCE(SUM(n >= 2), 0) FROM a),"
+        " (SELECT COUNT(*) FROM f), (SELECT COALESCE(SUM(amount), 0) FROM f)",
+        (lo, hi, lo),
     ).fetchone()
     (new_members,) = db.execute(
         "SELECT COUNT(*) FROM customer WHERE created_at >= ? AND created_at < ?", (lo, hi)
-    ).fetchone()
-    # a member's first purchase ever falls in the period when none came before it
-    first_n, first_sum = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(p.amount), 0) FROM purchase p"
-        " WHERE p.created_at >= ? AND p.created_at < ? AND p.customer_id IS NOT NULL"
-        " AND NOT EXISTS (SELECT 1 FROM purchase q WHERE q.customer_id = p.customer_id"
-        " AND q.created_at < p.created_at)",
-        (lo, hi),
     ).fetchone()
     prev_lo, prev_hi = bounds(period.previous())
     active_before, kept = db.execute(

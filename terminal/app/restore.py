@@ -19,6 +19,7 @@ from pathlib import Path
 
 from terminal.app.backup import STAMP, BackupRefused, check_header, copy_database, verify_file
 from terminal.app.till import Till
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db import migrate
 from terminal.db.engine import make_engine, storage_error
 
@@ -49,7 +50,9 @@ class Restore:
         """Replace the till's database with ``source`` after proving it is sound and ours."""
         source = Path(source)
         if not source.is_file():
-            raise BackupRefused(f"There is no file {source}.")
+            raise BackupRefused(
+                QT_TRANSLATE_NOOP("Errors", "There is no file {source}."), source=source
+            )
         check_header(source)
         now = self.till.now()
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -60,7 +63,11 @@ class Restore:
                 copy_database(source, staging)
             except sqlite3.DatabaseError as exc:
                 raise BackupRefused(
-                    f"The file {source.name} is damaged ({exc}); it cannot be used."
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "The file {name} is damaged ({exc}); it cannot be used."
+                    ),
+                    name=source.name,
+                    exc=exc,
                 ) from exc
             verify_file_schema_free(staging, source.name)
             self._refuse_foreign(staging, source.name)
@@ -117,9 +124,14 @@ class Restore:
             (sales,) = live.execute("SELECT COUNT(*) FROM purchase").fetchone()
         if theirs != json.loads(ours) and sales:
             raise BackupRefused(
-                f"The file {name} is another shop's database, and this till already has "
-                f"{sales} sales of its own; restoring it would replace this shop's records.",
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "The file {name} is another shop's database, and this till already has "
+                    "{sales} sales of its own; restoring it would replace this shop's records.",
+                ),
                 shop_id=theirs,
+                name=name,
+                sales=sales,
             )
 
     def _copy_into_live(self, staging: Path) -> None:
@@ -145,11 +157,24 @@ def verify_file_schema_free(path: Path, name: str) -> None:
     try:
         status = [row[0] for row in db.execute("PRAGMA integrity_check")]
         if status != ["ok"]:
-            raise BackupRefused(f"The file {name} is damaged ({status[0]}); it cannot be used.")
+            raise BackupRefused(
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The file {name} is damaged ({status}); it cannot be used."
+                ),
+                name=name,
+                status=status[0],
+            )
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
-        raise BackupRefused(f"The file {name} is damaged ({exc}); it cannot be used.") from exc
+        raise BackupRefused(
+            QT_TRANSLATE_NOOP("Errors", "The file {name} is damaged ({exc}); it cannot be used."),
+            name=name,
+            exc=exc,
+        ) from exc
     finally:
         db.close()
     if not {"shop_setting", "customer", "purchase", "alembic_version"} <= tables:
-        raise BackupRefused(f"The file {name} is not a loyalty terminal database.")
+        raise BackupRefused(
+            QT_TRANSLATE_NOOP("Errors", "The file {name} is not a loyalty terminal database."),
+            name=name,
+        )

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from terminal.core.errors import DatabaseBusy
+from terminal.core.errors import QT_TRANSLATE_NOOP, DatabaseBusy
 
 log = logging.getLogger("db")
 
@@ -45,9 +45,13 @@ def retry_busy(
         except DatabaseBusy as exc:
             if attempt == attempts:
                 raise DatabaseBusy(
-                    "The database stayed busy with another program (a sync, an import or a "
-                    f"second window) through {attempts} tries; nothing was saved. Close the other "
-                    "program or wait for it to finish, then try again."
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "The database stayed busy with another program (a sync, an import or "
+                        "a second window) through {attempts} tries; nothing was saved. Close "
+                        "the other program or wait for it to finish, then try again.",
+                    ),
+                    attempts=attempts,
                 ) from exc
             log.info("database busy, retrying (%d/%d)", attempt, attempts)
             if on_busy is not None:

@@ -19,7 +19,7 @@ from terminal.app.journal import ChangeSet, pending_count, record_event
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.cards import MAX_TILL
-from terminal.core.errors import InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import CURRENCIES
 from terminal.db.models import Card, Terminal
 
@@ -106,21 +106,32 @@ class ShopSetup:
         """Answer the first-start questions (or change them later), journaled as one event."""
         name = " ".join((shop_name or "").split())
         if not name:
-            raise InvalidInput("Enter the shop's name.", field="shop_name")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Enter the shop's name."), field="shop_name"
+            )
         if len(name) > 80:
             raise InvalidInput(
-                "The shop name is too long (at most 80 characters).", field="shop_name"
+                QT_TRANSLATE_NOOP("Errors", "The shop name is too long (at most 80 characters)."),
+                field="shop_name",
             )
         code = (currency_code or "").strip().upper()
         if code not in CURRENCIES:
-            raise InvalidInput(f"“{currency_code}” is not a currency we know.", field="currency")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "“{currency_code}” is not a currency we know."),
+                field="currency",
+                currency_code=currency_code,
+            )
         if (
             isinstance(till_number, bool)
             or not isinstance(till_number, int)
             or not 1 <= till_number <= MAX_TILL
         ):
             raise InvalidInput(
-                f"The till number is a whole number from 1 to {MAX_TILL}.", field="till"
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The till number is a whole number from 1 to {MAX_TILL}."
+                ),
+                field="till",
+                MAX_TILL=MAX_TILL,
             )
         now = self.till.now()
         with self.till.write() as s:
@@ -130,8 +141,11 @@ class ShopSetup:
             if till_number != terminal.number:
                 if self._cards_issued(s):
                     raise InvalidInput(
-                        "The till number cannot change any more: cards were already issued "
-                        "with it.",
+                        QT_TRANSLATE_NOOP(
+                            "Errors",
+                            "The till number cannot change any more: cards were already "
+                            "issued with it.",
+                        ),
                         field="till",
                     )
                 taken = s.exec(
@@ -141,8 +155,13 @@ class ShopSetup:
                 ).first()
                 if taken is not None:
                     raise InvalidInput(
-                        f"Till number {till_number} is already used by another till of this shop.",
+                        QT_TRANSLATE_NOOP(
+                            "Errors",
+                            "Till number {till_number} is already used by another till of "
+                            "this shop.",
+                        ),
                         field="till",
+                        till_number=till_number,
                     )
                 terminal.number = till_number
                 terminal.name = f"Till {till_number}"

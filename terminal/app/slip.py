@@ -28,7 +28,7 @@ from terminal.app.journal import ChangeSet, record_event
 from terminal.app.results import SaleResult
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
-from terminal.core.errors import InvalidInput, LoyaltyError
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError
 from terminal.core.slip_text import DOTS_PER_LINE, WIDTHS_MM, SlipData, slip_lines
 
 log = logging.getLogger("slip")
@@ -60,9 +60,13 @@ class PrinterAddress:
             if host and (not port or (port.isdigit() and 0 < int(port) < 65536)):
                 return cls("network", host, int(port) if port else None)
         raise InvalidInput(
-            f"“{text}” is not a printer address. Write usb:VID:PID (e.g. usb:0416:5011), "
-            "serial:/dev/ttyUSB0 or network:192.168.1.50.",
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "“{text}” is not a printer address. Write usb:VID:PID (e.g. usb:0416:5011), "
+                "serial:/dev/ttyUSB0 or network:192.168.1.50.",
+            ),
             field="slip_printer",
+            text=text,
         )
 
     def __str__(self) -> str:
@@ -170,9 +174,14 @@ class SlipPrinter:
         if printer:
             printer = str(PrinterAddress.parse(printer))
         elif enabled:
-            raise InvalidInput("Enter the printer's address to print slips.", field="slip_printer")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Enter the printer's address to print slips."),
+                field="slip_printer",
+            )
         if width_mm not in WIDTHS_MM:
-            raise InvalidInput("The paper is 58 or 80 mm wide.", field="slip_width")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "The paper is 58 or 80 mm wide."), field="slip_width"
+            )
         now = self.till.now()
         with self.till.write() as s:
             changes = ChangeSet(s)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from terminal.app.till import Till
-from terminal.core.errors import InvalidInput, LoyaltyError, NotFound
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError, NotFound
 from terminal.core.ids import new_id
 from terminal.db.models import AuditLog, Staff
 
@@ -89,7 +89,12 @@ def pin_matches(pin: str, stored: str) -> bool:
 def validate_pin(pin: str) -> str:
     if not (pin.isascii() and pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX):
         raise InvalidInput(
-            f"A PIN is {PIN_MIN} to {PIN_MAX} digits.", field="pin", min=PIN_MIN, max=PIN_MAX
+            QT_TRANSLATE_NOOP("Errors", "A PIN is {PIN_MIN} to {PIN_MAX} digits."),
+            field="pin",
+            min=PIN_MIN,
+            max=PIN_MAX,
+            PIN_MIN=PIN_MIN,
+            PIN_MAX=PIN_MAX,
         )
     return pin
 
@@ -146,7 +151,9 @@ class StaffRoster:
                 select(Staff.id).where(Staff.role == "owner", Staff.pin_hash != "")
             ).first()
             if exists is not None:
-                raise InvalidInput("An owner PIN is already set.", field="pin")
+                raise InvalidInput(
+                    QT_TRANSLATE_NOOP("Errors", "An owner PIN is already set."), field="pin"
+                )
             row = Staff(
                 id=new_id(), name=name, role="owner", pin_hash=hash_pin(pin), created_at=now
             )
@@ -171,11 +178,16 @@ class StaffRoster:
                 query = query.where(Staff.role == role)
             candidates = list(s.exec(query).all())
             if not candidates:  # nobody of that role: the same answer as a wrong PIN
-                raise PinRefused("Wrong PIN.", attempts_left=MAX_FAILURES)
+                raise PinRefused(
+                    QT_TRANSLATE_NOOP("Errors", "Wrong PIN."), attempts_left=MAX_FAILURES
+                )
             locked = [c for c in candidates if c.locked_until and c.locked_until > now]
             if locked and len(locked) == len(candidates):
                 until = min(c.locked_until for c in locked if c.locked_until)
-                raise StaffLocked(f"Too many wrong PINs. Try again at {until:%H:%M}.", until=until)
+                raise StaffLocked(
+                    QT_TRANSLATE_NOOP("Errors", "Too many wrong PINs. Try again at {until:%H:%M}."),
+                    until=until,
+                )
             for person in candidates:
                 if person in locked:
                     continue
@@ -203,10 +215,16 @@ class StaffRoster:
         log.info("wrong PIN (role=%s)", role)
         if lock_until is not None:
             raise StaffLocked(
-                f"Too many wrong PINs. Try again at {lock_until:%H:%M}.", until=lock_until
+                QT_TRANSLATE_NOOP(
+                    "Errors", "Too many wrong PINs. Try again at {lock_until:%H:%M}."
+                ),
+                until=lock_until,
+                lock_until=lock_until,
             )
         raise PinRefused(
-            f"Wrong PIN. {left} tries left before a 5-minute lock.", attempts_left=left
+            QT_TRANSLATE_NOOP("Errors", "Wrong PIN. {left} tries left before a 5-minute lock."),
+            attempts_left=left,
+            left=left,
         )
 
     # -- owner actions ---------------------------------------------------------------------
@@ -214,15 +232,20 @@ class StaffRoster:
         validate_pin(pin)
         name = name.strip()
         if not name:
-            raise InvalidInput("Type the person's name.", field="name")
+            raise InvalidInput(QT_TRANSLATE_NOOP("Errors", "Type the person's name."), field="name")
         if role not in ROLES:
-            raise InvalidInput("The role is cashier or owner.", field="role")
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "The role is cashier or owner."), field="role"
+            )
         now = self.till.now()
         with self.till.write() as s:
             for other in s.exec(select(Staff).where(Staff.active == True)).all():  # noqa: E712
                 if other.pin_hash and pin_matches(pin, other.pin_hash):
                     raise InvalidInput(
-                        "Someone already uses this PIN; choose another.", field="pin"
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "Someone already uses this PIN; choose another."
+                        ),
+                        field="pin",
                     )
             row = Staff(id=new_id(), name=name, role=role, pin_hash=hash_pin(pin), created_at=now)
             s.add(row)
@@ -236,11 +259,14 @@ class StaffRoster:
         with self.till.write() as s:
             row = s.get(Staff, staff_id)
             if row is None:
-                raise NotFound("No such person.", staff_id=staff_id)
+                raise NotFound(QT_TRANSLATE_NOOP("Errors", "No such person."), staff_id=staff_id)
             for other in s.exec(select(Staff).where(Staff.active == True)).all():  # noqa: E712
                 if other.id != staff_id and other.pin_hash and pin_matches(pin, other.pin_hash):
                     raise InvalidInput(
-                        "Someone already uses this PIN; choose another.", field="pin"
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "Someone already uses this PIN; choose another."
+                        ),
+                        field="pin",
                     )
             row.pin_hash = hash_pin(pin)
             row.failed_attempts = 0
@@ -254,13 +280,16 @@ class StaffRoster:
         with self.till.write() as s:
             row = s.get(Staff, staff_id)
             if row is None:
-                raise NotFound("No such person.", staff_id=staff_id)
+                raise NotFound(QT_TRANSLATE_NOOP("Errors", "No such person."), staff_id=staff_id)
             if not active and row.role == "owner":
                 owners = s.exec(
                     select(Staff.id).where(Staff.role == "owner", Staff.active == True)  # noqa: E712
                 ).all()
                 if len(owners) <= 1:
-                    raise InvalidInput("The last owner cannot be switched off.", field="active")
+                    raise InvalidInput(
+                        QT_TRANSLATE_NOOP("Errors", "The last owner cannot be switched off."),
+                        field="active",
+                    )
             row.active = active
             s.add(row)
             write_audit(

@@ -22,7 +22,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPain
 from terminal.cardprint import geometry as g
 from terminal.cardprint.content import CardFace
 from terminal.cardprint.painter import paint_back, paint_crop_marks, paint_front
-from terminal.core.errors import StorageError
+from terminal.core.errors import QT_TRANSLATE_NOOP, StorageError
 
 PDF_DPI = 1200
 _APP: list[QGuiApplication] = []
@@ -121,7 +121,11 @@ def write_pdf(
         raise ValueError("nothing to print")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise StorageError(f"The folder {folder} does not exist.", path=str(target))
+        raise StorageError(
+            QT_TRANSLATE_NOOP("Errors", "The folder {folder} does not exist."),
+            path=str(target),
+            folder=folder,
+        )
     fd, tmp_name = tempfile.mkstemp(prefix=".cards-", suffix=".pdf", dir=folder)
     os.close(fd)
     try:
@@ -135,7 +139,11 @@ def write_pdf(
         )
         painter = QPainter()
         if not painter.begin(writer):
-            raise StorageError(f"Cannot write {target}.", path=str(target))
+            raise StorageError(
+                QT_TRANSLATE_NOOP("Errors", "Cannot write {target}."),
+                path=str(target),
+                target=target,
+            )
         pages = job.pages
         try:
             for index, page in enumerate(pages):

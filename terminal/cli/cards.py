@@ -10,7 +10,7 @@ from typing import Any
 
 from terminal.app.card_stock import CardStock, numbers_csv
 from terminal.cli.context import Cli
-from terminal.core.errors import InvalidInput, StorageError
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, StorageError
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -50,9 +50,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def _check_pdf_target(path: str) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".pdf":
-        raise InvalidInput(f"The output file must end in .pdf: {path}", field="out")
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "The output file must end in .pdf: {path}"),
+            field="out",
+            path=path,
+        )
     if not (target.parent if str(target.parent) else Path(".")).is_dir():
-        raise StorageError(f"The folder {target.parent} does not exist.", path=path)
+        raise StorageError(
+            QT_TRANSLATE_NOOP("Errors", "The folder {parent} does not exist."),
+            path=path,
+            parent=target.parent,
+        )
     return target
 
 
@@ -60,7 +68,11 @@ def _write_text(path: str, text: str) -> Path:
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise StorageError(f"The folder {folder} does not exist.", path=path)
+        raise StorageError(
+            QT_TRANSLATE_NOOP("Errors", "The folder {folder} does not exist."),
+            path=path,
+            folder=folder,
+        )
     fd, tmp = tempfile.mkstemp(prefix=".cards-", suffix=".csv", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -95,7 +107,11 @@ def _batch(cli: Cli) -> int:
     a = cli.args
     target = _check_pdf_target(a.out)
     if a.csv and not (Path(a.csv).parent if str(Path(a.csv).parent) else Path(".")).is_dir():
-        raise StorageError(f"The folder {Path(a.csv).parent} does not exist.", path=a.csv)
+        raise StorageError(
+            QT_TRANSLATE_NOOP("Errors", "The folder {parent} does not exist."),
+            path=a.csv,
+            parent=Path(a.csv).parent,
+        )
     stock = CardStock(cli.till)
     reserved = stock.reserve(a.count)
     # The numbers are reserved (and journaled) first: if the PDF fails, the batch is still

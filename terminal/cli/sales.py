@@ -11,7 +11,7 @@ from terminal.app.refunds import Refunds
 from terminal.app.results import SaleResult
 from terminal.cli.context import Cli
 from terminal.core.checkout import Redeem
-from terminal.core.errors import InvalidInput
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import parse_amount
 
 
@@ -38,7 +38,11 @@ def _uuid(text: str | None, what: str) -> str | None:
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        raise InvalidInput(f"“{text}” is not a valid {what} id (a UUID).") from None
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“{text}” is not a valid {what} id (a UUID)."),
+            text=text,
+            what=what,
+        ) from None
 
 
 def _sale(cli: Cli) -> int:

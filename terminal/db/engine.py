@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from terminal.core.errors import DatabaseBusy, StorageError
+from terminal.core.errors import QT_TRANSLATE_NOOP, DatabaseBusy, StorageError
 
 log = logging.getLogger("db")
 
@@ -59,15 +59,28 @@ def storage_error(exc: BaseException) -> Exception | None:
     text = str(getattr(exc, "orig", exc)).lower()
     if "locked" in text or "busy" in text:
         return DatabaseBusy(
-            "The database is busy with another program (a sync or a second window). "
-            "Try again in a moment."
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The database is busy with another program (a sync or a second window). Try "
+                "again in a moment.",
+            )
         )
     if "disk is full" in text or "database or disk is full" in text:
-        return StorageError("The disk is full: nothing was saved. Free some space and try again.")
+        return StorageError(
+            QT_TRANSLATE_NOOP(
+                "Errors", "The disk is full: nothing was saved. Free some space and try again."
+            )
+        )
     if "readonly" in text or "read-only" in text:
-        return StorageError("The database file cannot be written (read-only): nothing was saved.")
+        return StorageError(
+            QT_TRANSLATE_NOOP(
+                "Errors", "The database file cannot be written (read-only): nothing was saved."
+            )
+        )
     if "disk i/o error" in text or "unable to open" in text:
-        return StorageError("The database file cannot be reached: nothing was saved.")
+        return StorageError(
+            QT_TRANSLATE_NOOP("Errors", "The database file cannot be reached: nothing was saved.")
+        )
     return None
 
 
