@@ -333,6 +333,12 @@ class DashboardScreen(DashboardCharts, QWidget):
         )
         # the previous figures stay readable but greyed; no PDF of figures being replaced
         self.body.setEnabled(not busy)
+        for tile in self.tiles.values():
+            style = tile.value.property("ownStyle")
+            if style is None:
+                style = tile.value.styleSheet()
+                tile.value.setProperty("ownStyle", style)
+            tile.value.setStyleSheet(style + (" color: #98a2b3;" if busy else ""))
         self.pdf_button.setEnabled(not busy and self.report is not None)
 
     def _show(self, data: DashboardData) -> None:

@@ -39,9 +39,11 @@ def test_dashboard_shows_what_report_json_prints(qtbot, demo_till, db_path, caps
     assert screen.is_loading()  # counted off the UI thread: the till stays live meanwhile
     assert screen.status.text() == "Counting… (large shops take a while)"
     assert not screen.body.isEnabled()  # the previous figures are greyed meanwhile
+    assert screen.tiles["sales"].value.styleSheet().endswith("color: #98a2b3;")
     qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
     assert screen.status.isHidden()
     assert screen.body.isEnabled()
+    assert "#98a2b3" not in screen.tiles["sales"].value.styleSheet()
     assert printed["current"]["sales"] > 100  # the demo really sold something in the period
     for key, _title, _getter, kind, _tip in TILES:
         field = _field_of(key)
