@@ -31,6 +31,10 @@
         <source>Cannot lock the database folder {folder}: check that it is writable.</source>
         <translation>Не удаётся заблокировать папку базы данных {folder}: проверьте, что в неё можно писать.</translation>
     </message>
+    <message>
+        <source>The till is already open</source>
+        <translation>Касса уже открыта</translation>
+    </message>
 </context>
 <context>
     <name>Backups</name>
@@ -975,6 +979,10 @@ Cards: {cards}</source>
         <translation>Новые</translation>
     </message>
     <message>
+        <source>Counting… (large shops take a while)</source>
+        <translation>Считаем… (в больших магазинах это занимает время)</translation>
+    </message>
+    <message>
         <source>Complaint</source>
         <translation>Жалоба</translation>
     </message>
@@ -1095,6 +1103,10 @@ Cards: {cards}</source>
         <translation>по</translation>
     </message>
     <message>
+        <source>The figures could not be counted right now. The figures shown are from before; try again in a moment, or make a backup and tell support.</source>
+        <translation>Сейчас не удалось посчитать показатели. Показаны прежние цифры; попробуйте чуть позже или сделайте резервную копию и сообщите в поддержку.</translation>
+    </message>
+    <message>
         <source>Cohort</source>
         <translation>Когорта</translation>
     </message>
@@ -1125,6 +1137,162 @@ Cards: {cards}</source>
     <message>
         <source>Loyalty dashboard, %1 – %2 (%3)</source>
         <translation>Панель программы лояльности, %1 – %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Active members</source>
+        <translation>Активные участники</translation>
+    </message>
+    <message>
+        <source>Members who bought at least once in the period.</source>
+        <translation>Участники, купившие хотя бы раз за период.</translation>
+    </message>
+    <message>
+        <source>New members</source>
+        <translation>Новые участники</translation>
+    </message>
+    <message>
+        <source>Customers registered in the period.</source>
+        <translation>Клиенты, зарегистрированные за период.</translation>
+    </message>
+    <message>
+        <source>Participation</source>
+        <translation>Участие</translation>
+    </message>
+    <message>
+        <source>Sales with a card ÷ all sales.</source>
+        <translation>Продажи с картой ÷ все продажи.</translation>
+    </message>
+    <message>
+        <source>Repeat purchase rate</source>
+        <translation>Доля повторных покупок</translation>
+    </message>
+    <message>
+        <source>Active members with 2 or more purchases ÷ active members.</source>
+        <translation>Активные участники с 2 и более покупками ÷ активные участники.</translation>
+    </message>
+    <message>
+        <source>Purchase frequency</source>
+        <translation>Частота покупок</translation>
+    </message>
+    <message>
+        <source>Sales with a card ÷ active members.</source>
+        <translation>Продажи с картой ÷ активные участники.</translation>
+    </message>
+    <message>
+        <source>Average check</source>
+        <translation>Средний чек</translation>
+    </message>
+    <message>
+        <source>Sum of check amounts ÷ number of sales (all sales).</source>
+        <translation>Сумма чеков ÷ число продаж (все продажи).</translation>
+    </message>
+    <message>
+        <source>Average check, members</source>
+        <translation>Средний чек участников</translation>
+    </message>
+    <message>
+        <source>Sum of members' check amounts ÷ members' sales.</source>
+        <translation>Сумма чеков участников ÷ продажи участников.</translation>
+    </message>
+    <message>
+        <source>Average first check</source>
+        <translation>Средний первый чек</translation>
+    </message>
+    <message>
+        <source>Average check of members' very first purchases made in the period.</source>
+        <translation>Средний чек самых первых покупок участников за период.</translation>
+    </message>
+    <message>
+        <source>Average repeat check</source>
+        <translation>Средний повторный чек</translation>
+    </message>
+    <message>
+        <source>Average check of members' purchases that were not their first.</source>
+        <translation>Средний чек покупок участников, кроме первой.</translation>
+    </message>
+    <message>
+        <source>Customer lifetime value</source>
+        <translation>Пожизненная ценность клиента</translation>
+    </message>
+    <message>
+        <source>All members' purchases up to the period's end ÷ members registered by then.</source>
+        <translation>Все покупки участников до конца периода ÷ участники, зарегистрированные к тому времени.</translation>
+    </message>
+    <message>
+        <source>Retention (CRR)</source>
+        <translation>Удержание (CRR)</translation>
+    </message>
+    <message>
+        <source>Members active in the previous period who bought again in this one ÷ members active in the previous period.</source>
+        <translation>Участники, активные в прошлом периоде и купившие снова в этом ÷ участники, активные в прошлом периоде.</translation>
+    </message>
+    <message>
+        <source>Churn</source>
+        <translation>Отток</translation>
+    </message>
+    <message>
+        <source>100 % − retention.</source>
+        <translation>100 % − удержание.</translation>
+    </message>
+    <message>
+        <source>Points issued</source>
+        <translation>Начислено баллов</translation>
+    </message>
+    <message>
+        <source>Earned + welcome + birthday + referral + milestone + positive adjustments − points taken back by refunds and negative adjustments.</source>
+        <translation>Начисленные + приветственные + на день рождения + реферальные + за визиты + положительные корректировки − баллы, списанные при возвратах, и отрицательные корректировки.</translation>
+    </message>
+    <message>
+        <source>Points redeemed</source>
+        <translation>Потрачено баллов</translation>
+    </message>
+    <message>
+        <source>Points spent on purchases − points returned by refunds.</source>
+        <translation>Баллы, потраченные на покупки − баллы, возвращённые при возвратах.</translation>
+    </message>
+    <message>
+        <source>Points expired</source>
+        <translation>Сгорело баллов</translation>
+    </message>
+    <message>
+        <source>Points written off because their expiry date came.</source>
+        <translation>Баллы, списанные по истечении срока действия.</translation>
+    </message>
+    <message>
+        <source>Redemption rate</source>
+        <translation>Доля использования баллов</translation>
+    </message>
+    <message>
+        <source>Points redeemed ÷ points issued in the period.</source>
+        <translation>Потраченные баллы ÷ начисленные баллы за период.</translation>
+    </message>
+    <message>
+        <source>NPS</source>
+        <translation>NPS</translation>
+    </message>
+    <message>
+        <source>% promoters (9–10) − % detractors (0–6) among the answers at the counter; −100 to 100.</source>
+        <translation>% промоутеров (9–10) − % критиков (0–6) среди ответов на кассе; от −100 до 100.</translation>
+    </message>
+    <message>
+        <source>CSAT</source>
+        <translation>CSAT</translation>
+    </message>
+    <message>
+        <source>Answers of 8, 9 or 10 ÷ all answers to the counter's 0–10 question.</source>
+        <translation>Ответы 8, 9 или 10 ÷ все ответы на вопрос кассы по шкале 0–10.</translation>
+    </message>
+    <message>
+        <source>Number of sales (checks) in the period.</source>
+        <translation>Число продаж (чеков) за период.</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Выручка</translation>
+    </message>
+    <message>
+        <source>Sum of check amounts before loyalty discounts and points; refunds not deducted.</source>
+        <translation>Сумма чеков до скидок и баллов программы; возвраты не вычитаются.</translation>
     </message>
 </context>
 <context>
@@ -1504,6 +1672,426 @@ Cards: {cards}</source>
         <source>The refund is larger than what is left of the sale.</source>
         <translation>Возврат больше, чем осталось от продажи.</translation>
     </message>
+    <message>
+        <source>The file {name} cannot be opened: {exc}.</source>
+        <translation>Файл {name} не открывается: {exc}.</translation>
+    </message>
+    <message>
+        <source>The file {name} is damaged ({status}); it cannot be used.</source>
+        <translation>Файл {name} повреждён ({status}); использовать его нельзя.</translation>
+    </message>
+    <message>
+        <source>The file {name} is not a loyalty terminal database.</source>
+        <translation>Файл {name} — не база терминала лояльности.</translation>
+    </message>
+    <message>
+        <source>The file {name} is damaged ({exc}); it cannot be used.</source>
+        <translation>Файл {name} повреждён ({exc}); использовать его нельзя.</translation>
+    </message>
+    <message>
+        <source>The file {name} belongs to another shop; restoring it would mix two shops' customers.</source>
+        <translation>Файл {name} принадлежит другому магазину; восстановление смешало бы клиентов двух магазинов.</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be read: {strerror}.</source>
+        <translation>Файл {path} не читается: {strerror}.</translation>
+    </message>
+    <message>
+        <source>The file {name} is not a database (not an SQLite file).</source>
+        <translation>Файл {name} — не база данных (не файл SQLite).</translation>
+    </message>
+    <message>
+        <source>The file {name} is damaged (cut short); it cannot be used.</source>
+        <translation>Файл {name} повреждён (обрезан); использовать его нельзя.</translation>
+    </message>
+    <message>
+        <source>The file {name} cannot be checked: {exc}.</source>
+        <translation>Файл {name} не удаётся проверить: {exc}.</translation>
+    </message>
+    <message>
+        <source>The file {name} fails the books check: {problem}</source>
+        <translation>Файл {name} не прошёл проверку учёта: {problem}</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: {reason}</source>
+        <translation>Резервную копию сделать не удалось: {reason}</translation>
+    </message>
+    <message>
+        <source>The folder {text} does not exist.</source>
+        <translation>Папка {text} не существует.</translation>
+    </message>
+    <message>
+        <source>The reason is too long (at most {MAX_REASON} characters).</source>
+        <translation>Причина слишком длинная (не более {MAX_REASON} символов).</translation>
+    </message>
+    <message>
+        <source>Card {number} is not known here; check the number.</source>
+        <translation>Карта {number} здесь неизвестна; проверьте номер.</translation>
+    </message>
+    <message>
+        <source>Card {number} is already blocked.</source>
+        <translation>Карта {number} уже заблокирована.</translation>
+    </message>
+    <message>
+        <source>Card {number} was already replaced and cannot be used anyway.</source>
+        <translation>Карта {number} уже заменена и всё равно не работает.</translation>
+    </message>
+    <message>
+        <source>Card {number} is not blocked.</source>
+        <translation>Карта {number} не заблокирована.</translation>
+    </message>
+    <message>
+        <source>Card {number} was never given to a customer; nothing to replace.</source>
+        <translation>Карта {number} никому не выдавалась; заменять нечего.</translation>
+    </message>
+    <message>
+        <source>Card {number} was already replaced; look the customer up by name or phone to see their current card.</source>
+        <translation>Карта {number} уже заменена; найдите клиента по имени или телефону, чтобы увидеть его текущую карту.</translation>
+    </message>
+    <message>
+        <source>The customer of card {number} no longer exists.</source>
+        <translation>Клиента карты {number} больше нет.</translation>
+    </message>
+    <message>
+        <source>The new card must be a different card from the old one.</source>
+        <translation>Новая карта должна отличаться от старой.</translation>
+    </message>
+    <message>
+        <source>This till has used up its card numbers; print from another till.</source>
+        <translation>На этой кассе закончились номера карт; печатайте на другой кассе.</translation>
+    </message>
+    <message>
+        <source>Say how many cards to print: a whole number from 1.</source>
+        <translation>Укажите, сколько карт печатать: целое число от 1.</translation>
+    </message>
+    <message>
+        <source>At most {MAX_BATCH} cards can be reserved at once; split the order.</source>
+        <translation>За раз можно зарезервировать не более {MAX_BATCH} карт; разделите заказ.</translation>
+    </message>
+    <message>
+        <source>There is no card batch “{batch}”.</source>
+        <translation>Партии карт «{batch}» нет.</translation>
+    </message>
+    <message>
+        <source>There is no card {number}.</source>
+        <translation>Карты {number} нет.</translation>
+    </message>
+    <message>
+        <source>Card {number} is blocked; issue a new card instead.</source>
+        <translation>Карта {number} заблокирована; выдайте вместо неё новую.</translation>
+    </message>
+    <message>
+        <source>Card {number} was replaced by another card; print the new one instead.</source>
+        <translation>Карта {number} заменена другой; печатайте новую.</translation>
+    </message>
+    <message>
+        <source>The customer's points changed since the quote (another till?). Check the new figures and confirm again.</source>
+        <translation>Баллы клиента изменились после расчёта (другая касса?). Проверьте новые цифры и подтвердите снова.</translation>
+    </message>
+    <message>
+        <source>The customer is gone.</source>
+        <translation>Клиента больше нет.</translation>
+    </message>
+    <message>
+        <source>This sale id was already used for a different sale; nothing was charged.</source>
+        <translation>Этот идентификатор продажи уже использован для другой продажи; ничего не списано.</translation>
+    </message>
+    <message>
+        <source>Export to a .csv or an .xlsx file.</source>
+        <translation>Экспорт в файл .csv или .xlsx.</translation>
+    </message>
+    <message>
+        <source>This customer no longer exists.</source>
+        <translation>Этого клиента больше нет.</translation>
+    </message>
+    <message>
+        <source>Customers and months must be at least 1, sales at least 0.</source>
+        <translation>Клиентов и месяцев должно быть не меньше 1, продаж — не меньше 0.</translation>
+    </message>
+    <message>
+        <source>This database already has customers or sales; demo data goes into a new, empty database (use --db with a new file name).</source>
+        <translation>В этой базе уже есть клиенты или продажи; демо-данные создаются в новой пустой базе (укажите --db с новым именем файла).</translation>
+    </message>
+    <message>
+        <source>{name} already has the phone number {phone}.</source>
+        <translation>У клиента {name} уже есть номер телефона {phone}.</translation>
+    </message>
+    <message>
+        <source>No sale with the id {sale_id}.</source>
+        <translation>Продажи с идентификатором {sale_id} нет.</translation>
+    </message>
+    <message>
+        <source>Referrer's card: {exc}</source>
+        <translation>Карта пригласившего: {exc}</translation>
+    </message>
+    <message>
+        <source>Card {number} already belongs to a customer; give them another card.</source>
+        <translation>Карта {number} уже принадлежит клиенту; выдайте другую карту.</translation>
+    </message>
+    <message>
+        <source>Choose complaint, suggestion or praise.</source>
+        <translation>Выберите: жалоба, предложение или благодарность.</translation>
+    </message>
+    <message>
+        <source>Write what the customer said.</source>
+        <translation>Запишите, что сказал клиент.</translation>
+    </message>
+    <message>
+        <source>Keep it under {MAX_TEXT} characters.</source>
+        <translation>Не более {MAX_TEXT} символов.</translation>
+    </message>
+    <message>
+        <source>That customer no longer exists.</source>
+        <translation>Этого клиента больше нет.</translation>
+    </message>
+    <message>
+        <source>Write how it was resolved.</source>
+        <translation>Запишите, как вопрос решён.</translation>
+    </message>
+    <message>
+        <source>That feedback item no longer exists.</source>
+        <translation>Этого отзыва больше нет.</translation>
+    </message>
+    <message>
+        <source>This item is already resolved.</source>
+        <translation>Этот отзыв уже решён.</translation>
+    </message>
+    <message>
+        <source>There is no file {path}.</source>
+        <translation>Файла {path} нет.</translation>
+    </message>
+    <message>
+        <source>Old Excel files (.xls) cannot be read; save the sheet as .xlsx or CSV.</source>
+        <translation>Старые файлы Excel (.xls) не читаются; сохраните лист как .xlsx или CSV.</translation>
+    </message>
+    <message>
+        <source>{name} is not a readable Excel file ({exc}).</source>
+        <translation>{name} — нечитаемый файл Excel ({exc}).</translation>
+    </message>
+    <message>
+        <source>{name} is empty.</source>
+        <translation>{name} пуст.</translation>
+    </message>
+    <message>
+        <source>Unknown field “{field_name}”; use one of {join}.</source>
+        <translation>Неизвестное поле «{field_name}»; используйте одно из: {join}.</translation>
+    </message>
+    <message>
+        <source>The file has no column “{column}”; its columns are {join}.</source>
+        <translation>В файле нет столбца «{column}»; его столбцы: {join}.</translation>
+    </message>
+    <message>
+        <source>{count} rows of {name} would be refused (line {line}: {reasons}). Fix them, or skip refused rows; nothing was imported.</source>
+        <translation>Строк файла {name}, которые будут отклонены: {count} (строка {line}: {reasons}). Исправьте их или пропустите отклонённые строки; ничего не импортировано.</translation>
+    </message>
+    <message>
+        <source>Card {number} belongs to no customer.</source>
+        <translation>Карта {number} не принадлежит ни одному клиенту.</translation>
+    </message>
+    <message>
+        <source>Card {number} is not known here. Register the customer with it, or check the number.</source>
+        <translation>Карта {number} здесь неизвестна. Зарегистрируйте клиента с ней или проверьте номер.</translation>
+    </message>
+    <message>
+        <source>Card {number} has not been given to a customer yet. Register a customer with it.</source>
+        <translation>Карта {number} ещё не выдана клиенту. Зарегистрируйте клиента с ней.</translation>
+    </message>
+    <message>
+        <source>Card {number} is blocked{reason}.</source>
+        <translation>Карта {number} заблокирована{reason}.</translation>
+    </message>
+    <message>
+        <source>Card {number} was replaced by a new card; ask the customer for the new one.</source>
+        <translation>Карта {number} заменена новой; попросите у клиента новую карту.</translation>
+    </message>
+    <message>
+        <source>No customer has the phone number {stripped}.</source>
+        <translation>Ни у одного клиента нет номера телефона {stripped}.</translation>
+    </message>
+    <message>
+        <source>“{stripped}” is neither a card number nor a phone number.</source>
+        <translation>«{stripped}» — ни номер карты, ни номер телефона.</translation>
+    </message>
+    <message>
+        <source>The score is a whole number from 0 to 10.</source>
+        <translation>Оценка — целое число от 0 до 10.</translation>
+    </message>
+    <message>
+        <source>This customer's data was erased.</source>
+        <translation>Данные этого клиента удалены.</translation>
+    </message>
+    <message>
+        <source>{out} is a folder; give a file name.</source>
+        <translation>{out} — папка; укажите имя файла.</translation>
+    </message>
+    <message>
+        <source>Cannot write {out}: {strerror}.</source>
+        <translation>Не удаётся записать {out}: {strerror}.</translation>
+    </message>
+    <message>
+        <source>The folder {folder} does not exist.</source>
+        <translation>Папка {folder} не существует.</translation>
+    </message>
+    <message>
+        <source>There is no program version {version}.</source>
+        <translation>Версии программы {version} нет.</translation>
+    </message>
+    <message>
+        <source>Nothing changed: the program is the same as version {version}.</source>
+        <translation>Ничего не изменилось: программа совпадает с версией {version}.</translation>
+    </message>
+    <message>
+        <source>Cannot read {name}: {strerror}.</source>
+        <translation>Не удаётся прочитать {name}: {strerror}.</translation>
+    </message>
+    <message>
+        <source>{name} is not valid JSON (line {lineno}, column {colno}: {msg}).</source>
+        <translation>{name} — некорректный JSON (строка {lineno}, столбец {colno}: {msg}).</translation>
+    </message>
+    <message>
+        <source>{message} (field “{field}”)</source>
+        <translation>{message} (поле «{field}»)</translation>
+    </message>
+    <message>
+        <source>This refund id was already used for another refund.</source>
+        <translation>Этот идентификатор возврата уже использован для другого возврата.</translation>
+    </message>
+    <message>
+        <source>The sale's customer is gone.</source>
+        <translation>Клиента этой продажи больше нет.</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts.</source>
+        <translation>Период заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <source>There is no file {source}.</source>
+        <translation>Файла {source} нет.</translation>
+    </message>
+    <message>
+        <source>The file {name} is another shop's database, and this till already has {sales} sales of its own; restoring it would replace this shop's records.</source>
+        <translation>Файл {name} — база другого магазина, а на этой кассе уже есть собственные продажи ({sales}); восстановление заменило бы записи этого магазина.</translation>
+    </message>
+    <message>
+        <source>The database stayed busy with another program (a sync, an import or a second window) through {attempts} tries; nothing was saved. Close the other program or wait for it to finish, then try again.</source>
+        <translation>База данных оставалась занятой другой программой (синхронизация, импорт или второе окно) все попытки ({attempts}); ничего не сохранено. Закройте другую программу или дождитесь её завершения и повторите.</translation>
+    </message>
+    <message>
+        <source>Enter the shop's name.</source>
+        <translation>Введите название магазина.</translation>
+    </message>
+    <message>
+        <source>The shop name is too long (at most 80 characters).</source>
+        <translation>Название магазина слишком длинное (не более 80 символов).</translation>
+    </message>
+    <message>
+        <source>“{currency_code}” is not a currency we know.</source>
+        <translation>«{currency_code}» — неизвестная валюта.</translation>
+    </message>
+    <message>
+        <source>The till number is a whole number from 1 to {MAX_TILL}.</source>
+        <translation>Номер кассы — целое число от 1 до {MAX_TILL}.</translation>
+    </message>
+    <message>
+        <source>The till number cannot change any more: cards were already issued with it.</source>
+        <translation>Номер кассы больше нельзя изменить: с ним уже выданы карты.</translation>
+    </message>
+    <message>
+        <source>Till number {till_number} is already used by another till of this shop.</source>
+        <translation>Номер кассы {till_number} уже занят другой кассой этого магазина.</translation>
+    </message>
+    <message>
+        <source>“{language}” is not a language we offer.</source>
+        <translation>«{language}» — язык, которого у нас нет.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a printer address. Write usb:VID:PID (e.g. usb:0416:5011), serial:/dev/ttyUSB0 or network:192.168.1.50.</source>
+        <translation>«{text}» — не адрес принтера. Пишите usb:VID:PID (напр. usb:0416:5011), serial:/dev/ttyUSB0 или network:192.168.1.50.</translation>
+    </message>
+    <message>
+        <source>Enter the printer's address to print slips.</source>
+        <translation>Введите адрес принтера, чтобы печатать чеки.</translation>
+    </message>
+    <message>
+        <source>The paper is 58 or 80 mm wide.</source>
+        <translation>Ширина бумаги — 58 или 80 мм.</translation>
+    </message>
+    <message>
+        <source>A PIN is {PIN_MIN} to {PIN_MAX} digits.</source>
+        <translation>PIN состоит из {PIN_MIN}–{PIN_MAX} цифр.</translation>
+    </message>
+    <message>
+        <source>An owner PIN is already set.</source>
+        <translation>PIN владельца уже задан.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>Неверный PIN.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again at {until:%H:%M}.</source>
+        <translation>Слишком много неверных PIN. Попробуйте снова в {until:%H:%M}.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again at {lock_until:%H:%M}.</source>
+        <translation>Слишком много неверных PIN. Попробуйте снова в {lock_until:%H:%M}.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. {left} tries left before a 5-minute lock.</source>
+        <translation>Неверный PIN. Попыток до блокировки на 5 минут: {left}.</translation>
+    </message>
+    <message>
+        <source>Type the person's name.</source>
+        <translation>Введите имя сотрудника.</translation>
+    </message>
+    <message>
+        <source>The role is cashier or owner.</source>
+        <translation>Роль — кассир или владелец.</translation>
+    </message>
+    <message>
+        <source>Someone already uses this PIN; choose another.</source>
+        <translation>Этот PIN уже занят; выберите другой.</translation>
+    </message>
+    <message>
+        <source>No such person.</source>
+        <translation>Такого сотрудника нет.</translation>
+    </message>
+    <message>
+        <source>The last owner cannot be switched off.</source>
+        <translation>Последнего владельца нельзя выключить.</translation>
+    </message>
+    <message>
+        <source>Cannot write {target}.</source>
+        <translation>Не удаётся записать {target}.</translation>
+    </message>
+    <message>
+        <source>The output file must end in .pdf: {path}</source>
+        <translation>Файл результата должен оканчиваться на .pdf: {path}</translation>
+    </message>
+    <message>
+        <source>The folder {parent} does not exist.</source>
+        <translation>Папка {parent} не существует.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a valid {what} id (a UUID).</source>
+        <translation>«{text}» — некорректный идентификатор ({what}, UUID).</translation>
+    </message>
+    <message>
+        <source>The database is busy with another program (a sync or a second window). Try again in a moment.</source>
+        <translation>База данных занята другой программой (синхронизация или второе окно). Повторите через минуту.</translation>
+    </message>
+    <message>
+        <source>The disk is full: nothing was saved. Free some space and try again.</source>
+        <translation>Диск заполнен: ничего не сохранено. Освободите место и повторите.</translation>
+    </message>
+    <message>
+        <source>The database file cannot be written (read-only): nothing was saved.</source>
+        <translation>Файл базы данных нельзя записать (только чтение): ничего не сохранено.</translation>
+    </message>
+    <message>
+        <source>The database file cannot be reached: nothing was saved.</source>
+        <translation>Файл базы данных недоступен: ничего не сохранено.</translation>
+    </message>
 </context>
 <context>
     <name>Feedback</name>
@@ -1629,6 +2217,10 @@ Cards: {cards}</source>
         <translation>напр. Кава и Ко, ул. Главная</translation>
     </message>
     <message>
+        <source>As the computer is set</source>
+        <translation>Как настроено на компьютере</translation>
+    </message>
+    <message>
         <source>Shop &amp;name</source>
         <translation>&amp;Название магазина</translation>
     </message>
@@ -1639,6 +2231,10 @@ Cards: {cards}</source>
     <message>
         <source>&amp;Till number</source>
         <translation>&amp;Номер кассы</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Язык</translation>
     </message>
     <message>
         <source>The till number is part of every card number issued here: give each till of the shop its own number.</source>
@@ -2591,6 +3187,17 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Reports</name>
+    <message>
+        <source>Save as CSV</source>
+        <translation>Сохранить в CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>SalePanel</name>
     <message>
         <source>Amount</source>
@@ -2872,17 +3479,6 @@ Cards: {cards}</source>
     <message>
         <source>Saved.</source>
         <translation>Сохранено.</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Save as CSV</source>
-        <translation>Сохранить в CSV</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>Файлы CSV (*.csv)</translation>
     </message>
 </context>
 </TS>

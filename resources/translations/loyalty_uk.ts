@@ -31,6 +31,10 @@
         <source>Cannot lock the database folder {folder}: check that it is writable.</source>
         <translation>Не вдається заблокувати теку бази даних {folder}: перевірте, що до неї можна писати.</translation>
     </message>
+    <message>
+        <source>The till is already open</source>
+        <translation>Каса вже відкрита</translation>
+    </message>
 </context>
 <context>
     <name>Backups</name>
@@ -975,6 +979,10 @@ Cards: {cards}</source>
         <translation>Нові</translation>
     </message>
     <message>
+        <source>Counting… (large shops take a while)</source>
+        <translation>Рахуємо… (у великих магазинах це займає час)</translation>
+    </message>
+    <message>
         <source>Complaint</source>
         <translation>Скарга</translation>
     </message>
@@ -1095,6 +1103,10 @@ Cards: {cards}</source>
         <translation>по</translation>
     </message>
     <message>
+        <source>The figures could not be counted right now. The figures shown are from before; try again in a moment, or make a backup and tell support.</source>
+        <translation>Зараз не вдалося порахувати показники. Показано попередні цифри; спробуйте трохи згодом або створіть резервну копію й повідомте підтримку.</translation>
+    </message>
+    <message>
         <source>Cohort</source>
         <translation>Когорта</translation>
     </message>
@@ -1125,6 +1137,162 @@ Cards: {cards}</source>
     <message>
         <source>Loyalty dashboard, %1 – %2 (%3)</source>
         <translation>Панель програми лояльності, %1 – %2 (%3)</translation>
+    </message>
+    <message>
+        <source>Active members</source>
+        <translation>Активні учасники</translation>
+    </message>
+    <message>
+        <source>Members who bought at least once in the period.</source>
+        <translation>Учасники, які купили хоча б раз за період.</translation>
+    </message>
+    <message>
+        <source>New members</source>
+        <translation>Нові учасники</translation>
+    </message>
+    <message>
+        <source>Customers registered in the period.</source>
+        <translation>Клієнти, зареєстровані за період.</translation>
+    </message>
+    <message>
+        <source>Participation</source>
+        <translation>Участь</translation>
+    </message>
+    <message>
+        <source>Sales with a card ÷ all sales.</source>
+        <translation>Продажі з карткою ÷ усі продажі.</translation>
+    </message>
+    <message>
+        <source>Repeat purchase rate</source>
+        <translation>Частка повторних покупок</translation>
+    </message>
+    <message>
+        <source>Active members with 2 or more purchases ÷ active members.</source>
+        <translation>Активні учасники з 2 і більше покупками ÷ активні учасники.</translation>
+    </message>
+    <message>
+        <source>Purchase frequency</source>
+        <translation>Частота покупок</translation>
+    </message>
+    <message>
+        <source>Sales with a card ÷ active members.</source>
+        <translation>Продажі з карткою ÷ активні учасники.</translation>
+    </message>
+    <message>
+        <source>Average check</source>
+        <translation>Середній чек</translation>
+    </message>
+    <message>
+        <source>Sum of check amounts ÷ number of sales (all sales).</source>
+        <translation>Сума чеків ÷ кількість продажів (усі продажі).</translation>
+    </message>
+    <message>
+        <source>Average check, members</source>
+        <translation>Середній чек учасників</translation>
+    </message>
+    <message>
+        <source>Sum of members' check amounts ÷ members' sales.</source>
+        <translation>Сума чеків учасників ÷ продажі учасників.</translation>
+    </message>
+    <message>
+        <source>Average first check</source>
+        <translation>Середній перший чек</translation>
+    </message>
+    <message>
+        <source>Average check of members' very first purchases made in the period.</source>
+        <translation>Середній чек найперших покупок учасників за період.</translation>
+    </message>
+    <message>
+        <source>Average repeat check</source>
+        <translation>Середній повторний чек</translation>
+    </message>
+    <message>
+        <source>Average check of members' purchases that were not their first.</source>
+        <translation>Середній чек покупок учасників, крім першої.</translation>
+    </message>
+    <message>
+        <source>Customer lifetime value</source>
+        <translation>Довічна цінність клієнта</translation>
+    </message>
+    <message>
+        <source>All members' purchases up to the period's end ÷ members registered by then.</source>
+        <translation>Усі покупки учасників до кінця періоду ÷ учасники, зареєстровані на той час.</translation>
+    </message>
+    <message>
+        <source>Retention (CRR)</source>
+        <translation>Утримання (CRR)</translation>
+    </message>
+    <message>
+        <source>Members active in the previous period who bought again in this one ÷ members active in the previous period.</source>
+        <translation>Учасники, активні в попередньому періоді, які купили знову в цьому ÷ учасники, активні в попередньому періоді.</translation>
+    </message>
+    <message>
+        <source>Churn</source>
+        <translation>Відтік</translation>
+    </message>
+    <message>
+        <source>100 % − retention.</source>
+        <translation>100 % − утримання.</translation>
+    </message>
+    <message>
+        <source>Points issued</source>
+        <translation>Нараховано балів</translation>
+    </message>
+    <message>
+        <source>Earned + welcome + birthday + referral + milestone + positive adjustments − points taken back by refunds and negative adjustments.</source>
+        <translation>Нараховані + вітальні + на день народження + реферальні + за візити + додатні коригування − бали, списані під час повернень, і від'ємні коригування.</translation>
+    </message>
+    <message>
+        <source>Points redeemed</source>
+        <translation>Витрачено балів</translation>
+    </message>
+    <message>
+        <source>Points spent on purchases − points returned by refunds.</source>
+        <translation>Бали, витрачені на покупки − бали, повернуті під час повернень.</translation>
+    </message>
+    <message>
+        <source>Points expired</source>
+        <translation>Згоріло балів</translation>
+    </message>
+    <message>
+        <source>Points written off because their expiry date came.</source>
+        <translation>Бали, списані після закінчення терміну дії.</translation>
+    </message>
+    <message>
+        <source>Redemption rate</source>
+        <translation>Частка використання балів</translation>
+    </message>
+    <message>
+        <source>Points redeemed ÷ points issued in the period.</source>
+        <translation>Витрачені бали ÷ нараховані бали за період.</translation>
+    </message>
+    <message>
+        <source>NPS</source>
+        <translation>NPS</translation>
+    </message>
+    <message>
+        <source>% promoters (9–10) − % detractors (0–6) among the answers at the counter; −100 to 100.</source>
+        <translation>% промоутерів (9–10) − % критиків (0–6) серед відповідей на касі; від −100 до 100.</translation>
+    </message>
+    <message>
+        <source>CSAT</source>
+        <translation>CSAT</translation>
+    </message>
+    <message>
+        <source>Answers of 8, 9 or 10 ÷ all answers to the counter's 0–10 question.</source>
+        <translation>Відповіді 8, 9 або 10 ÷ усі відповіді на запитання каси за шкалою 0–10.</translation>
+    </message>
+    <message>
+        <source>Number of sales (checks) in the period.</source>
+        <translation>Кількість продажів (чеків) за період.</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Виторг</translation>
+    </message>
+    <message>
+        <source>Sum of check amounts before loyalty discounts and points; refunds not deducted.</source>
+        <translation>Сума чеків до знижок і балів програми; повернення не віднімаються.</translation>
     </message>
 </context>
 <context>
@@ -1504,6 +1672,426 @@ Cards: {cards}</source>
         <source>The refund is larger than what is left of the sale.</source>
         <translation>Повернення більше, ніж залишилося від продажу.</translation>
     </message>
+    <message>
+        <source>The file {name} cannot be opened: {exc}.</source>
+        <translation>Файл {name} не відкривається: {exc}.</translation>
+    </message>
+    <message>
+        <source>The file {name} is damaged ({status}); it cannot be used.</source>
+        <translation>Файл {name} пошкоджено ({status}); використати його не можна.</translation>
+    </message>
+    <message>
+        <source>The file {name} is not a loyalty terminal database.</source>
+        <translation>Файл {name} — не база термінала лояльності.</translation>
+    </message>
+    <message>
+        <source>The file {name} is damaged ({exc}); it cannot be used.</source>
+        <translation>Файл {name} пошкоджено ({exc}); використати його не можна.</translation>
+    </message>
+    <message>
+        <source>The file {name} belongs to another shop; restoring it would mix two shops' customers.</source>
+        <translation>Файл {name} належить іншому магазину; відновлення змішало б клієнтів двох магазинів.</translation>
+    </message>
+    <message>
+        <source>The file {path} cannot be read: {strerror}.</source>
+        <translation>Файл {path} не читається: {strerror}.</translation>
+    </message>
+    <message>
+        <source>The file {name} is not a database (not an SQLite file).</source>
+        <translation>Файл {name} — не база даних (не файл SQLite).</translation>
+    </message>
+    <message>
+        <source>The file {name} is damaged (cut short); it cannot be used.</source>
+        <translation>Файл {name} пошкоджено (обрізано); використати його не можна.</translation>
+    </message>
+    <message>
+        <source>The file {name} cannot be checked: {exc}.</source>
+        <translation>Файл {name} не вдається перевірити: {exc}.</translation>
+    </message>
+    <message>
+        <source>The file {name} fails the books check: {problem}</source>
+        <translation>Файл {name} не пройшов перевірку обліку: {problem}</translation>
+    </message>
+    <message>
+        <source>The backup could not be made: {reason}</source>
+        <translation>Резервну копію створити не вдалося: {reason}</translation>
+    </message>
+    <message>
+        <source>The folder {text} does not exist.</source>
+        <translation>Тека {text} не існує.</translation>
+    </message>
+    <message>
+        <source>The reason is too long (at most {MAX_REASON} characters).</source>
+        <translation>Причина задовга (не більше {MAX_REASON} символів).</translation>
+    </message>
+    <message>
+        <source>Card {number} is not known here; check the number.</source>
+        <translation>Картка {number} тут невідома; перевірте номер.</translation>
+    </message>
+    <message>
+        <source>Card {number} is already blocked.</source>
+        <translation>Картку {number} уже заблоковано.</translation>
+    </message>
+    <message>
+        <source>Card {number} was already replaced and cannot be used anyway.</source>
+        <translation>Картку {number} уже замінено, і вона все одно не працює.</translation>
+    </message>
+    <message>
+        <source>Card {number} is not blocked.</source>
+        <translation>Картку {number} не заблоковано.</translation>
+    </message>
+    <message>
+        <source>Card {number} was never given to a customer; nothing to replace.</source>
+        <translation>Картку {number} нікому не видавали; замінювати нічого.</translation>
+    </message>
+    <message>
+        <source>Card {number} was already replaced; look the customer up by name or phone to see their current card.</source>
+        <translation>Картку {number} уже замінено; знайдіть клієнта за ім'ям або телефоном, щоб побачити його поточну картку.</translation>
+    </message>
+    <message>
+        <source>The customer of card {number} no longer exists.</source>
+        <translation>Клієнта картки {number} більше немає.</translation>
+    </message>
+    <message>
+        <source>The new card must be a different card from the old one.</source>
+        <translation>Нова картка має відрізнятися від старої.</translation>
+    </message>
+    <message>
+        <source>This till has used up its card numbers; print from another till.</source>
+        <translation>На цій касі закінчилися номери карток; друкуйте на іншій касі.</translation>
+    </message>
+    <message>
+        <source>Say how many cards to print: a whole number from 1.</source>
+        <translation>Укажіть, скільки карток друкувати: ціле число від 1.</translation>
+    </message>
+    <message>
+        <source>At most {MAX_BATCH} cards can be reserved at once; split the order.</source>
+        <translation>За раз можна зарезервувати не більше {MAX_BATCH} карток; розділіть замовлення.</translation>
+    </message>
+    <message>
+        <source>There is no card batch “{batch}”.</source>
+        <translation>Партії карток «{batch}» немає.</translation>
+    </message>
+    <message>
+        <source>There is no card {number}.</source>
+        <translation>Картки {number} немає.</translation>
+    </message>
+    <message>
+        <source>Card {number} is blocked; issue a new card instead.</source>
+        <translation>Картку {number} заблоковано; видайте замість неї нову.</translation>
+    </message>
+    <message>
+        <source>Card {number} was replaced by another card; print the new one instead.</source>
+        <translation>Картку {number} замінено іншою; друкуйте нову.</translation>
+    </message>
+    <message>
+        <source>The customer's points changed since the quote (another till?). Check the new figures and confirm again.</source>
+        <translation>Бали клієнта змінилися після розрахунку (інша каса?). Перевірте нові цифри й підтвердьте знову.</translation>
+    </message>
+    <message>
+        <source>The customer is gone.</source>
+        <translation>Клієнта більше немає.</translation>
+    </message>
+    <message>
+        <source>This sale id was already used for a different sale; nothing was charged.</source>
+        <translation>Цей ідентифікатор продажу вже використано для іншого продажу; нічого не списано.</translation>
+    </message>
+    <message>
+        <source>Export to a .csv or an .xlsx file.</source>
+        <translation>Експорт у файл .csv або .xlsx.</translation>
+    </message>
+    <message>
+        <source>This customer no longer exists.</source>
+        <translation>Цього клієнта більше немає.</translation>
+    </message>
+    <message>
+        <source>Customers and months must be at least 1, sales at least 0.</source>
+        <translation>Клієнтів і місяців має бути не менше 1, продажів — не менше 0.</translation>
+    </message>
+    <message>
+        <source>This database already has customers or sales; demo data goes into a new, empty database (use --db with a new file name).</source>
+        <translation>У цій базі вже є клієнти або продажі; демо-дані створюються в новій порожній базі (укажіть --db з новою назвою файлу).</translation>
+    </message>
+    <message>
+        <source>{name} already has the phone number {phone}.</source>
+        <translation>У клієнта {name} уже є номер телефону {phone}.</translation>
+    </message>
+    <message>
+        <source>No sale with the id {sale_id}.</source>
+        <translation>Продажу з ідентифікатором {sale_id} немає.</translation>
+    </message>
+    <message>
+        <source>Referrer's card: {exc}</source>
+        <translation>Картка того, хто запросив: {exc}</translation>
+    </message>
+    <message>
+        <source>Card {number} already belongs to a customer; give them another card.</source>
+        <translation>Картка {number} уже належить клієнтові; видайте іншу картку.</translation>
+    </message>
+    <message>
+        <source>Choose complaint, suggestion or praise.</source>
+        <translation>Виберіть: скарга, пропозиція або подяка.</translation>
+    </message>
+    <message>
+        <source>Write what the customer said.</source>
+        <translation>Запишіть, що сказав клієнт.</translation>
+    </message>
+    <message>
+        <source>Keep it under {MAX_TEXT} characters.</source>
+        <translation>Не більше {MAX_TEXT} символів.</translation>
+    </message>
+    <message>
+        <source>That customer no longer exists.</source>
+        <translation>Цього клієнта більше немає.</translation>
+    </message>
+    <message>
+        <source>Write how it was resolved.</source>
+        <translation>Запишіть, як питання вирішено.</translation>
+    </message>
+    <message>
+        <source>That feedback item no longer exists.</source>
+        <translation>Цього відгуку більше немає.</translation>
+    </message>
+    <message>
+        <source>This item is already resolved.</source>
+        <translation>Цей відгук уже вирішено.</translation>
+    </message>
+    <message>
+        <source>There is no file {path}.</source>
+        <translation>Файлу {path} немає.</translation>
+    </message>
+    <message>
+        <source>Old Excel files (.xls) cannot be read; save the sheet as .xlsx or CSV.</source>
+        <translation>Старі файли Excel (.xls) не читаються; збережіть аркуш як .xlsx або CSV.</translation>
+    </message>
+    <message>
+        <source>{name} is not a readable Excel file ({exc}).</source>
+        <translation>{name} — нечитабельний файл Excel ({exc}).</translation>
+    </message>
+    <message>
+        <source>{name} is empty.</source>
+        <translation>{name} порожній.</translation>
+    </message>
+    <message>
+        <source>Unknown field “{field_name}”; use one of {join}.</source>
+        <translation>Невідоме поле «{field_name}»; використайте одне з: {join}.</translation>
+    </message>
+    <message>
+        <source>The file has no column “{column}”; its columns are {join}.</source>
+        <translation>У файлі немає стовпця «{column}»; його стовпці: {join}.</translation>
+    </message>
+    <message>
+        <source>{count} rows of {name} would be refused (line {line}: {reasons}). Fix them, or skip refused rows; nothing was imported.</source>
+        <translation>Рядків файлу {name}, які буде відхилено: {count} (рядок {line}: {reasons}). Виправте їх або пропустіть відхилені рядки; нічого не імпортовано.</translation>
+    </message>
+    <message>
+        <source>Card {number} belongs to no customer.</source>
+        <translation>Картка {number} не належить жодному клієнтові.</translation>
+    </message>
+    <message>
+        <source>Card {number} is not known here. Register the customer with it, or check the number.</source>
+        <translation>Картка {number} тут невідома. Зареєструйте клієнта з нею або перевірте номер.</translation>
+    </message>
+    <message>
+        <source>Card {number} has not been given to a customer yet. Register a customer with it.</source>
+        <translation>Картку {number} ще не видано клієнтові. Зареєструйте клієнта з нею.</translation>
+    </message>
+    <message>
+        <source>Card {number} is blocked{reason}.</source>
+        <translation>Картку {number} заблоковано{reason}.</translation>
+    </message>
+    <message>
+        <source>Card {number} was replaced by a new card; ask the customer for the new one.</source>
+        <translation>Картку {number} замінено новою; попросіть у клієнта нову картку.</translation>
+    </message>
+    <message>
+        <source>No customer has the phone number {stripped}.</source>
+        <translation>Жоден клієнт не має номера телефону {stripped}.</translation>
+    </message>
+    <message>
+        <source>“{stripped}” is neither a card number nor a phone number.</source>
+        <translation>«{stripped}» — ні номер картки, ні номер телефону.</translation>
+    </message>
+    <message>
+        <source>The score is a whole number from 0 to 10.</source>
+        <translation>Оцінка — ціле число від 0 до 10.</translation>
+    </message>
+    <message>
+        <source>This customer's data was erased.</source>
+        <translation>Дані цього клієнта видалено.</translation>
+    </message>
+    <message>
+        <source>{out} is a folder; give a file name.</source>
+        <translation>{out} — тека; укажіть назву файлу.</translation>
+    </message>
+    <message>
+        <source>Cannot write {out}: {strerror}.</source>
+        <translation>Не вдається записати {out}: {strerror}.</translation>
+    </message>
+    <message>
+        <source>The folder {folder} does not exist.</source>
+        <translation>Тека {folder} не існує.</translation>
+    </message>
+    <message>
+        <source>There is no program version {version}.</source>
+        <translation>Версії програми {version} немає.</translation>
+    </message>
+    <message>
+        <source>Nothing changed: the program is the same as version {version}.</source>
+        <translation>Нічого не змінилося: програма збігається з версією {version}.</translation>
+    </message>
+    <message>
+        <source>Cannot read {name}: {strerror}.</source>
+        <translation>Не вдається прочитати {name}: {strerror}.</translation>
+    </message>
+    <message>
+        <source>{name} is not valid JSON (line {lineno}, column {colno}: {msg}).</source>
+        <translation>{name} — некоректний JSON (рядок {lineno}, стовпець {colno}: {msg}).</translation>
+    </message>
+    <message>
+        <source>{message} (field “{field}”)</source>
+        <translation>{message} (поле «{field}»)</translation>
+    </message>
+    <message>
+        <source>This refund id was already used for another refund.</source>
+        <translation>Цей ідентифікатор повернення вже використано для іншого повернення.</translation>
+    </message>
+    <message>
+        <source>The sale's customer is gone.</source>
+        <translation>Клієнта цього продажу більше немає.</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts.</source>
+        <translation>Період закінчується раніше, ніж починається.</translation>
+    </message>
+    <message>
+        <source>There is no file {source}.</source>
+        <translation>Файлу {source} немає.</translation>
+    </message>
+    <message>
+        <source>The file {name} is another shop's database, and this till already has {sales} sales of its own; restoring it would replace this shop's records.</source>
+        <translation>Файл {name} — база іншого магазину, а на цій касі вже є власні продажі ({sales}); відновлення замінило б записи цього магазину.</translation>
+    </message>
+    <message>
+        <source>The database stayed busy with another program (a sync, an import or a second window) through {attempts} tries; nothing was saved. Close the other program or wait for it to finish, then try again.</source>
+        <translation>База даних залишалася зайнятою іншою програмою (синхронізація, імпорт або друге вікно) усі спроби ({attempts}); нічого не збережено. Закрийте іншу програму або дочекайтеся її завершення й повторіть.</translation>
+    </message>
+    <message>
+        <source>Enter the shop's name.</source>
+        <translation>Введіть назву магазину.</translation>
+    </message>
+    <message>
+        <source>The shop name is too long (at most 80 characters).</source>
+        <translation>Назва магазину задовга (не більше 80 символів).</translation>
+    </message>
+    <message>
+        <source>“{currency_code}” is not a currency we know.</source>
+        <translation>«{currency_code}» — невідома валюта.</translation>
+    </message>
+    <message>
+        <source>The till number is a whole number from 1 to {MAX_TILL}.</source>
+        <translation>Номер каси — ціле число від 1 до {MAX_TILL}.</translation>
+    </message>
+    <message>
+        <source>The till number cannot change any more: cards were already issued with it.</source>
+        <translation>Номер каси більше не можна змінити: з ним уже видано картки.</translation>
+    </message>
+    <message>
+        <source>Till number {till_number} is already used by another till of this shop.</source>
+        <translation>Номер каси {till_number} уже зайнятий іншою касою цього магазину.</translation>
+    </message>
+    <message>
+        <source>“{language}” is not a language we offer.</source>
+        <translation>«{language}» — мова, якої у нас немає.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a printer address. Write usb:VID:PID (e.g. usb:0416:5011), serial:/dev/ttyUSB0 or network:192.168.1.50.</source>
+        <translation>«{text}» — не адреса принтера. Пишіть usb:VID:PID (напр. usb:0416:5011), serial:/dev/ttyUSB0 або network:192.168.1.50.</translation>
+    </message>
+    <message>
+        <source>Enter the printer's address to print slips.</source>
+        <translation>Введіть адресу принтера, щоб друкувати чеки.</translation>
+    </message>
+    <message>
+        <source>The paper is 58 or 80 mm wide.</source>
+        <translation>Ширина паперу — 58 або 80 мм.</translation>
+    </message>
+    <message>
+        <source>A PIN is {PIN_MIN} to {PIN_MAX} digits.</source>
+        <translation>PIN складається з {PIN_MIN}–{PIN_MAX} цифр.</translation>
+    </message>
+    <message>
+        <source>An owner PIN is already set.</source>
+        <translation>PIN власника вже задано.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN.</source>
+        <translation>Неправильний PIN.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again at {until:%H:%M}.</source>
+        <translation>Забагато неправильних PIN. Спробуйте знову о {until:%H:%M}.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again at {lock_until:%H:%M}.</source>
+        <translation>Забагато неправильних PIN. Спробуйте знову о {lock_until:%H:%M}.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. {left} tries left before a 5-minute lock.</source>
+        <translation>Неправильний PIN. Спроб до блокування на 5 хвилин: {left}.</translation>
+    </message>
+    <message>
+        <source>Type the person's name.</source>
+        <translation>Введіть ім'я працівника.</translation>
+    </message>
+    <message>
+        <source>The role is cashier or owner.</source>
+        <translation>Роль — касир або власник.</translation>
+    </message>
+    <message>
+        <source>Someone already uses this PIN; choose another.</source>
+        <translation>Цей PIN уже зайнятий; виберіть інший.</translation>
+    </message>
+    <message>
+        <source>No such person.</source>
+        <translation>Такого працівника немає.</translation>
+    </message>
+    <message>
+        <source>The last owner cannot be switched off.</source>
+        <translation>Останнього власника не можна вимкнути.</translation>
+    </message>
+    <message>
+        <source>Cannot write {target}.</source>
+        <translation>Не вдається записати {target}.</translation>
+    </message>
+    <message>
+        <source>The output file must end in .pdf: {path}</source>
+        <translation>Файл результату має закінчуватися на .pdf: {path}</translation>
+    </message>
+    <message>
+        <source>The folder {parent} does not exist.</source>
+        <translation>Тека {parent} не існує.</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a valid {what} id (a UUID).</source>
+        <translation>«{text}» — некоректний ідентифікатор ({what}, UUID).</translation>
+    </message>
+    <message>
+        <source>The database is busy with another program (a sync or a second window). Try again in a moment.</source>
+        <translation>База даних зайнята іншою програмою (синхронізація або друге вікно). Повторіть за хвилину.</translation>
+    </message>
+    <message>
+        <source>The disk is full: nothing was saved. Free some space and try again.</source>
+        <translation>Диск заповнений: нічого не збережено. Звільніть місце й повторіть.</translation>
+    </message>
+    <message>
+        <source>The database file cannot be written (read-only): nothing was saved.</source>
+        <translation>Файл бази даних не можна записати (лише читання): нічого не збережено.</translation>
+    </message>
+    <message>
+        <source>The database file cannot be reached: nothing was saved.</source>
+        <translation>Файл бази даних недоступний: нічого не збережено.</translation>
+    </message>
 </context>
 <context>
     <name>Feedback</name>
@@ -1629,6 +2217,10 @@ Cards: {cards}</source>
         <translation>напр. Кава і Ко, вул. Головна</translation>
     </message>
     <message>
+        <source>As the computer is set</source>
+        <translation>Як налаштовано на комп'ютері</translation>
+    </message>
+    <message>
         <source>Shop &amp;name</source>
         <translation>&amp;Назва магазину</translation>
     </message>
@@ -1639,6 +2231,10 @@ Cards: {cards}</source>
     <message>
         <source>&amp;Till number</source>
         <translation>&amp;Номер каси</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Мова</translation>
     </message>
     <message>
         <source>The till number is part of every card number issued here: give each till of the shop its own number.</source>
@@ -2591,6 +3187,17 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Reports</name>
+    <message>
+        <source>Save as CSV</source>
+        <translation>Зберегти в CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файли CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>SalePanel</name>
     <message>
         <source>Amount</source>
@@ -2872,17 +3479,6 @@ Cards: {cards}</source>
     <message>
         <source>Saved.</source>
         <translation>Збережено.</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Save as CSV</source>
-        <translation>Зберегти в CSV</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>Файли CSV (*.csv)</translation>
     </message>
 </context>
 </TS>

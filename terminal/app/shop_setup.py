@@ -33,6 +33,7 @@ class ShopIdentity:
     till_number: int
     configured: bool
     till_number_locked: bool  # a card was already issued with this till's number
+    language: str = ""  # interface language override ("": the system's)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ class ShopSetup:
                 till_number=terminal.number if terminal else self.till.terminal_number,
                 configured=bool(get_setting(s, "configured")),
                 till_number_locked=self._cards_issued(s),
+                language=str(get_setting(s, "language") or ""),
             )
 
     def status(self) -> StatusFacts:
@@ -102,8 +104,11 @@ class ShopSetup:
     def _cards_issued(s: object) -> bool:
         return bool(s.exec(select(func.count()).select_from(Card)).one())  # type: ignore[attr-defined]
 
-    def save(self, shop_name: str, currency_code: str, till_number: int) -> ShopIdentity:
-        """Answer the first-start questions (or change them later), journaled as one event."""
+    def save(
+        self, shop_name: str, currency_code: str, till_number: int, language: str | None = None
+    ) -> ShopIdentity:
+        """Answer the first-start questions (or change them later), journaled as one event.
+        ``language`` ("", "en", "ru", "uk") overrides the system's; None keeps the current one."""
         name = " ".join((shop_name or "").split())
         if not name:
             raise InvalidInput(
@@ -169,6 +174,14 @@ class ShopSetup:
                     "terminal", terminal.id, {"number": till_number, "name": terminal.name}
                 )
             values = {"shop_name": name, "currency": code, "configured": True}
+            if language is not None:
+                if language not in ("", "en", "ru", "uk"):
+                    raise InvalidInput(
+                        QT_TRANSLATE_NOOP("Errors", "“{language}” is not a language we offer."),
+                        field="language",
+                        language=language,
+                    )
+                values["language"] = language
             for key, value in values.items():
                 if get_setting(s, key) != value:
                     put_setting(s, key, value, now)

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from terminal.app.settings import get_setting
 from terminal.app.shop_setup import ShopSetup
-from terminal.app.till import APP_AUTHOR, APP_NAME, Till, open_till
+from terminal.app.till import APP_AUTHOR, APP_NAME, Till, default_db_path, open_till
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 from terminal.ui.backup_screen import start_daily_backups
 from terminal.ui.housekeeping import Housekeeping
 from terminal.ui.i18n import install_translations
 from terminal.ui.services import AppServices
+from terminal.ui.single_instance import AlreadyOpen, hold_database, refuse_second_window
 
 log = logging.getLogger("ui")
 
@@ -91,14 +93,19 @@ def run_gui(db_path: str | Path | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_AUTHOR)
-    app.setApplicationDisplayName(_tr("Loyalty terminal"))
     configure_logging()
     sys.excepthook = excepthook
+    install_translations(app)  # the system's language until the shop's setting is read
+    app.setApplicationDisplayName(_tr("Loyalty terminal"))
+    try:  # one window per database: a second one is refused before it touches the data
+        window_lock = hold_database(Path(db_path) if db_path is not None else default_db_path())
+    except AlreadyOpen as exc:
+        return refuse_second_window(exc)
     try:
         till = open_till(db_path)
     except LoyaltyError as exc:
-        install_translations(app)
-        QMessageBox.critical(None, _tr("Cannot open the database"), exc.message)
+        window_lock.unlock()
+        QMessageBox.critical(None, _tr("Cannot open the database"), error_text(exc))
         return 1
     with till.read() as s:
         language = get_setting(s, "language")
@@ -117,3 +124,4 @@ def run_gui(db_path: str | Path | None = None) -> int:
         return int(app.exec())
     finally:
         till.close()
+        window_lock.unlock()

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.backup import Backups, BackupStatus
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 from terminal.ui.background import run_in_background
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -299,7 +300,7 @@ class BackupsScreen(QWidget):
         try:
             self.backups.set_mirror_dir(folder)
         except LoyaltyError as exc:
-            self._tone(self.message, "error", exc.message)
+            self._tone(self.message, "error", error_text(exc))
             return
         self._tone(
             self.message,
@@ -344,7 +345,7 @@ class BackupsScreen(QWidget):
         try:
             result = self.backups.restore(path)
         except LoyaltyError as exc:
-            self._tone(self.message, "error", exc.message)
+            self._tone(self.message, "error", error_text(exc))
             return
         finally:
             QGuiApplication.restoreOverrideCursor()

@@ -34,6 +34,7 @@ from terminal.cardprint import CardJob, Layout, card_job, display_number, sheet_
 from terminal.cardprint import geometry as g
 from terminal.cardprint.output import Cancelled, paint_page, render_page, scale_to_units
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 from terminal.ui.services import AppServices
 
 log = logging.getLogger("cards")
@@ -294,7 +295,11 @@ def _tr(text: str) -> str:
 
 def _refuse(parent: QWidget | None, exc: LoyaltyError) -> None:
     box = QMessageBox(
-        QMessageBox.Icon.Warning, _tr("Cards"), exc.message, QMessageBox.StandardButton.Ok, parent
+        QMessageBox.Icon.Warning,
+        _tr("Cards"),
+        error_text(exc),
+        QMessageBox.StandardButton.Ok,
+        parent,
     )
     box.setObjectName("cardPrintRefused")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

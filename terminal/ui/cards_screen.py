@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from terminal.app.card_stock import MAX_BATCH, BatchSummary, CardStock, StockReport, numbers_csv
 from terminal.cardprint import CardJob, Layout, display_number, faces_for_numbers, render_page
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 from terminal.ui.card_print_dialog import CardPrintDialog, print_card, print_sheets
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -306,7 +307,7 @@ class CardsScreen(QWidget):
         try:
             reserved = self.stock.reserve(self.count_spin.value(), cashier=self.services.cashier_id)
         except LoyaltyError as exc:
-            self.message.setText(exc.message)
+            self.message.setText(error_text(exc))
             return
         self.services.announce("card")
         self.refresh()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from terminal.app.reports import PeriodFigures
@@ -22,133 +23,167 @@ def tr(text: str) -> str:
 TILES: list[tuple[str, str, Getter, str, str]] = [
     (
         "active_members",
-        "Active members",
+        QT_TRANSLATE_NOOP("Dashboard", "Active members"),
         lambda f: f.active_members,
         "count",
-        "Members who bought at least once in the period.",
+        QT_TRANSLATE_NOOP("Dashboard", "Members who bought at least once in the period."),
     ),
     (
         "new_members",
-        "New members",
+        QT_TRANSLATE_NOOP("Dashboard", "New members"),
         lambda f: f.new_members,
         "count",
-        "Customers registered in the period.",
+        QT_TRANSLATE_NOOP("Dashboard", "Customers registered in the period."),
     ),
     (
         "participation",
-        "Participation",
+        QT_TRANSLATE_NOOP("Dashboard", "Participation"),
         lambda f: f.participation_bp,
         "bp",
-        "Sales with a card ÷ all sales.",
+        QT_TRANSLATE_NOOP("Dashboard", "Sales with a card ÷ all sales."),
     ),
     (
         "repeat_rate",
-        "Repeat purchase rate",
+        QT_TRANSLATE_NOOP("Dashboard", "Repeat purchase rate"),
         lambda f: f.repeat_rate_bp,
         "bp",
-        "Active members with 2 or more purchases ÷ active members.",
+        QT_TRANSLATE_NOOP("Dashboard", "Active members with 2 or more purchases ÷ active members."),
     ),
     (
         "frequency",
-        "Purchase frequency",
+        QT_TRANSLATE_NOOP("Dashboard", "Purchase frequency"),
         lambda f: f.frequency_x100,
         "x100",
-        "Sales with a card ÷ active members.",
+        QT_TRANSLATE_NOOP("Dashboard", "Sales with a card ÷ active members."),
     ),
     (
         "avg_check",
-        "Average check",
+        QT_TRANSLATE_NOOP("Dashboard", "Average check"),
         lambda f: f.avg_check,
         "money",
-        "Sum of check amounts ÷ number of sales (all sales).",
+        QT_TRANSLATE_NOOP("Dashboard", "Sum of check amounts ÷ number of sales (all sales)."),
     ),
     (
         "avg_check_members",
-        "Average check, members",
+        QT_TRANSLATE_NOOP("Dashboard", "Average check, members"),
         lambda f: f.avg_check_members,
         "money",
-        "Sum of members' check amounts ÷ members' sales.",
+        QT_TRANSLATE_NOOP("Dashboard", "Sum of members' check amounts ÷ members' sales."),
     ),
     (
         "avg_check_first",
-        "Average first check",
+        QT_TRANSLATE_NOOP("Dashboard", "Average first check"),
         lambda f: f.avg_check_first,
         "money",
-        "Average check of members' very first purchases made in the period.",
+        QT_TRANSLATE_NOOP(
+            "Dashboard", "Average check of members' very first purchases made in the period."
+        ),
     ),
     (
         "avg_check_repeat",
-        "Average repeat check",
+        QT_TRANSLATE_NOOP("Dashboard", "Average repeat check"),
         lambda f: f.avg_check_repeat,
         "money",
-        "Average check of members' purchases that were not their first.",
+        QT_TRANSLATE_NOOP(
+            "Dashboard", "Average check of members' purchases that were not their first."
+        ),
     ),
     (
         "clv",
-        "Customer lifetime value",
+        QT_TRANSLATE_NOOP("Dashboard", "Customer lifetime value"),
         lambda f: f.clv,
         "money",
-        "All members' purchases up to the period's end ÷ members registered by then.",
+        QT_TRANSLATE_NOOP(
+            "Dashboard",
+            "All members' purchases up to the period's end ÷ members registered by then.",
+        ),
     ),
     (
         "retention",
-        "Retention (CRR)",
+        QT_TRANSLATE_NOOP("Dashboard", "Retention (CRR)"),
         lambda f: f.retention_bp,
         "bp",
-        "Members active in the previous period who bought again in this one ÷ members active "
-        "in the previous period.",
+        QT_TRANSLATE_NOOP(
+            "Dashboard",
+            "Members active in the previous period who bought again in this one ÷ members active "
+            "in the previous period.",
+        ),
     ),
-    ("churn", "Churn", lambda f: f.churn_bp, "bp", "100 % − retention."),
+    (
+        "churn",
+        QT_TRANSLATE_NOOP("Dashboard", "Churn"),
+        lambda f: f.churn_bp,
+        "bp",
+        QT_TRANSLATE_NOOP("Dashboard", "100 % − retention."),
+    ),
     (
         "issued",
-        "Points issued",
+        QT_TRANSLATE_NOOP("Dashboard", "Points issued"),
         lambda f: f.points_issued,
         "points",
-        "Earned + welcome + birthday + referral + milestone + positive adjustments − points "
-        "taken back by refunds and negative adjustments.",
+        QT_TRANSLATE_NOOP(
+            "Dashboard",
+            "Earned + welcome + birthday + referral + milestone + positive adjustments − points "
+            "taken back by refunds and negative adjustments.",
+        ),
     ),
     (
         "redeemed",
-        "Points redeemed",
+        QT_TRANSLATE_NOOP("Dashboard", "Points redeemed"),
         lambda f: f.points_redeemed,
         "points",
-        "Points spent on purchases − points returned by refunds.",
+        QT_TRANSLATE_NOOP("Dashboard", "Points spent on purchases − points returned by refunds."),
     ),
     (
         "expired",
-        "Points expired",
+        QT_TRANSLATE_NOOP("Dashboard", "Points expired"),
         lambda f: f.points_expired,
         "points",
-        "Points written off because their expiry date came.",
+        QT_TRANSLATE_NOOP("Dashboard", "Points written off because their expiry date came."),
     ),
     (
         "redemption_rate",
-        "Redemption rate",
+        QT_TRANSLATE_NOOP("Dashboard", "Redemption rate"),
         lambda f: f.redemption_rate_bp,
         "bp",
-        "Points redeemed ÷ points issued in the period.",
+        QT_TRANSLATE_NOOP("Dashboard", "Points redeemed ÷ points issued in the period."),
     ),
     (
         "nps",
-        "NPS",
+        QT_TRANSLATE_NOOP("Dashboard", "NPS"),
         lambda f: f.nps,
         "nps",
-        "% promoters (9–10) − % detractors (0–6) among the answers at the counter; −100 to 100.",
+        QT_TRANSLATE_NOOP(
+            "Dashboard",
+            "% promoters (9–10) − % detractors (0–6) among the answers at the counter; "
+            "−100 to 100.",
+        ),
     ),
     (
         "csat",
-        "CSAT",
+        QT_TRANSLATE_NOOP("Dashboard", "CSAT"),
         lambda f: f.csat_bp,
         "bp",
-        "Answers of 8, 9 or 10 ÷ all answers to the counter's 0–10 question.",
+        QT_TRANSLATE_NOOP(
+            "Dashboard", "Answers of 8, 9 or 10 ÷ all answers to the counter's 0–10 question."
+        ),
     ),
-    ("sales", "Sales", lambda f: f.sales, "count", "Number of sales (checks) in the period."),
+    (
+        "sales",
+        QT_TRANSLATE_NOOP("Dashboard", "Sales"),
+        lambda f: f.sales,
+        "count",
+        QT_TRANSLATE_NOOP("Dashboard", "Number of sales (checks) in the period."),
+    ),
     (
         "revenue",
-        "Revenue",
+        QT_TRANSLATE_NOOP("Dashboard", "Revenue"),
         lambda f: f.revenue,
         "money",
-        "Sum of check amounts before loyalty discounts and points; refunds not deducted.",
+        QT_TRANSLATE_NOOP(
+            "Dashboard",
+            "Sum of check amounts before loyalty discounts and points; refunds not deducted.",
+        ),
     ),
 ]
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.feedback import FeedbackBook, FeedbackItem
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 from terminal.ui.report_tables import RowsModel, export_csv
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -74,7 +75,7 @@ class FeedbackDialog(QDialog):
                 self.services.cashier_id,
             )
         except LoyaltyError as exc:
-            self.message.setText(exc.message)
+            self.message.setText(error_text(exc))
             return
         self.services.announce("feedback")
         self.accept()
@@ -186,7 +187,7 @@ class FeedbackScreen(QWidget):
                 item.id, note, self.services.access.current_staff_id()
             )
         except LoyaltyError as exc:
-            self.message.setText(exc.message)
+            self.message.setText(error_text(exc))
             return
         self.message.setText(self.tr("Resolved."))
         self.services.announce("feedback")

@@ -6,6 +6,7 @@ number, so it is locked once a card was issued here.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,6 +28,7 @@ from terminal.core.money import CURRENCIES
 from terminal.ui import counter_theme
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_panel import label
+from terminal.ui.i18n import install_translations
 from terminal.ui.messages import message_for
 
 
@@ -63,9 +65,16 @@ class FirstStartDialog(QDialog):
         self.till_number.setRange(1, MAX_TILL)
         self.till_number.setValue(current.till_number)
         self.till_number.setEnabled(not current.till_number_locked)
+        self.language = QComboBox()
+        self.language.addItem(self.tr("As the computer is set"), "")
+        for code, name in (("en", "English"), ("ru", "Русский"), ("uk", "Українська")):
+            self.language.addItem(name, code)  # each language in its own words
+        self.language.setCurrentIndex(max(0, self.language.findData(current.language)))
+        self._language_before = current.language
         form.addRow(self.tr("Shop &name"), self.shop_name)
         form.addRow(self.tr("&Currency"), self.currency)
         form.addRow(self.tr("&Till number"), self.till_number)
+        form.addRow(self.tr("&Language"), self.language)
         box.addLayout(form)
         note = label(
             self.tr(
@@ -101,7 +110,10 @@ class FirstStartDialog(QDialog):
     def save(self) -> None:
         try:
             self.setup.save(
-                self.shop_name.text(), str(self.currency.currentData()), self.till_number.value()
+                self.shop_name.text(),
+                str(self.currency.currentData()),
+                self.till_number.value(),
+                str(self.language.currentData()),
             )
         except LoyaltyError as exc:
             self.message.setText(message_for(exc))
@@ -109,4 +121,8 @@ class FirstStartDialog(QDialog):
             restyle(self.message)
             self.message.show()
             return
+        if self.language.currentData() != self._language_before:
+            app = QCoreApplication.instance()
+            if app is not None:  # screens built from now on speak it; the rest after a restart
+                install_translations(app, str(self.language.currentData()) or None)
         self.accept()

@@ -46,6 +46,7 @@ from terminal.app.customer_export import CustomerExport
 from terminal.app.importer import DryRun, Importer, ImportResult, SheetFile, read_sheet
 from terminal.core.errors import LoyaltyError
 from terminal.core.import_rows import FIELDS, guess_mapping
+from terminal.i18n_text import error_text
 from terminal.ui.money_format import format_points
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -312,7 +313,7 @@ class ImportWizard(QWidget):
         try:
             sheet = read_sheet(path)
         except LoyaltyError as exc:
-            self.say(exc.message, "error")
+            self.say(error_text(exc), "error")
             return False
         self.sheet = sheet
         self.dry = None
@@ -462,7 +463,7 @@ class ImportWizard(QWidget):
         self._busy(False)
         self.progress.hide()
         if isinstance(exc, LoyaltyError):
-            self.say(exc.message, "error")
+            self.say(error_text(exc), "error")
         else:
             self.say(
                 self.tr(
@@ -485,7 +486,7 @@ class ImportWizard(QWidget):
         try:
             result = CustomerExport(self.services.till).write(path)
         except LoyaltyError as exc:
-            self.say(exc.message, "error")
+            self.say(error_text(exc), "error")
             return
         except OSError as exc:
             self.say(self.tr("Could not write {path}: {e}").format(path=path, e=exc), "error")

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from terminal.core.cards import CARD_LENGTH, check_digit
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 
 
 def _t(text: str) -> str:
@@ -61,7 +62,7 @@ def message_for(error: LoyaltyError) -> str:
         )
     if code == "duplicate_customer":
         return _t("{name} already has this phone number.").format(name=p.get("name", ""))
-    return error.message
+    return error_text(error)  # the error's own template, translated
 
 
 def _card_number_problem(raw: str) -> str:

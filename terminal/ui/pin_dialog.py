@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.staff import PIN_MAX, PinRefused, StaffLocked, StaffRoster, StaffView
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 
 
 class PinDialog(QDialog):
@@ -95,6 +96,6 @@ class PinDialog(QDialog):
             self.pin.clear()
             return
         except LoyaltyError as exc:
-            self.message.setText(exc.message)
+            self.message.setText(error_text(exc))
             return
         self.accept()

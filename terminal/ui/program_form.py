@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale
 from terminal.core.errors import InvalidInput
 from terminal.core.money import format_amount, parse_amount
 from terminal.core.program import format_bp
+from terminal.i18n_text import error_text
 
 
 def tr(text: str) -> str:
@@ -44,7 +45,7 @@ def parse_money(text: str, decimals: int, what: str) -> int:
     try:
         return parse_amount(text, decimals, allow_zero=True)
     except InvalidInput as exc:
-        raise InvalidInput(f"{what}: {exc.message}", field=what) from None
+        raise InvalidInput(f"{what}: {error_text(exc)}", field=what) from None
 
 
 def parse_count(text: str, what: str, *, empty: int | None = 0) -> int | None:

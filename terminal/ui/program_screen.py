@@ -49,6 +49,7 @@ from terminal.core.checkout import MAX, NONE
 from terminal.core.errors import InvalidInput, LoyaltyError
 from terminal.core.money import Currency
 from terminal.core.program import Program, ProgramKind
+from terminal.i18n_text import error_text
 from terminal.ui import program_form as form
 from terminal.ui.money_format import format_money, format_points
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
@@ -455,7 +456,7 @@ class ProgramScreen(QWidget):
             self.draft = self.read_fields()
         except LoyaltyError as exc:
             self.draft = None
-            self.problem.setText(exc.message)
+            self.problem.setText(error_text(exc))
             self.problem.show()
             self.save_button.setEnabled(False)
             self.example_text.setText(self.tr("Fix the field above to see the example."))
@@ -501,7 +502,7 @@ class ProgramScreen(QWidget):
                 now=self.services.till.now(),
             )
         except LoyaltyError as exc:
-            self.example_text.setText(exc.message)
+            self.example_text.setText(error_text(exc))
             return
         money = lambda minor: format_money(minor, self.currency)  # noqa: E731
         lines = [
@@ -532,7 +533,7 @@ class ProgramScreen(QWidget):
                 note=self.note.text(),
             )
         except LoyaltyError as exc:
-            self.problem.setText(exc.message)
+            self.problem.setText(error_text(exc))
             self.problem.show()
             return
         log.info("program version %s saved", info.version)
@@ -563,7 +564,7 @@ class ProgramScreen(QWidget):
         try:
             program = parse_program_file(Path(path))
         except LoyaltyError as exc:
-            QMessageBox.warning(self, self.tr("Import a program"), exc.message)
+            QMessageBox.warning(self, self.tr("Import a program"), error_text(exc))
             return
         # Shown in the fields with its differences; saved only when the owner presses Save.
         self.load(program)

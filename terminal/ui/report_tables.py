@@ -10,7 +10,13 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 Index = QModelIndex | QPersistentModelIndex
@@ -65,7 +71,10 @@ class RowsModel(QAbstractTableModel):
 def export_csv(model: RowsModel, parent: QWidget, suggested: str) -> Path | None:
     """Ask where to save, then write; returns the path, or None if cancelled."""
     name, _ = QFileDialog.getSaveFileName(
-        parent, parent.tr("Save as CSV"), suggested, parent.tr("CSV files (*.csv)")
+        parent,
+        QCoreApplication.translate("Reports", "Save as CSV"),
+        suggested,
+        QCoreApplication.translate("Reports", "CSV files (*.csv)"),
     )
     if not name:
         return None

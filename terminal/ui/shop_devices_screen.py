@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.slip import SlipOutcome, SlipPrinter
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 from terminal.ui.customer_display import (
     DisplayPreference,
     customer_screens,
@@ -177,7 +178,7 @@ class ShopDevicesScreen(QWidget):
                 self.width_group.checkedId() if self.width_group.checkedId() > 0 else 80,
             )
         except LoyaltyError as exc:
-            _say(self.slip_status, exc.message, "error")
+            _say(self.slip_status, error_text(exc), "error")
             return False
         self.slip_address.setText(saved.printer)
         self.services.announce("settings")

@@ -35,7 +35,8 @@ def hold_database(db_path: Path) -> QLockFile:
     if lock.tryLock(200):
         return lock
     if lock.error() == QLockFile.LockError.LockFailedError:
-        _ok, pid, host, _app = lock.getLockInfo()
+        info = lock.getLockInfo()  # PySide6: (pid, hostname, appname); C++ adds a bool first
+        pid, host = (info[-3], info[-2]) if len(info) >= 3 else ("?", "?")
         log.warning("database %s already open by pid %s on %s", db_path.name, pid, host)
         raise AlreadyOpen(
             QCoreApplication.translate(
@@ -49,3 +50,19 @@ def hold_database(db_path: Path) -> QLockFile:
             "App", "Cannot lock the database folder {folder}: check that it is writable."
         ).format(folder=db_path.parent)
     )
+
+
+def refuse_second_window(error: AlreadyOpen) -> int:
+    """Tell the person why no window opens (stderr, and a dialog when there is a screen to show
+    it on); the exit code says "conflict" to scripts."""
+    import sys
+
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    print(f"loyalty-terminal: {error}", file=sys.stderr)
+    if QGuiApplication.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.warning(
+            None, QCoreApplication.translate("App", "The till is already open"), str(error)
+        )
+    return 6  # terminal.cli.context.ExitCode.CONFLICT

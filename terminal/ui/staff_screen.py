@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.staff import PIN_MAX, StaffRoster, StaffView
 from terminal.core.errors import LoyaltyError
+from terminal.i18n_text import error_text
 from terminal.ui.report_tables import RowsModel
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -120,7 +121,7 @@ class StaffScreen(QWidget):
         try:
             action()
         except LoyaltyError as exc:
-            self.message.setText(exc.message)
+            self.message.setText(error_text(exc))
             return
         self.pin.clear()
         self.message.setText(done)
