@@ -159,19 +159,19 @@ def period_figures(db: sqlite3.Connection, period: Period) -> PeriodFigures:
         "  WHERE customer_id IS NOT NULL AND created_at < ?)",
         (hi, hi),
     ).fetchone()
-    points = dict(
-        db.execute(
-            "SELECT kind, COALESCE(SUM(points), 0) FROM ledger_entry"
-            " WHERE created_at >= ? AND created_at < ? GROUP BY kind",
-            (lo, hi),
-        ).fetchall()
-    )
-    positive_adjust, negative_adjust = db.execute(
-        "SELECT COALESCE(SUM(CASE WHEN points > 0 THEN points END), 0),"
-        " COALESCE(SUM(CASE WHEN points < 0 THEN points END), 0) FROM ledger_entry"
-        " WHERE kind = 'adjustment' AND created_at >= ? AND created_at < ?",
+    # one pass over the period's ledger (covering index): totals by kind, and for manual
+    # adjustments the positive and negative sides apart
+    points: dict[str, int] = {}
+    positive_adjust = negative_adjust = 0
+    for kind, total, plus, minus in db.execute(
+        "SELECT kind, COALESCE(SUM(points), 0), COALESCE(SUM(CASE WHEN points > 0 THEN points"
+        " END), 0), COALESCE(SUM(CASE WHEN points < 0 THEN points END), 0) FROM ledger_entry"
+        " WHERE created_at >= ? AND created_at < ? GROUP BY kind",
         (lo, hi),
-    ).fetchone()
+    ):
+        points[kind] = total
+        if kind == "adjustment":
+            positive_adjust, negative_adjust = plus, minus
     issued = (
         sum(points.get(k, 0) for k in GRANT_KINDS)
         + positive_adjust
