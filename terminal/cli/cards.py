@@ -89,6 +89,7 @@ def _print(cli: Cli) -> int:
 
     a = cli.args
     target = _check_pdf_target(a.out)
+    cli.speak_shop_language(painting=True)  # the card's words in the shop's language
     render_card_pdf(cli.till, a.card, target, back=a.back, with_name=not a.no_name)
     from terminal.core.cards import normalize_card_number
 
@@ -116,6 +117,7 @@ def _batch(cli: Cli) -> int:
     reserved = stock.reserve(a.count)
     # The numbers are reserved (and journaled) first: if the PDF fails, the batch is still
     # listed by ``cards stock`` and its sheets can be printed again from the Cards screen.
+    cli.speak_shop_language(painting=True)  # the card's words in the shop's language
     render_sheet_pdf(cli.till, reserved.numbers, target, back=a.back)
     if a.csv:
         _write_text(a.csv, numbers_csv(reserved.numbers, display_number))

@@ -90,6 +90,7 @@ class Cli:
             from terminal.cardprint.output import ensure_qt
 
             ensure_qt()
+        self.till  # noqa: B018 - open it: the language is a shop setting
         self._install_language()
 
     def _install_language(self) -> None:

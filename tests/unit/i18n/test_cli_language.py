@@ -53,3 +53,23 @@ def test_json_error_stays_english_for_scripts(till, db_path, capsys):
         "code": "invalid_card_number",
         "message": "A card number has 13 digits; this one has 5.",
     }
+
+
+def test_card_pdf_from_the_cli_is_in_the_shops_language(till, db_path, tmp_path, capsys):
+    """The card a customer takes home reads in the shop's language (pdftotext reads it back)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    _set_language(till, "uk")
+    assert main(["--db", str(db_path), "customer", "add", "--name", "Олена Коваль"]) == 0
+    out = tmp_path / "card.pdf"
+    card = "2010000000014"
+    assert (
+        main(["--db", str(db_path), "cards", "print", "--card", card, "--back", "--out", str(out)])
+        == 0
+    )
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+    assert "Картка лояльності" in text
+    assert "Покажіть цю картку на касі" in text
