@@ -57,6 +57,7 @@ SCREEN_MODULES: list[str] = [
     "terminal.ui.import_wizard",
     "terminal.ui.shop_devices_screen",
     "terminal.ui.backup_screen",
+    "terminal.ui.program_screen",
     "terminal.ui.dashboard_screen",
     "terminal.ui.feedback_screen",
     "terminal.ui.staff_screen",
