@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from terminal.app.counter import Counter, PricedSale, SaleRequest
 from terminal.app.customers import Customers
 from terminal.app.nps import Nps
+from terminal.app.program import ProgramBook
 from terminal.app.results import CustomerView, SaleResult
 from terminal.app.slip import SlipOutcome, SlipPrinter
 from terminal.core.errors import (
@@ -129,6 +130,7 @@ class CounterScreen(QWidget):
         self.left_pages.addWidget(self.results)
         main.addWidget(left, 11)
         self.sale = SalePanel(self.currency)
+        self.sale.set_categories(self._categories())
         self.sale.changed.connect(self.requote)
         self.sale.confirm.connect(self.confirm)
         self.nps = NpsPrompt()
@@ -293,13 +295,13 @@ class CounterScreen(QWidget):
             return None
         amount = parse_amount(text, self.currency.decimals)
         if self.cardless:
-            return SaleRequest(None, amount)
+            return SaleRequest(None, amount, category=self.sale.category())
         assert self.view is not None
         if self.view.card is None:
             raise InvalidInput(
                 self.tr("This customer has no working card. Give them a new one at the desk (F2).")
             )
-        return SaleRequest(self.view.card, amount, self.sale.redeem())
+        return SaleRequest(self.view.card, amount, self.sale.redeem(), self.sale.category())
 
     def requote(self) -> None:
         if self.done is not None:
@@ -542,7 +544,13 @@ class CounterScreen(QWidget):
         except LoyaltyError as exc:
             self.error(exc)
 
+    def _categories(self) -> tuple[str, ...]:
+        return ProgramBook(self.till).current().program.categories
+
     def _on_data_changed(self, kinds: set[str]) -> None:
+        if "program" in kinds:
+            self.sale.set_categories(self._categories())
+            self.requote()
         if self.view is not None and self.done is None and kinds & {"customer", "card"}:
             self._refresh_view()
             if self.view is not None:

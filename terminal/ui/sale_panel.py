@@ -1,11 +1,14 @@
 """The sale being rung up: amount, how many points to spend, and the live quote read aloud.
 
 Keys (layout-independent, so they work on any keyboard language): ``+`` spend the most points
-allowed, ``-`` spend none, ``*`` type a number of points; Enter confirms (handled by the counter).
+allowed, ``-`` spend none, ``*`` type a number of points, ``/`` step through the shop's purchase
+categories (shown only when the program has some); Enter confirms (handled by the counter).
 The figures shown are the app's ``Quote``; nothing is computed here.
 """
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -81,6 +84,13 @@ class SalePanel(QFrame):
         self.radio_none.setChecked(True)
         self.points.setEnabled(False)
 
+        self.categories: tuple[str, ...] = ()
+        self.category_index = -1  # -1: no category
+        self.category_line = QLabel()
+        self.category_line.setTextFormat(Qt.TextFormat.RichText)
+        self.category_line.hide()
+        box.addWidget(self.category_line)
+
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(2)
@@ -143,7 +153,44 @@ class SalePanel(QFrame):
             if mode is not None:
                 self.set_mode(mode)
                 return True
+            if event.key() == Qt.Key.Key_Slash and self.categories:
+                self.next_category()
+                return True
         return False
+
+    # -- purchase categories -------------------------------------------------------------
+
+    def set_categories(self, names: tuple[str, ...]) -> None:
+        """The program's categories; none (the default) hides the line and the key."""
+        if names != self.categories:
+            self.categories = names
+            self.category_index = -1
+        self.category_line.setVisible(bool(names))
+        self._show_category()
+
+    def next_category(self) -> None:
+        """One key steps through: no category → each category → no category."""
+        self.category_index += 1
+        if self.category_index >= len(self.categories):
+            self.category_index = -1
+        self._show_category()
+        self.changed.emit()
+
+    def category(self) -> str | None:
+        return self.categories[self.category_index] if self.category_index >= 0 else None
+
+    def _show_category(self) -> None:
+        choices = [self.tr("none"), *self.categories]
+        chosen = self.category_index + 1
+        shown = [
+            f"<b style='color:#0F6E66'>[{html.escape(name)}]</b>"
+            if i == chosen
+            else html.escape(name)
+            for i, name in enumerate(choices)
+        ]
+        self.category_line.setText(
+            self.tr("Category  [/]:") + "&nbsp;&nbsp;" + "&nbsp;·&nbsp;".join(shown)
+        )
 
     def set_mode(self, mode: RedeemMode) -> None:
         radio = {
@@ -223,6 +270,8 @@ class SalePanel(QFrame):
         self.result.setVisible(bool(text))
 
     def reset(self) -> None:
+        self.category_index = -1
+        self._show_category()
         self.amount.clear()
         self.points.clear()
         self.radio_none.setChecked(True)
