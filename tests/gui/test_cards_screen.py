@@ -52,7 +52,7 @@ def test_reserve_a_batch_then_save_it_as_pdf(qtbot, screen, monkeypatch, tmp_pat
     assert screen.empty_label.isVisible()
     screen.count_spin.selectAll()
     qtbot.keyClicks(screen.count_spin, "20")
-    assert screen.sheets_hint.text() == "2 A4 sheet(s) of 10 cards"
+    assert screen.sheets_hint.text() == "2 A4 sheets of 10 cards"
     qtbot.mouseClick(screen.reserve_button, Qt.MouseButton.LeftButton)
 
     dialog = screen.last_dialog
