@@ -57,7 +57,7 @@ def test_reserve_a_batch_then_save_it_as_pdf(qtbot, screen, monkeypatch, tmp_pat
 
     dialog = screen.last_dialog
     assert dialog is not None and dialog.isVisible()
-    assert dialog.summary.text() == "20 cards on 2 A4 sheet(s) of 10, with crop marks"
+    assert dialog.summary.text() == "20 cards on 2 A4 sheets of 10, with crop marks"
     assert screen.count_labels["stock"].text() == "20"
     assert screen.model.rowCount() == 1 and screen.table.isVisible()
     assert "2010 0000 0001 4" in screen.message.text()
