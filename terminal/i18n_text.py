@@ -48,11 +48,17 @@ class EnglishPlurals(QTranslator):
         return False
 
 
-def install_translations(app: QCoreApplication, override: str | None = None) -> str:
-    """Replace any installed translators with those for the chosen language; returns its code."""
+def remove_translations(app: QCoreApplication) -> None:
+    """Back to the bare source texts (tests use it to leave no language behind)."""
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
+    QLocale.setDefault(QLocale.system())
+
+
+def install_translations(app: QCoreApplication, override: str | None = None) -> str:
+    """Replace any installed translators with those for the chosen language; returns its code."""
+    remove_translations(app)
     english = EnglishPlurals(app)
     app.installTranslator(english)
     _installed.append(english)

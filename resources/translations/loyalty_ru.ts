@@ -3256,6 +3256,14 @@ Cards: {cards}</source>
         <translation>Без карты</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>Category  [/]:</source>
+        <translation>Категория  [/]:</translation>
+    </message>
+    <message>
         <source>Amount — sale without a card</source>
         <translation>Сумма — продажа без карты</translation>
     </message>

@@ -3256,6 +3256,14 @@ Cards: {cards}</source>
         <translation>Без картки</translation>
     </message>
     <message>
+        <source>none</source>
+        <translation>немає</translation>
+    </message>
+    <message>
+        <source>Category  [/]:</source>
+        <translation>Категорія  [/]:</translation>
+    </message>
+    <message>
         <source>Amount — sale without a card</source>
         <translation>Сума — продаж без картки</translation>
     </message>

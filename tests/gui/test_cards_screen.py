@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from terminal.app.card_stock import CardStock
 from terminal.app.enrollment import Enrollment
@@ -48,6 +48,9 @@ def test_screen_is_registered_as_owner_only_f6() -> None:
 
 
 def test_reserve_a_batch_then_save_it_as_pdf(qtbot, screen, monkeypatch, tmp_path) -> None:
+    from terminal.i18n_text import install_translations
+
+    install_translations(QApplication.instance(), "en")  # as the app starts: English plurals
     assert screen.count_labels["stock"].text() == "0"
     assert screen.empty_label.isVisible()
     screen.count_spin.selectAll()

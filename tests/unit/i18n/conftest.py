@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from terminal.i18n_text import core_application, install_translations
+from terminal.i18n_text import core_application, install_translations, remove_translations
 
 
 @pytest.fixture
@@ -14,4 +14,4 @@ def language() -> Iterator[object]:
     """Call ``language(code)`` to install a language; English is restored afterwards."""
     app = core_application()
     yield lambda code: install_translations(app, code)
-    install_translations(app, "en")
+    remove_translations(app)

@@ -9,13 +9,13 @@ import pytest
 
 from terminal.app.settings import put_setting
 from terminal.cli import main
-from terminal.i18n_text import core_application, install_translations
+from terminal.i18n_text import core_application, remove_translations
 
 
 @pytest.fixture(autouse=True)
 def back_to_english():
     yield
-    install_translations(core_application(), "en")
+    remove_translations(core_application())
 
 
 def _set_language(till, code: str) -> None:

@@ -19,7 +19,7 @@ from terminal.app.enrollment import Enrollment
 from terminal.app.shop_setup import ShopSetup
 from terminal.core.customer_form import CustomerForm
 from terminal.core.ids import new_id
-from terminal.i18n_text import install_translations
+from terminal.i18n_text import install_translations, remove_translations
 from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
@@ -45,7 +45,7 @@ def shop(till, clock):
 def speak(qtbot):
     app = QApplication.instance()
     yield lambda code: install_translations(app, code)
-    install_translations(app, "en")
+    remove_translations(app)
 
 
 def clipped(window: QWidget, db_path: Path) -> list[str]:

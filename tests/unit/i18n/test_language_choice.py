@@ -9,14 +9,14 @@ from PySide6.QtWidgets import QApplication
 
 from terminal.app.shop_setup import ShopSetup
 from terminal.core.errors import InvalidInput
-from terminal.i18n_text import install_translations
+from terminal.i18n_text import remove_translations
 from terminal.ui.first_start import FirstStartDialog
 
 
 @pytest.fixture(autouse=True)
 def back_to_english():
     yield
-    install_translations(QApplication.instance(), "en")
+    remove_translations(QApplication.instance())
 
 
 def test_choosing_russian_saves_it_and_switches_at_once(qtbot, till) -> None:
