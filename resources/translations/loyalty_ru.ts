@@ -39,7 +39,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <source>No backup of the till's data has been made yet. Owner: open Backups (F9).</source>
+        <source>No backup of the till&apos;s data has been made yet. Owner: open Backups (F9).</source>
         <translation>Резервная копия данных кассы ещё не делалась. Владелец: откройте «Резервные копии» (F9).</translation>
     </message>
     <message>
@@ -82,7 +82,7 @@
         <translation>Восстановление</translation>
     </message>
     <message>
-        <source>Restoring replaces all of the till's data with the chosen backup. The data as it is now is kept in the backup folder first. Damaged files and other shops' databases are refused.</source>
+        <source>Restoring replaces all of the till&apos;s data with the chosen backup. The data as it is now is kept in the backup folder first. Damaged files and other shops&apos; databases are refused.</source>
         <translation>Восстановление заменяет все данные кассы выбранной копией. Текущие данные сначала сохраняются в папке копий. Повреждённые файлы и базы других магазинов не принимаются.</translation>
     </message>
     <message>
@@ -170,7 +170,7 @@
         <translation>Восстановить эту копию?</translation>
     </message>
     <message>
-        <source>All of the till's data will be replaced by the backup %1. Sales made after it will no longer be shown.
+        <source>All of the till&apos;s data will be replaced by the backup %1. Sales made after it will no longer be shown.
 
 The data as it is now is kept in %2 first.</source>
         <translation>Все данные кассы будут заменены копией %1. Продажи, сделанные после неё, больше не будут видны.
@@ -223,7 +223,7 @@ The data as it is now is kept in %2 first.</source>
 <context>
     <name>CameraScanner</name>
     <message>
-        <source>Hold the card's QR code or barcode up to the camera.</source>
+        <source>Hold the card&apos;s QR code or barcode up to the camera.</source>
         <translation>Поднесите QR-код или штрихкод карты к камере.</translation>
     </message>
     <message>
@@ -277,7 +277,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>Печатать и оборот (условия программы, телефон магазина)</translation>
     </message>
     <message>
-        <source>Holder's name on the card</source>
+        <source>Holder&apos;s name on the card</source>
         <translation>Имя владельца на карте</translation>
     </message>
     <message>
@@ -298,7 +298,11 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message numerus="yes">
         <source>%1 cards on %n A4 sheet(s) of 10, with crop marks</source>
-        <translation><numerusform>Карт: %1, на %n листе A4 по 10, с метками обрезки</numerusform><numerusform>Карт: %1, на %n листах A4 по 10, с метками обрезки</numerusform><numerusform>Карт: %1, на %n листах A4 по 10, с метками обрезки</numerusform></translation>
+        <translation>
+            <numerusform>Карт: %1, на %n листе A4 по 10, с метками обрезки</numerusform>
+            <numerusform>Карт: %1, на %n листах A4 по 10, с метками обрезки</numerusform>
+            <numerusform>Карт: %1, на %n листах A4 по 10, с метками обрезки</numerusform>
+        </translation>
     </message>
     <message>
         <source>Print preview</source>
@@ -400,7 +404,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>Печать карты…</translation>
     </message>
     <message>
-        <source>Print a customer's card again</source>
+        <source>Print a customer&apos;s card again</source>
         <translation>Напечатать карту клиента заново</translation>
     </message>
     <message>
@@ -429,7 +433,11 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message numerus="yes">
         <source>%n A4 sheet(s) of 10 cards</source>
-        <translation><numerusform>%n лист A4 по 10 карт</numerusform><numerusform>%n листа A4 по 10 карт</numerusform><numerusform>%n листов A4 по 10 карт</numerusform></translation>
+        <translation>
+            <numerusform>%n лист A4 по 10 карт</numerusform>
+            <numerusform>%n листа A4 по 10 карт</numerusform>
+            <numerusform>%n листов A4 по 10 карт</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reserved %1 numbers: %2 … %3.</source>
@@ -478,7 +486,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>Камера  {key}</translation>
     </message>
     <message>
-        <source>Read a card or a phone's QR code with the webcam</source>
+        <source>Read a card or a phone&apos;s QR code with the webcam</source>
         <translation>Считать карту или QR-код с телефона веб-камерой</translation>
     </message>
     <message>
@@ -498,7 +506,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>У клиента нет действующей карты. Выдайте новую на стойке клиентов (F2).</translation>
     </message>
     <message>
-        <source>Scan the customer's card first, or press F5 for a sale without a card.</source>
+        <source>Scan the customer&apos;s card first, or press F5 for a sale without a card.</source>
         <translation>Сначала отсканируйте карту клиента или нажмите F5 для продажи без карты.</translation>
     </message>
     <message>
@@ -554,7 +562,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>Продажа сохранена. {problem}</translation>
     </message>
     <message>
-        <source>Scan the customer's card first, then press Ctrl+M.</source>
+        <source>Scan the customer&apos;s card first, then press Ctrl+M.</source>
         <translation>Сначала отсканируйте карту клиента, затем нажмите Ctrl+M.</translation>
     </message>
     <message>
@@ -833,7 +841,7 @@ Cards: {cards}</source>
         <translation>Найти клиента: номер карты, телефон или часть имени, затем Enter</translation>
     </message>
     <message>
-        <source>Nobody matches “{text}”. Try the phone's last digits or part of the name; F4 registers a new customer.</source>
+        <source>Nobody matches “{text}”. Try the phone&apos;s last digits or part of the name; F4 registers a new customer.</source>
         <translation>Никто не подходит под «{text}». Попробуйте последние цифры телефона или часть имени; F4 — новый клиент.</translation>
     </message>
     <message>
@@ -844,7 +852,7 @@ Cards: {cards}</source>
 <context>
     <name>CustomerPanel</name>
     <message>
-        <source>Scan the customer's card</source>
+        <source>Scan the customer&apos;s card</source>
         <translation>Отсканируйте карту клиента</translation>
     </message>
     <message>
@@ -1191,7 +1199,7 @@ Cards: {cards}</source>
         <translation>Средний чек участников</translation>
     </message>
     <message>
-        <source>Sum of members' check amounts ÷ members' sales.</source>
+        <source>Sum of members&apos; check amounts ÷ members&apos; sales.</source>
         <translation>Сумма чеков участников ÷ продажи участников.</translation>
     </message>
     <message>
@@ -1199,7 +1207,7 @@ Cards: {cards}</source>
         <translation>Средний первый чек</translation>
     </message>
     <message>
-        <source>Average check of members' very first purchases made in the period.</source>
+        <source>Average check of members&apos; very first purchases made in the period.</source>
         <translation>Средний чек самых первых покупок участников за период.</translation>
     </message>
     <message>
@@ -1207,7 +1215,7 @@ Cards: {cards}</source>
         <translation>Средний повторный чек</translation>
     </message>
     <message>
-        <source>Average check of members' purchases that were not their first.</source>
+        <source>Average check of members&apos; purchases that were not their first.</source>
         <translation>Средний чек покупок участников, кроме первой.</translation>
     </message>
     <message>
@@ -1215,7 +1223,7 @@ Cards: {cards}</source>
         <translation>Пожизненная ценность клиента</translation>
     </message>
     <message>
-        <source>All members' purchases up to the period's end ÷ members registered by then.</source>
+        <source>All members&apos; purchases up to the period&apos;s end ÷ members registered by then.</source>
         <translation>Все покупки участников до конца периода ÷ участники, зарегистрированные к тому времени.</translation>
     </message>
     <message>
@@ -1279,7 +1287,7 @@ Cards: {cards}</source>
         <translation>CSAT</translation>
     </message>
     <message>
-        <source>Answers of 8, 9 or 10 ÷ all answers to the counter's 0–10 question.</source>
+        <source>Answers of 8, 9 or 10 ÷ all answers to the counter&apos;s 0–10 question.</source>
         <translation>Ответы 8, 9 или 10 ÷ все ответы на вопрос кассы по шкале 0–10.</translation>
     </message>
     <message>
@@ -1385,7 +1393,7 @@ Cards: {cards}</source>
         <translation>Количество баллов для списания не может быть отрицательным.</translation>
     </message>
     <message>
-        <source>This shop's program gives a discount; it has no points to spend.</source>
+        <source>This shop&apos;s program gives a discount; it has no points to spend.</source>
         <translation>Программа этого магазина даёт скидку; баллов для списания в ней нет.</translation>
     </message>
     <message>
@@ -1421,7 +1429,7 @@ Cards: {cards}</source>
         <translation>День рождения больше 120 лет назад.</translation>
     </message>
     <message>
-        <source>Enter the customer's name.</source>
+        <source>Enter the customer&apos;s name.</source>
         <translation>Введите имя клиента.</translation>
     </message>
     <message>
@@ -1457,7 +1465,7 @@ Cards: {cards}</source>
         <translation>карта «{text}»: {message}</translation>
     </message>
     <message>
-        <source>Choose the column that holds the customers' names.</source>
+        <source>Choose the column that holds the customers&apos; names.</source>
         <translation>Выберите столбец с именами клиентов.</translation>
     </message>
     <message>
@@ -1653,8 +1661,8 @@ Cards: {cards}</source>
         <translation>«{name}» должно быть датой вида 2026-12-31.</translation>
     </message>
     <message>
-        <source>“{name}” must be [from, to], e.g. ["16:00", "18:00"].</source>
-        <translation>«{name}» должно быть [с, по], например ["16:00", "18:00"].</translation>
+        <source>“{name}” must be [from, to], e.g. [&quot;16:00&quot;, &quot;18:00&quot;].</source>
+        <translation>«{name}» должно быть [с, по], например [&quot;16:00&quot;, &quot;18:00&quot;].</translation>
     </message>
     <message>
         <source>“{name}” must be times like 16:00.</source>
@@ -1689,7 +1697,7 @@ Cards: {cards}</source>
         <translation>Файл {name} повреждён ({exc}); использовать его нельзя.</translation>
     </message>
     <message>
-        <source>The file {name} belongs to another shop; restoring it would mix two shops' customers.</source>
+        <source>The file {name} belongs to another shop; restoring it would mix two shops&apos; customers.</source>
         <translation>Файл {name} принадлежит другому магазину; восстановление смешало бы клиентов двух магазинов.</translation>
     </message>
     <message>
@@ -1785,7 +1793,7 @@ Cards: {cards}</source>
         <translation>Карта {number} заменена другой; печатайте новую.</translation>
     </message>
     <message>
-        <source>The customer's points changed since the quote (another till?). Check the new figures and confirm again.</source>
+        <source>The customer&apos;s points changed since the quote (another till?). Check the new figures and confirm again.</source>
         <translation>Баллы клиента изменились после расчёта (другая касса?). Проверьте новые цифры и подтвердите снова.</translation>
     </message>
     <message>
@@ -1821,7 +1829,7 @@ Cards: {cards}</source>
         <translation>Продажи с идентификатором {sale_id} нет.</translation>
     </message>
     <message>
-        <source>Referrer's card: {exc}</source>
+        <source>Referrer&apos;s card: {exc}</source>
         <translation>Карта пригласившего: {exc}</translation>
     </message>
     <message>
@@ -1917,7 +1925,7 @@ Cards: {cards}</source>
         <translation>Оценка — целое число от 0 до 10.</translation>
     </message>
     <message>
-        <source>This customer's data was erased.</source>
+        <source>This customer&apos;s data was erased.</source>
         <translation>Данные этого клиента удалены.</translation>
     </message>
     <message>
@@ -1957,7 +1965,7 @@ Cards: {cards}</source>
         <translation>Этот идентификатор возврата уже использован для другого возврата.</translation>
     </message>
     <message>
-        <source>The sale's customer is gone.</source>
+        <source>The sale&apos;s customer is gone.</source>
         <translation>Клиента этой продажи больше нет.</translation>
     </message>
     <message>
@@ -1969,7 +1977,7 @@ Cards: {cards}</source>
         <translation>Файла {source} нет.</translation>
     </message>
     <message>
-        <source>The file {name} is another shop's database, and this till already has {sales} sales of its own; restoring it would replace this shop's records.</source>
+        <source>The file {name} is another shop&apos;s database, and this till already has {sales} sales of its own; restoring it would replace this shop&apos;s records.</source>
         <translation>Файл {name} — база другого магазина, а на этой кассе уже есть собственные продажи ({sales}); восстановление заменило бы записи этого магазина.</translation>
     </message>
     <message>
@@ -1977,7 +1985,7 @@ Cards: {cards}</source>
         <translation>База данных оставалась занятой другой программой (синхронизация, импорт или второе окно) все попытки ({attempts}); ничего не сохранено. Закройте другую программу или дождитесь её завершения и повторите.</translation>
     </message>
     <message>
-        <source>Enter the shop's name.</source>
+        <source>Enter the shop&apos;s name.</source>
         <translation>Введите название магазина.</translation>
     </message>
     <message>
@@ -2009,7 +2017,7 @@ Cards: {cards}</source>
         <translation>«{text}» — не адрес принтера. Пишите usb:VID:PID (напр. usb:0416:5011), serial:/dev/ttyUSB0 или network:192.168.1.50.</translation>
     </message>
     <message>
-        <source>Enter the printer's address to print slips.</source>
+        <source>Enter the printer&apos;s address to print slips.</source>
         <translation>Введите адрес принтера, чтобы печатать чеки.</translation>
     </message>
     <message>
@@ -2041,7 +2049,7 @@ Cards: {cards}</source>
         <translation>Неверный PIN. Попыток до блокировки на 5 минут: {left}.</translation>
     </message>
     <message>
-        <source>Type the person's name.</source>
+        <source>Type the person&apos;s name.</source>
         <translation>Введите имя сотрудника.</translation>
     </message>
     <message>
@@ -2376,7 +2384,7 @@ Cards: {cards}</source>
         <translation>{done} из {total} строк</translation>
     </message>
     <message>
-        <source>Choose the column that holds the customers' names.</source>
+        <source>Choose the column that holds the customers&apos; names.</source>
         <translation>Выберите столбец с именами клиентов.</translation>
     </message>
     <message>
@@ -2675,7 +2683,11 @@ Cards: {cards}</source>
     <name>Points</name>
     <message numerus="yes">
         <source>%n point(s)</source>
-        <translation><numerusform>%n балл</numerusform><numerusform>%n балла</numerusform><numerusform>%n баллов</numerusform></translation>
+        <translation>
+            <numerusform>%n балл</numerusform>
+            <numerusform>%n балла</numerusform>
+            <numerusform>%n баллов</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2880,7 +2892,7 @@ Cards: {cards}</source>
         <translation>Категории</translation>
     </message>
     <message>
-        <source>× multiplies the tier's rate (2 = double points); + % adds to it. Days like Mon–Fri, hours like 16:00–18:00, dates like 01.12.2026 – 31.12.2026; empty means always.</source>
+        <source>× multiplies the tier&apos;s rate (2 = double points); + % adds to it. Days like Mon–Fri, hours like 16:00–18:00, dates like 01.12.2026 – 31.12.2026; empty means always.</source>
         <translation>× умножает ставку уровня (2 = двойные баллы); + % добавляет к ней. Дни как Пн–Пт, часы как 16:00–18:00, даты как 01.12.2026 – 31.12.2026; пусто — всегда.</translation>
     </message>
     <message>
@@ -3106,7 +3118,7 @@ Cards: {cards}</source>
         <translation>Прочитайте клиенту: «Мы будем присылать вам сообщения о ваших баллах и наших предложениях по SMS или e-mail. Вы можете отказаться сейчас или отписаться в любой момент».</translation>
     </message>
     <message>
-        <source>optional: click here, then scan the friend's card</source>
+        <source>optional: click here, then scan the friend&apos;s card</source>
         <translation>необязательно: щёлкните здесь и отсканируйте карту друга</translation>
     </message>
     <message>
@@ -3362,7 +3374,7 @@ Cards: {cards}</source>
         <translation>Адрес принтера:</translation>
     </message>
     <message>
-        <source>usb:VID:PID (e.g. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — as written on the printer's self-test page</source>
+        <source>usb:VID:PID (e.g. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — as written on the printer&apos;s self-test page</source>
         <translation>usb:VID:PID (напр. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — как указано на странице самотестирования принтера</translation>
     </message>
     <message>

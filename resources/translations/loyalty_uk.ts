@@ -39,7 +39,7 @@
 <context>
     <name>Backups</name>
     <message>
-        <source>No backup of the till's data has been made yet. Owner: open Backups (F9).</source>
+        <source>No backup of the till&apos;s data has been made yet. Owner: open Backups (F9).</source>
         <translation>Резервну копію даних каси ще не створено. Власник: відкрийте «Резервні копії» (F9).</translation>
     </message>
     <message>
@@ -82,7 +82,7 @@
         <translation>Відновлення</translation>
     </message>
     <message>
-        <source>Restoring replaces all of the till's data with the chosen backup. The data as it is now is kept in the backup folder first. Damaged files and other shops' databases are refused.</source>
+        <source>Restoring replaces all of the till&apos;s data with the chosen backup. The data as it is now is kept in the backup folder first. Damaged files and other shops&apos; databases are refused.</source>
         <translation>Відновлення замінює всі дані каси вибраною копією. Поточні дані спершу зберігаються в теці копій. Пошкоджені файли та бази інших магазинів не приймаються.</translation>
     </message>
     <message>
@@ -170,7 +170,7 @@
         <translation>Відновити цю копію?</translation>
     </message>
     <message>
-        <source>All of the till's data will be replaced by the backup %1. Sales made after it will no longer be shown.
+        <source>All of the till&apos;s data will be replaced by the backup %1. Sales made after it will no longer be shown.
 
 The data as it is now is kept in %2 first.</source>
         <translation>Усі дані каси буде замінено копією %1. Продажі, зроблені після неї, більше не буде видно.
@@ -223,7 +223,7 @@ The data as it is now is kept in %2 first.</source>
 <context>
     <name>CameraScanner</name>
     <message>
-        <source>Hold the card's QR code or barcode up to the camera.</source>
+        <source>Hold the card&apos;s QR code or barcode up to the camera.</source>
         <translation>Піднесіть QR-код або штрихкод картки до камери.</translation>
     </message>
     <message>
@@ -277,8 +277,8 @@ The data as it is now is kept in %2 first.</source>
         <translation>Друкувати й зворот (умови програми, телефон магазину)</translation>
     </message>
     <message>
-        <source>Holder's name on the card</source>
-        <translation>Ім'я власника на картці</translation>
+        <source>Holder&apos;s name on the card</source>
+        <translation>Ім&apos;я власника на картці</translation>
     </message>
     <message>
         <source>Print…</source>
@@ -298,7 +298,11 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message numerus="yes">
         <source>%1 cards on %n A4 sheet(s) of 10, with crop marks</source>
-        <translation><numerusform>Карток: %1, на %n аркуші A4 по 10, з мітками обрізання</numerusform><numerusform>Карток: %1, на %n аркушах A4 по 10, з мітками обрізання</numerusform><numerusform>Карток: %1, на %n аркушах A4 по 10, з мітками обрізання</numerusform></translation>
+        <translation>
+            <numerusform>Карток: %1, на %n аркуші A4 по 10, з мітками обрізання</numerusform>
+            <numerusform>Карток: %1, на %n аркушах A4 по 10, з мітками обрізання</numerusform>
+            <numerusform>Карток: %1, на %n аркушах A4 по 10, з мітками обрізання</numerusform>
+        </translation>
     </message>
     <message>
         <source>Print preview</source>
@@ -400,7 +404,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>Друк картки…</translation>
     </message>
     <message>
-        <source>Print a customer's card again</source>
+        <source>Print a customer&apos;s card again</source>
         <translation>Надрукувати картку клієнта знову</translation>
     </message>
     <message>
@@ -429,7 +433,11 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message numerus="yes">
         <source>%n A4 sheet(s) of 10 cards</source>
-        <translation><numerusform>%n аркуш A4 по 10 карток</numerusform><numerusform>%n аркуші A4 по 10 карток</numerusform><numerusform>%n аркушів A4 по 10 карток</numerusform></translation>
+        <translation>
+            <numerusform>%n аркуш A4 по 10 карток</numerusform>
+            <numerusform>%n аркуші A4 по 10 карток</numerusform>
+            <numerusform>%n аркушів A4 по 10 карток</numerusform>
+        </translation>
     </message>
     <message>
         <source>Reserved %1 numbers: %2 … %3.</source>
@@ -478,7 +486,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>Камера  {key}</translation>
     </message>
     <message>
-        <source>Read a card or a phone's QR code with the webcam</source>
+        <source>Read a card or a phone&apos;s QR code with the webcam</source>
         <translation>Зчитати картку або QR-код із телефона вебкамерою</translation>
     </message>
     <message>
@@ -498,7 +506,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>У клієнта немає чинної картки. Видайте нову на стійці клієнтів (F2).</translation>
     </message>
     <message>
-        <source>Scan the customer's card first, or press F5 for a sale without a card.</source>
+        <source>Scan the customer&apos;s card first, or press F5 for a sale without a card.</source>
         <translation>Спершу відскануйте картку клієнта або натисніть F5 для продажу без картки.</translation>
     </message>
     <message>
@@ -554,7 +562,7 @@ The data as it is now is kept in %2 first.</source>
         <translation>Продаж збережено. {problem}</translation>
     </message>
     <message>
-        <source>Scan the customer's card first, then press Ctrl+M.</source>
+        <source>Scan the customer&apos;s card first, then press Ctrl+M.</source>
         <translation>Спершу відскануйте картку клієнта, потім натисніть Ctrl+M.</translation>
     </message>
     <message>
@@ -566,7 +574,7 @@ The data as it is now is kept in %2 first.</source>
     <name>CustomerDesk</name>
     <message>
         <source>Name, phone or card, then Enter</source>
-        <translation>Ім'я, телефон або картка, потім Enter</translation>
+        <translation>Ім&apos;я, телефон або картка, потім Enter</translation>
     </message>
     <message>
         <source>Find a customer on the left</source>
@@ -626,7 +634,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Name</source>
-        <translation>Ім'я</translation>
+        <translation>Ім&apos;я</translation>
     </message>
     <message>
         <source>Phone</source>
@@ -711,7 +719,7 @@ Cards: {cards}</source>
     <name>CustomerDisplay</name>
     <message>
         <source>Only one screen is connected, so there is nowhere to show the customer display. Connect a second monitor facing the customer (HDMI or VGA), and it will appear here.</source>
-        <translation>Підключено лише один екран, тому екран покупця показати ніде. Підключіть другий монітор, звернений до покупця (HDMI або VGA), і він з'явиться тут.</translation>
+        <translation>Підключено лише один екран, тому екран покупця показати ніде. Підключіть другий монітор, звернений до покупця (HDMI або VGA), і він з&apos;явиться тут.</translation>
     </message>
     <message>
         <source>Customer display</source>
@@ -739,7 +747,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>10 — certainly</source>
-        <translation>10 — обов'язково</translation>
+        <translation>10 — обов&apos;язково</translation>
     </message>
     <message>
         <source>Tell the cashier your number.</source>
@@ -833,7 +841,7 @@ Cards: {cards}</source>
         <translation>Знайти клієнта: номер картки, телефон або частина імені, потім Enter</translation>
     </message>
     <message>
-        <source>Nobody matches “{text}”. Try the phone's last digits or part of the name; F4 registers a new customer.</source>
+        <source>Nobody matches “{text}”. Try the phone&apos;s last digits or part of the name; F4 registers a new customer.</source>
         <translation>Ніхто не відповідає «{text}». Спробуйте останні цифри телефону або частину імені; F4 — новий клієнт.</translation>
     </message>
     <message>
@@ -844,7 +852,7 @@ Cards: {cards}</source>
 <context>
     <name>CustomerPanel</name>
     <message>
-        <source>Scan the customer's card</source>
+        <source>Scan the customer&apos;s card</source>
         <translation>Відскануйте картку клієнта</translation>
     </message>
     <message>
@@ -853,7 +861,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Find by card number, phone or name</source>
-        <translation>Пошук за номером картки, телефоном або ім'ям</translation>
+        <translation>Пошук за номером картки, телефоном або ім&apos;ям</translation>
     </message>
     <message>
         <source>Register a new customer</source>
@@ -905,7 +913,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Negative balance: a refund took back points already spent. No points can be spent until it is settled.</source>
-        <translation>Від'ємний баланс: повернення забрало вже витрачені бали. Витрачати бали не можна, доки баланс не відновиться.</translation>
+        <translation>Від&apos;ємний баланс: повернення забрало вже витрачені бали. Витрачати бали не можна, доки баланс не відновиться.</translation>
     </message>
     <message>
         <source>Birthday on {day} — wish them a happy birthday!</source>
@@ -936,7 +944,7 @@ Cards: {cards}</source>
     <name>Dashboard</name>
     <message>
         <source>Points liability</source>
-        <translation>Зобов'язання за балами</translation>
+        <translation>Зобов&apos;язання за балами</translation>
     </message>
     <message>
         <source>Live points (not yet spent or expired) × the value of one point; below: what expires in the next 30 days.</source>
@@ -1191,7 +1199,7 @@ Cards: {cards}</source>
         <translation>Середній чек учасників</translation>
     </message>
     <message>
-        <source>Sum of members' check amounts ÷ members' sales.</source>
+        <source>Sum of members&apos; check amounts ÷ members&apos; sales.</source>
         <translation>Сума чеків учасників ÷ продажі учасників.</translation>
     </message>
     <message>
@@ -1199,7 +1207,7 @@ Cards: {cards}</source>
         <translation>Середній перший чек</translation>
     </message>
     <message>
-        <source>Average check of members' very first purchases made in the period.</source>
+        <source>Average check of members&apos; very first purchases made in the period.</source>
         <translation>Середній чек найперших покупок учасників за період.</translation>
     </message>
     <message>
@@ -1207,7 +1215,7 @@ Cards: {cards}</source>
         <translation>Середній повторний чек</translation>
     </message>
     <message>
-        <source>Average check of members' purchases that were not their first.</source>
+        <source>Average check of members&apos; purchases that were not their first.</source>
         <translation>Середній чек покупок учасників, крім першої.</translation>
     </message>
     <message>
@@ -1215,7 +1223,7 @@ Cards: {cards}</source>
         <translation>Довічна цінність клієнта</translation>
     </message>
     <message>
-        <source>All members' purchases up to the period's end ÷ members registered by then.</source>
+        <source>All members&apos; purchases up to the period&apos;s end ÷ members registered by then.</source>
         <translation>Усі покупки учасників до кінця періоду ÷ учасники, зареєстровані на той час.</translation>
     </message>
     <message>
@@ -1240,7 +1248,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Earned + welcome + birthday + referral + milestone + positive adjustments − points taken back by refunds and negative adjustments.</source>
-        <translation>Нараховані + вітальні + на день народження + реферальні + за візити + додатні коригування − бали, списані під час повернень, і від'ємні коригування.</translation>
+        <translation>Нараховані + вітальні + на день народження + реферальні + за візити + додатні коригування − бали, списані під час повернень, і від&apos;ємні коригування.</translation>
     </message>
     <message>
         <source>Points redeemed</source>
@@ -1279,7 +1287,7 @@ Cards: {cards}</source>
         <translation>CSAT</translation>
     </message>
     <message>
-        <source>Answers of 8, 9 or 10 ÷ all answers to the counter's 0–10 question.</source>
+        <source>Answers of 8, 9 or 10 ÷ all answers to the counter&apos;s 0–10 question.</source>
         <translation>Відповіді 8, 9 або 10 ÷ усі відповіді на запитання каси за шкалою 0–10.</translation>
     </message>
     <message>
@@ -1382,15 +1390,15 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Points to redeem cannot be negative.</source>
-        <translation>Кількість балів для списання не може бути від'ємною.</translation>
+        <translation>Кількість балів для списання не може бути від&apos;ємною.</translation>
     </message>
     <message>
-        <source>This shop's program gives a discount; it has no points to spend.</source>
+        <source>This shop&apos;s program gives a discount; it has no points to spend.</source>
         <translation>Програма цього магазину дає знижку; балів для списання в ній немає.</translation>
     </message>
     <message>
         <source>The balance is negative ({balance}); points cannot be spent until it is back above zero.</source>
-        <translation>Баланс від'ємний ({balance}); витрачати бали не можна, доки він не стане більшим за нуль.</translation>
+        <translation>Баланс від&apos;ємний ({balance}); витрачати бали не можна, доки він не стане більшим за нуль.</translation>
     </message>
     <message>
         <source>Only {balance} points are available; {wanted} were asked for.</source>
@@ -1421,12 +1429,12 @@ Cards: {cards}</source>
         <translation>День народження понад 120 років тому.</translation>
     </message>
     <message>
-        <source>Enter the customer's name.</source>
-        <translation>Введіть ім'я клієнта.</translation>
+        <source>Enter the customer&apos;s name.</source>
+        <translation>Введіть ім&apos;я клієнта.</translation>
     </message>
     <message>
         <source>The name is too long (at most 120 characters).</source>
-        <translation>Ім'я задовге (не більше 120 символів).</translation>
+        <translation>Ім&apos;я задовге (не більше 120 символів).</translation>
     </message>
     <message>
         <source>“{email}” is not an e-mail address.</source>
@@ -1438,7 +1446,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>negative balance {value}</source>
-        <translation>від'ємний баланс {value}</translation>
+        <translation>від&apos;ємний баланс {value}</translation>
     </message>
     <message>
         <source>consent “{text}” is neither yes nor no</source>
@@ -1457,7 +1465,7 @@ Cards: {cards}</source>
         <translation>картка «{text}»: {message}</translation>
     </message>
     <message>
-        <source>Choose the column that holds the customers' names.</source>
+        <source>Choose the column that holds the customers&apos; names.</source>
         <translation>Виберіть стовпець з іменами клієнтів.</translation>
     </message>
     <message>
@@ -1478,7 +1486,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>The amount cannot be negative.</source>
-        <translation>Сума не може бути від'ємною.</translation>
+        <translation>Сума не може бути від&apos;ємною.</translation>
     </message>
     <message>
         <source>“{shown}” is not an amount. Type digits, e.g. 123.45.</source>
@@ -1514,7 +1522,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>The program must be a JSON object.</source>
-        <translation>Програма має бути об'єктом JSON.</translation>
+        <translation>Програма має бути об&apos;єктом JSON.</translation>
     </message>
     <message>
         <source>Unknown program field “{unknown}”.</source>
@@ -1534,7 +1542,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>“extras” must be an object.</source>
-        <translation>«extras» має бути об'єктом.</translation>
+        <translation>«extras» має бути об&apos;єктом.</translation>
     </message>
     <message>
         <source>“{name}” must be true or false.</source>
@@ -1653,8 +1661,8 @@ Cards: {cards}</source>
         <translation>«{name}» має бути датою на кшталт 2026-12-31.</translation>
     </message>
     <message>
-        <source>“{name}” must be [from, to], e.g. ["16:00", "18:00"].</source>
-        <translation>«{name}» має бути [з, по], наприклад ["16:00", "18:00"].</translation>
+        <source>“{name}” must be [from, to], e.g. [&quot;16:00&quot;, &quot;18:00&quot;].</source>
+        <translation>«{name}» має бути [з, по], наприклад [&quot;16:00&quot;, &quot;18:00&quot;].</translation>
     </message>
     <message>
         <source>“{name}” must be times like 16:00.</source>
@@ -1689,7 +1697,7 @@ Cards: {cards}</source>
         <translation>Файл {name} пошкоджено ({exc}); використати його не можна.</translation>
     </message>
     <message>
-        <source>The file {name} belongs to another shop; restoring it would mix two shops' customers.</source>
+        <source>The file {name} belongs to another shop; restoring it would mix two shops&apos; customers.</source>
         <translation>Файл {name} належить іншому магазину; відновлення змішало б клієнтів двох магазинів.</translation>
     </message>
     <message>
@@ -1746,7 +1754,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Card {number} was already replaced; look the customer up by name or phone to see their current card.</source>
-        <translation>Картку {number} уже замінено; знайдіть клієнта за ім'ям або телефоном, щоб побачити його поточну картку.</translation>
+        <translation>Картку {number} уже замінено; знайдіть клієнта за ім&apos;ям або телефоном, щоб побачити його поточну картку.</translation>
     </message>
     <message>
         <source>The customer of card {number} no longer exists.</source>
@@ -1785,7 +1793,7 @@ Cards: {cards}</source>
         <translation>Картку {number} замінено іншою; друкуйте нову.</translation>
     </message>
     <message>
-        <source>The customer's points changed since the quote (another till?). Check the new figures and confirm again.</source>
+        <source>The customer&apos;s points changed since the quote (another till?). Check the new figures and confirm again.</source>
         <translation>Бали клієнта змінилися після розрахунку (інша каса?). Перевірте нові цифри й підтвердьте знову.</translation>
     </message>
     <message>
@@ -1821,7 +1829,7 @@ Cards: {cards}</source>
         <translation>Продажу з ідентифікатором {sale_id} немає.</translation>
     </message>
     <message>
-        <source>Referrer's card: {exc}</source>
+        <source>Referrer&apos;s card: {exc}</source>
         <translation>Картка того, хто запросив: {exc}</translation>
     </message>
     <message>
@@ -1917,7 +1925,7 @@ Cards: {cards}</source>
         <translation>Оцінка — ціле число від 0 до 10.</translation>
     </message>
     <message>
-        <source>This customer's data was erased.</source>
+        <source>This customer&apos;s data was erased.</source>
         <translation>Дані цього клієнта видалено.</translation>
     </message>
     <message>
@@ -1957,7 +1965,7 @@ Cards: {cards}</source>
         <translation>Цей ідентифікатор повернення вже використано для іншого повернення.</translation>
     </message>
     <message>
-        <source>The sale's customer is gone.</source>
+        <source>The sale&apos;s customer is gone.</source>
         <translation>Клієнта цього продажу більше немає.</translation>
     </message>
     <message>
@@ -1969,7 +1977,7 @@ Cards: {cards}</source>
         <translation>Файлу {source} немає.</translation>
     </message>
     <message>
-        <source>The file {name} is another shop's database, and this till already has {sales} sales of its own; restoring it would replace this shop's records.</source>
+        <source>The file {name} is another shop&apos;s database, and this till already has {sales} sales of its own; restoring it would replace this shop&apos;s records.</source>
         <translation>Файл {name} — база іншого магазину, а на цій касі вже є власні продажі ({sales}); відновлення замінило б записи цього магазину.</translation>
     </message>
     <message>
@@ -1977,7 +1985,7 @@ Cards: {cards}</source>
         <translation>База даних залишалася зайнятою іншою програмою (синхронізація, імпорт або друге вікно) усі спроби ({attempts}); нічого не збережено. Закрийте іншу програму або дочекайтеся її завершення й повторіть.</translation>
     </message>
     <message>
-        <source>Enter the shop's name.</source>
+        <source>Enter the shop&apos;s name.</source>
         <translation>Введіть назву магазину.</translation>
     </message>
     <message>
@@ -2009,7 +2017,7 @@ Cards: {cards}</source>
         <translation>«{text}» — не адреса принтера. Пишіть usb:VID:PID (напр. usb:0416:5011), serial:/dev/ttyUSB0 або network:192.168.1.50.</translation>
     </message>
     <message>
-        <source>Enter the printer's address to print slips.</source>
+        <source>Enter the printer&apos;s address to print slips.</source>
         <translation>Введіть адресу принтера, щоб друкувати чеки.</translation>
     </message>
     <message>
@@ -2041,8 +2049,8 @@ Cards: {cards}</source>
         <translation>Неправильний PIN. Спроб до блокування на 5 хвилин: {left}.</translation>
     </message>
     <message>
-        <source>Type the person's name.</source>
-        <translation>Введіть ім'я працівника.</translation>
+        <source>Type the person&apos;s name.</source>
+        <translation>Введіть ім&apos;я працівника.</translation>
     </message>
     <message>
         <source>The role is cashier or owner.</source>
@@ -2218,7 +2226,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>As the computer is set</source>
-        <translation>Як налаштовано на комп'ютері</translation>
+        <translation>Як налаштовано на комп&apos;ютері</translation>
     </message>
     <message>
         <source>Shop &amp;name</source>
@@ -2313,7 +2321,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Name (required)</source>
-        <translation>Ім'я (обов'язково)</translation>
+        <translation>Ім&apos;я (обов&apos;язково)</translation>
     </message>
     <message>
         <source>Phone</source>
@@ -2376,7 +2384,7 @@ Cards: {cards}</source>
         <translation>{done} з {total} рядків</translation>
     </message>
     <message>
-        <source>Choose the column that holds the customers' names.</source>
+        <source>Choose the column that holds the customers&apos; names.</source>
         <translation>Виберіть стовпець з іменами клієнтів.</translation>
     </message>
     <message>
@@ -2496,7 +2504,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Name</source>
-        <translation>Ім'я</translation>
+        <translation>Ім&apos;я</translation>
     </message>
     <message>
         <source>Phone</source>
@@ -2675,7 +2683,11 @@ Cards: {cards}</source>
     <name>Points</name>
     <message numerus="yes">
         <source>%n point(s)</source>
-        <translation><numerusform>%n бал</numerusform><numerusform>%n бали</numerusform><numerusform>%n балів</numerusform></translation>
+        <translation>
+            <numerusform>%n бал</numerusform>
+            <numerusform>%n бали</numerusform>
+            <numerusform>%n балів</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -2745,7 +2757,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Name</source>
-        <translation>Ім'я</translation>
+        <translation>Ім&apos;я</translation>
     </message>
     <message>
         <source>From (paid)</source>
@@ -2880,7 +2892,7 @@ Cards: {cards}</source>
         <translation>Категорії</translation>
     </message>
     <message>
-        <source>× multiplies the tier's rate (2 = double points); + % adds to it. Days like Mon–Fri, hours like 16:00–18:00, dates like 01.12.2026 – 31.12.2026; empty means always.</source>
+        <source>× multiplies the tier&apos;s rate (2 = double points); + % adds to it. Days like Mon–Fri, hours like 16:00–18:00, dates like 01.12.2026 – 31.12.2026; empty means always.</source>
         <translation>× множить ставку рівня (2 = подвійні бали); + % додає до неї. Дні як Пн–Пт, години як 16:00–18:00, дати як 01.12.2026 – 31.12.2026; порожньо — завжди.</translation>
     </message>
     <message>
@@ -2913,7 +2925,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Why (optional), e.g. Winter promotion</source>
-        <translation>Чому (необов'язково), напр. Зимова акція</translation>
+        <translation>Чому (необов&apos;язково), напр. Зимова акція</translation>
     </message>
     <message>
         <source>Save as new version</source>
@@ -3083,7 +3095,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>First and last name</source>
-        <translation>Ім'я та прізвище</translation>
+        <translation>Ім&apos;я та прізвище</translation>
     </message>
     <message>
         <source>e.g. 067 123 45 67</source>
@@ -3091,11 +3103,11 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>optional, e.g. 31.12.1990</source>
-        <translation>необов'язково, напр. 31.12.1990</translation>
+        <translation>необов&apos;язково, напр. 31.12.1990</translation>
     </message>
     <message>
         <source>optional</source>
-        <translation>необов'язково</translation>
+        <translation>необов&apos;язково</translation>
     </message>
     <message>
         <source>Agrees to receive messages</source>
@@ -3106,8 +3118,8 @@ Cards: {cards}</source>
         <translation>Прочитайте клієнтові: «Ми надсилатимемо вам повідомлення про ваші бали та наші пропозиції через SMS або e-mail. Ви можете відмовитися зараз або відписатися будь-коли».</translation>
     </message>
     <message>
-        <source>optional: click here, then scan the friend's card</source>
-        <translation>необов'язково: клацніть тут і відскануйте картку друга</translation>
+        <source>optional: click here, then scan the friend&apos;s card</source>
+        <translation>необов&apos;язково: клацніть тут і відскануйте картку друга</translation>
     </message>
     <message>
         <source>scan a pre-printed card, or leave empty for a new number</source>
@@ -3115,7 +3127,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>&amp;Name</source>
-        <translation>&amp;Ім'я</translation>
+        <translation>&amp;Ім&apos;я</translation>
     </message>
     <message>
         <source>&amp;Phone</source>
@@ -3362,7 +3374,7 @@ Cards: {cards}</source>
         <translation>Адреса принтера:</translation>
     </message>
     <message>
-        <source>usb:VID:PID (e.g. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — as written on the printer's self-test page</source>
+        <source>usb:VID:PID (e.g. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — as written on the printer&apos;s self-test page</source>
         <translation>usb:VID:PID (напр. usb:0416:5011), serial:/dev/ttyUSB0 (Windows: serial:COM3), network:192.168.1.50 — як зазначено на сторінці самотестування принтера</translation>
     </message>
     <message>
@@ -3414,7 +3426,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Name</source>
-        <translation>Ім'я</translation>
+        <translation>Ім&apos;я</translation>
     </message>
     <message>
         <source>PIN, 4–8 digits</source>
