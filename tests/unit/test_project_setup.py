@@ -38,3 +38,36 @@ def test_every_package_is_installed() -> None:
     }
     assert found - listed == set(), "add these packages to pyproject.toml"
     assert "terminal.resources" in listed
+
+
+def test_a_wheel_ships_the_resources(tmp_path: Path) -> None:
+    """``pip install .`` must bring translations and icons, not only the Python files."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in (
+        "terminal/resources/icons/app.png",
+        "terminal/resources/translations/loyalty_ru.ts",
+        "terminal/resources/translations/loyalty_uk.ts",
+        "terminal/db/migrations/versions/0001_initial_schema.py",
+        "terminal/db/migrations/script.py.mako",
+    ):
+        assert needed in names, needed
