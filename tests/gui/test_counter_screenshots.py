@@ -51,7 +51,7 @@ def save(widget: QWidget, name: str, picture: QPixmap | None = None) -> None:
     image = picture.toImage()
     assert not image.isNull() and image.width() >= widget.width()
     colours = {
-        image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)
+        image.pixel(x, y) for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)
     }
     assert len(colours) > 5, f"{name} rendered blank"
     if os.environ.get("LOYALTY_SCREENSHOTS"):
