@@ -21,8 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from escpos.printer import Dummy
-
 from terminal.app.customers import Customers
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.results import SaleResult
@@ -117,6 +115,9 @@ class SlipOutcome:
 
 def render(data: SlipData, width_mm: int) -> bytes:
     """The slip as ESC/POS bytes: text lines, the card's QR code, a cut."""
+    # python-escpos loads its printer capability database on import (~0.5 s): only when printing
+    from escpos.printer import Dummy
+
     dummy = Dummy()
     dummy.profile.profile_data["media"]["width"]["pixel"] = DOTS_PER_LINE[width_mm]
     dummy.hw("INIT")
