@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 import platformdirs
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from terminal.app.settings import get_setting
@@ -20,13 +20,14 @@ from terminal.app.shop_setup import ShopSetup
 from terminal.app.till import APP_AUTHOR, APP_NAME, Till, default_db_path, open_till
 from terminal.core.errors import LoyaltyError
 from terminal.i18n_text import error_text
-from terminal.ui.backup_screen import start_daily_backups
 from terminal.ui.housekeeping import Housekeeping
 from terminal.ui.i18n import install_translations
 from terminal.ui.services import AppServices
 from terminal.ui.single_instance import AlreadyOpen, hold_database, refuse_second_window
 
 log = logging.getLogger("ui")
+# after the first paint: a cashier scanning the first customer of the day comes before backups
+BACKUP_CHECK_DELAY_MS = 1500
 
 
 def _tr(text: str) -> str:
@@ -78,6 +79,12 @@ def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTyp
             log.exception("could not show the error dialog")
 
 
+def _start_daily_backups(window: QWidget) -> None:
+    from terminal.ui.backup_screen import start_daily_backups
+
+    start_daily_backups(window.services, window)  # type: ignore[attr-defined]
+
+
 def build_window(till: Till) -> QWidget:
     """The main window on an open till (also used by the start-up benchmark and tests)."""
     from terminal.ui.access import install_access
@@ -118,7 +125,8 @@ def run_gui(db_path: str | Path | None = None) -> int:
     window.show()
     upkeep = Housekeeping(window.services, window)  # type: ignore[attr-defined]
     upkeep.start()
-    start_daily_backups(window.services, window)  # type: ignore[attr-defined]
+    # the daily backup check (and its module) waits until the counter is painted and scanning
+    QTimer.singleShot(BACKUP_CHECK_DELAY_MS, lambda: _start_daily_backups(window))
     log.info("till window open on %s", till.db_path.name)
     try:
         return int(app.exec())
