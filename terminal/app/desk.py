@@ -29,7 +29,7 @@ from terminal.core.errors import (
     SaleNotFound,
 )
 from terminal.core.refunds import RefundFigures, SaleFigures, split_refund
-from terminal.db.models import Customer, LedgerEntry, Purchase, Refund
+from terminal.db.models import Customer, LedgerEntry, Purchase, Refund, Staff
 
 log = logging.getLogger("desk")
 
@@ -47,6 +47,7 @@ class SaleLine:
     points_earned: int
     bonus_points: int
     refunded_amount: int
+    cashier: str = ""  # who was at the till (a name; empty when nobody signed in)
 
     @property
     def refundable(self) -> int:
@@ -98,6 +99,7 @@ class Desk:
     def history(self, customer_id: str) -> CustomerHistory:
         view = Customers(self.till).get(customer_id, visits=0)
         with self.till.read() as s:
+            names = {person.id: person.name for person in s.exec(select(Staff)).all()}
             sales = [
                 SaleLine(
                     sale_id=p.id,
@@ -111,6 +113,7 @@ class Desk:
                     points_earned=p.points_earned,
                     bonus_points=p.bonus_points,
                     refunded_amount=p.refunded_amount,
+                    cashier=names.get(p.cashier_id or "", ""),
                 )
                 for p in s.exec(
                     select(Purchase)

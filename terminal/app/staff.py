@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError, NotFound
@@ -171,11 +171,54 @@ class StaffRoster:
         (for an owner screen: the owners), so guessing cannot go on forever; five failures lock
         them for five minutes. A locked person is refused even with the right PIN.
         """
+        roles = ROLES if role is None else (role,)
+        return self._sign_in(pin, roles, audit_owner="owner.unlocked", audit_anyone=None)
+
+    def sign_in_at_till(self, pin: str) -> StaffView:
+        """Who is at the till: any active cashier or owner, by PIN, with the same lockout.
+
+        Signing in at the counter does not unlock the owner screens (that stays the owner PIN
+        dialog's job); the audit log gets one ``till.signed_in`` line, so the owner can see who
+        took over the till and when.
+        """
+        return self._sign_in(pin, ROLES, audit_owner=None, audit_anyone="till.signed_in")
+
+    def till_sign_in_needed(self) -> bool:
+        """True when the shop has at least one active cashier with a PIN: then the counter asks
+        who is at the till. An owner who works alone is never asked."""
+        with self.till.read() as s:
+            return (
+                s.exec(
+                    select(Staff.id).where(
+                        Staff.role == "cashier",
+                        Staff.active == True,  # noqa: E712
+                        Staff.pin_hash != "",
+                    )
+                ).first()
+                is not None
+            )
+
+    def get(self, staff_id: str) -> StaffView | None:
+        """One person, or None when unknown on this till."""
+        with self.till.read() as s:
+            row = s.get(Staff, staff_id)
+            return _view(row) if row is not None else None
+
+    def _sign_in(
+        self,
+        pin: str,
+        roles: tuple[str, ...],
+        *,
+        audit_owner: str | None,
+        audit_anyone: str | None,
+    ) -> StaffView:
         now = self.till.now()
         with self.till.write() as s:
-            query = select(Staff).where(Staff.active == True, Staff.pin_hash != "")  # noqa: E712
-            if role is not None:
-                query = query.where(Staff.role == role)
+            query = select(Staff).where(
+                Staff.active == True,  # noqa: E712
+                Staff.pin_hash != "",
+                col(Staff.role).in_(roles),
+            )
             candidates = list(s.exec(query).all())
             if not candidates:  # nobody of that role: the same answer as a wrong PIN
                 raise PinRefused(
@@ -195,8 +238,10 @@ class StaffRoster:
                     person.failed_attempts = 0
                     person.locked_until = None
                     s.add(person)
-                    if person.role == "owner":
-                        write_audit(s, now, person.id, "owner.unlocked")
+                    if audit_anyone is not None:
+                        write_audit(s, now, person.id, audit_anyone, role=person.role)
+                    elif person.role == "owner" and audit_owner is not None:
+                        write_audit(s, now, person.id, audit_owner)
                     return _view(person)
             left = MAX_FAILURES
             lock_until: datetime | None = None
@@ -212,7 +257,7 @@ class StaffRoster:
                 left = min(left, MAX_FAILURES - person.failed_attempts)
                 s.add(person)
         # the failure counts are committed above; now tell the person
-        log.info("wrong PIN (role=%s)", role)
+        log.info("wrong PIN (roles=%s)", ",".join(roles))
         if lock_until is not None:
             raise StaffLocked(
                 QT_TRANSLATE_NOOP(

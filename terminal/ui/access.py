@@ -1,6 +1,10 @@
 """The real owner gate: owner screens ask for the owner PIN and stay unlocked until the till
 has been idle for a while (default 5 minutes), then lock again.
 
+It also knows who is at the till: when the shop has cashiers, the counter asks for a PIN at start
+and after "Switch cashier", and that person's id goes on every sale, refund and registration.
+Unlocking the owner screens does not sign the cashier out; owner-screen actions are the owner's.
+
 The main window calls :func:`install_access` once after building its :class:`AppServices`.
 """
 
@@ -27,6 +31,7 @@ class OwnerAccess(QObject, AccessPolicy):
         self.roster = StaffRoster(services.till)
         self.idle_lock = idle_lock
         self.owner: StaffView | None = None
+        self.at_till: StaffView | None = None
         self.last_activity: datetime = services.till.now()
         app = QApplication.instance()
         if app is not None:
@@ -57,7 +62,9 @@ class OwnerAccess(QObject, AccessPolicy):
 
     def current_staff_id(self) -> str | None:
         self._expire_if_idle()
-        return self.owner.id if self.owner else None
+        if self.owner is not None:
+            return self.owner.id
+        return self.at_till.id if self.at_till is not None else None
 
     def current_role(self) -> str:
         return "owner" if self.is_unlocked() else "cashier"
@@ -72,6 +79,27 @@ class OwnerAccess(QObject, AccessPolicy):
             self.last_activity = self.services.till.now()
             return True
         return False
+
+    # -- who is at the till ----------------------------------------------------------------
+    def till_person(self) -> StaffView | None:
+        return self.at_till
+
+    def till_sign_in_needed(self) -> bool:
+        """Someone must sign in when the shop has cashiers and nobody (still active) is in."""
+        if self.at_till is not None:
+            person = self.roster.get(self.at_till.id)
+            if person is not None and person.active and person.has_pin:
+                return False
+            self.at_till = None  # switched off on the Staff screen meanwhile
+        return self.roster.till_sign_in_needed()
+
+    def sign_in_at_till(self, pin: str) -> StaffView:
+        """Raises PinRefused / StaffLocked (the same lockout as the owner PIN) when wrong."""
+        self.at_till = self.roster.sign_in_at_till(pin)
+        return self.at_till
+
+    def sign_out_at_till(self) -> None:
+        self.at_till = None
 
 
 def install_access(services: AppServices) -> OwnerAccess:

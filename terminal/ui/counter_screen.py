@@ -6,6 +6,10 @@ the cashier first confirms, so a double Enter or a retry replays instead of char
 result says what to tell the customer; Esc or the next scan starts the next customer.
 
 Errors are inline messages (and a beep for a bad scan), never a dialog to close.
+
+When the shop has cashiers, the counter asks "Who is at the till?" (PIN, Enter) in place of the
+sale panel at start and after Ctrl+L "Switch cashier"; scans keep working meanwhile, and the
+signed-in person's id goes on every sale (a shop with no cashiers is never asked).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from terminal.app.nps import Nps
 from terminal.app.program import ProgramBook
 from terminal.app.results import CustomerView, SaleResult
 from terminal.app.slip import SlipOutcome, SlipPrinter
+from terminal.app.staff import StaffView
 from terminal.core.errors import (
     DatabaseBusy,
     InvalidInput,
@@ -52,6 +57,7 @@ from terminal.ui.sale_panel import SalePanel
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
 from terminal.ui.slip_printing import print_in_background
+from terminal.ui.till_sign_in import TillSignIn
 
 log = logging.getLogger("counter")
 
@@ -64,6 +70,7 @@ CAMERA_KEY = "Ctrl+K"
 # The customer display keeps "you earned N points" up this long before it asks the 0–10 question.
 DISPLAY_NPS_AFTER_MS = 4000
 PRINT_SLIP_AGAIN_KEY = "Ctrl+P"
+SWITCH_CASHIER_KEY = "Ctrl+L"
 
 
 class CounterScreen(QWidget):
@@ -83,6 +90,7 @@ class CounterScreen(QWidget):
         self.unprinted_slip: SlipData | None = None  # the last slip the printer refused
         self.has_camera = False
         self._busy_tries = 0
+        self._confirm_after_sign_in = False
         self._display_nps = QTimer(self)
         self._display_nps.setSingleShot(True)
         self._display_nps.timeout.connect(lambda: display_link(self.services).ask_nps())
@@ -113,6 +121,13 @@ class CounterScreen(QWidget):
         self.camera_button.clicked.connect(self.scan_with_camera)
         self.camera_button.hide()  # shown by check_camera() when the till has a webcam
         top.addWidget(self.camera_button)
+        self.cashier_button = QPushButton()
+        self.cashier_button.setObjectName("cashierButton")
+        self.cashier_button.setToolTip(self.tr("Who is at the till: sales are recorded as theirs"))
+        self.cashier_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.cashier_button.clicked.connect(self.switch_cashier)
+        self.cashier_button.hide()  # only in a shop with cashiers
+        top.addWidget(self.cashier_button)
         outer.addLayout(top)
         self.message = QLabel()
         self.message.setObjectName("message")
@@ -137,7 +152,13 @@ class CounterScreen(QWidget):
         self.nps.answered.connect(self._nps_answered)
         self.nps.skipped.connect(self.next_customer)
         self.sale.extra.addWidget(self.nps)
-        main.addWidget(self.sale, 10)
+        right = QWidget()
+        self.right_pages = QStackedLayout(right)
+        self.right_pages.addWidget(self.sale)
+        self.sign_in = TillSignIn(self.services.access)
+        self.sign_in.signedIn.connect(self._signed_in)
+        self.right_pages.addWidget(self.sign_in)
+        main.addWidget(right, 10)
         outer.addLayout(main, 1)
         self.finder.card.connect(self.handle_scan)
         self.finder.picked.connect(self._pick)
@@ -156,6 +177,7 @@ class CounterScreen(QWidget):
             (CAMERA_KEY, self.scan_with_camera),
             ("Ctrl+M", self.record_feedback),
             (PRINT_SLIP_AGAIN_KEY, self.print_slip_again),
+            (SWITCH_CASHIER_KEY, self.switch_cashier),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.setContext(context)
@@ -179,6 +201,8 @@ class CounterScreen(QWidget):
 
     def say(self, text: str, tone: str = "error") -> None:
         """One inline line; the space is always kept so nothing jumps when a message comes."""
+        if not text and self.signing_in():
+            text, tone = self.tr("Who is at the till? Type your PIN on the right."), "info"
         self.message.setText(text or self.tr("●  Ready — scan the next card"))
         self.message.setProperty("tone", tone if text else "ready")
         restyle(self.message)
@@ -189,7 +213,76 @@ class CounterScreen(QWidget):
             feedback_sound.bad_scan()
 
     def screen_shown(self) -> None:
+        self.check_sign_in()
+        self.focus_work()
+
+    def focus_work(self) -> None:
+        """Where the keyboard belongs now: the PIN while someone must sign in, else the amount."""
+        if self.signing_in():
+            self.sign_in.pin.setFocus()
+        else:
+            self.sale.amount.setFocus()
+
+    # -- who is at the till --------------------------------------------------------------
+
+    def signing_in(self) -> bool:
+        return self.right_pages.currentWidget() is self.sign_in
+
+    def check_sign_in(self, why: str = "") -> bool:
+        """Ask "Who is at the till?" when the shop has cashiers and nobody is signed in.
+        Returns True when the panel is up."""
+        needed = self.services.access.till_sign_in_needed()
+        if needed and not self.signing_in():
+            self.right_pages.setCurrentWidget(self.sign_in)
+            self.sign_in.ask(why)
+            if self.message.property("tone") == "ready":
+                self.say("")
+        elif not needed and self.signing_in():
+            self.right_pages.setCurrentWidget(self.sale)
+        self._show_cashier()
+        return needed
+
+    def _show_cashier(self) -> None:
+        person = self.services.access.till_person()
+        if person is not None:
+            self.cashier_button.setText(
+                self.tr("Cashier: {name}  ·  Switch  {key}").format(
+                    name=person.name, key=SWITCH_CASHIER_KEY
+                )
+            )
+        else:
+            self.cashier_button.setText(self.tr("Nobody at the till"))
+        self.cashier_button.setVisible(person is not None or self.signing_in())
+
+    def switch_cashier(self) -> None:
+        """Ctrl+L: whoever was at the till leaves; the next person types their PIN."""
+        if self.services.access.till_person() is None and not self.check_sign_in():
+            self.say(
+                self.tr(
+                    "No cashiers are set up, so nobody needs to sign in. The owner adds "
+                    "cashiers on the Staff screen (Ctrl+F10)."
+                ),
+                "info",
+            )
+            return
+        if self.done is not None:
+            self.next_customer()
+        self._confirm_after_sign_in = False
+        self.services.access.sign_out_at_till()
+        self.check_sign_in()
+        self.focus_work()
+
+    def _signed_in(self, person: StaffView) -> None:
+        self.right_pages.setCurrentWidget(self.sale)
+        self._show_cashier()
+        self.say(
+            self.tr("Hello, {name}! Sales are now recorded as yours.").format(name=person.name),
+            "ok",
+        )
         self.sale.amount.setFocus()
+        if self._confirm_after_sign_in:
+            self._confirm_after_sign_in = False
+            self.confirm()
 
     # -- customers -----------------------------------------------------------------------
 
@@ -219,7 +312,7 @@ class CounterScreen(QWidget):
         self.panel.show_customer(view)
         self.sale.set_cardless(False, True)
         self.say("")
-        self.sale.amount.setFocus()
+        self.focus_work()
         self.requote()
         display_link(self.services).show_customer(view)
 
@@ -248,7 +341,7 @@ class CounterScreen(QWidget):
         self.sale.reset()
         self.sale.set_cardless(False, False)
         self.say("")
-        self.sale.amount.setFocus()
+        self.focus_work()
         self._display_nps.stop()
         display_link(self.services).show_idle()
 
@@ -265,6 +358,9 @@ class CounterScreen(QWidget):
     def register_customer(self) -> None:
         from terminal.ui.registration import RegistrationDialog
 
+        if self.check_sign_in():
+            self.sign_in.ask(self.tr("Type your PIN first: registrations are recorded as yours."))
+            return
         dialog = RegistrationDialog(self.services, card_number=self.last_unknown_card, parent=self)
         if dialog.exec() and dialog.customer_id:
             self.last_unknown_card = None
@@ -284,7 +380,7 @@ class CounterScreen(QWidget):
                     ),
                     "ok",
                 )
-        self.sale.amount.setFocus()
+        self.focus_work()
 
     # -- the sale ------------------------------------------------------------------------
 
@@ -346,6 +442,11 @@ class CounterScreen(QWidget):
         if self.priced is None:
             if not self.sale.amount.text().strip():
                 self.say(self.tr("Type the amount first."), "info")
+            return
+        if self.check_sign_in(
+            self.tr("Type your PIN: the sale is saved as soon as you are signed in.")
+        ):
+            self._confirm_after_sign_in = True
             return
         if self.sale_id is None:
             self.sale_id = new_id()  # once per sale: a retry or double Enter reuses it
@@ -511,7 +612,7 @@ class CounterScreen(QWidget):
         item = feedback_screen.open_feedback_dialog(self.services, self, self.view.customer_id)
         if item is not None:
             self.say(self.tr("Thank you: the owner will read it in Feedback (F10)."), "ok")
-        self.sale.amount.setFocus()
+        self.focus_work()
 
     # -- the camera ----------------------------------------------------------------------
 
@@ -533,7 +634,7 @@ class CounterScreen(QWidget):
         dialog = camera_scanner.CameraScanDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.cardScanned.connect(self.handle_scan)
-        dialog.finished.connect(lambda _r: QTimer.singleShot(0, self.sale.amount.setFocus))
+        dialog.finished.connect(lambda _r: QTimer.singleShot(0, self.focus_work))
         dialog.open()  # window-modal, no nested event loop: scans keep flowing to the counter
 
     def _refresh_view(self) -> None:
