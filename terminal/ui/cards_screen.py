@@ -305,7 +305,7 @@ class CardsScreen(QWidget):
 
     def reserve_and_print(self) -> None:
         try:
-            reserved = self.stock.reserve(self.count_spin.value(), cashier=self.services.cashier_id)
+            reserved = self.stock.reserve(self.count_spin.value(), cashier=self.services.actor_id)
         except LoyaltyError as exc:
             self.message.setText(error_text(exc))
             return

@@ -431,7 +431,7 @@ class ImportWizard(QWidget):
         if self.sheet is None or self.dry is None:
             return
         sheet, mapping, skip = self.sheet, self.mapping(), self.skip.isChecked()
-        cashier = self.services.cashier_id
+        cashier = self.services.actor_id  # an owner screen: the owner imports
         self.say(self.tr("Importing… (one transaction: all of it or nothing)"))
 
         def work(progress: Callable[[int, int], None]) -> ImportResult:

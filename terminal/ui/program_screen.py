@@ -529,7 +529,7 @@ class ProgramScreen(QWidget):
         try:
             info = self.book.save(
                 self.draft,
-                actor=self.services.cashier_id or "owner",
+                actor=self.services.actor_id or "owner",
                 note=self.note.text(),
             )
         except LoyaltyError as exc:
