@@ -5,6 +5,7 @@ sync import FILE                       verify and apply another till's bundle
 sync pair-create --till N --out FILE   a one-time pairing file for new till number N
 sync pair-join FILE                    make this new till a till of that shop
 sync push|pull|run --server URL        exchange events with a PostgreSQL hub
+sync folder DIR                        one folder-sync round: export news, import others'
 sync status                            till number, events waiting, peers, conflicts
 sync conflicts                         what two tills did offline that needs a look
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from terminal.cli.context import Cli, ExitCode
 from terminal.sync.exchange import SyncExchange
+from terminal.sync.folder import FolderSync
 from terminal.sync.hub import sync_with_hub
 from terminal.sync.pairing import create_pairing, join_pairing
 
@@ -65,6 +67,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         hub = commands.add_parser(name, help=what, parents=[common])
         hub.add_argument("--server", required=True, help="postgresql://user@host:port/database")
         hub.set_defaults(handler=_hub, push=push, pull=pull)
+
+    folder = commands.add_parser(
+        "folder",
+        help="one round of folder sync: write this till's news to DIR, apply other tills' "
+        "bundles found there",
+        parents=[common],
+    )
+    folder.add_argument("dir", type=Path, help="the shared or USB folder the tills sync through")
+    folder.set_defaults(handler=_folder)
 
     status = commands.add_parser(
         "status", help="till number, events waiting, peers", parents=[common]
@@ -131,6 +142,23 @@ def _hub(cli: Cli) -> int:
         parts.append(f"applied {result.pulled} events from other tills")
     cli.emit(result, "Sync server: " + ", ".join(parts) + ".")
     return int(ExitCode.OK)
+
+
+def _folder(cli: Cli) -> int:
+    """One round; a refused file is reported (exit code REFUSED) but never stops the others."""
+    result = FolderSync(cli.till).run_round(cli.args.dir)
+    lines = [
+        f"Wrote {result.exported} events of this till to {result.export_file}."
+        if result.export_file
+        else "Nothing new of this till to write.",
+        f"Applied {result.applied} events from {len(result.files) - len(result.refused)} "
+        f"bundles; {result.already_applied} bundles were already here.",
+    ]
+    if result.export_error:
+        lines.append(result.export_error.message)
+    lines += [f"Refused {f.name}: {f.refused.message}" for f in result.refused if f.refused]
+    cli.emit({**result.to_dict(), "ok": result.ok}, "\n".join(lines))
+    return int(ExitCode.OK if result.ok else ExitCode.REFUSED)
 
 
 def _status(cli: Cli) -> int:

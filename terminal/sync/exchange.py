@@ -93,11 +93,27 @@ def local_events(db: sqlite3.Connection, terminal_id: str, since: int) -> list[d
     ]
 
 
-def mark_sent(db: sqlite3.Connection, last_seq: int, now: datetime, how: str) -> None:
+def mark_sent(
+    db: sqlite3.Connection, last_seq: int, now: datetime, how: str, count: int = 0
+) -> None:
     sent = int(_state(db, "sent_seq") or 0)
     if last_seq > sent:
         _put_state(db, "sent_seq", str(last_seq))
     _put_state(db, f"last_{how}_at", now.isoformat(timespec="seconds"))
+    note_activity(db, "last_sent", now, how, count=count, last_seq=last_seq)
+
+
+def note_activity(db: sqlite3.Connection, key: str, now: datetime, how: str, **facts: Any) -> None:
+    """Remember the last time events left (``last_sent``) or arrived (``last_received``): when,
+    how (export, push, import, pull) and how many, for the Settings → Sync screen."""
+    record = {"at": now.isoformat(timespec="seconds"), "how": how, **facts}
+    _put_state(db, key, json.dumps(record))
+
+
+def last_activity(db: sqlite3.Connection, key: str) -> dict[str, Any] | None:
+    """What :func:`note_activity` last wrote under ``key`` (None before the first time)."""
+    raw = _state(db, key)
+    return json.loads(raw) if raw else None
 
 
 class SyncExchange:
@@ -126,7 +142,7 @@ class SyncExchange:
                 created_at=now.isoformat(timespec="seconds"),
             )
             path = write_bundle(out_dir / bundle_name(manifest), key, manifest, events)
-            mark_sent(db, manifest.last_seq, now, "export")
+            mark_sent(db, manifest.last_seq, now, "export", manifest.count)
         log.info("exported events %d..%d to %s", manifest.first_seq, manifest.last_seq, path)
         return ExportResult(path, manifest.first_seq, manifest.last_seq, manifest.count)
 
@@ -156,6 +172,14 @@ class SyncExchange:
                         db, manifest.terminal_id, manifest.terminal_number, bundle.events, now
                     )
                     _put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
+                    note_activity(
+                        db,
+                        "last_received",
+                        now,
+                        "import",
+                        tills=[manifest.terminal_number],
+                        count=applied,
+                    )
             except sqlite3.IntegrityError as exc:
                 # e.g. a sale on a customer registered on a third till whose bundle is not here
                 raise BundleRefused(

@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from terminal.app.till import Till
 from terminal.core.errors import LoyaltyError
-from terminal.sync.exchange import SyncExchange, local_events, mark_sent, shop_id
+from terminal.sync.exchange import SyncExchange, local_events, mark_sent, note_activity, shop_id
 
 log = logging.getLogger("sync")
 
@@ -119,7 +119,7 @@ class Hub:
                             ],
                         )
                     if events:
-                        mark_sent(db, events[-1]["seq"], now, "push")
+                        mark_sent(db, events[-1]["seq"], now, "push", len(events))
         except SQLAlchemyError as exc:
             raise HubUnavailable(f"Pushing to the sync server failed: {_plain(exc)}.") from exc
         log.info("pushed %d events to the hub", len(events))
@@ -141,6 +141,7 @@ class Hub:
                     .group_by(hub_event.c.terminal_id)
                 ).all()
                 with self.till.write_driver() as db:
+                    senders: list[int] = []
                     for terminal_id, number in tills:
                         (have,) = db.execute(
                             "SELECT coalesce(max(seq), 0) FROM journal_event WHERE terminal_id = ?",
@@ -165,12 +166,18 @@ class Hub:
                             .order_by(hub_event.c.seq)
                         ).mappings()
                         events = [dict(row) for row in rows]
+                        if events:
+                            senders.append(int(number))
                         applied += exchange.apply(db, terminal_id, number, events, now)
                     db.execute(
                         "INSERT INTO sync_state (key, value) VALUES ('last_pull_at', ?) "
                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                         (now.isoformat(timespec="seconds"),),
                     )
+                    if applied:
+                        note_activity(
+                            db, "last_received", now, "pull", tills=sorted(senders), count=applied
+                        )
         except SQLAlchemyError as exc:
             raise HubUnavailable(f"Pulling from the sync server failed: {_plain(exc)}.") from exc
         except sqlite3.IntegrityError as exc:

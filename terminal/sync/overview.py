@@ -1,0 +1,126 @@
+"""Everything the Settings → Sync screen shows, read in one go: this till and its shop, when
+news last left and arrived, the other tills known here and how far this till has their news,
+the conflicts with the customers' names, the preferences and the last folder round."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from terminal.app.settings import get_setting
+from terminal.app.till import Till
+from terminal.sync.exchange import SyncExchange, last_activity
+from terminal.sync.folder import FolderRound, FolderSync
+from terminal.sync.preferences import SyncPreferences, SyncSettings
+
+
+@dataclass(frozen=True)
+class Activity:
+    """The last time events left this till or arrived at it."""
+
+    at: datetime
+    how: str  # export | push | import | pull | "" (recorded by an older version)
+    tills: tuple[int, ...]  # the tills whose events arrived (for arrivals)
+    count: int
+
+
+@dataclass(frozen=True)
+class PeerTill:
+    number: int
+    events: int  # this till holds that till's events up to this number (its cursor)
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    kind: str  # points_overspent | card_assigned_twice | sale_on_blocked_card
+    noticed_at: datetime
+    customers: tuple[str, ...]  # names; "" for a customer this till has not got
+    card: str
+    overspent: int  # points, for points_overspent
+
+
+@dataclass(frozen=True)
+class SyncOverview:
+    shop_name: str
+    till_number: int
+    local_events: int
+    waiting: int
+    can_join: bool  # a new, empty till: it may join a shop from a pairing file
+    last_sent: Activity | None
+    last_received: Activity | None
+    peers: tuple[PeerTill, ...]
+    conflicts: tuple[ConflictView, ...]
+    preferences: SyncPreferences
+    last_folder_round: FolderRound | None
+
+
+def _activity(record: dict[str, Any] | None, fallback: str | None) -> Activity | None:
+    if record:
+        return Activity(
+            datetime.fromisoformat(record["at"]),
+            str(record.get("how", "")),
+            tuple(int(n) for n in record.get("tills", ())),
+            int(record.get("count", 0)),
+        )
+    if fallback:
+        return Activity(datetime.fromisoformat(fallback), "", (), 0)
+    return None
+
+
+def sync_overview(till: Till) -> SyncOverview:
+    exchange = SyncExchange(till)
+    status = exchange.status()
+    raw_conflicts = exchange.conflicts()
+    with till.read() as s:
+        shop_name = str(get_setting(s, "shop_name"))
+    wanted: set[str] = set()
+    for row in raw_conflicts:
+        if row["customer_id"]:
+            wanted.add(row["customer_id"])
+        wanted.update(row["details"].get("customers", ()))
+    with till.read_driver() as db:
+        sent = last_activity(db, "last_sent")
+        received = last_activity(db, "last_received")
+        names: dict[str, str] = {}
+        if wanted:
+            marks = ",".join("?" * len(wanted))
+            names = dict(
+                db.execute(f"SELECT id, name FROM customer WHERE id IN ({marks})", list(wanted))
+            )
+        card_of_sale: dict[str, str] = {}
+        sales = [r["details"]["sale"] for r in raw_conflicts if r["details"].get("sale")]
+        if sales:
+            marks = ",".join("?" * len(sales))
+            card_of_sale = dict(
+                db.execute(f"SELECT id, card_number FROM purchase WHERE id IN ({marks})", sales)
+            )
+    conflicts = []
+    for row in raw_conflicts:
+        details = row["details"]
+        ids = list(details.get("customers", ())) or (
+            [row["customer_id"]] if row["customer_id"] else []
+        )
+        card = str(details.get("card") or card_of_sale.get(details.get("sale", ""), "") or "")
+        conflicts.append(
+            ConflictView(
+                row["kind"],
+                datetime.fromisoformat(str(row["created_at"]).replace(" ", "T")),
+                tuple(names.get(i, "") for i in ids),
+                card,
+                int(details.get("overspent", 0)),
+            )
+        )
+    return SyncOverview(
+        shop_name=shop_name,
+        till_number=status.terminal_number,
+        local_events=status.local_events,
+        waiting=status.waiting,
+        can_join=status.local_events == 0,
+        last_sent=_activity(sent, status.last_export_at),
+        last_received=_activity(received, status.last_import_at),
+        peers=tuple(PeerTill(int(p["number"]), int(p["events"])) for p in status.peers),
+        conflicts=tuple(conflicts),
+        preferences=SyncSettings(till).current(),
+        last_folder_round=FolderSync(till).last_round(),
+    )
