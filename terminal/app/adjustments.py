@@ -84,6 +84,15 @@ class PointAdjustments:
     def __init__(self, till: Till) -> None:
         self.till = till
 
+    def spendable(self, customer_id: str) -> int:
+        """The balance an adjustment starts from: points already expired are left out."""
+        now = self.till.now()
+        with self.till.read() as s:
+            customer = _live_customer(s.get(Customer, customer_id), customer_id)
+            return customer.balance - due_points(
+                live_lot_views(driver_connection(s), customer.id), now
+            )
+
     def preview(self, customer_id: str, points: int | str) -> AdjustmentPreview:
         """The balance now and after the change; refuses what :meth:`adjust` would refuse."""
         change = _points(points)

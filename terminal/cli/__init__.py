@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "terminal.cli.sync",
     "terminal.cli.report",
     "terminal.cli.program",
+    "terminal.cli.points",
 )
 
 
