@@ -8,11 +8,14 @@ source, compiled on demand into the user cache by :func:`ensure_compiled`.
 from __future__ import annotations
 
 import ast
+import hashlib
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import platformdirs
@@ -97,7 +100,8 @@ def _module_helpers(tree: ast.Module) -> dict[str, str]:
 def helper_strings(paths: list[Path]) -> list[tuple[str, str, bool]]:
     """(context, text, plural) that lupdate cannot see, or sees wrongly: calls of fixed-context
     helpers, local or imported (``_tr("Save")`` where ``_tr`` wraps
-    ``QCoreApplication.translate("Desk", text)``), and plural ``translate`` calls."""
+    ``QCoreApplication.translate("Desk", text)``), plural ``translate`` calls, and plural marks
+    ``QT_TRANSLATE_N_NOOP("Ctx", "%n sale(s)")`` (lupdate reads that name only in C++)."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
     exported = {_module_name(path): _module_helpers(tree) for path, tree in trees.items()}
     for (module, name), context in _LITERAL_ARGUMENT_CONTEXTS.items():
@@ -120,6 +124,10 @@ def helper_strings(paths: list[Path]) -> list[tuple[str, str, bool]]:
                 continue
             first = node.args[0]
             name = node.func.id
+            if name == "QT_TRANSLATE_N_NOOP" and _literal_strings(node.args[:2]):
+                context, text = (arg.value for arg in node.args[:2])  # type: ignore[attr-defined]
+                found.append((context, text, True))
+                continue
             context = helpers.get(name)
             if context is None:
                 continue
@@ -166,6 +174,13 @@ def _looked_up_table(node: ast.expr) -> str | None:
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         return node.value.id
     return None
+
+
+def _literal_strings(args: list[ast.expr]) -> bool:
+    """Two literal strings (a context and a text), as a translation mark needs."""
+    return len(args) == 2 and all(
+        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args
+    )
 
 
 def _numerus_translate(node: ast.AST) -> bool:
@@ -247,7 +262,8 @@ def ensure_compiled(language: str) -> Path | None:
     """The .qm for ``language``: shipped with the build, else compiled from source to the cache.
 
     A packaged app always uses its shipped .qm (file times are not kept reliably by installers,
-    and the bundle has no lrelease); from source, a .ts newer than the .qm is compiled again.
+    and the bundle has no lrelease); from source, a .ts newer than the .qm is compiled again,
+    into a cache file named by the .ts content.
     """
     ts = ts_path(language)
     shipped = ts.with_suffix(".qm")
@@ -259,10 +275,32 @@ def ensure_compiled(language: str) -> Path | None:
         return shipped
     if not ts.exists():
         return None
-    cached = Path(platformdirs.user_cache_dir("loyalty-terminal")) / f"loyalty_{language}.qm"
-    if cached.exists() and cached.stat().st_mtime >= ts.stat().st_mtime:
+    # Named by the .ts content, not by time: two source trees (a checkout and a copy, or two
+    # versions under test) share the user cache, and a newer .qm of the other tree's .ts must
+    # never stand in for this one.
+    digest = hashlib.sha1(ts.read_bytes()).hexdigest()[:12]
+    cached = (
+        Path(platformdirs.user_cache_dir("loyalty-terminal")) / f"loyalty_{language}-{digest}.qm"
+    )
+    if cached.exists():
         return cached
+    _forget_old_builds(cached.parent, language)
     try:
-        return compile_ts(ts, cached)
+        partial = compile_ts(ts, cached.with_name(f"{cached.stem}.{os.getpid()}.partial"))
+        os.replace(partial, cached)  # another process never loads a half-written file
+        return cached
     except (OSError, subprocess.CalledProcessError):
         return shipped if shipped.exists() else None
+
+
+STALE_AFTER_S = 24 * 3600
+
+
+def _forget_old_builds(folder: Path, language: str) -> None:
+    """Remove cached .qm files of earlier .ts versions, once nobody is likely to load them."""
+    for old in folder.glob(f"loyalty_{language}*.qm"):
+        try:
+            if time.time() - old.stat().st_mtime > STALE_AFTER_S:
+                old.unlink()
+        except OSError:  # in use (Windows) or gone already: a cache, nothing to insist on
+            continue

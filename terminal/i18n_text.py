@@ -7,17 +7,21 @@ them. The GUI and the CLI share this; the CLI only needs a QCoreApplication.
 
 Errors carry an English template marked in the ``Errors`` context; :func:`error_text` looks the
 template up in the installed translators and fills in the parameters (a nested error, e.g. the
-reason an import row was refused, is translated too).
+reason an import row was refused, is translated too). Outcomes the app layer reports in words
+(:class:`terminal.core.sentences.Sentence`) travel the same way and are shown with
+:func:`sentence_text`; their counts, amounts, rates and days are written by the locale.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTranslator
 
 from terminal.core.errors import ERRORS_CONTEXT, LoyaltyError, format_template
+from terminal.core.sentences import Amount, Count, Day, Percent, Sentence
 from terminal.i18n_build import LANGUAGES, ensure_compiled
 
 log = logging.getLogger("i18n")
@@ -102,11 +106,58 @@ def error_text(error: BaseException) -> str:
     """The error's sentence in the interface language (English for errors without a template)."""
     if not isinstance(error, LoyaltyError):
         return str(error)
-    params = {
-        key: error_text(value) if isinstance(value, LoyaltyError) else value
-        for key, value in error.params.items()
-    }
+    params = {key: _parameter(value) for key, value in error.params.items()}
     return translated(ERRORS_CONTEXT, error.template, **params)
+
+
+def sentence_text(text: object) -> str:
+    """Whatever the app layer said, in the interface language: a :class:`Sentence` or an error
+    is translated (with its parameters), anything else is shown as it is."""
+    if isinstance(text, Sentence):
+        params = {key: _parameter(value) for key, value in text.params.items()}
+        return translated(text.context, text.template, **params)
+    if isinstance(text, LoyaltyError):
+        return error_text(text)
+    return "" if text is None else str(text)
+
+
+def _parameter(value: object) -> object:
+    """A template parameter as the reader's language writes it (numbers and words otherwise
+    untouched: a card number or a year must not gain digit grouping)."""
+    if isinstance(value, Sentence | LoyaltyError):
+        return sentence_text(value)
+    if isinstance(value, Count):
+        return QCoreApplication.translate(value.context, value.template, None, value.n)
+    if isinstance(value, Amount):
+        return locale_amount(value.minor, value.decimals)
+    if isinstance(value, Percent):
+        return locale_percent(value.basis_points)
+    if isinstance(value, Day):
+        return locale_date(value.value)
+    return value
+
+
+def locale_amount(minor: int, decimals: int) -> str:
+    """Minor units in the locale's way ("1 240,50" in Ukrainian), without a float: the whole
+    part through QLocale (digit grouping), the minor part after its decimal separator."""
+    locale = QLocale()
+    whole, frac = divmod(abs(minor), 10**decimals)
+    text = locale.toString(whole)
+    if decimals:
+        text += locale.decimalPoint() + f"{frac:0{decimals}d}"
+    return f"−{text}" if minor < 0 else text
+
+
+def locale_percent(basis_points: int) -> str:
+    """A rate in basis points as the locale writes the number: 250 → "2.5" / "2,5"."""
+    text = str(Percent(basis_points))
+    return text.replace(".", QLocale().decimalPoint())
+
+
+def locale_date(value: date) -> str:
+    """A day in the locale's short form (31.12.2026, 31/12/2026)."""
+    day = value.date() if isinstance(value, datetime) else value
+    return QLocale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)
 
 
 def points_text(points: int) -> str:

@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU">
 <context>
+    <name>AdjustPointsDialog</name>
+    <message>
+        <source>Adjust points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. +50 or -20</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required, e.g. lost receipt of 12 May</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points (+ adds, − takes away)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished">Причина</translation>
+    </message>
+    <message>
+        <source>Written to the points history with your name and the reason, and kept in the owner&apos;s audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save adjustment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Balance now: {points} points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New balance: {points} points</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Something went wrong</source>
@@ -45,6 +84,14 @@
     <message>
         <source>No successful backup since %1. Owner: open Backups (F9).</source>
         <translation>Нет удачной резервной копии с %1. Владелец: откройте «Резервные копии» (F9).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s) kept in %1 (7 daily, 4 weekly, 12 monthly). Each one is checked when it is made.</source>
+        <translation>
+            <numerusform>%n резервная копия хранится в %1 (7 ежедневных, 4 еженедельных, 12 ежемесячных). Каждая проверяется при создании.</numerusform>
+            <numerusform>%n резервные копии хранятся в %1 (7 ежедневных, 4 еженедельных, 12 ежемесячных). Каждая проверяется при создании.</numerusform>
+            <numerusform>%n резервных копий хранится в %1 (7 ежедневных, 4 еженедельных, 12 ежемесячных). Каждая проверяется при создании.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -118,10 +165,6 @@
         <translation>Последняя проверенная копия: %1.</translation>
     </message>
     <message>
-        <source>%1 backups kept in %2 (7 daily, 4 weekly, 12 monthly). Each one is checked when it is made.</source>
-        <translation>Копий хранится: %1, в %2 (7 ежедневных, 4 еженедельных, 12 ежемесячных). Каждая проверяется при создании.</translation>
-    </message>
-    <message>
         <source>Last attempt failed: %1</source>
         <translation>Последняя попытка не удалась: %1</translation>
     </message>
@@ -140,10 +183,6 @@
     <message>
         <source>The backup failed: %1</source>
         <translation>Копия не удалась: %1</translation>
-    </message>
-    <message>
-        <source>Backup made and verified: %1 customers, %2 sales.</source>
-        <translation>Копия создана и проверена: клиентов — %1, продаж — %2.</translation>
     </message>
     <message>
         <source>Folder for a second copy of every backup</source>
@@ -176,10 +215,6 @@ The data as it is now is kept in %2 first.</source>
         <translation>Все данные кассы будут заменены копией %1. Продажи, сделанные после неё, больше не будут видны.
 
 Текущие данные сначала сохраняются в %2.</translation>
-    </message>
-    <message>
-        <source>Restored %1 customers and %2 sales. The previous data is kept as %3.</source>
-        <translation>Восстановлено клиентов: %1, продаж: %2. Прежние данные сохранены как %3.</translation>
     </message>
 </context>
 <context>
@@ -245,9 +280,21 @@ The data as it is now is kept in %2 first.</source>
         <source>Pay up to %1 % of a purchase with points</source>
         <translation>Баллами можно оплатить до %1 % покупки</translation>
     </message>
-    <message>
-        <source>Points are valid for %1 days</source>
-        <translation>Баллы действуют %1 дн.</translation>
+    <message numerus="yes">
+        <source>%n loyalty card(s)</source>
+        <translation>
+            <numerusform>%n карта лояльности</numerusform>
+            <numerusform>%n карты лояльности</numerusform>
+            <numerusform>%n карт лояльности</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Points are valid for %n day(s)</source>
+        <translation>
+            <numerusform>Баллы действуют %n день</numerusform>
+            <numerusform>Баллы действуют %n дня</numerusform>
+            <numerusform>Баллы действуют %n дней</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 % back in points, 1 point = %2 %3</source>
@@ -268,6 +315,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Tel. %1</source>
         <translation>Тел. %1</translation>
+    </message>
+    <message>
+        <source>Loyalty card %1</source>
+        <translation>Карта лояльности %1</translation>
     </message>
 </context>
 <context>
@@ -470,6 +521,62 @@ The data as it is now is kept in %2 first.</source>
         <source>unexpected error: {error}</source>
         <translation>непредвиденная ошибка: {error}</translation>
     </message>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n запись</numerusform>
+            <numerusform>%n записи</numerusform>
+            <numerusform>%n записей</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s)</source>
+        <translation>
+            <numerusform>%n продажа</numerusform>
+            <numerusform>%n продажи</numerusform>
+            <numerusform>%n продаж</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved as {path}.</source>
+        <translation>Сохранено в {path}.</translation>
+    </message>
+    <message>
+        <source>Copied to {path}.</source>
+        <translation>Копия записана в {path}.</translation>
+    </message>
+    <message>
+        <source>Warning: {problem}</source>
+        <translation>Внимание: {problem}</translation>
+    </message>
+    <message>
+        <source>Wrote the customer&apos;s data to {path}: {rows}.</source>
+        <translation>Данные клиента записаны в {path}: {rows}.</translation>
+    </message>
+    <message>
+        <source>erasing cannot be undone; add --yes to confirm.</source>
+        <translation>удаление нельзя отменить; добавьте --yes для подтверждения.</translation>
+    </message>
+    <message>
+        <source>Erased the customer&apos;s personal data. Their {sales} and {points} stay in the books, without a name.</source>
+        <translation>Личные данные клиента удалены. Его покупки ({sales}) и баллы ({points}) остаются в учёте, но без имени.</translation>
+    </message>
+    <message>
+        <source>No change: consent was already given.</source>
+        <translation>Ничего не изменилось: согласие уже было дано.</translation>
+    </message>
+    <message>
+        <source>No change: consent was already withdrawn.</source>
+        <translation>Ничего не изменилось: согласие уже было отозвано.</translation>
+    </message>
+    <message>
+        <source>Consent given at {when}.</source>
+        <translation>Согласие получено {when}.</translation>
+    </message>
+    <message>
+        <source>Consent withdrawn at {when}.</source>
+        <translation>Согласие отозвано {when}.</translation>
+    </message>
 </context>
 <context>
     <name>CounterScreen</name>
@@ -490,12 +597,40 @@ The data as it is now is kept in %2 first.</source>
         <translation>Считать карту или QR-код с телефона веб-камерой</translation>
     </message>
     <message>
+        <source>Who is at the till: sales are recorded as theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is at the till? Type your PIN on the right.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>●  Ready — scan the next card</source>
         <translation>●  Готово — сканируйте следующую карту</translation>
     </message>
     <message>
+        <source>Cashier: {name}  ·  Switch  {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody at the till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No cashiers are set up, so nobody needs to sign in. The owner adds cashiers on the Staff screen (Ctrl+F10).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hello, {name}! Sales are now recorded as yours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sale without a card: type the amount and press Enter.</source>
         <translation>Продажа без карты: введите сумму и нажмите Enter.</translation>
+    </message>
+    <message>
+        <source>Type your PIN first: registrations are recorded as yours.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Welcome, {name}! Card {card} is theirs, with {points} welcome points.</source>
@@ -512,6 +647,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Type the amount first.</source>
         <translation>Сначала введите сумму.</translation>
+    </message>
+    <message>
+        <source>Type your PIN: the sale is saved as soon as you are signed in.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The database is still busy. Nothing was charged; press Enter to try again.</source>
@@ -609,6 +748,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>Жалоба / предложение  Ctrl+M</translation>
     </message>
     <message>
+        <source>Adjust points (owner)  Ctrl+J</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sales</source>
         <translation>Продажи</translation>
     </message>
@@ -667,6 +810,10 @@ Cards: {cards}</source>
 Карты: {cards}</translation>
     </message>
     <message>
+        <source>Sign in at the counter first (F1): refunds and card changes are recorded as the cashier&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Pick the sale to refund in the Sales list first.</source>
         <translation>Сначала выберите продажу для возврата в списке «Продажи».</translation>
     </message>
@@ -709,6 +856,14 @@ Cards: {cards}</source>
     <message>
         <source>Details saved.</source>
         <translation>Данные сохранены.</translation>
+    </message>
+    <message>
+        <source>Only the owner can adjust points.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points adjusted by {points}: balance {balance}. Reason: {reason}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Thank you: the owner will read it in Feedback (F10).</source>
@@ -1353,6 +1508,22 @@ Cards: {cards}</source>
         <source>Opening balance</source>
         <translation>Начальный баланс</translation>
     </message>
+    <message>
+        <source>in use</source>
+        <translation>действует</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>заблокирована</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>заменена</translation>
+    </message>
+    <message>
+        <source>not given out</source>
+        <translation>не выдана</translation>
+    </message>
 </context>
 <context>
     <name>Errors</name>
@@ -1809,8 +1980,20 @@ Cards: {cards}</source>
         <translation>Экспорт в файл .csv или .xlsx.</translation>
     </message>
     <message>
+        <source>{name} has {balance} points: an adjustment can take at most that many, never more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the owner can adjust points.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This customer no longer exists.</source>
         <translation>Этого клиента больше нет.</translation>
+    </message>
+    <message>
+        <source>This customer&apos;s data was erased on request: their points stay as they are.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Customers and months must be at least 1, sales at least 0.</source>
@@ -2099,6 +2282,74 @@ Cards: {cards}</source>
     <message>
         <source>The database file cannot be reached: nothing was saved.</source>
         <translation>Файл базы данных недоступен: ничего не сохранено.</translation>
+    </message>
+    <message>
+        <source>Type how many points to add (+) or take away (−).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{shown}” is not a number of points. Type whole points, e.g. +50 or -20.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points are whole numbers, e.g. +50 or -20.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zero points changes nothing. Type e.g. +50 or -20.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is too many points for one adjustment (at most {most}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write why the points change (e.g. “lost receipt, sale of 12 May”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reason is too long: at most {most} characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A folder sync is already running; wait for it.</source>
+        <translation>Синхронизация через папку уже идёт; дождитесь её окончания.</translation>
+    </message>
+    <message>
+        <source>The sync folder {folder} is not available (USB stick unplugged or network folder offline?). Sales go on; the next round tries again.</source>
+        <translation>Папка синхронизации {folder} недоступна (флешка вынута или сетевая папка отключена?). Продажи идут как обычно; следующий раунд попробует снова.</translation>
+    </message>
+    <message>
+        <source>This till&apos;s news could not be written to {folder}: {reason}.</source>
+        <translation>Не удалось записать новости этой кассы в {folder}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The sync server address is not understood. It looks like postgresql://user:password@host:5432/database.</source>
+        <translation>Адрес сервера синхронизации не распознан. Он выглядит так: postgresql://user:password@host:5432/database.</translation>
+    </message>
+    <message>
+        <source>The sync server address must start with postgresql:// and name the host and the database, e.g. postgresql://user:password@host:5432/database.</source>
+        <translation>Адрес сервера синхронизации должен начинаться с postgresql:// и указывать сервер и базу данных, например postgresql://user:password@host:5432/database.</translation>
+    </message>
+    <message>
+        <source>Folder sync runs every 5, 15 or 60 minutes, or off.</source>
+        <translation>Синхронизация через папку выполняется каждые 5, 15 или 60 минут либо выключена.</translation>
+    </message>
+    <message>
+        <source>Choose the folder to sync through first.</source>
+        <translation>Сначала выберите папку для синхронизации.</translation>
+    </message>
+    <message>
+        <source>Type the sync server&apos;s password in place of ***.</source>
+        <translation>Введите пароль сервера синхронизации вместо ***.</translation>
+    </message>
+    <message>
+        <source>The owner PIN is needed: give it with --pin or ${env}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No owner PIN is set yet: set it in the till window first.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2475,6 +2726,10 @@ Cards: {cards}</source>
         <translation>Возврат</translation>
     </message>
     <message>
+        <source>Cashier</source>
+        <translation type="unfinished">Кассир</translation>
+    </message>
+    <message>
         <source>What</source>
         <translation>Что</translation>
     </message>
@@ -2641,6 +2896,69 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Outcomes</name>
+    <message numerus="yes">
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n клиент</numerusform>
+            <numerusform>%n клиента</numerusform>
+            <numerusform>%n клиентов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s)</source>
+        <translation>
+            <numerusform>%n продажа</numerusform>
+            <numerusform>%n продажи</numerusform>
+            <numerusform>%n продаж</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Backup made and verified: {customers}, {sales}.</source>
+        <translation>Резервная копия создана и проверена: {customers}, {sales}.</translation>
+    </message>
+    <message>
+        <source>The mirror folder {folder} is not available (unplugged?).</source>
+        <translation>Папка для второй копии {folder} недоступна (флешка отключена?).</translation>
+    </message>
+    <message>
+        <source>The copy to {folder} failed: {reason}.</source>
+        <translation>Не удалось скопировать в {folder}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Restored {customers} and {sales} from {source}. The data as it was is kept in {aside}.</source>
+        <translation>Восстановлено из {source}: {customers}, {sales}. Прежние данные сохранены в {aside}.</translation>
+    </message>
+    <message>
+        <source>The slip was not printed: {reason}</source>
+        <translation>Чек лояльности не напечатан: {reason}</translation>
+    </message>
+    <message>
+        <source>The slip printer ({address}) is out of paper. Put in a new roll and print again.</source>
+        <translation>В принтере чеков ({address}) закончилась бумага. Вставьте новый рулон и напечатайте снова.</translation>
+    </message>
+    <message>
+        <source>The slip printer ({address}) does not answer. Check its cable and power, then print the slip again.</source>
+        <translation>Принтер чеков ({address}) не отвечает. Проверьте кабель и питание, затем напечатайте чек снова.</translation>
+    </message>
+    <message>
+        <source>The slip printer ({address}) is not connected or switched off. Check its cable and power, then print the slip again.</source>
+        <translation>Принтер чеков ({address}) не подключён или выключен. Проверьте кабель и питание, затем напечатайте чек снова.</translation>
+    </message>
+    <message>
+        <source>The slip printer ({address}) could not print. Check its cable and power, then print the slip again.</source>
+        <translation>Принтер чеков ({address}) не смог напечатать. Проверьте кабель и питание, затем напечатайте чек снова.</translation>
+    </message>
+    <message>
+        <source>No slip printer is set up: enter its address in Devices.</source>
+        <translation>Принтер чеков не настроен: укажите его адрес в разделе «Устройства».</translation>
+    </message>
+    <message>
+        <source>Slip printed.</source>
+        <translation>Чек напечатан.</translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
         <source>Owner PIN</source>
@@ -2688,6 +3006,325 @@ Cards: {cards}</source>
             <numerusform>%n балла</numerusform>
             <numerusform>%n баллов</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyPdf</name>
+    <message>
+        <source>in use</source>
+        <translation>действует</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>заблокирована</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>заменена</translation>
+    </message>
+    <message>
+        <source>not given out</source>
+        <translation>не выдана</translation>
+    </message>
+    <message>
+        <source>Earned on a purchase</source>
+        <translation>Начислено за покупку</translation>
+    </message>
+    <message>
+        <source>Spent on a purchase</source>
+        <translation>Списано на покупку</translation>
+    </message>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Приветственный бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день рождения</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Реферальный бонус</translation>
+    </message>
+    <message>
+        <source>Milestone bonus</source>
+        <translation>Бонус за визиты</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Сгорели</translation>
+    </message>
+    <message>
+        <source>Given back by a refund</source>
+        <translation>Возвращено при возврате</translation>
+    </message>
+    <message>
+        <source>Taken back by a refund</source>
+        <translation>Списано при возврате</translation>
+    </message>
+    <message>
+        <source>Bonus taken back by a refund</source>
+        <translation>Бонус списан при возврате</translation>
+    </message>
+    <message>
+        <source>Manual adjustment</source>
+        <translation>Ручная корректировка</translation>
+    </message>
+    <message>
+        <source>Opening balance</source>
+        <translation>Начальный баланс</translation>
+    </message>
+    <message>
+        <source>complaint</source>
+        <translation>жалоба</translation>
+    </message>
+    <message>
+        <source>suggestion</source>
+        <translation>предложение</translation>
+    </message>
+    <message>
+        <source>praise</source>
+        <translation>благодарность</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>открыто</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>решено</translation>
+    </message>
+    <message>
+        <source>at the till</source>
+        <translation>на кассе</translation>
+    </message>
+    <message>
+        <source>recorded by the shop</source>
+        <translation>записано магазином</translation>
+    </message>
+    <message>
+        <source>at the desk</source>
+        <translation>у стойки обслуживания</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>День рождения</translation>
+    </message>
+    <message>
+        <source>Agrees to offers</source>
+        <translation>Согласие на предложения</translation>
+    </message>
+    <message>
+        <source>Answer given</source>
+        <translation>Когда дан ответ</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Points balance</source>
+        <translation>Баланс баллов</translation>
+    </message>
+    <message>
+        <source>Paid in total</source>
+        <translation>Оплачено всего</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Визиты</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>Номер карты</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>Выдана</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Скидка</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Оплачено</translation>
+    </message>
+    <message>
+        <source>Points earned</source>
+        <translation>Начислено баллов</translation>
+    </message>
+    <message>
+        <source>Points spent</source>
+        <translation>Списано баллов</translation>
+    </message>
+    <message>
+        <source>Money back</source>
+        <translation>Возвращено денег</translation>
+    </message>
+    <message>
+        <source>Points taken back</source>
+        <translation>Баллов списано обратно</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Что</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Баллы</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>Начислены</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Осталось</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Сгорают</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Текст</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Где</translation>
+    </message>
+    <message>
+        <source>{shop}: the data we store about you</source>
+        <translation>{shop}: какие данные о вас мы храним</translation>
+    </message>
+    <message>
+        <source>Exported {when}. Amounts in {currency}.</source>
+        <translation>Выгружено {when}. Суммы в {currency}.</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Профиль</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Карты</translation>
+    </message>
+    <message>
+        <source>Purchases</source>
+        <translation>Покупки</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Возвраты</translation>
+    </message>
+    <message>
+        <source>Points history</source>
+        <translation>История баллов</translation>
+    </message>
+    <message>
+        <source>Points and their expiry</source>
+        <translation>Баллы и сроки их действия</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>Отзывы</translation>
+    </message>
+    <message>
+        <source>Recommendation answers</source>
+        <translation>Ответы о рекомендации</translation>
+    </message>
+    <message>
+        <source>Consent to offers</source>
+        <translation>Согласие на предложения</translation>
+    </message>
+    <message>
+        <source>Customer data export</source>
+        <translation>Выгрузка данных клиента</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>Customer since</source>
+        <translation>Клиент с</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>Нет.</translation>
+    </message>
+    <message>
+        <source>Your profile: name, phone, e-mail and birthday as you gave them, whether you agreed to offers, and the totals we keep (points balance, amount paid, visits).</source>
+        <translation>Ваш профиль: имя, телефон, e-mail и день рождения в том виде, как вы их сообщили, согласились ли вы получать предложения, и итоги, которые мы ведём (баланс баллов, сумма оплат, визиты).</translation>
+    </message>
+    <message>
+        <source>Your loyalty card numbers and their status.</source>
+        <translation>Номера ваших карт лояльности и их состояние.</translation>
+    </message>
+    <message>
+        <source>Every purchase made with your card: amount, discount, points earned and spent.</source>
+        <translation>Каждая покупка по вашей карте: сумма, скидка, начисленные и списанные баллы.</translation>
+    </message>
+    <message>
+        <source>Returns of those purchases.</source>
+        <translation>Возвраты этих покупок.</translation>
+    </message>
+    <message>
+        <source>Every change to your points, with its reason.</source>
+        <translation>Каждое изменение ваших баллов с его причиной.</translation>
+    </message>
+    <message>
+        <source>Points in groups as they were given, with their expiry dates.</source>
+        <translation>Баллы группами, как они начислялись, со сроками действия.</translation>
+    </message>
+    <message>
+        <source>Comments and complaints you left with us.</source>
+        <translation>Ваши отзывы и жалобы.</translation>
+    </message>
+    <message>
+        <source>Your answers to &apos;would you recommend us&apos; (0-10).</source>
+        <translation>Ваши ответы на вопрос «порекомендуете ли вы нас» (0–10).</translation>
+    </message>
+    <message>
+        <source>Each time you agreed to or declined offers, with the date.</source>
+        <translation>Каждый раз, когда вы соглашались или отказывались получать предложения, с датой.</translation>
     </message>
 </context>
 <context>
@@ -3338,6 +3975,10 @@ Cards: {cards}</source>
         <source>Staff</source>
         <translation>Сотрудники</translation>
     </message>
+    <message>
+        <source>Sync</source>
+        <translation>Синхронизация</translation>
+    </message>
 </context>
 <context>
     <name>ShopDevicesScreen</name>
@@ -3499,6 +4140,436 @@ Cards: {cards}</source>
     <message>
         <source>Saved.</source>
         <translation>Сохранено.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message numerus="yes">
+        <source>received %n event(s)</source>
+        <translation>
+            <numerusform>получено %n событие</numerusform>
+            <numerusform>получено %n события</numerusform>
+            <numerusform>получено %n событий</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It did not work: %1</source>
+        <translation>Не получилось: %1</translation>
+    </message>
+    <message>
+        <source>Folder sync has not run yet.</source>
+        <translation>Синхронизация через папку ещё не выполнялась.</translation>
+    </message>
+    <message numerus="yes">
+        <source>sent %n event(s)</source>
+        <translation>
+            <numerusform>отправлено %n событие</numerusform>
+            <numerusform>отправлено %n события</numerusform>
+            <numerusform>отправлено %n событий</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last folder sync: %1 — %2</source>
+        <translation>Последняя синхронизация через папку: %1 — %2</translation>
+    </message>
+    <message>
+        <source>Last folder sync: %1 — %2.</source>
+        <translation>Последняя синхронизация через папку: %1 — %2.</translation>
+    </message>
+    <message>
+        <source>%1 refused: %2</source>
+        <translation>%1 отклонён: %2</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Синхронизация</translation>
+    </message>
+    <message>
+        <source>This till&apos;s news</source>
+        <translation>Новости этой кассы</translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation>Касса</translation>
+    </message>
+    <message>
+        <source>Its news here, up to</source>
+        <translation>Её новости здесь — до</translation>
+    </message>
+    <message>
+        <source>Export bundle to folder…</source>
+        <translation>Выгрузить пакет в папку…</translation>
+    </message>
+    <message>
+        <source>Import bundle…</source>
+        <translation>Загрузить пакет…</translation>
+    </message>
+    <message>
+        <source>Folder sync (shared or USB folder)</source>
+        <translation>Синхронизация через папку (общая папка или флешка)</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>Выбрать папку…</translation>
+    </message>
+    <message>
+        <source>Sync:</source>
+        <translation>Синхронизировать:</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>выключено</translation>
+    </message>
+    <message numerus="yes">
+        <source>every %n minute(s)</source>
+        <translation>
+            <numerusform>каждую %n минуту</numerusform>
+            <numerusform>каждые %n минуты</numerusform>
+            <numerusform>каждые %n минут</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sync with folder now</source>
+        <translation>Синхронизировать с папкой сейчас</translation>
+    </message>
+    <message>
+        <source>Sync server (PostgreSQL)</source>
+        <translation>Сервер синхронизации (PostgreSQL)</translation>
+    </message>
+    <message>
+        <source>For tills in different places: each one sends its news to the server and fetches the others&apos;. Sales go on when the server cannot be reached.</source>
+        <translation>Для касс в разных местах: каждая отправляет свои новости на сервер и забирает чужие. Если сервер недоступен, продажи продолжаются.</translation>
+    </message>
+    <message>
+        <source>Save address</source>
+        <translation>Сохранить адрес</translation>
+    </message>
+    <message>
+        <source>Push and pull now</source>
+        <translation>Отправить и получить сейчас</translation>
+    </message>
+    <message>
+        <source>Tills of this shop</source>
+        <translation>Кассы этого магазина</translation>
+    </message>
+    <message>
+        <source>New till number:</source>
+        <translation>Номер новой кассы:</translation>
+    </message>
+    <message>
+        <source>Create pairing file for a new till…</source>
+        <translation>Создать файл подключения для новой кассы…</translation>
+    </message>
+    <message>
+        <source>Join a shop from a pairing file…</source>
+        <translation>Подключиться к магазину по файлу подключения…</translation>
+    </message>
+    <message>
+        <source>Noticed</source>
+        <translation>Замечено</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Покупатель</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Что произошло</translation>
+    </message>
+    <message>
+        <source>This is till %1 of %2.</source>
+        <translation>Это касса %1 магазина «%2».</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) of its own</source>
+        <translation>
+            <numerusform>%n собственное событие</numerusform>
+            <numerusform>%n собственных события</numerusform>
+            <numerusform>%n собственных событий</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting for sync.</source>
+        <translation>
+            <numerusform>%n ждёт синхронизации.</numerusform>
+            <numerusform>%n ждут синхронизации.</numerusform>
+            <numerusform>%n ждут синхронизации.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder: %1</source>
+        <translation>Папка: %1</translation>
+    </message>
+    <message>
+        <source>No folder chosen. Choose a shared or USB folder all tills can reach.</source>
+        <translation>Папка не выбрана. Выберите общую папку или флешку, доступную всем кассам.</translation>
+    </message>
+    <message>
+        <source>This till is new and empty: it can join a shop.</source>
+        <translation>Эта касса новая и пустая: она может подключиться к магазину.</translation>
+    </message>
+    <message>
+        <source>Only a new, empty till can join a shop; this one already has its own customers or sales.</source>
+        <translation>Подключиться к магазину может только новая, пустая касса; у этой уже есть свои покупатели или продажи.</translation>
+    </message>
+    <message>
+        <source>Nothing sent yet.</source>
+        <translation>Пока ничего не отправлено.</translation>
+    </message>
+    <message>
+        <source>Nothing received yet.</source>
+        <translation>Пока ничего не получено.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n событие</numerusform>
+            <numerusform>%n события</numerusform>
+            <numerusform>%n событий</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>exported to a bundle</source>
+        <translation>выгружено в пакет</translation>
+    </message>
+    <message>
+        <source>pushed to the sync server</source>
+        <translation>отправлено на сервер синхронизации</translation>
+    </message>
+    <message>
+        <source>imported from a bundle</source>
+        <translation>загружено из пакета</translation>
+    </message>
+    <message>
+        <source>pulled from the sync server</source>
+        <translation>получено с сервера синхронизации</translation>
+    </message>
+    <message>
+        <source>through the sync folder</source>
+        <translation>через папку синхронизации</translation>
+    </message>
+    <message>
+        <source>Last sent: %1 — %2</source>
+        <translation>Последняя отправка: %1 — %2</translation>
+    </message>
+    <message>
+        <source>Last received: %1 — %2 from till %3</source>
+        <translation>Последнее получение: %1 — %2 от кассы %3</translation>
+    </message>
+    <message>
+        <source>Last received: %1 — %2</source>
+        <translation>Последнее получение: %1 — %2</translation>
+    </message>
+    <message>
+        <source>event no. %1</source>
+        <translation>событие № %1</translation>
+    </message>
+    <message>
+        <source>paired here; no news from it yet</source>
+        <translation>подключена отсюда; новостей от неё пока нет</translation>
+    </message>
+    <message>
+        <source>Other tills known here:</source>
+        <translation>Другие кассы, известные здесь:</translation>
+    </message>
+    <message>
+        <source>No other till is known here yet.</source>
+        <translation>Других касс здесь пока нет.</translation>
+    </message>
+    <message>
+        <source>Till %1</source>
+        <translation>Касса %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Conflicts to look at (%n)</source>
+        <translation>
+            <numerusform>Конфликты для проверки (%n)</numerusform>
+            <numerusform>Конфликты для проверки (%n)</numerusform>
+            <numerusform>Конфликты для проверки (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Conflicts to look at: none</source>
+        <translation>Конфликтов для проверки нет</translation>
+    </message>
+    <message>
+        <source>(not on this till yet)</source>
+        <translation>(на этой кассе пока нет)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Points were spent twice on two tills while offline: the balance went %n point(s) below zero. The next points earned pay it back.</source>
+        <translation>
+            <numerusform>Баллы потратили дважды на двух кассах без связи: баланс ушёл на %n балл ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
+            <numerusform>Баллы потратили дважды на двух кассах без связи: баланс ушёл на %n балла ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
+            <numerusform>Баллы потратили дважды на двух кассах без связи: баланс ушёл на %n баллов ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Card %1 was given to two customers. The later one keeps it; the other keeps their points but needs a new card.</source>
+        <translation>Карта %1 выдана двум покупателям. Она остаётся у того, кому её выдали позже; другой сохраняет баллы, но ему нужна новая карта.</translation>
+    </message>
+    <message>
+        <source>A sale was made with card %1 after another till had blocked it. The sale stands; the card stays blocked.</source>
+        <translation>Продажа прошла по карте %1 после того, как другая касса её заблокировала. Продажа остаётся в силе; карта остаётся заблокированной.</translation>
+    </message>
+    <message>
+        <source>Folder for the bundle</source>
+        <translation>Папка для пакета</translation>
+    </message>
+    <message>
+        <source>Nothing new to export: the other tills have all of it.</source>
+        <translation>Нечего выгружать: у других касс уже всё есть.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n event(s) to %1.</source>
+        <translation>
+            <numerusform>Выгружено %n событие в %1.</numerusform>
+            <numerusform>Выгружено %n события в %1.</numerusform>
+            <numerusform>Выгружено %n событий в %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Выгрузка…</translation>
+    </message>
+    <message>
+        <source>Bundle to import</source>
+        <translation>Пакет для загрузки</translation>
+    </message>
+    <message>
+        <source>Till bundles (%1);;All files (*)</source>
+        <translation>Пакеты касс (%1);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Nothing new in that bundle: this till already had all of it.</source>
+        <translation>В этом пакете нет ничего нового: у этой кассы уже всё есть.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Till %1: %n new event(s) applied.</source>
+        <translation>
+            <numerusform>Касса %1: применено %n новое событие.</numerusform>
+            <numerusform>Касса %1: применено %n новых события.</numerusform>
+            <numerusform>Касса %1: применено %n новых событий.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking and importing %1…</source>
+        <translation>Проверка и загрузка %1…</translation>
+    </message>
+    <message>
+        <source>Folder the tills sync through</source>
+        <translation>Папка, через которую синхронизируются кассы</translation>
+    </message>
+    <message>
+        <source>This till syncs through %1.</source>
+        <translation>Эта касса синхронизируется через %1.</translation>
+    </message>
+    <message>
+        <source>Folder sync is off.</source>
+        <translation>Синхронизация через папку выключена.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Folder sync runs every %n minute(s).</source>
+        <translation>
+            <numerusform>Синхронизация через папку — каждую %n минуту.</numerusform>
+            <numerusform>Синхронизация через папку — каждые %n минуты.</numerusform>
+            <numerusform>Синхронизация через папку — каждые %n минут.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Syncing with the folder…</source>
+        <translation>Синхронизация с папкой…</translation>
+    </message>
+    <message>
+        <source>Sync server address saved.</source>
+        <translation>Адрес сервера синхронизации сохранён.</translation>
+    </message>
+    <message>
+        <source>Sync server address removed.</source>
+        <translation>Адрес сервера синхронизации удалён.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sync server: sent %n event(s)</source>
+        <translation>
+            <numerusform>Сервер синхронизации: отправлено %n событие</numerusform>
+            <numerusform>Сервер синхронизации: отправлено %n события</numerusform>
+            <numerusform>Сервер синхронизации: отправлено %n событий</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>received %n event(s).</source>
+        <translation>
+            <numerusform>получено %n событие.</numerusform>
+            <numerusform>получено %n события.</numerusform>
+            <numerusform>получено %n событий.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Talking to the sync server…</source>
+        <translation>Связь с сервером синхронизации…</translation>
+    </message>
+    <message>
+        <source>Pairing file for till %1</source>
+        <translation>Файл подключения для кассы %1</translation>
+    </message>
+    <message>
+        <source>Pairing files (%1)</source>
+        <translation>Файлы подключения (%1)</translation>
+    </message>
+    <message>
+        <source>Pairing file for till %1 written to %2. It holds the shop&apos;s key: carry it to the new till, join there, then delete it.</source>
+        <translation>Файл подключения для кассы %1 записан в %2. В нём ключ магазина: перенесите его на новую кассу, подключитесь там, затем удалите файл.</translation>
+    </message>
+    <message>
+        <source>Writing the pairing file…</source>
+        <translation>Запись файла подключения…</translation>
+    </message>
+    <message>
+        <source>Pairing file</source>
+        <translation>Файл подключения</translation>
+    </message>
+    <message>
+        <source>Pairing files (%1);;All files (*)</source>
+        <translation>Файлы подключения (%1);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>This is now till %1 of %2. Import the other tills&apos; bundles or sync with the folder or server to get the customers.</source>
+        <translation>Теперь это касса %1 магазина «%2». Загрузите пакеты других касс или синхронизируйтесь через папку или сервер, чтобы получить покупателей.</translation>
+    </message>
+    <message>
+        <source>Joining the shop…</source>
+        <translation>Подключение к магазину…</translation>
+    </message>
+</context>
+<context>
+    <name>TillSignIn</name>
+    <message>
+        <source>Who is at the till?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type your PIN and press Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation type="unfinished">PIN</translation>
+    </message>
+    <message>
+        <source>Scanning still works: a scanned card shows the customer on the left, and the sale waits for your PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type your PIN: {min} to {max} digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong PIN. Tries left before a 5-minute lock: {left}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again at {time}. Scanning and lookups still work.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

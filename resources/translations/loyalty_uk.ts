@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="uk_UA">
 <context>
+    <name>AdjustPointsDialog</name>
+    <message>
+        <source>Adjust points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. +50 or -20</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Required, e.g. lost receipt of 12 May</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points (+ adds, − takes away)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished">Причина</translation>
+    </message>
+    <message>
+        <source>Written to the points history with your name and the reason, and kept in the owner&apos;s audit log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save adjustment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Balance now: {points} points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New balance: {points} points</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>App</name>
     <message>
         <source>Something went wrong</source>
@@ -45,6 +84,14 @@
     <message>
         <source>No successful backup since %1. Owner: open Backups (F9).</source>
         <translation>Немає вдалої резервної копії з %1. Власник: відкрийте «Резервні копії» (F9).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n backup(s) kept in %1 (7 daily, 4 weekly, 12 monthly). Each one is checked when it is made.</source>
+        <translation>
+            <numerusform>%n резервна копія зберігається в %1 (7 щоденних, 4 щотижневі, 12 щомісячних). Кожну перевіряють під час створення.</numerusform>
+            <numerusform>%n резервні копії зберігаються в %1 (7 щоденних, 4 щотижневі, 12 щомісячних). Кожну перевіряють під час створення.</numerusform>
+            <numerusform>%n резервних копій зберігається в %1 (7 щоденних, 4 щотижневі, 12 щомісячних). Кожну перевіряють під час створення.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -118,10 +165,6 @@
         <translation>Остання перевірена копія: %1.</translation>
     </message>
     <message>
-        <source>%1 backups kept in %2 (7 daily, 4 weekly, 12 monthly). Each one is checked when it is made.</source>
-        <translation>Копій зберігається: %1, у %2 (7 щоденних, 4 щотижневі, 12 щомісячних). Кожну перевіряють під час створення.</translation>
-    </message>
-    <message>
         <source>Last attempt failed: %1</source>
         <translation>Остання спроба не вдалася: %1</translation>
     </message>
@@ -140,10 +183,6 @@
     <message>
         <source>The backup failed: %1</source>
         <translation>Копія не вдалася: %1</translation>
-    </message>
-    <message>
-        <source>Backup made and verified: %1 customers, %2 sales.</source>
-        <translation>Копію створено й перевірено: клієнтів — %1, продажів — %2.</translation>
     </message>
     <message>
         <source>Folder for a second copy of every backup</source>
@@ -176,10 +215,6 @@ The data as it is now is kept in %2 first.</source>
         <translation>Усі дані каси буде замінено копією %1. Продажі, зроблені після неї, більше не буде видно.
 
 Поточні дані спершу зберігаються в %2.</translation>
-    </message>
-    <message>
-        <source>Restored %1 customers and %2 sales. The previous data is kept as %3.</source>
-        <translation>Відновлено клієнтів: %1, продажів: %2. Попередні дані збережено як %3.</translation>
     </message>
 </context>
 <context>
@@ -245,9 +280,21 @@ The data as it is now is kept in %2 first.</source>
         <source>Pay up to %1 % of a purchase with points</source>
         <translation>Балами можна сплатити до %1 % покупки</translation>
     </message>
-    <message>
-        <source>Points are valid for %1 days</source>
-        <translation>Бали діють %1 дн.</translation>
+    <message numerus="yes">
+        <source>%n loyalty card(s)</source>
+        <translation>
+            <numerusform>%n картка лояльності</numerusform>
+            <numerusform>%n картки лояльності</numerusform>
+            <numerusform>%n карток лояльності</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Points are valid for %n day(s)</source>
+        <translation>
+            <numerusform>Бали діють %n день</numerusform>
+            <numerusform>Бали діють %n дні</numerusform>
+            <numerusform>Бали діють %n днів</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 % back in points, 1 point = %2 %3</source>
@@ -268,6 +315,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Tel. %1</source>
         <translation>Тел. %1</translation>
+    </message>
+    <message>
+        <source>Loyalty card %1</source>
+        <translation>Картка лояльності %1</translation>
     </message>
 </context>
 <context>
@@ -470,6 +521,62 @@ The data as it is now is kept in %2 first.</source>
         <source>unexpected error: {error}</source>
         <translation>неочікувана помилка: {error}</translation>
     </message>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n запис</numerusform>
+            <numerusform>%n записи</numerusform>
+            <numerusform>%n записів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s)</source>
+        <translation>
+            <numerusform>%n продаж</numerusform>
+            <numerusform>%n продажі</numerusform>
+            <numerusform>%n продажів</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved as {path}.</source>
+        <translation>Збережено в {path}.</translation>
+    </message>
+    <message>
+        <source>Copied to {path}.</source>
+        <translation>Копію записано в {path}.</translation>
+    </message>
+    <message>
+        <source>Warning: {problem}</source>
+        <translation>Увага: {problem}</translation>
+    </message>
+    <message>
+        <source>Wrote the customer&apos;s data to {path}: {rows}.</source>
+        <translation>Дані клієнта записано в {path}: {rows}.</translation>
+    </message>
+    <message>
+        <source>erasing cannot be undone; add --yes to confirm.</source>
+        <translation>видалення не можна скасувати; додайте --yes, щоб підтвердити.</translation>
+    </message>
+    <message>
+        <source>Erased the customer&apos;s personal data. Their {sales} and {points} stay in the books, without a name.</source>
+        <translation>Особисті дані клієнта видалено. Його покупки ({sales}) і бали ({points}) лишаються в обліку, але без імені.</translation>
+    </message>
+    <message>
+        <source>No change: consent was already given.</source>
+        <translation>Нічого не змінилося: згоду вже було надано.</translation>
+    </message>
+    <message>
+        <source>No change: consent was already withdrawn.</source>
+        <translation>Нічого не змінилося: згоду вже було відкликано.</translation>
+    </message>
+    <message>
+        <source>Consent given at {when}.</source>
+        <translation>Згоду отримано {when}.</translation>
+    </message>
+    <message>
+        <source>Consent withdrawn at {when}.</source>
+        <translation>Згоду відкликано {when}.</translation>
+    </message>
 </context>
 <context>
     <name>CounterScreen</name>
@@ -490,12 +597,40 @@ The data as it is now is kept in %2 first.</source>
         <translation>Зчитати картку або QR-код із телефона вебкамерою</translation>
     </message>
     <message>
+        <source>Who is at the till: sales are recorded as theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is at the till? Type your PIN on the right.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>●  Ready — scan the next card</source>
         <translation>●  Готово — скануйте наступну картку</translation>
     </message>
     <message>
+        <source>Cashier: {name}  ·  Switch  {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody at the till</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No cashiers are set up, so nobody needs to sign in. The owner adds cashiers on the Staff screen (Ctrl+F10).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hello, {name}! Sales are now recorded as yours.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sale without a card: type the amount and press Enter.</source>
         <translation>Продаж без картки: введіть суму й натисніть Enter.</translation>
+    </message>
+    <message>
+        <source>Type your PIN first: registrations are recorded as yours.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Welcome, {name}! Card {card} is theirs, with {points} welcome points.</source>
@@ -512,6 +647,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Type the amount first.</source>
         <translation>Спершу введіть суму.</translation>
+    </message>
+    <message>
+        <source>Type your PIN: the sale is saved as soon as you are signed in.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The database is still busy. Nothing was charged; press Enter to try again.</source>
@@ -609,6 +748,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>Скарга / пропозиція  Ctrl+M</translation>
     </message>
     <message>
+        <source>Adjust points (owner)  Ctrl+J</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sales</source>
         <translation>Продажі</translation>
     </message>
@@ -667,6 +810,10 @@ Cards: {cards}</source>
 Картки: {cards}</translation>
     </message>
     <message>
+        <source>Sign in at the counter first (F1): refunds and card changes are recorded as the cashier&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Pick the sale to refund in the Sales list first.</source>
         <translation>Спершу виберіть продаж для повернення у списку «Продажі».</translation>
     </message>
@@ -709,6 +856,14 @@ Cards: {cards}</source>
     <message>
         <source>Details saved.</source>
         <translation>Дані збережено.</translation>
+    </message>
+    <message>
+        <source>Only the owner can adjust points.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points adjusted by {points}: balance {balance}. Reason: {reason}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Thank you: the owner will read it in Feedback (F10).</source>
@@ -1353,6 +1508,22 @@ Cards: {cards}</source>
         <source>Opening balance</source>
         <translation>Початковий баланс</translation>
     </message>
+    <message>
+        <source>in use</source>
+        <translation>діє</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>заблокована</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>замінена</translation>
+    </message>
+    <message>
+        <source>not given out</source>
+        <translation>не видана</translation>
+    </message>
 </context>
 <context>
     <name>Errors</name>
@@ -1809,8 +1980,20 @@ Cards: {cards}</source>
         <translation>Експорт у файл .csv або .xlsx.</translation>
     </message>
     <message>
+        <source>{name} has {balance} points: an adjustment can take at most that many, never more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the owner can adjust points.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>This customer no longer exists.</source>
         <translation>Цього клієнта більше немає.</translation>
+    </message>
+    <message>
+        <source>This customer&apos;s data was erased on request: their points stay as they are.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Customers and months must be at least 1, sales at least 0.</source>
@@ -2099,6 +2282,74 @@ Cards: {cards}</source>
     <message>
         <source>The database file cannot be reached: nothing was saved.</source>
         <translation>Файл бази даних недоступний: нічого не збережено.</translation>
+    </message>
+    <message>
+        <source>Type how many points to add (+) or take away (−).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{shown}” is not a number of points. Type whole points, e.g. +50 or -20.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points are whole numbers, e.g. +50 or -20.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zero points changes nothing. Type e.g. +50 or -20.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is too many points for one adjustment (at most {most}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write why the points change (e.g. “lost receipt, sale of 12 May”).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The reason is too long: at most {most} characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A folder sync is already running; wait for it.</source>
+        <translation>Синхронізація через папку вже триває; дочекайтеся її завершення.</translation>
+    </message>
+    <message>
+        <source>The sync folder {folder} is not available (USB stick unplugged or network folder offline?). Sales go on; the next round tries again.</source>
+        <translation>Папка синхронізації {folder} недоступна (флешку вийнято або мережева папка відключена?). Продажі тривають; наступний раунд спробує знову.</translation>
+    </message>
+    <message>
+        <source>This till&apos;s news could not be written to {folder}: {reason}.</source>
+        <translation>Не вдалося записати новини цієї каси до {folder}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The sync server address is not understood. It looks like postgresql://user:password@host:5432/database.</source>
+        <translation>Адресу сервера синхронізації не розпізнано. Вона має вигляд postgresql://user:password@host:5432/database.</translation>
+    </message>
+    <message>
+        <source>The sync server address must start with postgresql:// and name the host and the database, e.g. postgresql://user:password@host:5432/database.</source>
+        <translation>Адреса сервера синхронізації має починатися з postgresql:// і вказувати сервер та базу даних, наприклад postgresql://user:password@host:5432/database.</translation>
+    </message>
+    <message>
+        <source>Folder sync runs every 5, 15 or 60 minutes, or off.</source>
+        <translation>Синхронізація через папку виконується кожні 5, 15 або 60 хвилин або вимкнена.</translation>
+    </message>
+    <message>
+        <source>Choose the folder to sync through first.</source>
+        <translation>Спочатку виберіть папку для синхронізації.</translation>
+    </message>
+    <message>
+        <source>Type the sync server&apos;s password in place of ***.</source>
+        <translation>Введіть пароль сервера синхронізації замість ***.</translation>
+    </message>
+    <message>
+        <source>The owner PIN is needed: give it with --pin or ${env}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No owner PIN is set yet: set it in the till window first.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2475,6 +2726,10 @@ Cards: {cards}</source>
         <translation>Повернуто</translation>
     </message>
     <message>
+        <source>Cashier</source>
+        <translation type="unfinished">Касир</translation>
+    </message>
+    <message>
         <source>What</source>
         <translation>Що</translation>
     </message>
@@ -2641,6 +2896,69 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Outcomes</name>
+    <message numerus="yes">
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n клієнт</numerusform>
+            <numerusform>%n клієнти</numerusform>
+            <numerusform>%n клієнтів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sale(s)</source>
+        <translation>
+            <numerusform>%n продаж</numerusform>
+            <numerusform>%n продажі</numerusform>
+            <numerusform>%n продажів</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Backup made and verified: {customers}, {sales}.</source>
+        <translation>Резервну копію створено й перевірено: {customers}, {sales}.</translation>
+    </message>
+    <message>
+        <source>The mirror folder {folder} is not available (unplugged?).</source>
+        <translation>Тека для другої копії {folder} недоступна (флешку від&apos;єднано?).</translation>
+    </message>
+    <message>
+        <source>The copy to {folder} failed: {reason}.</source>
+        <translation>Не вдалося скопіювати в {folder}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Restored {customers} and {sales} from {source}. The data as it was is kept in {aside}.</source>
+        <translation>Відновлено з {source}: {customers}, {sales}. Попередні дані збережено в {aside}.</translation>
+    </message>
+    <message>
+        <source>The slip was not printed: {reason}</source>
+        <translation>Чек лояльності не надруковано: {reason}</translation>
+    </message>
+    <message>
+        <source>The slip printer ({address}) is out of paper. Put in a new roll and print again.</source>
+        <translation>У принтері чеків ({address}) закінчився папір. Вставте новий рулон і надрукуйте знову.</translation>
+    </message>
+    <message>
+        <source>The slip printer ({address}) does not answer. Check its cable and power, then print the slip again.</source>
+        <translation>Принтер чеків ({address}) не відповідає. Перевірте кабель і живлення, потім надрукуйте чек знову.</translation>
+    </message>
+    <message>
+        <source>The slip printer ({address}) is not connected or switched off. Check its cable and power, then print the slip again.</source>
+        <translation>Принтер чеків ({address}) не під&apos;єднано або вимкнено. Перевірте кабель і живлення, потім надрукуйте чек знову.</translation>
+    </message>
+    <message>
+        <source>The slip printer ({address}) could not print. Check its cable and power, then print the slip again.</source>
+        <translation>Принтер чеків ({address}) не зміг надрукувати. Перевірте кабель і живлення, потім надрукуйте чек знову.</translation>
+    </message>
+    <message>
+        <source>No slip printer is set up: enter its address in Devices.</source>
+        <translation>Принтер чеків не налаштовано: вкажіть його адресу в розділі «Пристрої».</translation>
+    </message>
+    <message>
+        <source>Slip printed.</source>
+        <translation>Чек надруковано.</translation>
+    </message>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
         <source>Owner PIN</source>
@@ -2688,6 +3006,325 @@ Cards: {cards}</source>
             <numerusform>%n бали</numerusform>
             <numerusform>%n балів</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyPdf</name>
+    <message>
+        <source>in use</source>
+        <translation>діє</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>заблокована</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>замінена</translation>
+    </message>
+    <message>
+        <source>not given out</source>
+        <translation>не видана</translation>
+    </message>
+    <message>
+        <source>Earned on a purchase</source>
+        <translation>Нараховано за покупку</translation>
+    </message>
+    <message>
+        <source>Spent on a purchase</source>
+        <translation>Списано на покупку</translation>
+    </message>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Вітальний бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день народження</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Реферальний бонус</translation>
+    </message>
+    <message>
+        <source>Milestone bonus</source>
+        <translation>Бонус за візити</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Згоріли</translation>
+    </message>
+    <message>
+        <source>Given back by a refund</source>
+        <translation>Повернуто під час повернення</translation>
+    </message>
+    <message>
+        <source>Taken back by a refund</source>
+        <translation>Списано під час повернення</translation>
+    </message>
+    <message>
+        <source>Bonus taken back by a refund</source>
+        <translation>Бонус списано під час повернення</translation>
+    </message>
+    <message>
+        <source>Manual adjustment</source>
+        <translation>Ручне коригування</translation>
+    </message>
+    <message>
+        <source>Opening balance</source>
+        <translation>Початковий баланс</translation>
+    </message>
+    <message>
+        <source>complaint</source>
+        <translation>скарга</translation>
+    </message>
+    <message>
+        <source>suggestion</source>
+        <translation>пропозиція</translation>
+    </message>
+    <message>
+        <source>praise</source>
+        <translation>подяка</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>відкрито</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>вирішено</translation>
+    </message>
+    <message>
+        <source>at the till</source>
+        <translation>на касі</translation>
+    </message>
+    <message>
+        <source>recorded by the shop</source>
+        <translation>записано магазином</translation>
+    </message>
+    <message>
+        <source>at the desk</source>
+        <translation>на стійці обслуговування</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Ім&apos;я</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Birthday</source>
+        <translation>День народження</translation>
+    </message>
+    <message>
+        <source>Agrees to offers</source>
+        <translation>Згода на пропозиції</translation>
+    </message>
+    <message>
+        <source>Answer given</source>
+        <translation>Коли надано відповідь</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Points balance</source>
+        <translation>Баланс балів</translation>
+    </message>
+    <message>
+        <source>Paid in total</source>
+        <translation>Сплачено всього</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Візити</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>Номер картки</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Стан</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>Видана</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сума</translation>
+    </message>
+    <message>
+        <source>Discount</source>
+        <translation>Знижка</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Сплачено</translation>
+    </message>
+    <message>
+        <source>Points earned</source>
+        <translation>Нараховано балів</translation>
+    </message>
+    <message>
+        <source>Points spent</source>
+        <translation>Списано балів</translation>
+    </message>
+    <message>
+        <source>Money back</source>
+        <translation>Повернуто грошей</translation>
+    </message>
+    <message>
+        <source>Points taken back</source>
+        <translation>Балів списано назад</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Що</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Бали</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Given</source>
+        <translation>Нараховано</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Залишилось</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Згорають</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Текст</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>Оцінка</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Коли</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Де</translation>
+    </message>
+    <message>
+        <source>{shop}: the data we store about you</source>
+        <translation>{shop}: які дані про вас ми зберігаємо</translation>
+    </message>
+    <message>
+        <source>Exported {when}. Amounts in {currency}.</source>
+        <translation>Вивантажено {when}. Суми в {currency}.</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Профіль</translation>
+    </message>
+    <message>
+        <source>Cards</source>
+        <translation>Картки</translation>
+    </message>
+    <message>
+        <source>Purchases</source>
+        <translation>Покупки</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Повернення</translation>
+    </message>
+    <message>
+        <source>Points history</source>
+        <translation>Історія балів</translation>
+    </message>
+    <message>
+        <source>Points and their expiry</source>
+        <translation>Бали та строки їх дії</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>Відгуки</translation>
+    </message>
+    <message>
+        <source>Recommendation answers</source>
+        <translation>Відповіді про рекомендацію</translation>
+    </message>
+    <message>
+        <source>Consent to offers</source>
+        <translation>Згода на пропозиції</translation>
+    </message>
+    <message>
+        <source>Customer data export</source>
+        <translation>Вивантаження даних клієнта</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>так</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>ні</translation>
+    </message>
+    <message>
+        <source>Customer since</source>
+        <translation>Клієнт з</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>Немає.</translation>
+    </message>
+    <message>
+        <source>Your profile: name, phone, e-mail and birthday as you gave them, whether you agreed to offers, and the totals we keep (points balance, amount paid, visits).</source>
+        <translation>Ваш профіль: ім&apos;я, телефон, e-mail і день народження так, як ви їх повідомили, чи погодилися ви отримувати пропозиції, і підсумки, які ми ведемо (баланс балів, сума оплат, візити).</translation>
+    </message>
+    <message>
+        <source>Your loyalty card numbers and their status.</source>
+        <translation>Номери ваших карток лояльності та їхній стан.</translation>
+    </message>
+    <message>
+        <source>Every purchase made with your card: amount, discount, points earned and spent.</source>
+        <translation>Кожна покупка з вашою карткою: сума, знижка, нараховані й списані бали.</translation>
+    </message>
+    <message>
+        <source>Returns of those purchases.</source>
+        <translation>Повернення цих покупок.</translation>
+    </message>
+    <message>
+        <source>Every change to your points, with its reason.</source>
+        <translation>Кожна зміна ваших балів із причиною.</translation>
+    </message>
+    <message>
+        <source>Points in groups as they were given, with their expiry dates.</source>
+        <translation>Бали групами, як їх нараховували, зі строками дії.</translation>
+    </message>
+    <message>
+        <source>Comments and complaints you left with us.</source>
+        <translation>Ваші відгуки та скарги.</translation>
+    </message>
+    <message>
+        <source>Your answers to &apos;would you recommend us&apos; (0-10).</source>
+        <translation>Ваші відповіді на запитання «чи порекомендуєте ви нас» (0–10).</translation>
+    </message>
+    <message>
+        <source>Each time you agreed to or declined offers, with the date.</source>
+        <translation>Кожен раз, коли ви погоджувалися або відмовлялися отримувати пропозиції, з датою.</translation>
     </message>
 </context>
 <context>
@@ -3338,6 +3975,10 @@ Cards: {cards}</source>
         <source>Staff</source>
         <translation>Працівники</translation>
     </message>
+    <message>
+        <source>Sync</source>
+        <translation>Синхронізація</translation>
+    </message>
 </context>
 <context>
     <name>ShopDevicesScreen</name>
@@ -3499,6 +4140,436 @@ Cards: {cards}</source>
     <message>
         <source>Saved.</source>
         <translation>Збережено.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message numerus="yes">
+        <source>received %n event(s)</source>
+        <translation>
+            <numerusform>отримано %n подію</numerusform>
+            <numerusform>отримано %n події</numerusform>
+            <numerusform>отримано %n подій</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It did not work: %1</source>
+        <translation>Не вдалося: %1</translation>
+    </message>
+    <message>
+        <source>Folder sync has not run yet.</source>
+        <translation>Синхронізація через папку ще не виконувалася.</translation>
+    </message>
+    <message numerus="yes">
+        <source>sent %n event(s)</source>
+        <translation>
+            <numerusform>надіслано %n подію</numerusform>
+            <numerusform>надіслано %n події</numerusform>
+            <numerusform>надіслано %n подій</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last folder sync: %1 — %2</source>
+        <translation>Остання синхронізація через папку: %1 — %2</translation>
+    </message>
+    <message>
+        <source>Last folder sync: %1 — %2.</source>
+        <translation>Остання синхронізація через папку: %1 — %2.</translation>
+    </message>
+    <message>
+        <source>%1 refused: %2</source>
+        <translation>%1 відхилено: %2</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Синхронізація</translation>
+    </message>
+    <message>
+        <source>This till&apos;s news</source>
+        <translation>Новини цієї каси</translation>
+    </message>
+    <message>
+        <source>Till</source>
+        <translation>Каса</translation>
+    </message>
+    <message>
+        <source>Its news here, up to</source>
+        <translation>Її новини тут — до</translation>
+    </message>
+    <message>
+        <source>Export bundle to folder…</source>
+        <translation>Вивантажити пакет у папку…</translation>
+    </message>
+    <message>
+        <source>Import bundle…</source>
+        <translation>Завантажити пакет…</translation>
+    </message>
+    <message>
+        <source>Folder sync (shared or USB folder)</source>
+        <translation>Синхронізація через папку (спільна папка або флешка)</translation>
+    </message>
+    <message>
+        <source>Choose folder…</source>
+        <translation>Вибрати папку…</translation>
+    </message>
+    <message>
+        <source>Sync:</source>
+        <translation>Синхронізувати:</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>вимкнено</translation>
+    </message>
+    <message numerus="yes">
+        <source>every %n minute(s)</source>
+        <translation>
+            <numerusform>кожну %n хвилину</numerusform>
+            <numerusform>кожні %n хвилини</numerusform>
+            <numerusform>кожні %n хвилин</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Sync with folder now</source>
+        <translation>Синхронізувати з папкою зараз</translation>
+    </message>
+    <message>
+        <source>Sync server (PostgreSQL)</source>
+        <translation>Сервер синхронізації (PostgreSQL)</translation>
+    </message>
+    <message>
+        <source>For tills in different places: each one sends its news to the server and fetches the others&apos;. Sales go on when the server cannot be reached.</source>
+        <translation>Для кас у різних місцях: кожна надсилає свої новини на сервер і забирає чужі. Якщо сервер недоступний, продажі тривають.</translation>
+    </message>
+    <message>
+        <source>Save address</source>
+        <translation>Зберегти адресу</translation>
+    </message>
+    <message>
+        <source>Push and pull now</source>
+        <translation>Надіслати й отримати зараз</translation>
+    </message>
+    <message>
+        <source>Tills of this shop</source>
+        <translation>Каси цього магазину</translation>
+    </message>
+    <message>
+        <source>New till number:</source>
+        <translation>Номер нової каси:</translation>
+    </message>
+    <message>
+        <source>Create pairing file for a new till…</source>
+        <translation>Створити файл підключення для нової каси…</translation>
+    </message>
+    <message>
+        <source>Join a shop from a pairing file…</source>
+        <translation>Підключитися до магазину з файлу підключення…</translation>
+    </message>
+    <message>
+        <source>Noticed</source>
+        <translation>Помічено</translation>
+    </message>
+    <message>
+        <source>Customer</source>
+        <translation>Покупець</translation>
+    </message>
+    <message>
+        <source>What happened</source>
+        <translation>Що сталося</translation>
+    </message>
+    <message>
+        <source>This is till %1 of %2.</source>
+        <translation>Це каса %1 магазину «%2».</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) of its own</source>
+        <translation>
+            <numerusform>%n власна подія</numerusform>
+            <numerusform>%n власні події</numerusform>
+            <numerusform>%n власних подій</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n waiting for sync.</source>
+        <translation>
+            <numerusform>%n чекає на синхронізацію.</numerusform>
+            <numerusform>%n чекають на синхронізацію.</numerusform>
+            <numerusform>%n чекають на синхронізацію.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Folder: %1</source>
+        <translation>Папка: %1</translation>
+    </message>
+    <message>
+        <source>No folder chosen. Choose a shared or USB folder all tills can reach.</source>
+        <translation>Папку не вибрано. Виберіть спільну папку або флешку, доступну всім касам.</translation>
+    </message>
+    <message>
+        <source>This till is new and empty: it can join a shop.</source>
+        <translation>Ця каса нова й порожня: вона може підключитися до магазину.</translation>
+    </message>
+    <message>
+        <source>Only a new, empty till can join a shop; this one already has its own customers or sales.</source>
+        <translation>Підключитися до магазину може лише нова, порожня каса; у цієї вже є свої покупці або продажі.</translation>
+    </message>
+    <message>
+        <source>Nothing sent yet.</source>
+        <translation>Поки нічого не надіслано.</translation>
+    </message>
+    <message>
+        <source>Nothing received yet.</source>
+        <translation>Поки нічого не отримано.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n подія</numerusform>
+            <numerusform>%n події</numerusform>
+            <numerusform>%n подій</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>exported to a bundle</source>
+        <translation>вивантажено в пакет</translation>
+    </message>
+    <message>
+        <source>pushed to the sync server</source>
+        <translation>надіслано на сервер синхронізації</translation>
+    </message>
+    <message>
+        <source>imported from a bundle</source>
+        <translation>завантажено з пакета</translation>
+    </message>
+    <message>
+        <source>pulled from the sync server</source>
+        <translation>отримано з сервера синхронізації</translation>
+    </message>
+    <message>
+        <source>through the sync folder</source>
+        <translation>через папку синхронізації</translation>
+    </message>
+    <message>
+        <source>Last sent: %1 — %2</source>
+        <translation>Останнє надсилання: %1 — %2</translation>
+    </message>
+    <message>
+        <source>Last received: %1 — %2 from till %3</source>
+        <translation>Останнє отримання: %1 — %2 від каси %3</translation>
+    </message>
+    <message>
+        <source>Last received: %1 — %2</source>
+        <translation>Останнє отримання: %1 — %2</translation>
+    </message>
+    <message>
+        <source>event no. %1</source>
+        <translation>подія № %1</translation>
+    </message>
+    <message>
+        <source>paired here; no news from it yet</source>
+        <translation>підключена звідси; новин від неї ще немає</translation>
+    </message>
+    <message>
+        <source>Other tills known here:</source>
+        <translation>Інші каси, відомі тут:</translation>
+    </message>
+    <message>
+        <source>No other till is known here yet.</source>
+        <translation>Інших кас тут поки немає.</translation>
+    </message>
+    <message>
+        <source>Till %1</source>
+        <translation>Каса %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Conflicts to look at (%n)</source>
+        <translation>
+            <numerusform>Конфлікти для перевірки (%n)</numerusform>
+            <numerusform>Конфлікти для перевірки (%n)</numerusform>
+            <numerusform>Конфлікти для перевірки (%n)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Conflicts to look at: none</source>
+        <translation>Конфліктів для перевірки немає</translation>
+    </message>
+    <message>
+        <source>(not on this till yet)</source>
+        <translation>(на цій касі поки немає)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Points were spent twice on two tills while offline: the balance went %n point(s) below zero. The next points earned pay it back.</source>
+        <translation>
+            <numerusform>Бали витратили двічі на двох касах без зв’язку: баланс пішов на %n бал нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали витратили двічі на двох касах без зв’язку: баланс пішов на %n бали нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали витратили двічі на двох касах без зв’язку: баланс пішов на %n балів нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Card %1 was given to two customers. The later one keeps it; the other keeps their points but needs a new card.</source>
+        <translation>Картку %1 видано двом покупцям. Вона залишається в того, кому її видали пізніше; інший зберігає бали, але потребує нової картки.</translation>
+    </message>
+    <message>
+        <source>A sale was made with card %1 after another till had blocked it. The sale stands; the card stays blocked.</source>
+        <translation>Продаж пройшов за карткою %1 після того, як інша каса її заблокувала. Продаж залишається в силі; картка залишається заблокованою.</translation>
+    </message>
+    <message>
+        <source>Folder for the bundle</source>
+        <translation>Папка для пакета</translation>
+    </message>
+    <message>
+        <source>Nothing new to export: the other tills have all of it.</source>
+        <translation>Нічого вивантажувати: інші каси вже все мають.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n event(s) to %1.</source>
+        <translation>
+            <numerusform>Вивантажено %n подію в %1.</numerusform>
+            <numerusform>Вивантажено %n події в %1.</numerusform>
+            <numerusform>Вивантажено %n подій в %1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Вивантаження…</translation>
+    </message>
+    <message>
+        <source>Bundle to import</source>
+        <translation>Пакет для завантаження</translation>
+    </message>
+    <message>
+        <source>Till bundles (%1);;All files (*)</source>
+        <translation>Пакети кас (%1);;Усі файли (*)</translation>
+    </message>
+    <message>
+        <source>Nothing new in that bundle: this till already had all of it.</source>
+        <translation>У цьому пакеті немає нічого нового: ця каса вже все має.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Till %1: %n new event(s) applied.</source>
+        <translation>
+            <numerusform>Каса %1: застосовано %n нову подію.</numerusform>
+            <numerusform>Каса %1: застосовано %n нові події.</numerusform>
+            <numerusform>Каса %1: застосовано %n нових подій.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking and importing %1…</source>
+        <translation>Перевірка й завантаження %1…</translation>
+    </message>
+    <message>
+        <source>Folder the tills sync through</source>
+        <translation>Папка, через яку синхронізуються каси</translation>
+    </message>
+    <message>
+        <source>This till syncs through %1.</source>
+        <translation>Ця каса синхронізується через %1.</translation>
+    </message>
+    <message>
+        <source>Folder sync is off.</source>
+        <translation>Синхронізацію через папку вимкнено.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Folder sync runs every %n minute(s).</source>
+        <translation>
+            <numerusform>Синхронізація через папку — кожну %n хвилину.</numerusform>
+            <numerusform>Синхронізація через папку — кожні %n хвилини.</numerusform>
+            <numerusform>Синхронізація через папку — кожні %n хвилин.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Syncing with the folder…</source>
+        <translation>Синхронізація з папкою…</translation>
+    </message>
+    <message>
+        <source>Sync server address saved.</source>
+        <translation>Адресу сервера синхронізації збережено.</translation>
+    </message>
+    <message>
+        <source>Sync server address removed.</source>
+        <translation>Адресу сервера синхронізації видалено.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Sync server: sent %n event(s)</source>
+        <translation>
+            <numerusform>Сервер синхронізації: надіслано %n подію</numerusform>
+            <numerusform>Сервер синхронізації: надіслано %n події</numerusform>
+            <numerusform>Сервер синхронізації: надіслано %n подій</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>received %n event(s).</source>
+        <translation>
+            <numerusform>отримано %n подію.</numerusform>
+            <numerusform>отримано %n події.</numerusform>
+            <numerusform>отримано %n подій.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Talking to the sync server…</source>
+        <translation>Зв’язок із сервером синхронізації…</translation>
+    </message>
+    <message>
+        <source>Pairing file for till %1</source>
+        <translation>Файл підключення для каси %1</translation>
+    </message>
+    <message>
+        <source>Pairing files (%1)</source>
+        <translation>Файли підключення (%1)</translation>
+    </message>
+    <message>
+        <source>Pairing file for till %1 written to %2. It holds the shop&apos;s key: carry it to the new till, join there, then delete it.</source>
+        <translation>Файл підключення для каси %1 записано в %2. У ньому ключ магазину: перенесіть його на нову касу, підключіться там, потім видаліть файл.</translation>
+    </message>
+    <message>
+        <source>Writing the pairing file…</source>
+        <translation>Запис файлу підключення…</translation>
+    </message>
+    <message>
+        <source>Pairing file</source>
+        <translation>Файл підключення</translation>
+    </message>
+    <message>
+        <source>Pairing files (%1);;All files (*)</source>
+        <translation>Файли підключення (%1);;Усі файли (*)</translation>
+    </message>
+    <message>
+        <source>This is now till %1 of %2. Import the other tills&apos; bundles or sync with the folder or server to get the customers.</source>
+        <translation>Тепер це каса %1 магазину «%2». Завантажте пакети інших кас або синхронізуйтеся через папку чи сервер, щоб отримати покупців.</translation>
+    </message>
+    <message>
+        <source>Joining the shop…</source>
+        <translation>Підключення до магазину…</translation>
+    </message>
+</context>
+<context>
+    <name>TillSignIn</name>
+    <message>
+        <source>Who is at the till?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type your PIN and press Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation type="unfinished">PIN</translation>
+    </message>
+    <message>
+        <source>Scanning still works: a scanned card shows the customer on the left, and the sale waits for your PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type your PIN: {min} to {max} digits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong PIN. Tries left before a 5-minute lock: {left}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Try again at {time}. Scanning and lookups still work.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

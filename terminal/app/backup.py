@@ -22,7 +22,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine
 
@@ -30,6 +30,7 @@ from terminal.app.integrity import Integrity
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError, StorageError
+from terminal.core.sentences import QT_TRANSLATE_N_NOOP, Count, Sentence
 
 if TYPE_CHECKING:
     from terminal.app.restore import RestoreResult
@@ -51,6 +52,16 @@ class BackupRefused(LoyaltyError):
     code = "backup_refused"
 
 
+def customers_count(customers: int) -> Count:
+    """“1 customer / 5 customers” in the reader's plural forms."""
+    return Count("Outcomes", QT_TRANSLATE_N_NOOP("Outcomes", "%n customer(s)"), customers)
+
+
+def sales_count(sales: int) -> Count:
+    """“1 sale / 5 sales” in the reader's plural forms."""
+    return Count("Outcomes", QT_TRANSLATE_N_NOOP("Outcomes", "%n sale(s)"), sales)
+
+
 @dataclass(frozen=True)
 class BackupResult:
     path: Path
@@ -59,8 +70,17 @@ class BackupResult:
     customers: int
     sales: int
     mirror_path: Path | None = None
-    mirror_error: str = ""
+    mirror_error: str = ""  # a Sentence when the second copy failed (English as a str)
     removed: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> Sentence:
+        """What the owner is told: the backup is made, checked, and holds this much."""
+        return Sentence(
+            QT_TRANSLATE_NOOP("Outcomes", "Backup made and verified: {customers}, {sales}."),
+            customers=customers_count(self.customers),
+            sales=sales_count(self.sales),
+        )
 
 
 @dataclass(frozen=True)
@@ -71,7 +91,7 @@ class BackupStatus:
     count: int
     folder: Path
     mirror_dir: str
-    last_error: str  # the last failed attempt's reason, if it came after the last success
+    last_error: str  # the last failed attempt's reason (a Sentence when it has a template)
 
 
 def verify_file(path: Path, *, expected_shop: str | None = None) -> tuple[int, int, str]:
@@ -169,9 +189,7 @@ def _check_invariants(path: Path) -> tuple[int, int]:
             ) from exc
         if not report.ok:
             raise BackupRefused(
-                QT_TRANSLATE_NOOP(
-                    "Errors", "The file {name} fails the books check: {problem}"
-                ),
+                QT_TRANSLATE_NOOP("Errors", "The file {name} fails the books check: {problem}"),
                 problems=report.problems,
                 name=path.name,
                 problem=report.problems[0],
@@ -218,7 +236,7 @@ class Backups:
             result = self._make_verified(target, now)
         except (LoyaltyError, OSError, sqlite3.Error) as exc:
             reason = _reason(exc)
-            self._write_status({"last_error": reason, "last_error_at": now.isoformat()})
+            self._write_status({"last_error_at": now.isoformat(), **_saved_reason(reason)})
             log.error("backup failed: %s", reason)
             if isinstance(exc, LoyaltyError):
                 raise
@@ -261,7 +279,12 @@ class Backups:
         folder = Path(mirror)
         try:
             if not folder.is_dir():
-                return None, f"The mirror folder {folder} is not available (unplugged?)."
+                return None, Sentence(
+                    QT_TRANSLATE_NOOP(
+                        "Outcomes", "The mirror folder {folder} is not available (unplugged?)."
+                    ),
+                    folder=folder,
+                )
             dest = folder / made.name
             partial = dest.with_name(dest.name + ".partial")
             shutil.copyfile(made, partial)
@@ -272,7 +295,11 @@ class Backups:
             return dest, ""
         except OSError as exc:
             log.warning("mirror copy failed: %s", exc)
-            return None, f"The copy to {folder} failed: {exc.strerror or exc}."
+            return None, Sentence(
+                QT_TRANSLATE_NOOP("Outcomes", "The copy to {folder} failed: {reason}."),
+                folder=folder,
+                reason=exc.strerror or exc,
+            )
 
     def auto(self) -> BackupResult | None:
         """The daily backup: made when today has none yet (the GUI calls this at start and on a
@@ -304,7 +331,7 @@ class Backups:
             count=len(found),
             folder=self.folder,
             mirror_dir=self.mirror_dir(),
-            last_error=str(saved.get("last_error", "")),
+            last_error=_read_reason(saved),
         )
 
     def mirror_dir(self) -> str:
@@ -323,13 +350,13 @@ class Backups:
         with self.till.write() as s:
             put_setting(s, "backup_mirror_dir", text, self.till.now())
 
-    def _read_status(self) -> dict[str, str]:
+    def _read_status(self) -> dict[str, Any]:
         try:
             return json.loads((self.folder / STATUS_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
 
-    def _write_status(self, data: dict[str, str]) -> None:
+    def _write_status(self, data: dict[str, Any]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             (self.folder / STATUS_FILE).write_text(json.dumps(data), encoding="utf-8")
@@ -391,8 +418,29 @@ def rotate(folder: Path, now: datetime) -> list[str]:
 
 
 def _reason(exc: BaseException) -> str:
+    """Why a backup failed: the error's sentence (translatable) or the system's own words."""
     if isinstance(exc, LoyaltyError):
-        return exc.message
+        return Sentence.of_error(exc)
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
+
+
+def _saved_reason(reason: str) -> dict[str, Any]:
+    """The reason as the status file keeps it: the English text, and the template with its
+    parameters (as text) so the Backups screen can say it again in the shop's language."""
+    saved: dict[str, Any] = {"last_error": str(reason)}
+    if isinstance(reason, Sentence):
+        saved["last_error_template"] = reason.template
+        saved["last_error_context"] = reason.context
+        saved["last_error_params"] = {key: str(value) for key, value in reason.params.items()}
+    return saved
+
+
+def _read_reason(saved: dict[str, Any]) -> str:
+    text = str(saved.get("last_error") or "")
+    template, params = saved.get("last_error_template"), saved.get("last_error_params")
+    if not text or not isinstance(template, str) or not isinstance(params, dict):
+        return text
+    context = str(saved.get("last_error_context") or "Errors")
+    return Sentence(template, context=context, **{str(k): v for k, v in params.items()})

@@ -39,17 +39,27 @@ _PERSONAL = {"name": ERASED_NAME, "name_key": "", "phone": None, "email": None, 
 
 # What each part of the export is, in the customer's terms (also the basis of docs/privacy.md).
 _EXPLAINED = {
-    "customer": "Your profile: name, phone, e-mail and birthday as you gave them, whether you "
-    "agreed to offers, and the totals we keep (points balance, amount paid, visits).",
-    "cards": "Your loyalty card numbers and their status.",
-    "purchases": "Every purchase made with your card: amount, discount, points earned and spent.",
-    "refunds": "Returns of those purchases.",
-    "ledger": "Every change to your points, with its reason.",
-    "points_lots": "Points in groups as they were given, with their expiry dates.",
-    "feedback": "Comments and complaints you left with us.",
-    "nps": "Your answers to 'would you recommend us' (0-10).",
-    "consent_history": "Each time you agreed to or declined offers, with the date.",
-}
+    "customer": QT_TRANSLATE_NOOP(
+        "PrivacyPdf",
+        "Your profile: name, phone, e-mail and birthday as you gave them, whether you agreed to "
+        "offers, and the totals we keep (points balance, amount paid, visits).",
+    ),
+    "cards": QT_TRANSLATE_NOOP("PrivacyPdf", "Your loyalty card numbers and their status."),
+    "purchases": QT_TRANSLATE_NOOP(
+        "PrivacyPdf",
+        "Every purchase made with your card: amount, discount, points earned and spent.",
+    ),
+    "refunds": QT_TRANSLATE_NOOP("PrivacyPdf", "Returns of those purchases."),
+    "ledger": QT_TRANSLATE_NOOP("PrivacyPdf", "Every change to your points, with its reason."),
+    "points_lots": QT_TRANSLATE_NOOP(
+        "PrivacyPdf", "Points in groups as they were given, with their expiry dates."
+    ),
+    "feedback": QT_TRANSLATE_NOOP("PrivacyPdf", "Comments and complaints you left with us."),
+    "nps": QT_TRANSLATE_NOOP("PrivacyPdf", "Your answers to 'would you recommend us' (0-10)."),
+    "consent_history": QT_TRANSLATE_NOOP(
+        "PrivacyPdf", "Each time you agreed to or declined offers, with the date."
+    ),
+}  # the JSON keeps this English; the PDF shows it in the shop's language
 
 _QUERIES = {
     "cards": "SELECT * FROM card WHERE customer_id = ? ORDER BY issued_at",

@@ -17,9 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from terminal.app.backup import STAMP, BackupRefused, check_header, copy_database, verify_file
+from terminal.app.backup import (
+    STAMP,
+    BackupRefused,
+    check_header,
+    copy_database,
+    customers_count,
+    sales_count,
+    verify_file,
+)
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.core.sentences import Sentence
 from terminal.db import migrate
 from terminal.db.engine import make_engine, storage_error
 
@@ -34,6 +43,21 @@ class RestoreResult:
     kept_aside: Path
     customers: int
     sales: int
+
+    @property
+    def summary(self) -> Sentence:
+        """What the owner is told: what came back, and where the replaced data went."""
+        return Sentence(
+            QT_TRANSLATE_NOOP(
+                "Outcomes",
+                "Restored {customers} and {sales} from {source}. The data as it was is kept in "
+                "{aside}.",
+            ),
+            customers=customers_count(self.customers),
+            sales=sales_count(self.sales),
+            source=self.restored_from.name,
+            aside=self.kept_aside,
+        )
 
 
 class Restore:

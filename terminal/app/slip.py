@@ -3,6 +3,8 @@
 The sale is committed before anything is sent to the printer and printing never raises into the
 counter: an unplugged, switched-off or paper-less printer gives a :class:`SlipOutcome` with a
 plain message ("the sale is saved; …") and the slip's data, so the cashier can print it again.
+The message is a translatable :class:`~terminal.core.sentences.Sentence`: the screens show it in
+the till's language.
 
 The slip is first rendered to python-escpos's in-memory ``Dummy`` printer, then the finished
 bytes go to the real device in one write: the rendering is what the tests check, and a half-sent
@@ -27,6 +29,7 @@ from terminal.app.results import SaleResult
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError
+from terminal.core.sentences import Sentence
 from terminal.core.slip_text import DOTS_PER_LINE, WIDTHS_MM, SlipData, slip_lines
 
 log = logging.getLogger("slip")
@@ -109,8 +112,15 @@ class SlipSettings:
 @dataclass(frozen=True)
 class SlipOutcome:
     printed: bool
-    message: str
+    message: str  # a Sentence (English as a str; sentence_text translates it); "" = say nothing
     data: SlipData | None = None  # what was (or should have been) printed, for "print again"
+
+
+def not_printed(reason: object) -> Sentence:
+    """“The slip was not printed: …” (the reason an error or a sentence, translated too)."""
+    return Sentence(
+        QT_TRANSLATE_NOOP("Outcomes", "The slip was not printed: {reason}"), reason=reason
+    )
 
 
 def render(data: SlipData, width_mm: int) -> bytes:
@@ -137,21 +147,34 @@ def render(data: SlipData, width_mm: int) -> bytes:
     return bytes(dummy.output)
 
 
-def _problem(address: str, exc: BaseException) -> str:
-    """A sentence for the cashier; the technical detail goes to the log."""
+def _problem(address: str, exc: BaseException) -> Sentence:
+    """A whole sentence for the cashier (translators get whole sentences, not pieces); the
+    technical detail goes to the log."""
     text = str(exc).casefold()
     if "paper" in text:
-        return f"The slip printer ({address}) is out of paper. Put in a new roll and print again."
-    if isinstance(exc, socket.timeout | TimeoutError) or "timed out" in text:
-        reason = "does not answer"
+        template = QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "The slip printer ({address}) is out of paper. Put in a new roll and print again.",
+        )
+    elif isinstance(exc, socket.timeout | TimeoutError) or "timed out" in text:
+        template = QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "The slip printer ({address}) does not answer. Check its cable and power, then "
+            "print the slip again.",
+        )
     elif "refused" in text or "not found" in text or "no such" in text or "could not" in text:
-        reason = "is not connected or switched off"
+        template = QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "The slip printer ({address}) is not connected or switched off. Check its cable and "
+            "power, then print the slip again.",
+        )
     else:
-        reason = "could not print"
-    return (
-        f"The slip printer ({address}) {reason}. Check its cable and power, then print the "
-        "slip again."
-    )
+        template = QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "The slip printer ({address}) could not print. Check its cable and power, then "
+            "print the slip again.",
+        )
+    return Sentence(template, address=address)
 
 
 class SlipPrinter:
@@ -227,7 +250,7 @@ class SlipPrinter:
         try:
             data = self.slip_for_sale(result)
         except LoyaltyError as exc:
-            return SlipOutcome(False, f"The slip was not printed: {exc.message}")
+            return SlipOutcome(False, not_printed(exc))
         if data is None:
             return SlipOutcome(False, "")
         return self.print_slip(data, settings)
@@ -254,12 +277,18 @@ class SlipPrinter:
         settings = settings or self.settings()
         if not settings.printer:
             return SlipOutcome(
-                False, "No slip printer is set up: enter its address in Devices.", data
+                False,
+                Sentence(
+                    QT_TRANSLATE_NOOP(
+                        "Outcomes", "No slip printer is set up: enter its address in Devices."
+                    )
+                ),
+                data,
             )
         try:
             address = PrinterAddress.parse(settings.printer)
         except InvalidInput as exc:
-            return SlipOutcome(False, exc.message, data)
+            return SlipOutcome(False, Sentence.of_error(exc), data)
         payload = render(data, settings.width_mm)
         device = None
         try:
@@ -275,7 +304,7 @@ class SlipPrinter:
                     device.close()
                 except Exception:  # closing a dead device must not hide the real outcome
                     log.debug("closing the slip printer failed", exc_info=True)
-        return SlipOutcome(True, "Slip printed.", data)
+        return SlipOutcome(True, Sentence(QT_TRANSLATE_NOOP("Outcomes", "Slip printed.")), data)
 
 
 class OutOfPaper(Exception):

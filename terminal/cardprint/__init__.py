@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from terminal.app.till import Till
 from terminal.cardprint.content import (
     CardFace,
@@ -38,7 +40,8 @@ def render_card_pdf(
 ) -> Path:
     """One card (front, and back on a second page) on CR80 pages, for a card printer."""
     job = card_job(till, card_number, back=back, with_name=with_name)
-    return write_pdf(job, out, title=f"Loyalty card {display_number(card_number)}")
+    title = QCoreApplication.translate("CardPrint", "Loyalty card %1")
+    return write_pdf(job, out, title=title.replace("%1", display_number(card_number)))
 
 
 def render_sheet_pdf(
@@ -46,7 +49,8 @@ def render_sheet_pdf(
 ) -> Path:
     """A4 sheets of ten cards with crop marks; backs interleaved and mirrored for duplex."""
     job = sheet_job(till, numbers, back=back)
-    return write_pdf(job, out, title=f"Loyalty cards ({len(numbers)})")
+    title = QCoreApplication.translate("CardPrint", "%n loyalty card(s)", None, len(numbers))
+    return write_pdf(job, out, title=title)
 
 
 __all__ = [

@@ -2,7 +2,8 @@
 
 The facts come from ``terminal.app.card_stock`` (the database stays behind the app layer); the
 drawing code receives a :class:`CardFace`. The terms on the back are derived from the program in
-force, so a card printed today tells today's rules.
+force, so a card printed today tells today's rules — in the chosen language, with amounts and
+rates written by its QLocale ("1 бал = 1,00 ₴", "від 5 000 ₴"), never Python's "1.00".
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from PySide6.QtCore import QCoreApplication
 from terminal.app.card_stock import ShopPrintFacts, printable_card, shop_print_facts
 from terminal.app.till import Till
 from terminal.core.cards import normalize_card_number
-from terminal.core.money import currency, format_amount
+from terminal.core.money import currency
 from terminal.core.program import Program
+from terminal.i18n_text import locale_amount, locale_percent
 
 
 def _tr(text: str) -> str:
@@ -54,12 +56,12 @@ class CardFace:
 
 
 def _percent(basis_points: int) -> str:
-    whole, rest = divmod(basis_points, 100)
-    return f"{whole}" if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
+    """2.5 or 2,5: the locale's decimal separator."""
+    return locale_percent(basis_points)
 
 
 def program_terms(program: Program, currency_code: str) -> tuple[str, ...]:
-    """Short lines for the back of the card, e.g. "5 % back in points, 1 point = 1.00 UAH"."""
+    """Short lines for the back of the card, e.g. "5 % back in points, 1 point = 1.00 ₴"."""
     money = currency(currency_code)
     lines: list[str] = []
     base = program.tiers[0]
@@ -67,7 +69,7 @@ def program_terms(program: Program, currency_code: str) -> tuple[str, ...]:
         lines.append(
             _tr("%1 % back in points, 1 point = %2 %3")
             .replace("%1", _percent(base.earn_bp))
-            .replace("%2", format_amount(program.point_value, money.decimals))
+            .replace("%2", locale_amount(program.point_value, money.decimals))
             .replace("%3", money.symbol)
         )
     if program.gives_discount and base.discount_bp:
@@ -82,7 +84,7 @@ def program_terms(program: Program, currency_code: str) -> tuple[str, ...]:
             steps.append(
                 f"{tier.name} {_percent(rate)} % "
                 + _tr("from %1 %2")
-                .replace("%1", format_amount(tier.threshold, money.decimals, group=" "))
+                .replace("%1", locale_amount(tier.threshold, money.decimals))
                 .replace("%2", money.symbol)
             )
         lines.append(", ".join(steps))
@@ -93,7 +95,11 @@ def program_terms(program: Program, currency_code: str) -> tuple[str, ...]:
             )
         )
     if program.earns_points and program.expiry_days:
-        lines.append(_tr("Points are valid for %1 days").replace("%1", str(program.expiry_days)))
+        lines.append(
+            QCoreApplication.translate(
+                "CardPrint", "Points are valid for %n day(s)", None, program.expiry_days
+            )
+        )
     return tuple(lines)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from terminal.app.backup import Backups
 from terminal.cli.context import Cli, ExitCode
+from terminal.core.errors import QT_TRANSLATE_NOOP
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -36,14 +37,30 @@ def _backup(cli: Cli) -> int:
         "customers": result.customers,
         "sales": result.sales,
         "mirror_path": str(result.mirror_path) if result.mirror_path else None,
-        "mirror_error": result.mirror_error,
+        "mirror_error": str(result.mirror_error),
         "removed": result.removed,
     }
-    text = f"Backup verified: {result.path} ({result.customers} customers, {result.sales} sales)."
-    if result.mirror_path:
-        text += f"\nCopied to {result.mirror_path}."
-    if result.mirror_error:
-        text += f"\nWarning: {result.mirror_error}"
+
+    def text() -> str:
+        lines = [
+            cli.sentence(result.summary),
+            cli.translate(QT_TRANSLATE_NOOP("Cli", "Saved as {path}."), path=result.path),
+        ]
+        if result.mirror_path:
+            lines.append(
+                cli.translate(
+                    QT_TRANSLATE_NOOP("Cli", "Copied to {path}."), path=result.mirror_path
+                )
+            )
+        if result.mirror_error:
+            lines.append(
+                cli.translate(
+                    QT_TRANSLATE_NOOP("Cli", "Warning: {problem}"),
+                    problem=cli.sentence(result.mirror_error),
+                )
+            )
+        return "\n".join(lines)
+
     cli.emit(data, text)
     return int(ExitCode.OK)
 
@@ -56,9 +73,5 @@ def _restore(cli: Cli) -> int:
         "customers": result.customers,
         "sales": result.sales,
     }
-    cli.emit(
-        data,
-        f"Restored {result.customers} customers and {result.sales} sales from "
-        f"{result.restored_from}. The database as it was is kept in {result.kept_aside}.",
-    )
+    cli.emit(data, lambda: cli.sentence(result.summary))
     return int(ExitCode.OK)

@@ -123,6 +123,14 @@ class Cli:
         self._install_language()
         return translated("Cli", template, **params)
 
+    def sentence(self, text: str) -> str:
+        """An outcome the app layer reported (a ``Sentence``) in the shop's language — the path
+        errors take, so a success reads in the same language as a refusal."""
+        from terminal.i18n_text import sentence_text
+
+        self._install_language()
+        return sentence_text(text)
+
     def close(self) -> None:
         if self._till is not None:
             self._till.close()

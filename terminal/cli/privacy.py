@@ -15,6 +15,8 @@ from typing import Any
 
 from terminal.app.privacy import Privacy
 from terminal.cli.context import Cli, ExitCode
+from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.core.sentences import QT_TRANSLATE_N_NOOP, Count, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -51,23 +53,39 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _export(cli: Cli) -> int:
+    if cli.args.out.suffix.lower() == ".pdf":
+        cli.speak_shop_language(painting=True)  # the customer reads the PDF in the shop's language
     result = Privacy(cli.till).export(cli.args.who, cli.args.out)
-    parts = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in result.sections.items())
+    rows = Count("Cli", QT_TRANSLATE_N_NOOP("Cli", "%n record(s)"), sum(result.sections.values()))
+    written = Sentence(
+        QT_TRANSLATE_NOOP("Cli", "Wrote the customer's data to {path}: {rows}."),
+        context="Cli",
+        path=result.path,
+        rows=rows,
+    )
     cli.emit(
         {"customer_id": result.customer_id, "path": str(result.path), "sections": result.sections},
-        f"Wrote {result.path}: {parts}.",
+        lambda: cli.sentence(written),
     )
     return int(ExitCode.OK)
 
 
 def _erase(cli: Cli) -> int:
     if not cli.args.yes:
-        print(
-            "loyalty-terminal: erasing cannot be undone; add --yes to confirm.",
-            file=sys.stderr,
-        )
+        problem = QT_TRANSLATE_NOOP("Cli", "erasing cannot be undone; add --yes to confirm.")
+        print(f"loyalty-terminal: {cli.translate(problem)}", file=sys.stderr)
         return int(ExitCode.USAGE)
     result = Privacy(cli.till).erase(cli.args.who, actor="cli")
+    erased = Sentence(
+        QT_TRANSLATE_NOOP(
+            "Cli",
+            "Erased the customer's personal data. Their {sales} and {points} stay in the books, "
+            "without a name.",
+        ),
+        context="Cli",
+        sales=Count("Cli", QT_TRANSLATE_N_NOOP("Cli", "%n sale(s)"), result.purchases_kept),
+        points=Count("Points", "%n point(s)", result.balance_kept),
+    )
     cli.emit(
         {
             "customer_id": result.customer_id,
@@ -75,8 +93,7 @@ def _erase(cli: Cli) -> int:
             "purchases_kept": result.purchases_kept,
             "balance_kept": result.balance_kept,
         },
-        f"Erased the customer's personal data. Their {result.purchases_kept} sales and "
-        f"{result.balance_kept} points stay in the books, without a name.",
+        lambda: cli.sentence(erased),
     )
     return int(ExitCode.OK)
 
@@ -85,9 +102,17 @@ def _consent(cli: Cli) -> int:
     on = cli.args.answer == "on"
     result = Privacy(cli.till).set_consent(cli.args.who, on, actor="cli", source="cli")
     if not result.changed:
-        text = f"No change: consent was already {'given' if on else 'withdrawn'}."
+        template = (
+            QT_TRANSLATE_NOOP("Cli", "No change: consent was already given.")
+            if on
+            else QT_TRANSLATE_NOOP("Cli", "No change: consent was already withdrawn.")
+        )
     else:
-        text = f"Consent {'given' if on else 'withdrawn'} at {result.at:%Y-%m-%d %H:%M}."
+        template = (
+            QT_TRANSLATE_NOOP("Cli", "Consent given at {when}.")
+            if on
+            else QT_TRANSLATE_NOOP("Cli", "Consent withdrawn at {when}.")
+        )
     cli.emit(
         {
             "customer_id": result.customer_id,
@@ -95,6 +120,6 @@ def _consent(cli: Cli) -> int:
             "changed": result.changed,
             "at": result.at.isoformat(),
         },
-        text,
+        lambda: cli.translate(template, when=f"{result.at:%Y-%m-%d %H:%M}"),
     )
     return int(ExitCode.OK)

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.backup import Backups, BackupStatus
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text
+from terminal.i18n_text import error_text, sentence_text
 from terminal.ui.background import run_in_background
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -212,13 +212,17 @@ class BackupsScreen(QWidget):
                 "ok",
                 self.tr("Last verified backup: %1.").replace("%1", _when(status.last_success)),
             )
-        detail = self.tr(
-            "%1 backups kept in %2 (7 daily, 4 weekly, 12 monthly). Each one is checked when "
-            "it is made."
-        )
-        detail = detail.replace("%1", str(status.count)).replace("%2", str(status.folder))
+        detail = QCoreApplication.translate(
+            "Backups",
+            "%n backup(s) kept in %1 (7 daily, 4 weekly, 12 monthly). Each one is checked when "
+            "it is made.",
+            None,
+            status.count,
+        ).replace("%1", str(status.folder))
         if status.last_error:
-            detail += " " + self.tr("Last attempt failed: %1").replace("%1", status.last_error)
+            detail += " " + self.tr("Last attempt failed: %1").replace(
+                "%1", sentence_text(status.last_error)
+            )
         self.detail_line.setText(detail)
         if status.mirror_dir:
             self.mirror_line.setText(
@@ -269,17 +273,16 @@ class BackupsScreen(QWidget):
     def _made(self, outcome: Any) -> None:
         self.make_button.setEnabled(True)
         if isinstance(outcome, LoyaltyError):
-            self._tone(self.message, "error", outcome.message)
+            self._tone(self.message, "error", error_text(outcome))
         elif isinstance(outcome, Exception):
             log.error("backup failed: %s", outcome)
             self._tone(
                 self.message, "error", self.tr("The backup failed: %1").replace("%1", str(outcome))
             )
         else:
-            text = self.tr("Backup made and verified: %1 customers, %2 sales.")
-            text = text.replace("%1", str(outcome.customers)).replace("%2", str(outcome.sales))
+            text = sentence_text(outcome.summary)
             if outcome.mirror_error:
-                text += " " + outcome.mirror_error
+                text += " " + sentence_text(outcome.mirror_error)
                 self._tone(self.message, "error", text)
             else:
                 self._tone(self.message, "ok", text)
@@ -349,13 +352,7 @@ class BackupsScreen(QWidget):
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
-        text = self.tr("Restored %1 customers and %2 sales. The previous data is kept as %3.")
-        text = (
-            text.replace("%1", str(result.customers))
-            .replace("%2", str(result.sales))
-            .replace("%3", result.kept_aside.name)
-        )
-        self._tone(self.message, "ok", text)
+        self._tone(self.message, "ok", sentence_text(result.summary))
         self.services.announce("sale", "customer", "card", "program", "settings", "backup")
         self.refresh()
 

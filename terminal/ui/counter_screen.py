@@ -45,6 +45,7 @@ from terminal.core.errors import (
 from terminal.core.ids import new_id
 from terminal.core.money import parse_amount
 from terminal.core.slip_text import SlipData
+from terminal.i18n_text import sentence_text
 from terminal.ui import counter_theme, feedback_sound
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_display import display_link
@@ -599,7 +600,9 @@ class CounterScreen(QWidget):
             else ""
         )
         self.say(
-            self.tr("The sale is saved. {problem}").format(problem=outcome.message) + again, "info"
+            self.tr("The sale is saved. {problem}").format(problem=sentence_text(outcome.message))
+            + again,
+            "info",
         )
 
     def record_feedback(self) -> None:

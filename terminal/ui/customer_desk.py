@@ -53,6 +53,14 @@ KIND_NAMES = {
     "opening_balance": "Opening balance",
 }
 
+# What a card's status is called where the desk lists a customer's cards ("2010… (blocked)").
+CARD_STATUS_NAMES = {
+    "active": "in use",
+    "blocked": "blocked",
+    "replaced": "replaced",
+    "stock": "not given out",
+}
+
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("Desk", text)
@@ -283,9 +291,10 @@ class CustomerDesk(QWidget):
             return
         view = self.history.customer
         self.name.setText(view.name)
-        cards = ", ".join(f"{c['number']} ({_tr(c['status'])})" for c in view.cards) or self.tr(
-            "no card"
-        )
+        cards = ", ".join(
+            f"{c['number']} ({_tr(CARD_STATUS_NAMES.get(c['status'], c['status']))})"
+            for c in view.cards
+        ) or self.tr("no card")
         self.summary.setText(
             self.tr(
                 "{tier} · balance {points} points · paid {paid} in {visits} visits · member since "

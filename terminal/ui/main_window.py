@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.shop_setup import ShopSetup
 from terminal.ui.customer_display import display_link
+from terminal.ui.elided_label import ElidedLabel
 from terminal.ui.money_format import format_time
 from terminal.ui.scan_detector import ScanDetector
 from terminal.ui.screens import SCREENS, ScreenSpec, screens
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.stack, 1)
         self.setCentralWidget(root)
         self.status_place = QLabel()
-        self.status_db = QLabel()
+        self.status_db = ElidedLabel()  # a long path is shortened in the middle, never wraps
         self.status_backup = QLabel()
         self.status_sync = QLabel()
         bar = self.statusBar()

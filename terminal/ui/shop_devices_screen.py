@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.slip import SlipOutcome, SlipPrinter
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text
+from terminal.i18n_text import error_text, sentence_text
 from terminal.ui.customer_display import (
     DisplayPreference,
     customer_screens,
@@ -198,7 +198,7 @@ class ShopDevicesScreen(QWidget):
         if outcome.printed:
             _say(self.slip_status, self.tr("Test slip printed. Check the paper."), "ok")
         else:
-            _say(self.slip_status, outcome.message, "error")
+            _say(self.slip_status, sentence_text(outcome.message), "error")
 
 
 def _make(services: AppServices, parent: QWidget | None) -> QWidget:

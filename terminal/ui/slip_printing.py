@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from terminal.app.slip import SlipOutcome
+from terminal.app.slip import SlipOutcome, not_printed
 from terminal.ui.background import run_in_background
 
 log = logging.getLogger("slip")
@@ -24,7 +24,7 @@ def print_in_background(
     def guarded(outcome: object) -> None:
         if isinstance(outcome, Exception):  # SlipPrinter never raises; this guards the guard
             log.error("slip printing failed: %s", outcome)
-            outcome = SlipOutcome(False, f"The slip was not printed: {outcome}")
+            outcome = SlipOutcome(False, not_printed(outcome))
         on_done(outcome)  # type: ignore[arg-type]
 
     run_in_background(fn, guarded)

@@ -195,7 +195,7 @@ def test_cli_backup_and_restore(filled, tmp_path: Path, capsys) -> None:
     db = str(filled.db_path)
     out = tmp_path / "copy.db"
     assert main(["--db", db, "backup", "--out", str(out)]) == 0
-    assert "Backup verified" in capsys.readouterr().out
+    assert "Backup made and verified" in capsys.readouterr().out
     assert dump_tables(out) == dump_tables(filled.db_path)
     bad = tmp_path / "bad.db"
     bad.write_bytes(out.read_bytes()[:5000])
