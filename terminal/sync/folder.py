@@ -39,7 +39,7 @@ from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
 from terminal.sync.apply import known_seq
 from terminal.sync.bundle import BundleRefused, read_bundle
-from terminal.sync.exchange import SyncExchange, shop_id, shop_key
+from terminal.sync.exchange import SyncExchange, note_activity, shop_id, shop_key
 
 log = logging.getLogger("sync")
 
@@ -376,8 +376,17 @@ class FolderSync:
             _put_state(db, REFUSED_KEY, json.dumps(kept))
 
     def _record(self, result: FolderRound) -> None:
+        """Keep the round's outcome; news that left or arrived count as sent/received "through
+        the folder" (one line for the whole round, not the round's last file)."""
         with self.till.write_driver() as db:
             _put_state(db, LAST_ROUND_KEY, json.dumps(result.to_dict(), ensure_ascii=False))
+            if result.exported:
+                note_activity(db, "last_sent", result.at, "folder", count=result.exported)
+            if result.applied:
+                tills = sorted({f.till_number for f in result.files if f.applied and f.till_number})
+                note_activity(
+                    db, "last_received", result.at, "folder", tills=tills, count=result.applied
+                )
 
     def last_round(self) -> FolderRound | None:
         """The last round's outcome (None before the first)."""

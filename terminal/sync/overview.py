@@ -4,6 +4,7 @@ the conflicts with the customers' names, the preferences and the last folder rou
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,6 +51,7 @@ class SyncOverview:
     last_sent: Activity | None
     last_received: Activity | None
     peers: tuple[PeerTill, ...]
+    paired: tuple[int, ...]  # till numbers this till made pairing files for
     conflicts: tuple[ConflictView, ...]
     preferences: SyncPreferences
     last_folder_round: FolderRound | None
@@ -82,6 +84,8 @@ def sync_overview(till: Till) -> SyncOverview:
     with till.read_driver() as db:
         sent = last_activity(db, "last_sent")
         received = last_activity(db, "last_received")
+        row = db.execute("SELECT value FROM sync_state WHERE key = 'paired_numbers'").fetchone()
+        paired = tuple(sorted(int(n) for n in json.loads(row[0]))) if row else ()
         names: dict[str, str] = {}
         if wanted:
             marks = ",".join("?" * len(wanted))
@@ -120,6 +124,7 @@ def sync_overview(till: Till) -> SyncOverview:
         last_sent=_activity(sent, status.last_export_at),
         last_received=_activity(received, status.last_import_at),
         peers=tuple(PeerTill(int(p["number"]), int(p["events"])) for p in status.peers),
+        paired=paired,
         conflicts=tuple(conflicts),
         preferences=SyncSettings(till).current(),
         last_folder_round=FolderSync(till).last_round(),

@@ -24,6 +24,7 @@ from terminal.ui.housekeeping import Housekeeping
 from terminal.ui.i18n import install_translations
 from terminal.ui.services import AppServices
 from terminal.ui.single_instance import AlreadyOpen, hold_database, refuse_second_window
+from terminal.ui.sync_screen import start_folder_sync
 
 log = logging.getLogger("ui")
 # after the first paint: a cashier scanning the first customer of the day comes before backups
@@ -83,6 +84,7 @@ def _start_daily_backups(window: QWidget) -> None:
     from terminal.ui.backup_screen import start_daily_backups
 
     start_daily_backups(window.services, window)  # type: ignore[attr-defined]
+    start_folder_sync(window.services, window)  # type: ignore[attr-defined]
 
 
 def build_window(till: Till) -> QWidget:

@@ -61,6 +61,7 @@ SCREEN_MODULES: list[str] = [
     "terminal.ui.dashboard_screen",
     "terminal.ui.feedback_screen",
     "terminal.ui.staff_screen",
+    "terminal.ui.sync_screen",
 ]
 
 tr_title = _tr

@@ -1,0 +1,238 @@
+"""Settings → Sync as the owner uses it: a bundle exported with the button is imported on the
+second till through its screen and the customer is there with the same balance; a changed
+bundle is refused in plain words and changes nothing; the folder-sync timer runs a round and
+the screen says so; a new till joins from a pairing file; a cashier cannot open the screen."""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog
+
+from terminal.app.counter import Counter, SaleRequest
+from terminal.app.customers import Customers
+from terminal.app.enrollment import Enrollment
+from terminal.app.staff import StaffRoster
+from terminal.app.till import Till, open_till
+from terminal.core.customer_form import CustomerForm
+from terminal.core.errors import CardNotFound
+from terminal.i18n_text import install_translations, remove_translations
+from terminal.sync.pairing import create_pairing, join_pairing
+from terminal.sync.preferences import SyncSettings
+from terminal.ui.access import install_access
+from terminal.ui.counter_screen import CounterScreen
+from terminal.ui.main_window import MainWindow
+from terminal.ui.services import AppServices
+from terminal.ui.sync_screen import FolderSyncScheduler, SyncScreen
+from tests.gui.test_owner_access import type_pin, with_pin_dialog
+from tests.unit.sync.conftest import file_digest
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """English as the app starts it (English plurals: "1 event", "4 events"), none after."""
+    app = QApplication.instance()
+    install_translations(app, "en")
+    yield
+    remove_translations(app)
+
+
+@pytest.fixture
+def second(till, tmp_path: Path, clock) -> Iterator[Till]:  # type: ignore[no-untyped-def]
+    """Till 2 of the same shop, paired the way the owner pairs it."""
+    create_pairing(till, 2, tmp_path / "till2.pair")
+    other = open_till(tmp_path / "two" / "loyalty.db", clock=clock)
+    join_pairing(other, tmp_path / "till2.pair")
+    yield other
+    other.close()
+
+
+def _customer(till: Till) -> str:
+    card = Enrollment(till).register(CustomerForm(name="Olena Koval", phone="+380501112233")).card
+    Counter(till).checkout(SaleRequest(card=card, amount=450_00))
+    return card
+
+
+def _balance(till: Till, card: str) -> tuple[str, int]:
+    found = Customers(till).by_card(card)
+    return found.name, found.balance
+
+
+def _screen(qtbot, till: Till) -> SyncScreen:  # type: ignore[no-untyped-def]
+    screen = SyncScreen(AppServices(till=till))
+    qtbot.addWidget(screen)
+    screen.show()
+    return screen
+
+
+def _owner_window(qtbot, till: Till, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    StaffRoster(till).set_first_owner("Olena", "2468")
+    services = AppServices(till=till)
+    install_access(services)
+    w = MainWindow(services, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.all_loaded)
+    return w
+
+
+def _click_and_wait(qtbot, screen: SyncScreen, button) -> str:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not button.isEnabled()  # off while the work runs in the background
+    qtbot.waitUntil(lambda: not screen.busy, timeout=10_000)
+    return screen.message.text()
+
+
+def test_a_bundle_exported_with_the_button_brings_the_customer_to_the_second_till(
+    qtbot, till, second, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    card = _customer(till)
+    w = _owner_window(qtbot, till, tmp_path)
+    with_pin_dialog(qtbot, lambda d: type_pin(qtbot, d, "2468"))
+    w.show_screen("sync")
+    screen = w.current_screen()
+    assert isinstance(screen, SyncScreen)
+    assert screen.till_line.text().startswith("This is till 1 of My shop.")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(usb))
+    said = _click_and_wait(qtbot, screen, screen.export_button)
+    bundle = next(usb.glob("*.ltb"))
+    assert said == f"Exported 2 events to {bundle}."
+    assert screen.sent_line.text().endswith("— 2 events, exported to a bundle.")
+    assert "0 waiting for sync" in screen.till_line.text()
+
+    other = _screen(qtbot, second)
+    assert other.received_line.text() == "Nothing received yet."
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bundle), ""))
+    said = _click_and_wait(qtbot, other, other.import_button)
+    assert said == "Till 1: 2 new events applied."
+    name, balance = _balance(second, card)
+    assert (name, balance) == _balance(till, card) and name == "Olena Koval" and balance > 0
+    assert other.received_line.text().endswith("— 2 events from till 1, imported from a bundle.")
+    assert other.peers.item(0, 0).text() == "Till 1"
+    assert other.peers.item(0, 1).text() == "event no. 2"
+
+
+def test_a_changed_bundle_is_refused_in_plain_words_and_changes_nothing(
+    qtbot, till, second, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    card = _customer(till)
+    screen = _screen(qtbot, till)
+    usb = tmp_path / "usb"
+    screen.export_to(usb)
+    qtbot.waitUntil(lambda: not screen.busy)
+    bundle = next(usb.glob("*.ltb"))
+    changed = tmp_path / "changed.ltb"
+    changed.write_bytes(
+        gzip.compress(gzip.decompress(bundle.read_bytes()).replace(b"45000", b"95000"))
+    )
+    other = _screen(qtbot, second)
+    before = file_digest(second)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(changed), ""))
+    said = _click_and_wait(qtbot, other, other.import_button)
+    assert said == (
+        "The bundle's signature does not match: the file was changed after export, or it was "
+        "made with another shop's key."
+    )
+    assert "B42318" in other.message.styleSheet()  # said in red
+    assert file_digest(second) == before
+    with pytest.raises(CardNotFound):
+        Customers(second).by_card(card)
+    assert other.import_button.isEnabled()
+
+
+def test_the_folder_timer_runs_a_round_and_the_screen_shows_it(
+    qtbot, till, second, tmp_path, clock
+):  # type: ignore[no-untyped-def]
+    card = _customer(till)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    for one in (till, second):
+        SyncSettings(one).set_folder_sync(str(shared), 5)
+    services = AppServices(till=second)
+    screen = SyncScreen(services)
+    qtbot.addWidget(screen)
+    assert screen.folder_result.text() == "Folder sync has not run yet."
+    assert screen.interval.currentText() == "every 5 minutes"
+    # till 1's timer writes its news to the folder, then till 2's timer picks them up
+    first = FolderSyncScheduler(AppServices(till=till), check_ms=20)
+    first.start(first_check_ms=0)
+    qtbot.waitUntil(lambda: any(shared.glob("till1-*.ltb")), timeout=10_000)
+    first.timer.stop()
+    scheduler = FolderSyncScheduler(services, check_ms=20)
+    scheduler.start(first_check_ms=0)
+    qtbot.waitUntil(lambda: "received" in screen.folder_result.text(), timeout=10_000)
+    assert screen.folder_result.text() == (
+        "Last folder sync: Monday, 2 March 2026 10:00 — sent 0 events, received 2 events."
+    )
+    assert _balance(second, card) == _balance(till, card)
+    # the next round waits for the interval: nothing runs before five minutes are up
+    text = screen.folder_result.text()
+    clock.advance(minutes=3)
+    qtbot.wait(200)
+    assert screen.folder_result.text() == text
+    clock.advance(minutes=2)
+    qtbot.waitUntil(lambda: "10:05" in screen.folder_result.text(), timeout=10_000)
+    scheduler.timer.stop()
+
+
+def test_the_server_password_is_never_shown_again_and_a_dead_server_is_one_sentence(
+    qtbot, till, caplog
+):  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.DEBUG)
+    screen = _screen(qtbot, till)
+    assert not screen.hub_button.isEnabled()  # no address yet
+    screen.hub_address.setFocus()
+    qtbot.keyClicks(screen.hub_address, "postgresql://owner:Very-S3cret@127.0.0.1:1/loyalty")
+    qtbot.keyClick(screen.hub_address, Qt.Key.Key_Return)
+    assert screen.message.text() == "Sync server address saved."
+    assert screen.hub_address.text() == "postgresql://owner:***@127.0.0.1:1/loyalty"
+    said = _click_and_wait(qtbot, screen, screen.hub_button)
+    assert said.startswith("Cannot reach the sync server:")
+    assert said.endswith("Sales go on; try again later.")
+    assert "Very-S3cret" not in said + caplog.text + screen.hub_address.text()
+
+
+def test_a_new_till_joins_from_a_pairing_file_made_on_the_screen(
+    qtbot, till, tmp_path, clock, monkeypatch
+):  # type: ignore[no-untyped-def]
+    _customer(till)
+    screen = _screen(qtbot, till)
+    assert not screen.join_button.isEnabled()  # this till has customers of its own
+    assert screen.pair_number.value() == 2
+    pairing = tmp_path / "till2.pair"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pairing), ""))
+    said = _click_and_wait(qtbot, screen, screen.pair_button)
+    assert said.startswith(f"Pairing file for till 2 written to {pairing}.")
+    assert screen.pair_number.value() == 3  # 2 is issued now
+    assert screen.peers.item(0, 1).text() == "paired here; no news from it yet"
+    new = open_till(tmp_path / "new" / "loyalty.db", clock=clock)
+    try:
+        fresh = _screen(qtbot, new)
+        assert fresh.join_button.isEnabled()
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(pairing), ""))
+        said = _click_and_wait(qtbot, fresh, fresh.join_button)
+        assert said.startswith("This is now till 2 of My shop.")
+        assert fresh.till_line.text().startswith("This is till 2 of My shop.")
+    finally:
+        new.close()
+
+
+def test_a_cashier_cannot_open_the_sync_screen(qtbot, till, tmp_path):  # type: ignore[no-untyped-def]
+    w = _owner_window(qtbot, till, tmp_path)
+    assert w.services.access.current_role() == "cashier"
+    with_pin_dialog(qtbot, lambda d: None)  # does not know the PIN: cancels
+    w.show_screen("sync")
+    assert isinstance(w.current_screen(), CounterScreen)
+    assert "sync" not in w.pages
+    seen = with_pin_dialog(qtbot, lambda d: type_pin(qtbot, d, "0000"))
+    qtbot.keyClick(w, Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier)  # its key asks too
+    assert seen == ["Wrong PIN. Tries left before a 5-minute lock: 4."]
+    assert "sync" not in w.pages
