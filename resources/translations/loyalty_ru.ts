@@ -512,6 +512,17 @@ The data as it is now is kept in %2 first.</source>
     </message>
 </context>
 <context>
+    <name>Checkout</name>
+    <message>
+        <source>{rate} % discount {tier}</source>
+        <translation>скидка {rate} % {tier}</translation>
+    </message>
+    <message>
+        <source>{rate} % {tier}</source>
+        <translation>{rate} % {tier}</translation>
+    </message>
+</context>
+<context>
     <name>Cli</name>
     <message>
         <source>interrupted; nothing half-written was kept.</source>
@@ -576,6 +587,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Consent withdrawn at {when}.</source>
         <translation>Согласие отозвано {when}.</translation>
+    </message>
+    <message>
+        <source>Saved as program version {version}:</source>
+        <translation>Сохранено как версия программы {version}:</translation>
     </message>
 </context>
 <context>
@@ -2351,6 +2366,58 @@ Cards: {cards}</source>
         <source>No owner PIN is set yet: set it in the till window first.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>This bundle was made by this very till; there is nothing to import.</source>
+        <translation>Этот пакет создан этой же кассой; загружать нечего.</translation>
+    </message>
+    <message>
+        <source>Bundles of till {till} are missing: this till has its events up to number {have}, the bundle starts at {first}. Import the earlier bundle first (or export again with --since {have}).</source>
+        <translation>Не хватает пакетов кассы {till}: у этой кассы есть её события до номера {have}, а пакет начинается с {first}. Сначала загрузите более ранний пакет (или выгрузите заново с --since {have}).</translation>
+    </message>
+    <message>
+        <source>The bundle of till {till} builds on news from other tills that this till has not received yet (a customer, card or sale made elsewhere). Import the other tills&apos; bundles first, then this one again; nothing was changed.</source>
+        <translation>Пакет кассы {till} опирается на новости других касс, которых эта касса ещё не получила (покупатель, карта или продажа, сделанные в другом месте). Сначала загрузите пакеты других касс, затем этот снова; ничего не изменено.</translation>
+    </message>
+    <message>
+        <source>Events of till {till} are missing after number {have}.</source>
+        <translation>Не хватает событий кассы {till} после номера {have}.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the sync server: {reason}. Sales go on; try again later.</source>
+        <translation>Нет связи с сервером синхронизации: {reason}. Продажи продолжаются; попробуйте позже.</translation>
+    </message>
+    <message>
+        <source>Pushing to the sync server failed: {reason}.</source>
+        <translation>Не удалось отправить на сервер синхронизации: {reason}.</translation>
+    </message>
+    <message>
+        <source>Pulling from the sync server failed: {reason}.</source>
+        <translation>Не удалось получить с сервера синхронизации: {reason}.</translation>
+    </message>
+    <message>
+        <source>The sync server&apos;s news build on news of a till that has not pushed to it yet (a customer, card or sale made there); nothing was changed. Push from that till, or import its bundle here, then pull again.</source>
+        <translation>Новости на сервере синхронизации опираются на новости кассы, которая ещё не отправила их на сервер (покупатель, карта или продажа, сделанные там); ничего не изменено. Отправьте данные с той кассы или загрузите здесь её пакет, затем получите снова.</translation>
+    </message>
+    <message>
+        <source>A till number is between 1 and 99.</source>
+        <translation>Номер кассы — от 1 до 99.</translation>
+    </message>
+    <message>
+        <source>Till number {number} is already in use in this shop.</source>
+        <translation>Номер кассы {number} в этом магазине уже занят.</translation>
+    </message>
+    <message>
+        <source>{path} is not a pairing file of this program.</source>
+        <translation>{path} — не файл подключения этой программы.</translation>
+    </message>
+    <message>
+        <source>This till already belongs to that shop.</source>
+        <translation>Эта касса уже относится к этому магазину.</translation>
+    </message>
+    <message>
+        <source>This till already has its own customers or sales; only a new, empty till can join a shop.</source>
+        <translation>У этой кассы уже есть свои покупатели или продажи; подключиться к магазину может только новая, пустая касса.</translation>
+    </message>
 </context>
 <context>
     <name>Feedback</name>
@@ -3325,6 +3392,149 @@ Cards: {cards}</source>
     <message>
         <source>Each time you agreed to or declined offers, with the date.</source>
         <translation>Каждый раз, когда вы соглашались или отказывались получать предложения, с датой.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramChanges</name>
+    <message>
+        <source>{field}: {old} → {new}</source>
+        <translation>{field}: {old} → {new}</translation>
+    </message>
+    <message>
+        <source>Program kind</source>
+        <translation>Вид программы</translation>
+    </message>
+    <message>
+        <source>Value of one point</source>
+        <translation>Стоимость одного балла</translation>
+    </message>
+    <message>
+        <source>Points may pay up to</source>
+        <translation>Баллами можно оплатить до</translation>
+    </message>
+    <message>
+        <source>Minimum balance to spend points</source>
+        <translation>Минимальный баланс для списания баллов</translation>
+    </message>
+    <message>
+        <source>Minimum check to earn points</source>
+        <translation>Минимальный чек для начисления баллов</translation>
+    </message>
+    <message>
+        <source>Earn on the part paid with points</source>
+        <translation>Начислять на часть, оплаченную баллами</translation>
+    </message>
+    <message>
+        <source>Points expire after (days)</source>
+        <translation>Баллы сгорают через (дней)</translation>
+    </message>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Приветственный бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день рождения</translation>
+    </message>
+    <message>
+        <source>Birthday window (days either side)</source>
+        <translation>Окно дня рождения (± дней)</translation>
+    </message>
+    <message>
+        <source>Referral bonus for the referrer</source>
+        <translation>Реферальный бонус пригласившему</translation>
+    </message>
+    <message>
+        <source>Referral bonus for the newcomer</source>
+        <translation>Реферальный бонус новичку</translation>
+    </message>
+    <message>
+        <source>Minimum first check for the referral bonus</source>
+        <translation>Минимальный первый чек для реферального бонуса</translation>
+    </message>
+    <message>
+        <source>Visit milestones</source>
+        <translation>Бонусы за визиты</translation>
+    </message>
+    <message>
+        <source>Promotions</source>
+        <translation>Акции</translation>
+    </message>
+    <message>
+        <source>When promotions overlap</source>
+        <translation>Когда акции совпадают</translation>
+    </message>
+    <message>
+        <source>Purchase categories</source>
+        <translation>Категории покупок</translation>
+    </message>
+    <message>
+        <source>Extras</source>
+        <translation>Дополнительно</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>баллы</translation>
+    </message>
+    <message>
+        <source>discount</source>
+        <translation>скидка</translation>
+    </message>
+    <message>
+        <source>discount and points</source>
+        <translation>скидка и баллы</translation>
+    </message>
+    <message>
+        <source>the most generous one applies</source>
+        <translation>действует самая выгодная</translation>
+    </message>
+    <message>
+        <source>all of them add up</source>
+        <translation>все складываются</translation>
+    </message>
+    <message>
+        <source>{rate} %</source>
+        <translation>{rate} %</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>никогда</translation>
+    </message>
+    <message>
+        <source>visit {visit}: +{points}</source>
+        <translation>визит {visit}: +{points}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>New tier {name}: from {threshold}, {earn} points, {discount} discount</source>
+        <translation>Новый уровень {name}: от {threshold}, баллы {earn}, скидка {discount}</translation>
+    </message>
+    <message>
+        <source>{name} starts at {old} → {new}</source>
+        <translation>{name}: порог {old} → {new}</translation>
+    </message>
+    <message>
+        <source>{name} points {old} → {new}</source>
+        <translation>{name}: баллы {old} → {new}</translation>
+    </message>
+    <message>
+        <source>{name} discount {old} → {new}</source>
+        <translation>{name}: скидка {old} → {new}</translation>
+    </message>
+    <message>
+        <source>Tier {name} removed</source>
+        <translation>Уровень {name} удалён</translation>
     </message>
 </context>
 <context>

@@ -512,6 +512,17 @@ The data as it is now is kept in %2 first.</source>
     </message>
 </context>
 <context>
+    <name>Checkout</name>
+    <message>
+        <source>{rate} % discount {tier}</source>
+        <translation>знижка {rate} % {tier}</translation>
+    </message>
+    <message>
+        <source>{rate} % {tier}</source>
+        <translation>{rate} % {tier}</translation>
+    </message>
+</context>
+<context>
     <name>Cli</name>
     <message>
         <source>interrupted; nothing half-written was kept.</source>
@@ -576,6 +587,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Consent withdrawn at {when}.</source>
         <translation>Згоду відкликано {when}.</translation>
+    </message>
+    <message>
+        <source>Saved as program version {version}:</source>
+        <translation>Збережено як версію програми {version}:</translation>
     </message>
 </context>
 <context>
@@ -2351,6 +2366,58 @@ Cards: {cards}</source>
         <source>No owner PIN is set yet: set it in the till window first.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>This bundle was made by this very till; there is nothing to import.</source>
+        <translation>Цей пакет створено цією ж касою; завантажувати нічого.</translation>
+    </message>
+    <message>
+        <source>Bundles of till {till} are missing: this till has its events up to number {have}, the bundle starts at {first}. Import the earlier bundle first (or export again with --since {have}).</source>
+        <translation>Бракує пакетів каси {till}: ця каса має її події до номера {have}, а пакет починається з {first}. Спочатку завантажте попередній пакет (або вивантажте знову з --since {have}).</translation>
+    </message>
+    <message>
+        <source>The bundle of till {till} builds on news from other tills that this till has not received yet (a customer, card or sale made elsewhere). Import the other tills&apos; bundles first, then this one again; nothing was changed.</source>
+        <translation>Пакет каси {till} спирається на новини інших кас, яких ця каса ще не отримала (покупець, картка або продаж, зроблені деінде). Спочатку завантажте пакети інших кас, потім цей знову; нічого не змінено.</translation>
+    </message>
+    <message>
+        <source>Events of till {till} are missing after number {have}.</source>
+        <translation>Бракує подій каси {till} після номера {have}.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the sync server: {reason}. Sales go on; try again later.</source>
+        <translation>Немає зв’язку із сервером синхронізації: {reason}. Продажі тривають; спробуйте пізніше.</translation>
+    </message>
+    <message>
+        <source>Pushing to the sync server failed: {reason}.</source>
+        <translation>Не вдалося надіслати на сервер синхронізації: {reason}.</translation>
+    </message>
+    <message>
+        <source>Pulling from the sync server failed: {reason}.</source>
+        <translation>Не вдалося отримати із сервера синхронізації: {reason}.</translation>
+    </message>
+    <message>
+        <source>The sync server&apos;s news build on news of a till that has not pushed to it yet (a customer, card or sale made there); nothing was changed. Push from that till, or import its bundle here, then pull again.</source>
+        <translation>Новини на сервері синхронізації спираються на новини каси, яка ще не надіслала їх на сервер (покупець, картка або продаж, зроблені там); нічого не змінено. Надішліть дані з тієї каси або завантажте тут її пакет, потім отримайте знову.</translation>
+    </message>
+    <message>
+        <source>A till number is between 1 and 99.</source>
+        <translation>Номер каси — від 1 до 99.</translation>
+    </message>
+    <message>
+        <source>Till number {number} is already in use in this shop.</source>
+        <translation>Номер каси {number} у цьому магазині вже зайнятий.</translation>
+    </message>
+    <message>
+        <source>{path} is not a pairing file of this program.</source>
+        <translation>{path} — не файл підключення цієї програми.</translation>
+    </message>
+    <message>
+        <source>This till already belongs to that shop.</source>
+        <translation>Ця каса вже належить до цього магазину.</translation>
+    </message>
+    <message>
+        <source>This till already has its own customers or sales; only a new, empty till can join a shop.</source>
+        <translation>Ця каса вже має своїх покупців або продажі; підключитися до магазину може лише нова, порожня каса.</translation>
+    </message>
 </context>
 <context>
     <name>Feedback</name>
@@ -3325,6 +3392,149 @@ Cards: {cards}</source>
     <message>
         <source>Each time you agreed to or declined offers, with the date.</source>
         <translation>Кожен раз, коли ви погоджувалися або відмовлялися отримувати пропозиції, з датою.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgramChanges</name>
+    <message>
+        <source>{field}: {old} → {new}</source>
+        <translation>{field}: {old} → {new}</translation>
+    </message>
+    <message>
+        <source>Program kind</source>
+        <translation>Вид програми</translation>
+    </message>
+    <message>
+        <source>Value of one point</source>
+        <translation>Вартість одного бала</translation>
+    </message>
+    <message>
+        <source>Points may pay up to</source>
+        <translation>Балами можна сплатити до</translation>
+    </message>
+    <message>
+        <source>Minimum balance to spend points</source>
+        <translation>Мінімальний баланс для списання балів</translation>
+    </message>
+    <message>
+        <source>Minimum check to earn points</source>
+        <translation>Мінімальний чек для нарахування балів</translation>
+    </message>
+    <message>
+        <source>Earn on the part paid with points</source>
+        <translation>Нараховувати на частину, сплачену балами</translation>
+    </message>
+    <message>
+        <source>Points expire after (days)</source>
+        <translation>Бали згорають через (днів)</translation>
+    </message>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Вітальний бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день народження</translation>
+    </message>
+    <message>
+        <source>Birthday window (days either side)</source>
+        <translation>Вікно дня народження (± днів)</translation>
+    </message>
+    <message>
+        <source>Referral bonus for the referrer</source>
+        <translation>Реферальний бонус тому, хто запросив</translation>
+    </message>
+    <message>
+        <source>Referral bonus for the newcomer</source>
+        <translation>Реферальний бонус новачкові</translation>
+    </message>
+    <message>
+        <source>Minimum first check for the referral bonus</source>
+        <translation>Мінімальний перший чек для реферального бонусу</translation>
+    </message>
+    <message>
+        <source>Visit milestones</source>
+        <translation>Бонуси за візити</translation>
+    </message>
+    <message>
+        <source>Promotions</source>
+        <translation>Акції</translation>
+    </message>
+    <message>
+        <source>When promotions overlap</source>
+        <translation>Коли акції перетинаються</translation>
+    </message>
+    <message>
+        <source>Purchase categories</source>
+        <translation>Категорії покупок</translation>
+    </message>
+    <message>
+        <source>Extras</source>
+        <translation>Додатково</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>бали</translation>
+    </message>
+    <message>
+        <source>discount</source>
+        <translation>знижка</translation>
+    </message>
+    <message>
+        <source>discount and points</source>
+        <translation>знижка й бали</translation>
+    </message>
+    <message>
+        <source>the most generous one applies</source>
+        <translation>діє найвигідніша</translation>
+    </message>
+    <message>
+        <source>all of them add up</source>
+        <translation>усі додаються</translation>
+    </message>
+    <message>
+        <source>{rate} %</source>
+        <translation>{rate} %</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>ніколи</translation>
+    </message>
+    <message>
+        <source>visit {visit}: +{points}</source>
+        <translation>візит {visit}: +{points}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>немає</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>так</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>ні</translation>
+    </message>
+    <message>
+        <source>New tier {name}: from {threshold}, {earn} points, {discount} discount</source>
+        <translation>Новий рівень {name}: від {threshold}, бали {earn}, знижка {discount}</translation>
+    </message>
+    <message>
+        <source>{name} starts at {old} → {new}</source>
+        <translation>{name}: поріг {old} → {new}</translation>
+    </message>
+    <message>
+        <source>{name} points {old} → {new}</source>
+        <translation>{name}: бали {old} → {new}</translation>
+    </message>
+    <message>
+        <source>{name} discount {old} → {new}</source>
+        <translation>{name}: знижка {old} → {new}</translation>
+    </message>
+    <message>
+        <source>Tier {name} removed</source>
+        <translation>Рівень {name} видалено</translation>
     </message>
 </context>
 <context>

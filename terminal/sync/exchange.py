@@ -15,6 +15,7 @@ from typing import Any
 from terminal.app.journal import SCHEMA_VERSION
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.sync.apply import _put_state, _state, apply_events, clock_local_events, known_seq
 from terminal.sync.bundle import BundleRefused, Manifest, bundle_name, read_bundle, write_bundle
 
@@ -153,16 +154,24 @@ class SyncExchange:
         manifest = bundle.manifest
         if manifest.terminal_id == self.till.terminal_id:
             raise BundleRefused(
-                "This bundle was made by this very till; there is nothing to import."
+                QT_TRANSLATE_NOOP(
+                    "Errors", "This bundle was made by this very till; there is nothing to import."
+                )
             )
         now = self.till.now()
         with self.till.read_driver() as db:
             have = known_seq(db, manifest.terminal_id)
         if manifest.first_seq > have + 1:
             raise BundleRefused(
-                f"Bundles of till {manifest.terminal_number} are missing: this till has its "
-                f"events up to number {have}, the bundle starts at {manifest.first_seq}. "
-                f"Import the earlier bundle first (or export again with --since {have})."
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "Bundles of till {till} are missing: this till has its events up to number "
+                    "{have}, the bundle starts at {first}. Import the earlier bundle first (or "
+                    "export again with --since {have}).",
+                ),
+                till=manifest.terminal_number,
+                have=have,
+                first=manifest.first_seq,
             )
         applied = 0
         if manifest.last_seq > have:
@@ -183,10 +192,14 @@ class SyncExchange:
             except sqlite3.IntegrityError as exc:
                 # e.g. a sale on a customer registered on a third till whose bundle is not here
                 raise BundleRefused(
-                    f"The bundle of till {manifest.terminal_number} builds on news from other "
-                    "tills that this till has not received yet (a customer, card or sale made "
-                    "elsewhere). Import the other tills' bundles first, then this one again; "
-                    "nothing was changed."
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "The bundle of till {till} builds on news from other tills that this "
+                        "till has not received yet (a customer, card or sale made elsewhere). "
+                        "Import the other tills' bundles first, then this one again; nothing "
+                        "was changed.",
+                    ),
+                    till=manifest.terminal_number,
                 ) from exc
         log.info(
             "bundle of till %s: %d new events applied, %d already here",
@@ -215,7 +228,11 @@ class SyncExchange:
         have = known_seq(db, terminal_id)
         if events and events[0]["seq"] > have + 1:
             raise BundleRefused(
-                f"Events of till {terminal_number} are missing after number {have}."
+                QT_TRANSLATE_NOOP(
+                    "Errors", "Events of till {till} are missing after number {have}."
+                ),
+                till=terminal_number,
+                have=have,
             )
         db.execute(
             "INSERT OR IGNORE INTO terminal (id, number, name, is_local, next_card_serial, "

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from terminal.app.till import Till
-from terminal.core.errors import LoyaltyError
+from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
 from terminal.sync.exchange import SyncExchange, local_events, mark_sent, note_activity, shop_id
 
 log = logging.getLogger("sync")
@@ -78,7 +78,10 @@ def hub_engine(url: str) -> Engine:
         hub_metadata.create_all(engine)
     except SQLAlchemyError as exc:
         raise HubUnavailable(
-            f"Cannot reach the sync server: {_plain(exc)}. Sales go on; try again later."
+            QT_TRANSLATE_NOOP(
+                "Errors", "Cannot reach the sync server: {reason}. Sales go on; try again later."
+            ),
+            reason=_plain(exc),
         ) from exc
     return engine
 
@@ -121,7 +124,10 @@ class Hub:
                     if events:
                         mark_sent(db, events[-1]["seq"], now, "push", len(events))
         except SQLAlchemyError as exc:
-            raise HubUnavailable(f"Pushing to the sync server failed: {_plain(exc)}.") from exc
+            raise HubUnavailable(
+                QT_TRANSLATE_NOOP("Errors", "Pushing to the sync server failed: {reason}."),
+                reason=_plain(exc),
+            ) from exc
         log.info("pushed %d events to the hub", len(events))
         return len(events)
 
@@ -179,13 +185,19 @@ class Hub:
                             db, "last_received", now, "pull", tills=sorted(senders), count=applied
                         )
         except SQLAlchemyError as exc:
-            raise HubUnavailable(f"Pulling from the sync server failed: {_plain(exc)}.") from exc
+            raise HubUnavailable(
+                QT_TRANSLATE_NOOP("Errors", "Pulling from the sync server failed: {reason}."),
+                reason=_plain(exc),
+            ) from exc
         except sqlite3.IntegrityError as exc:
             # news of a till that reached this one by bundle, building on a till not on the hub
             raise HubUnavailable(
-                "The sync server's news build on news of a till that has not pushed to it yet "
-                "(a customer, card or sale made there); nothing was changed. Push from that "
-                "till, or import its bundle here, then pull again."
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "The sync server's news build on news of a till that has not pushed to it "
+                    "yet (a customer, card or sale made there); nothing was changed. Push from "
+                    "that till, or import its bundle here, then pull again.",
+                )
             ) from exc
         log.info("pulled and applied %d events from the hub", applied)
         return applied

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db.models import JournalEvent, Terminal
 from terminal.sync.apply import _put_state, _state
 from terminal.sync.bundle import BundleRefused
@@ -38,13 +39,16 @@ class PairingResult:
 def create_pairing(till: Till, number: int, out: Path) -> PairingResult:
     """Write a pairing file for till ``number`` of this shop."""
     if number < 1 or number > 99:
-        raise BundleRefused("A till number is between 1 and 99.")
+        raise BundleRefused(QT_TRANSLATE_NOOP("Errors", "A till number is between 1 and 99."))
     key = shop_key(till)
     with till.write_driver() as db:
         taken = {row[0] for row in db.execute("SELECT number FROM terminal")}
         issued = set(json.loads(_state(db, "paired_numbers") or "[]"))
         if number in taken or number in issued:
-            raise BundleRefused(f"Till number {number} is already in use in this shop.")
+            raise BundleRefused(
+                QT_TRANSLATE_NOOP("Errors", "Till number {number} is already in use in this shop."),
+                number=number,
+            )
         _put_state(db, "paired_numbers", json.dumps(sorted(issued | {number})))
     with till.read() as s:
         shop = str(get_setting(s, "shop_id"))
@@ -73,18 +77,26 @@ def join_pairing(till: Till, path: Path) -> PairingResult:
         shop, key, number = str(data["shop_id"]), str(data["shop_key"]), int(data["till_number"])
         bytes.fromhex(key)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise BundleRefused(f"{path} is not a pairing file of this program.") from exc
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP("Errors", "{path} is not a pairing file of this program."),
+            path=path,
+        ) from exc
     now = till.now()
     with till.write() as s:
         if get_setting(s, "shop_id") == shop and get_setting(s, "shop_key"):
-            raise BundleRefused("This till already belongs to that shop.")
+            raise BundleRefused(
+                QT_TRANSLATE_NOOP("Errors", "This till already belongs to that shop.")
+            )
         own = s.exec(
             select(JournalEvent).where(JournalEvent.terminal_id == till.terminal_id)
         ).first()
         if own is not None:
             raise BundleRefused(
-                "This till already has its own customers or sales; only a new, empty till "
-                "can join a shop."
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "This till already has its own customers or sales; only a new, empty till "
+                    "can join a shop.",
+                )
             )
         local = s.exec(select(Terminal).where(Terminal.is_local == True)).one()  # noqa: E712
         local.number = number

@@ -221,6 +221,12 @@ def test_a_new_till_joins_from_a_pairing_file_made_on_the_screen(
         said = _click_and_wait(qtbot, fresh, fresh.join_button)
         assert said.startswith("This is now till 2 of My shop.")
         assert fresh.till_line.text().startswith("This is till 2 of My shop.")
+        # the refusals of the sync layer are said in the till's language
+        install_translations(QApplication.instance(), "ru")
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(pairing), ""))
+        screen.pair_number.setValue(2)
+        said = _click_and_wait(qtbot, screen, screen.pair_button)
+        assert said == "Номер кассы 2 в этом магазине уже занят."
     finally:
         new.close()
 
