@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTranslator
 
 from terminal.core.errors import ERRORS_CONTEXT, LoyaltyError, format_template
-from terminal.core.sentences import Amount, Count, Day, Percent, Sentence
+from terminal.core.sentences import Amount, Count, Day, Listing, Percent, Sentence
 from terminal.i18n_build import LANGUAGES, ensure_compiled
 
 log = logging.getLogger("i18n")
@@ -134,6 +134,8 @@ def _parameter(value: object) -> object:
         return locale_percent(value.basis_points)
     if isinstance(value, Day):
         return locale_date(value.value)
+    if isinstance(value, Listing):
+        return value.separator.join(str(_parameter(item)) for item in value.items)
     return value
 
 

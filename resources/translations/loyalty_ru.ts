@@ -3473,24 +3473,24 @@ Cards: {cards}</source>
         <translation>Дополнительно</translation>
     </message>
     <message>
-        <source>points</source>
-        <translation>баллы</translation>
+        <source>bonus</source>
+        <translation>баллы (кешбэк)</translation>
+    </message>
+    <message>
+        <source>hybrid</source>
+        <translation>скидка и баллы</translation>
+    </message>
+    <message>
+        <source>best</source>
+        <translation>действует самая выгодная</translation>
+    </message>
+    <message>
+        <source>sum</source>
+        <translation>складываются</translation>
     </message>
     <message>
         <source>discount</source>
         <translation>скидка</translation>
-    </message>
-    <message>
-        <source>discount and points</source>
-        <translation>скидка и баллы</translation>
-    </message>
-    <message>
-        <source>the most generous one applies</source>
-        <translation>действует самая выгодная</translation>
-    </message>
-    <message>
-        <source>all of them add up</source>
-        <translation>все складываются</translation>
     </message>
     <message>
         <source>{rate} %</source>

@@ -3473,24 +3473,24 @@ Cards: {cards}</source>
         <translation>Додатково</translation>
     </message>
     <message>
-        <source>points</source>
-        <translation>бали</translation>
+        <source>bonus</source>
+        <translation>бали (кешбек)</translation>
+    </message>
+    <message>
+        <source>hybrid</source>
+        <translation>знижка й бали</translation>
+    </message>
+    <message>
+        <source>best</source>
+        <translation>діє найвигідніша</translation>
+    </message>
+    <message>
+        <source>sum</source>
+        <translation>додаються</translation>
     </message>
     <message>
         <source>discount</source>
         <translation>знижка</translation>
-    </message>
-    <message>
-        <source>discount and points</source>
-        <translation>знижка й бали</translation>
-    </message>
-    <message>
-        <source>the most generous one applies</source>
-        <translation>діє найвигідніша</translation>
-    </message>
-    <message>
-        <source>all of them add up</source>
-        <translation>усі додаються</translation>
     </message>
     <message>
         <source>{rate} %</source>

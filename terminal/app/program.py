@@ -19,8 +19,8 @@ from terminal.app.journal import ChangeSet, record_event
 from terminal.app.till import Till, current_program
 from terminal.core.checkout import CustomerState, Quote, Redeem, quote
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
-from terminal.core.money import format_amount
-from terminal.core.program import Program, format_bp
+from terminal.core.program import Program
+from terminal.core.sentences import Amount, Listing, Percent, Sentence
 from terminal.db.models import AuditLog, ProgramVersion
 
 
@@ -191,7 +191,11 @@ def worked_example(
 
 
 def describe_changes(old: Program, new: Program, decimals: int = 2) -> list[str]:
-    """The differences between two programs in plain words, for the diff shown before saving."""
+    """The differences between two programs in plain words, for the diff shown before saving.
+
+    Each line is a :class:`Sentence` (English as a ``str``, for the audit log and the JSON; the
+    Program screen shows it in the till's language, amounts and rates the locale's way).
+    """
     a, b = old.to_dict(), new.to_dict()
     lines: list[str] = []
     for key in a:
@@ -200,75 +204,153 @@ def describe_changes(old: Program, new: Program, decimals: int = 2) -> list[str]
         if key == "tiers":
             lines += _tier_changes(old, new, decimals)
         else:
+            title = _FIELD_TITLES.get(key)
             lines.append(
-                f"{_FIELD_TITLES.get(key, key)}: {_show(key, a[key], decimals)} → "
-                f"{_show(key, b.get(key), decimals)}"
+                _said(
+                    QT_TRANSLATE_NOOP("ProgramChanges", "{field}: {old} → {new}"),
+                    field=_said(title) if title else key,
+                    old=_show(key, a[key], decimals),
+                    new=_show(key, b.get(key), decimals),
+                )
             )
     return lines
 
 
+def _said(template: str, **params: Any) -> Sentence:
+    return Sentence(template, context="ProgramChanges", **params)
+
+
 _FIELD_TITLES = {
-    "kind": "Program kind",
-    "point_value": "Value of one point",
-    "redeem_cap_bp": "Points may pay up to",
-    "min_balance_to_redeem": "Minimum balance to spend points",
-    "min_check_to_earn": "Minimum check to earn points",
-    "earn_on_redeemed": "Earn on the part paid with points",
-    "expiry_days": "Points expire after (days)",
-    "welcome_points": "Welcome bonus",
-    "birthday_points": "Birthday bonus",
-    "birthday_window_days": "Birthday window (days either side)",
-    "referral_referrer_points": "Referral bonus for the referrer",
-    "referral_newcomer_points": "Referral bonus for the newcomer",
-    "referral_min_first_check": "Minimum first check for the referral bonus",
-    "milestones": "Visit milestones",
-    "promotions": "Promotions",
-    "stacking": "When promotions overlap",
-    "categories": "Purchase categories",
-    "extras": "Extras",
+    "kind": QT_TRANSLATE_NOOP("ProgramChanges", "Program kind"),
+    "point_value": QT_TRANSLATE_NOOP("ProgramChanges", "Value of one point"),
+    "redeem_cap_bp": QT_TRANSLATE_NOOP("ProgramChanges", "Points may pay up to"),
+    "min_balance_to_redeem": QT_TRANSLATE_NOOP("ProgramChanges", "Minimum balance to spend points"),
+    "min_check_to_earn": QT_TRANSLATE_NOOP("ProgramChanges", "Minimum check to earn points"),
+    "earn_on_redeemed": QT_TRANSLATE_NOOP("ProgramChanges", "Earn on the part paid with points"),
+    "expiry_days": QT_TRANSLATE_NOOP("ProgramChanges", "Points expire after (days)"),
+    "welcome_points": QT_TRANSLATE_NOOP("ProgramChanges", "Welcome bonus"),
+    "birthday_points": QT_TRANSLATE_NOOP("ProgramChanges", "Birthday bonus"),
+    "birthday_window_days": QT_TRANSLATE_NOOP(
+        "ProgramChanges", "Birthday window (days either side)"
+    ),
+    "referral_referrer_points": QT_TRANSLATE_NOOP(
+        "ProgramChanges", "Referral bonus for the referrer"
+    ),
+    "referral_newcomer_points": QT_TRANSLATE_NOOP(
+        "ProgramChanges", "Referral bonus for the newcomer"
+    ),
+    "referral_min_first_check": QT_TRANSLATE_NOOP(
+        "ProgramChanges", "Minimum first check for the referral bonus"
+    ),
+    "milestones": QT_TRANSLATE_NOOP("ProgramChanges", "Visit milestones"),
+    "promotions": QT_TRANSLATE_NOOP("ProgramChanges", "Promotions"),
+    "stacking": QT_TRANSLATE_NOOP("ProgramChanges", "When promotions overlap"),
+    "categories": QT_TRANSLATE_NOOP("ProgramChanges", "Purchase categories"),
+    "extras": QT_TRANSLATE_NOOP("ProgramChanges", "Extras"),
 }
 
 _MONEY_KEYS = {"point_value", "min_check_to_earn", "referral_min_first_check"}
 
+# Stored codes, translated into the owner's words (English keeps the codes, as it always showed).
+_CODE_WORDS = {
+    ("kind", "bonus"): QT_TRANSLATE_NOOP("ProgramChanges", "bonus"),
+    ("kind", "discount"): QT_TRANSLATE_NOOP("ProgramChanges", "discount"),
+    ("kind", "hybrid"): QT_TRANSLATE_NOOP("ProgramChanges", "hybrid"),
+    ("stacking", "best"): QT_TRANSLATE_NOOP("ProgramChanges", "best"),
+    ("stacking", "sum"): QT_TRANSLATE_NOOP("ProgramChanges", "sum"),
+}
 
-def _show(key: str, value: Any, decimals: int) -> str:
+
+def _rate(bp: int) -> Sentence:
+    return _said(QT_TRANSLATE_NOOP("ProgramChanges", "{rate} %"), rate=Percent(bp))
+
+
+def _show(key: str, value: Any, decimals: int) -> Any:
+    """One setting's value as a parameter the reader's locale and language can write."""
     if value is None:
-        return "never" if key == "expiry_days" else "—"
+        if key == "expiry_days":
+            return _said(QT_TRANSLATE_NOOP("ProgramChanges", "never"))
+        return "—"
     if key in _MONEY_KEYS and isinstance(value, int):
-        return format_amount(value, decimals)
+        return Amount(value, decimals)
     if key.endswith("_bp") and isinstance(value, int):
-        return f"{format_bp(value)} %"
-    if key == "promotions":
-        return ", ".join(p["name"] for p in value) or "none"
-    if key == "categories":
-        return ", ".join(value) or "none"
+        return _rate(value)
+    if isinstance(value, str) and (key, value) in _CODE_WORDS:
+        return _said(_CODE_WORDS[(key, value)])
+    if key == "milestones" and isinstance(value, list):
+        visits = [
+            _said(
+                QT_TRANSLATE_NOOP("ProgramChanges", "visit {visit}: +{points}"),
+                visit=visit,
+                points=points,
+            )
+            for visit, points in value
+        ]
+        return (
+            Listing(tuple(visits)) if visits else _said(QT_TRANSLATE_NOOP("ProgramChanges", "none"))
+        )
+    if key in ("promotions", "categories") and isinstance(value, list):
+        names = [p["name"] if isinstance(p, dict) else str(p) for p in value]
+        return ", ".join(names) if names else _said(QT_TRANSLATE_NOOP("ProgramChanges", "none"))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _said(
+            QT_TRANSLATE_NOOP("ProgramChanges", "yes")
+            if value
+            else QT_TRANSLATE_NOOP("ProgramChanges", "no")
+        )
     return str(value)
 
 
 def _tier_changes(old: Program, new: Program, decimals: int) -> list[str]:
-    lines = []
+    lines: list[str] = []
     before = {t.name: t for t in old.tiers}
     after = {t.name: t for t in new.tiers}
     for name, tier in after.items():
         was = before.get(name)
         if was is None:
             lines.append(
-                f"New tier {name}: from {format_amount(tier.threshold, decimals)}, "
-                f"{format_bp(tier.earn_bp)} % points, {format_bp(tier.discount_bp)} % discount"
+                _said(
+                    QT_TRANSLATE_NOOP(
+                        "ProgramChanges",
+                        "New tier {name}: from {threshold}, {earn} points, {discount} discount",
+                    ),
+                    name=name,
+                    threshold=Amount(tier.threshold, decimals),
+                    earn=_rate(tier.earn_bp),
+                    discount=_rate(tier.discount_bp),
+                )
             )
             continue
         if was.threshold != tier.threshold:
             lines.append(
-                f"{name} starts at {format_amount(was.threshold, decimals)} → "
-                f"{format_amount(tier.threshold, decimals)}"
+                _said(
+                    QT_TRANSLATE_NOOP("ProgramChanges", "{name} starts at {old} → {new}"),
+                    name=name,
+                    old=Amount(was.threshold, decimals),
+                    new=Amount(tier.threshold, decimals),
+                )
             )
         if was.earn_bp != tier.earn_bp:
-            lines.append(f"{name} points {format_bp(was.earn_bp)} % → {format_bp(tier.earn_bp)} %")
+            lines.append(
+                _said(
+                    QT_TRANSLATE_NOOP("ProgramChanges", "{name} points {old} → {new}"),
+                    name=name,
+                    old=_rate(was.earn_bp),
+                    new=_rate(tier.earn_bp),
+                )
+            )
         if was.discount_bp != tier.discount_bp:
             lines.append(
-                f"{name} discount {format_bp(was.discount_bp)} % → {format_bp(tier.discount_bp)} %"
+                _said(
+                    QT_TRANSLATE_NOOP("ProgramChanges", "{name} discount {old} → {new}"),
+                    name=name,
+                    old=_rate(was.discount_bp),
+                    new=_rate(tier.discount_bp),
+                )
             )
-    lines += [f"Tier {name} removed" for name in before if name not in after]
+    lines += [
+        _said(QT_TRANSLATE_NOOP("ProgramChanges", "Tier {name} removed"), name=name)
+        for name in before
+        if name not in after
+    ]
     return lines

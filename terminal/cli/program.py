@@ -7,6 +7,7 @@ from typing import Any
 
 from terminal.app.program import ProgramBook, ProgramInfo, describe_changes
 from terminal.cli.context import Cli
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.core.money import format_amount
 from terminal.core.program import ProgramKind, format_bp
 
@@ -109,8 +110,11 @@ def _import(cli: Cli) -> int:
     cli.emit(
         data,
         lambda: (
-            f"Saved as program version {info.version}:\n"
-            + "\n".join(f"  - {line}" for line in changes)
+            cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "Saved as program version {version}:"),
+                version=info.version,
+            )
+            + "".join(f"\n  - {cli.sentence(line)}" for line in changes)
         ),
     )
     return 0

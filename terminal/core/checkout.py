@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from terminal.core.calendar import birthday_occurrence_near
 from terminal.core.errors import (
@@ -20,6 +21,7 @@ from terminal.core.errors import (
 from terminal.core.money import percent_of
 from terminal.core.program import Program
 from terminal.core.promotions import AppliedRate, apply_promotions
+from terminal.core.sentences import Listing, Percent, Sentence
 
 
 class RedeemMode(StrEnum):
@@ -242,17 +244,32 @@ def _requested_points(
 def _explain(
     program: Program, tier: str, earn_bp: int, discount_bp: int, rate: AppliedRate | None = None
 ) -> str:
-    """The words a customer history shows for a sale, e.g. "5 % Bronze + Happy hour ×2"."""
-    parts = []
+    """The words a customer history shows for a sale, e.g. "5 % Bronze + Happy hour ×2".
+
+    A :class:`Sentence`: stored in English (the purchase and ledger rows), shown by the sale
+    panel in the till's language with the locale's decimal separator ("7,5 % Silver").
+    """
+    parts: list[Any] = []
     if program.gives_discount and discount_bp:
-        parts.append(f"{_pct(discount_bp)} % discount {tier}")
+        parts.append(
+            Sentence(
+                QT_TRANSLATE_NOOP("Checkout", "{rate} % discount {tier}"),
+                context="Checkout",
+                rate=Percent(discount_bp),
+                tier=tier,
+            )
+        )
     if program.earns_points:
-        parts.append(f"{_pct(earn_bp)} % {tier}")
+        parts.append(
+            Sentence(
+                QT_TRANSLATE_NOOP("Checkout", "{rate} % {tier}"),
+                context="Checkout",
+                rate=Percent(earn_bp),
+                tier=tier,
+            )
+        )
     if rate is not None:
         parts += [promo.label() for promo in rate.promotions]
-    return " + ".join(parts) or tier
-
-
-def _pct(bp: int) -> str:
-    whole, frac = divmod(bp, 100)
-    return f"{whole}" if not frac else f"{whole}.{frac:02d}".rstrip("0")
+    if not parts:
+        return tier
+    return Sentence("{parts}", context="Checkout", parts=Listing(tuple(parts), " + "))

@@ -10,7 +10,7 @@ context and parameters; ``terminal.i18n_text.sentence_text`` translates it.
 Parameters that must read the local way are wrapped: :class:`Count` (a plural phrase such as
 "%n customer(s)": "1 клієнт / 2 клієнти / 5 клієнтів"), :class:`Amount` (money in minor units),
 :class:`Percent` (basis points) and :class:`Day` (a date) are formatted by the locale when
-translated, and in the CLI's plain English form otherwise.
+translated, and in the CLI's plain English form otherwise; a :class:`Listing` joins several.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ __all__ = [
     "Amount",
     "Count",
     "Day",
+    "Listing",
     "Percent",
     "Sentence",
     "english_plural",
@@ -91,6 +92,17 @@ class Day:
     def __str__(self) -> str:
         day = self.value.date() if isinstance(self.value, datetime) else self.value
         return day.isoformat()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Several parameters shown as one, joined by ``separator`` (each translated on its own)."""
+
+    items: tuple[Any, ...]
+    separator: str = ", "
+
+    def __str__(self) -> str:
+        return self.separator.join(str(item) for item in self.items)
 
 
 class Sentence(str):

@@ -8,6 +8,7 @@ Saving makes a new version; nothing about past sales changes.
 
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -49,9 +50,9 @@ from terminal.core.checkout import MAX, NONE
 from terminal.core.errors import InvalidInput, LoyaltyError
 from terminal.core.money import Currency
 from terminal.core.program import Program, ProgramKind
-from terminal.i18n_text import error_text
+from terminal.i18n_text import error_text, sentence_text
 from terminal.ui import program_form as form
-from terminal.ui.money_format import format_money, format_points
+from terminal.ui.money_format import format_money, format_points, format_time
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
 
@@ -449,7 +450,7 @@ class ProgramScreen(QWidget):
     def recompute(self) -> None:
         self.title.setText(
             self.tr("Program version {version}, in force since {when}").format(
-                version=self.info.version, when=self.info.created_at.strftime("%d.%m.%Y %H:%M")
+                version=self.info.version, when=format_time(self.info.created_at)
             )
         )
         try:
@@ -466,7 +467,7 @@ class ProgramScreen(QWidget):
         self._show_example(self.draft)
         changes = describe_changes(self.info.program, self.draft, self.currency.decimals)
         if changes:
-            self.diff_text.setText("\n".join(f"• {line}" for line in changes))
+            self.diff_text.setText("\n".join(f"• {sentence_text(line)}" for line in changes))
         else:
             self.diff_text.setText(self.tr("No changes yet."))
         self.save_button.setEnabled(bool(changes))
@@ -517,7 +518,7 @@ class ProgramScreen(QWidget):
             self.tr("points earned {points}.").format(
                 points=f"<b>{format_points(q.points_earned)}</b>"
             ),
-            f"<span style='color:#5B6675'>{q.explanation}</span>",
+            f"<span style='color:#5B6675'>{html.escape(sentence_text(q.explanation))}</span>",
         ]
         self.example_text.setText("<br>".join(lines))
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from terminal.core.checkout import Quote, Redeem, RedeemMode
 from terminal.core.money import Currency
+from terminal.i18n_text import sentence_text
 from terminal.ui.customer_panel import key_hint, label
 from terminal.ui.money_format import amount_example, format_money, format_points
 
@@ -257,7 +258,7 @@ class SalePanel(QFrame):
         self.earn.setText(f"+{earn}" + (self.tr(" +{n} bonus").format(n=bonus) if bonus else ""))
         self.after.setText(format_points(quote.balance_after))
         self.to_pay.setText(format_money(quote.to_pay, money))
-        self.explanation.setText(quote.explanation)
+        self.explanation.setText(sentence_text(quote.explanation))
 
     def show_cardless_total(self, amount: int | None) -> None:
         self.show_quote(None)

@@ -317,3 +317,59 @@ def test_compiled_translations_follow_the_ts_content_not_its_time(
     assert translator.translate("Outcomes", source) == (
         "Резервну копію створено й перевірено: {customers}, {sales}."
     )
+
+
+# ---- the program's change list and the sale's explanation -------------------------------------
+
+
+def test_program_changes_read_in_ukrainian_with_locale_numbers(language) -> None:
+    from dataclasses import replace
+
+    from terminal.app.program import describe_changes
+    from terminal.core.program import DEFAULT_PROGRAM, ProgramKind
+
+    new = replace(
+        DEFAULT_PROGRAM,
+        welcome_points=150,
+        expiry_days=None,
+        tiers=(Tier("Bronze", 0, 500), Tier("Silver", 800_000, 750), Tier("Gold", 3_000_000, 1000)),
+    )
+    changes = describe_changes(DEFAULT_PROGRAM, new)
+    assert changes[0] == "Silver starts at 10000.00 → 8000.00"  # English for the audit log
+    language("uk")
+    group = QLocale().groupSeparator()
+    assert [sentence_text(line) for line in changes] == [
+        f"Silver: поріг 10{group}000,00 → 8{group}000,00",
+        "Silver: бали 7 % → 7,5 %",
+        "Бали згорають через (днів): 365 → ніколи",
+        "Вітальний бонус: 100 → 150",
+    ]
+    hybrid = describe_changes(DEFAULT_PROGRAM, replace(DEFAULT_PROGRAM, kind=ProgramKind.HYBRID))
+    assert hybrid == ["Program kind: bonus → hybrid"]
+    assert sentence_text(hybrid[0]) == "Вид програми: бали (кешбек) → знижка й бали"
+
+
+def test_the_sales_explanation_uses_the_locales_decimal_separator(language) -> None:
+    from datetime import datetime
+
+    from terminal.core.checkout import NONE, CustomerState, quote
+    from terminal.core.program import ProgramKind
+
+    hybrid = Program(kind=ProgramKind.HYBRID, tiers=(Tier("Silver", 0, 750, 250),))
+    q = quote(hybrid, CustomerState(balance=0, lifetime_paid=0), 10_000, NONE, datetime(2026, 3, 2))
+    assert q.explanation == "2.5 % discount Silver + 7.5 % Silver"
+    language("ru")
+    assert sentence_text(q.explanation) == "скидка 2,5 % Silver + 7,5 % Silver"
+
+
+def test_cli_program_import_lists_changes_in_russian(till, db_path, tmp_path, capsys) -> None:
+    from terminal.core.program import DEFAULT_PROGRAM
+
+    _shop_language(till, "ru")
+    rules = DEFAULT_PROGRAM.to_dict() | {"welcome_points": 150}
+    path = tmp_path / "program.json"
+    path.write_text(json.dumps(rules), encoding="utf-8")
+    assert main(["--db", str(db_path), "program", "import", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        "Сохранено как версия программы 2:\n  - Приветственный бонус: 100 → 150\n"
+    )
