@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QObject, Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -171,6 +172,7 @@ class SyncScreen(QWidget):
         self.services = services
         self.settings = SyncSettings(services.till)
         self.busy = False
+        self.stale = False
         self.overview: SyncOverview | None = None
         self._build()
         services.data.changed.connect(self._on_data_changed)
@@ -373,6 +375,7 @@ class SyncScreen(QWidget):
     # ---- showing ---------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self.stale = False
         view = sync_overview(self.services.till)
         self.overview = view
         self.till_line.setText(
@@ -518,11 +521,20 @@ class SyncScreen(QWidget):
         self._tone(self.message, tone, text)
 
     def _on_data_changed(self, kinds: set[str]) -> None:
+        """Fresh figures when shown; a hidden screen does not read after every sale."""
         if kinds & {"sync", "sale", "customer", "card", "settings"}:
-            self.refresh()
+            if self.isVisible():
+                self.refresh()
+            else:
+                self.stale = True
 
     def screen_shown(self) -> None:
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self.stale:
+            self.refresh()
+        super().showEvent(event)
 
     # ---- running the use cases -------------------------------------------------------------
 
@@ -646,14 +658,15 @@ class SyncScreen(QWidget):
             "settings",
         )
 
-    def _save_hub(self) -> None:
+    def _save_hub(self) -> bool:
+        """Save the typed address; False when it was refused (the reason is shown)."""
         if not self.hub_address.isModified():
-            return
+            return True
         try:
             self.settings.set_hub_url(self.hub_address.text())
         except LoyaltyError as exc:
             self.say("error", error_text(exc))
-            return
+            return False
         self.hub_address.setModified(False)
         self.hub_address.clearFocus()
         self.say(
@@ -663,8 +676,11 @@ class SyncScreen(QWidget):
             else self.tr("Sync server address removed."),
         )
         self.refresh()
+        return True
 
     def run_hub(self) -> None:
+        if not self._save_hub():  # an address typed but not saved yet is the one meant
+            return
         till = self.services.till
         settings = self.settings
 

@@ -159,6 +159,7 @@ def test_the_folder_timer_runs_a_round_and_the_screen_shows_it(
     services = AppServices(till=second)
     screen = SyncScreen(services)
     qtbot.addWidget(screen)
+    screen.show()
     assert screen.folder_result.text() == "Folder sync has not run yet."
     assert screen.interval.currentText() == "every 5 minutes"
     # till 1's timer writes its news to the folder, then till 2's timer picks them up
