@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -190,8 +191,8 @@ class SyncScreen(QWidget):
         page = QWidget()
         scroll.setWidget(page)
         column = QVBoxLayout(page)
-        column.setContentsMargins(24, 16, 24, 12)
-        column.setSpacing(10)
+        column.setContentsMargins(24, 12, 24, 8)
+        column.setSpacing(6)
         title = QLabel(self.tr("Sync"))
         title.setStyleSheet("font-size: 24px; font-weight: 700;")
         column.addWidget(title)
@@ -359,7 +360,9 @@ class SyncScreen(QWidget):
         self.conflicts.setWordWrap(True)
         header = self.conflicts.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.conflicts.setMinimumHeight(96)
+        self.conflicts.setMinimumHeight(80)
+        # takes the room left over, never asks for more: no scroll bar at 1366×768
+        self.conflicts.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout.addWidget(self.conflicts)
         return self.conflicts_box
 
