@@ -111,23 +111,35 @@ def _week_monday(week_number: int) -> date:
 
 
 def weeks(db: sqlite3.Connection, period: Period) -> list[WeekPoint]:
-    """Monday-based weeks overlapping the period (the first and last may be partial)."""
+    """Monday-based weeks overlapping the period (the first and last may be partial).
+
+    Sales and revenue come from the day totals; active members from the (day, previous visit
+    day) pairs: a member counts in a week once, on their first sale of that week inside the
+    period — the sale whose previous one is before the week's first day in the period."""
+    first_day, last_day = period.start.isoformat(), period.end.isoformat()
+    totals: dict[date, list[int]] = {}
+    for day, n, revenue in db.execute(
+        "SELECT day, sales, revenue FROM report_day WHERE day BETWEEN ? AND ?",
+        (first_day, last_day),
+    ):
+        week = totals.setdefault(_monday(date.fromisoformat(day)), [0, 0, 0])
+        week[0] += n
+        week[1] += revenue
+    slice_start: dict[str, str] = {}  # day -> first day of its week inside the period
+    for day, prev_day, visits in db.execute(
+        "SELECT day, prev_day, visits FROM report_visit_gap WHERE day BETWEEN ? AND ?",
+        (first_day, last_day),
+    ):
+        start = slice_start.get(day)
+        if start is None:
+            start = max(_monday(date.fromisoformat(day)), period.start).isoformat()
+            slice_start[day] = start
+        if prev_day < start:
+            totals.setdefault(_monday(date.fromisoformat(day)), [0, 0, 0])[2] += visits
     lo, hi = bounds(period)
-    # weeks counted from a Monday long ago: one julianday() per row instead of date() with a
-    # modifier built per row (a third of the series' time on a big year); Python turns the
-    # week number back into its Monday for the ≤ 53 weeks
     monday = f"CAST((julianday(substr(created_at, 1, 10)) - {_ANCHOR_JD}) / 7 AS INTEGER)"
-    sales = {
-        _week_monday(row[0]).isoformat(): row[1:]
-        for row in db.execute(
-            f"SELECT {monday} AS w, COUNT(*), COALESCE(SUM(amount), 0),"
-            " COUNT(DISTINCT customer_id) FROM purchase"
-            " WHERE created_at >= ? AND created_at < ? GROUP BY w",
-            (lo, hi),
-        )
-    }
     joined = {
-        _week_monday(w).isoformat(): n
+        _week_monday(w): n
         for w, n in db.execute(
             f"SELECT {monday} AS w, COUNT(*) FROM customer"
             " WHERE created_at >= ? AND created_at < ? GROUP BY w",
@@ -137,9 +149,8 @@ def weeks(db: sqlite3.Connection, period: Period) -> list[WeekPoint]:
     out = []
     week = _monday(period.start)
     while week <= period.end:
-        key = week.isoformat()
-        n, revenue, active = sales.get(key, (0, 0, 0))
-        out.append(WeekPoint(week, n, revenue, active, joined.get(key, 0)))
+        n, revenue, active = totals.get(week, (0, 0, 0))
+        out.append(WeekPoint(week, n, revenue, active, joined.get(week, 0)))
         week += timedelta(days=7)
     return out
 
@@ -180,16 +191,34 @@ def cohorts(db: sqlite3.Connection, period: Period) -> list[CohortRow]:
             (lo, hi),
         ).fetchall()
     )
-    bought: dict[tuple[str, str], int] = {}
-    for cohort, month, n in db.execute(
-        "SELECT substr(c.created_at, 1, 7) AS cm, substr(p.created_at, 1, 7) AS pm,"
-        " COUNT(DISTINCT p.customer_id) FROM customer c"
-        " JOIN purchase p ON p.customer_id = c.id AND p.created_at >= c.created_at"
-        " AND p.created_at < ?"
-        " WHERE c.created_at >= ? AND c.created_at < ? GROUP BY cm, pm",
-        (hi, lo, hi),
-    ):
-        bought[(cohort, month)] = n
+    # distinct members of a cohort who bought in a month = that month's sales whose previous
+    # sale was in an earlier month (kept by triggers per registration month); whole months
+    bought: dict[tuple[str, str], int] = dict(
+        ((cohort, month), n)
+        for cohort, month, n in db.execute(
+            "SELECT cohort, month, SUM(visits) FROM report_cohort_visit"
+            " WHERE cohort BETWEEN :first AND :last AND month BETWEEN cohort AND :last"
+            " AND prev_month < month GROUP BY cohort, month",
+            {"first": first, "last": last},
+        )
+    )
+    month_lo = f"{last}-01 00:00:00.000000"
+    next_month_lo = f"{_add_months(last, 1)}-01 00:00:00.000000"
+    (later,) = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM purchase WHERE created_at >= ? AND created_at < ?)",
+        (hi, next_month_lo),
+    ).fetchone()
+    if later:  # the period ends inside a month that has later sales: that column up to the end
+        for key in [key for key in bought if key[1] == last]:
+            del bought[key]
+        for cohort, n in db.execute(
+            "SELECT substr(c.created_at, 1, 7), COUNT(DISTINCT p.customer_id) FROM purchase p"
+            " JOIN customer c ON c.id = p.customer_id"
+            " WHERE p.created_at >= ? AND p.created_at < ? AND c.created_at >= ?"
+            " AND c.created_at < ? AND p.created_at >= c.created_at GROUP BY 1",
+            (month_lo, hi, lo, hi),
+        ):
+            bought[(cohort, last)] = n
     rows = []
     month = first
     for i in range(COHORT_MONTHS):
@@ -222,9 +251,47 @@ def nps_by_month(db: sqlite3.Connection, period: Period) -> list[NpsPoint]:
     return out
 
 
+TOP_SEARCH_LIMIT = 5_000
+
+
 def top_customers(db: sqlite3.Connection, period: Period, limit: int) -> list[TopCustomer]:
+    """The members with the highest Σ check amounts in the period, best first (name breaks ties).
+
+    A member's sales in the period never exceed their sales ever (``report_member_total``), so
+    members are visited from the biggest spender ever down, each summed over the period along
+    ``purchase(customer_id, created_at)``, until the next one's lifetime total cannot beat the
+    current last place. A young shop stops after a dozen members; if a long history makes the
+    walk long, one GROUP BY over the period's sales answers instead."""
     lo, hi = bounds(period)
-    # group the sales first (covering index, no table reads), then look up one name per member
+    best: list[tuple[int, str, str, int, int]] = []  # (revenue, name, id, sales, balance)
+    visited = 0
+    for customer_id, lifetime in db.execute(
+        "SELECT customer_id, amount FROM report_member_total ORDER BY amount DESC"
+    ):
+        if len(best) >= limit and lifetime < best[limit - 1][0]:
+            break
+        visited += 1
+        if visited > TOP_SEARCH_LIMIT:
+            return _top_customers_grouped(db, lo, hi, limit)
+        n, revenue = db.execute(
+            "SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM purchase"
+            " WHERE customer_id = ? AND created_at >= ? AND created_at < ?",
+            (customer_id, lo, hi),
+        ).fetchone()
+        if not n:
+            continue
+        name, balance = db.execute(
+            "SELECT name, balance FROM customer WHERE id = ?", (customer_id,)
+        ).fetchone()
+        best.append((revenue, name, customer_id, n, balance))
+        best.sort(key=lambda row: (-row[0], row[1]))
+        del best[limit:]
+    return [TopCustomer(cid, name, n, revenue, balance) for revenue, name, cid, n, balance in best]
+
+
+def _top_customers_grouped(
+    db: sqlite3.Connection, lo: str, hi: str, limit: int
+) -> list[TopCustomer]:
     rows = db.execute(
         "SELECT a.customer_id, c.name, a.n, a.revenue, c.balance FROM (SELECT customer_id,"
         " COUNT(*) AS n, SUM(amount) AS revenue FROM purchase"

@@ -117,59 +117,68 @@ class Reports:
         return KpiReport(current, previous, liability, program.point_value)
 
 
+def _day(day: date) -> str:
+    return day.isoformat()
+
+
 def period_figures(db: sqlite3.Connection, period: Period) -> PeriodFigures:
+    """Read from the day aggregates kept by triggers (migration ``a_aggregates``): a year is
+    a few hundred day rows and a few tens of thousands of (day, previous visit day) pairs."""
     lo, hi = bounds(period)
+    first_day, last_day = _day(period.start), _day(period.end)
     sales, revenue, card_sales, member_revenue = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(amount), 0), COUNT(customer_id),"
-        " COALESCE(SUM(CASE WHEN customer_id IS NOT NULL THEN amount END), 0)"
-        " FROM purchase WHERE created_at >= ? AND created_at < ?",
-        (lo, hi),
+        "SELECT COALESCE(SUM(sales), 0), COALESCE(SUM(revenue), 0), COALESCE(SUM(card_sales), 0),"
+        " COALESCE(SUM(member_revenue), 0) FROM report_day WHERE day BETWEEN ? AND ?",
+        (first_day, last_day),
     ).fetchone()
-    # one pass over the period's card sales, grouped per member, feeds three figures: active
-    # members, repeat buyers and first checks. A member's first purchase ever falls in the
-    # period when nothing came before the period's start; it is then their first sale in it
-    # (every sale at that very moment counts, as before).
-    active, two_plus, first_n, first_sum = db.execute(
-        "WITH a AS MATERIALIZED (SELECT customer_id, COUNT(*) AS n, MIN(created_at) AS first_at"
-        " FROM purchase WHERE created_at >= ? AND created_at < ? AND customer_id IS NOT NULL"
-        " GROUP BY customer_id),"
-        " f AS MATERIALIZED (SELECT p.amount FROM a"
-        " JOIN purchase p ON p.customer_id = a.customer_id AND p.created_at = a.first_at"
-        " WHERE NOT EXISTS (SELECT 1 FROM purchase q WHERE q.customer_id = a.customer_id"
-        " AND q.created_at < ?))"
-        " SELECT (SELECT COUNT(*) FROM a), (SELECT COALESCE(SUM(n >= 2), 0) FROM a),"
-        " (SELECT COUNT(*) FROM f), (SELECT COALESCE(SUM(amount), 0) FROM f)",
-        (lo, hi, lo),
+    # each member's sales are paired with the day of their previous sale ('' = none ever):
+    # a member is active once (their first sale in the period has its previous one before the
+    # period), a first sale ever has no previous one, and a member with k sales in the period
+    # has k−1 whose previous sale is in it and max(0, k−2) whose one-before-previous is.
+    active, first_n, first_sum, previous_inside = db.execute(
+        "SELECT COALESCE(SUM(CASE WHEN prev_day < :lo THEN visits END), 0),"
+        " COALESCE(SUM(CASE WHEN prev_day = '' THEN visits END), 0),"
+        " COALESCE(SUM(CASE WHEN prev_day = '' THEN amount END), 0),"
+        " COALESCE(SUM(CASE WHEN prev_day >= :lo THEN visits END), 0)"
+        " FROM report_visit_gap WHERE day BETWEEN :lo AND :hi",
+        {"lo": first_day, "hi": last_day},
     ).fetchone()
+    (before_previous_inside,) = db.execute(
+        "SELECT COALESCE(SUM(visits), 0) FROM report_visit_gap2"
+        " WHERE day BETWEEN :lo AND :hi AND prev_day >= :lo",
+        {"lo": first_day, "hi": last_day},
+    ).fetchone()
+    two_plus = previous_inside - before_previous_inside
     (new_members,) = db.execute(
         "SELECT COUNT(*) FROM customer WHERE created_at >= ? AND created_at < ?", (lo, hi)
     ).fetchone()
-    prev_lo, prev_hi = bounds(period.previous())
+    # retention: members active in the previous period are those whose first sale there had
+    # its previous one before it; of them, kept = those whose first sale in this period has
+    # its previous one in the previous period (their last sale before this period)
+    before = period.previous()
+    prev_first = _day(before.start)
     active_before, kept = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM purchase q"
-        " WHERE q.customer_id = b.customer_id AND q.created_at >= ? AND q.created_at < ?)), 0)"
-        " FROM (SELECT DISTINCT customer_id FROM purchase"
-        " WHERE created_at >= ? AND created_at < ? AND customer_id IS NOT NULL) b",
-        (lo, hi, prev_lo, prev_hi),
+        "SELECT COALESCE(SUM(CASE WHEN day < :lo AND prev_day < :plo THEN visits END), 0),"
+        " COALESCE(SUM(CASE WHEN day >= :lo AND prev_day >= :plo AND prev_day < :lo"
+        " THEN visits END), 0) FROM report_visit_gap WHERE day BETWEEN :plo AND :hi",
+        {"plo": prev_first, "lo": first_day, "hi": last_day},
     ).fetchone()
     # lifetime value: everything members paid up to the period's end, per member by then
     members_by_end, paid_by_end = db.execute(
         "SELECT (SELECT COUNT(*) FROM customer WHERE created_at < ?),"
-        " (SELECT COALESCE(SUM(amount), 0) FROM purchase"
-        "  WHERE customer_id IS NOT NULL AND created_at < ?)",
-        (hi, hi),
+        " (SELECT COALESCE(SUM(member_revenue), 0) FROM report_day WHERE day <= ?)",
+        (hi, last_day),
     ).fetchone()
-    # one pass over the period's ledger (covering index): totals by kind, and for manual
-    # adjustments the positive and negative sides apart
+    # points by day and kind (trigger-kept): totals by kind, and for manual adjustments the
+    # positive and negative sides apart
     points: dict[str, int] = {}
     positive_adjust = negative_adjust = 0
-    for kind, total, plus, minus in db.execute(
-        "SELECT kind, COALESCE(SUM(points), 0), COALESCE(SUM(CASE WHEN points > 0 THEN points"
-        " END), 0), COALESCE(SUM(CASE WHEN points < 0 THEN points END), 0) FROM ledger_entry"
-        " WHERE created_at >= ? AND created_at < ? GROUP BY kind",
-        (lo, hi),
+    for kind, plus, minus in db.execute(
+        "SELECT kind, SUM(plus), SUM(minus) FROM report_points_day"
+        " WHERE day BETWEEN ? AND ? GROUP BY kind",
+        (first_day, last_day),
     ):
-        points[kind] = total
+        points[kind] = plus + minus
         if kind == "adjustment":
             positive_adjust, negative_adjust = plus, minus
     issued = (
@@ -229,14 +238,37 @@ def period_figures(db: sqlite3.Connection, period: Period) -> PeriodFigures:
 
 def points_liability(db: sqlite3.Connection, as_of: datetime, point_value: int) -> Liability:
     """Live points = what remains in lots not expired at ``as_of``; "expiring" = those lots
-    whose expiry falls within the next 30 days."""
-    now, soon = _t(as_of), _t(as_of + timedelta(days=30))
-    live, expiring = db.execute(
-        "SELECT COALESCE(SUM(remaining), 0),"
-        " COALESCE(SUM(CASE WHEN expires_at <= ? THEN remaining END), 0)"
-        " FROM points_lot WHERE remaining > 0 AND (expires_at IS NULL OR expires_at > ?)",
-        (soon, now),
+    whose expiry falls within the next 30 days.
+
+    Whole days come from ``report_lot_expiry`` (remaining points by expiry day, trigger-kept;
+    lots that never expire under 'never', which sorts after every date); the two partial days —
+    the rest of today and the 30th day up to this time — are read lot by lot."""
+    now, soon = as_of, as_of + timedelta(days=30)
+    today, tomorrow = now.date(), now.date() + timedelta(days=1)
+    soon_day = soon.date()
+    (whole_live,) = db.execute(
+        "SELECT COALESCE(SUM(remaining), 0) FROM report_lot_expiry WHERE day > ?",
+        (_day(today),),
     ).fetchone()
+    (whole_expiring,) = db.execute(
+        "SELECT COALESCE(SUM(remaining), 0) FROM report_lot_expiry WHERE day > ? AND day < ?",
+        (_day(today), _day(soon_day)),
+    ).fetchone()
+
+    def lots_between(after: datetime, up_to: datetime, inclusive: bool) -> int:
+        upper = "<=" if inclusive else "<"
+        (total,) = db.execute(
+            "SELECT COALESCE(SUM(remaining), 0) FROM points_lot"
+            f" WHERE expires_at > ? AND expires_at {upper} ?",
+            (_t(after), _t(up_to)),
+        ).fetchone()
+        return int(total)
+
+    rest_of_today = lots_between(now, datetime.combine(tomorrow, time.min), inclusive=False)
+    midnight_soon = datetime.combine(soon_day, time.min)
+    last_day_part = lots_between(midnight_soon - timedelta(microseconds=1), soon, inclusive=True)
+    live = whole_live + rest_of_today
+    expiring = whole_expiring + rest_of_today + last_day_part
     return Liability(
         as_of=as_of,
         live_points=live,
