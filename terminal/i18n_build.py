@@ -101,7 +101,8 @@ def helper_strings(paths: list[Path]) -> list[tuple[str, str, bool]]:
     """(context, text, plural) that lupdate cannot see, or sees wrongly: calls of fixed-context
     helpers, local or imported (``_tr("Save")`` where ``_tr`` wraps
     ``QCoreApplication.translate("Desk", text)``), plural ``translate`` calls, and plural marks
-    ``QT_TRANSLATE_N_NOOP("Ctx", "%n sale(s)")`` (lupdate reads that name only in C++)."""
+    ``QT_TRANSLATE_N_NOOP("Ctx", "%n sale(s)")`` (lupdate reads that name only in C++) and the
+    calls in ``_PLURAL_MARKS`` that take such a pair."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in paths}
     exported = {_module_name(path): _module_helpers(tree) for path, tree in trees.items()}
     for (module, name), context in _LITERAL_ARGUMENT_CONTEXTS.items():
@@ -124,7 +125,7 @@ def helper_strings(paths: list[Path]) -> list[tuple[str, str, bool]]:
                 continue
             first = node.args[0]
             name = node.func.id
-            if name == "QT_TRANSLATE_N_NOOP" and _literal_strings(node.args[:2]):
+            if name in _PLURAL_MARKS and _literal_strings(node.args[:2]):
                 context, text = (arg.value for arg in node.args[:2])  # type: ignore[attr-defined]
                 found.append((context, text, True))
                 continue
@@ -174,6 +175,11 @@ def _looked_up_table(node: ast.expr) -> str | None:
     if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
         return node.value.id
     return None
+
+
+# Calls whose first two literal arguments are a context and a %n plural text: the no-op mark,
+# and ``terminal.i18n_text.plural_text("Ctx", "%n day(s)", n)`` / ``Count("Ctx", "…", n)``.
+_PLURAL_MARKS = {"QT_TRANSLATE_N_NOOP", "plural_text", "Count"}
 
 
 def _literal_strings(args: list[ast.expr]) -> bool:

@@ -127,7 +127,7 @@ def _parameter(value: object) -> object:
     if isinstance(value, Sentence | LoyaltyError):
         return sentence_text(value)
     if isinstance(value, Count):
-        return QCoreApplication.translate(value.context, value.template, None, value.n)
+        return plural_text(value.context, value.template, value.n)
     if isinstance(value, Amount):
         return locale_amount(value.minor, value.decimals)
     if isinstance(value, Percent):
@@ -137,6 +137,13 @@ def _parameter(value: object) -> object:
     if isinstance(value, Listing):
         return value.separator.join(str(_parameter(item)) for item in value.items)
     return value
+
+
+def plural_text(context: str, source: str, n: int) -> str:
+    """``source`` (with ``%n``) translated for ``n``; English plurals even when no translator is
+    installed (a bare QCoreApplication, a test), so "(s)" never reaches a reader."""
+    text = QCoreApplication.translate(context, source, None, n)
+    return text.replace("(s)", "" if n == 1 else "s") if "(s)" in text else text
 
 
 def locale_amount(minor: int, decimals: int) -> str:

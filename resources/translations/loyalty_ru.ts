@@ -506,9 +506,13 @@ The data as it is now is kept in %2 first.</source>
         <source>Could not save the file: %1</source>
         <translation>Не удалось сохранить файл: %1</translation>
     </message>
-    <message>
-        <source>%1 numbers saved to %2</source>
-        <translation>Номеров сохранено: %1, в %2</translation>
+    <message numerus="yes">
+        <source>%n card number(s) saved to %1</source>
+        <translation>
+            <numerusform>%n номер карты сохранён в %1</numerusform>
+            <numerusform>%n номера карт сохранены в %1</numerusform>
+            <numerusform>%n номеров карт сохранено в %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -531,6 +535,14 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>unexpected error: {error}</source>
         <translation>непредвиденная ошибка: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n страница</numerusform>
+            <numerusform>%n страницы</numerusform>
+            <numerusform>%n страниц</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n record(s)</source>
@@ -591,6 +603,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Saved as program version {version}:</source>
         <translation>Сохранено как версия программы {version}:</translation>
+    </message>
+    <message>
+        <source>Card {card} written to {path} ({pages}).</source>
+        <translation>Карта {card} записана в {path} ({pages}).</translation>
     </message>
 </context>
 <context>
@@ -2764,6 +2780,45 @@ Cards: {cards}</source>
     <message>
         <source>Exported {count} customers ({consent} agreed to messages) to {path}.</source>
         <translation>Экспортировано клиентов: {count} (согласны на сообщения: {consent}) в {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerReasons</name>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Приветственный бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день рождения</translation>
+    </message>
+    <message>
+        <source>Referral bonus (first purchase)</source>
+        <translation>Реферальный бонус (первая покупка)</translation>
+    </message>
+    <message>
+        <source>Visit milestone bonus</source>
+        <translation>Бонус за визиты</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Реферальный бонус</translation>
+    </message>
+    <message>
+        <source>Referred {name}</source>
+        <translation>Пригласил(а): {name}</translation>
+    </message>
+    <message>
+        <source>Expired on {day}</source>
+        <translation>Срок истёк {day}</translation>
+    </message>
+    <message>
+        <source>{bonus} taken back: the sale was refunded in full</source>
+        <translation>{bonus} списан: покупка возвращена полностью</translation>
+    </message>
+    <message>
+        <source>Opening balance imported from {file}</source>
+        <translation>Начальный баланс загружен из {file}</translation>
     </message>
 </context>
 <context>

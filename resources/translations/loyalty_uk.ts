@@ -506,9 +506,13 @@ The data as it is now is kept in %2 first.</source>
         <source>Could not save the file: %1</source>
         <translation>Не вдалося зберегти файл: %1</translation>
     </message>
-    <message>
-        <source>%1 numbers saved to %2</source>
-        <translation>Номерів збережено: %1, у %2</translation>
+    <message numerus="yes">
+        <source>%n card number(s) saved to %1</source>
+        <translation>
+            <numerusform>%n номер картки збережено в %1</numerusform>
+            <numerusform>%n номери карток збережено в %1</numerusform>
+            <numerusform>%n номерів карток збережено в %1</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -531,6 +535,14 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>unexpected error: {error}</source>
         <translation>неочікувана помилка: {error}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n сторінка</numerusform>
+            <numerusform>%n сторінки</numerusform>
+            <numerusform>%n сторінок</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n record(s)</source>
@@ -591,6 +603,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>Saved as program version {version}:</source>
         <translation>Збережено як версію програми {version}:</translation>
+    </message>
+    <message>
+        <source>Card {card} written to {path} ({pages}).</source>
+        <translation>Картку {card} записано в {path} ({pages}).</translation>
     </message>
 </context>
 <context>
@@ -2764,6 +2780,45 @@ Cards: {cards}</source>
     <message>
         <source>Exported {count} customers ({consent} agreed to messages) to {path}.</source>
         <translation>Експортовано клієнтів: {count} (згодні на повідомлення: {consent}) до {path}.</translation>
+    </message>
+</context>
+<context>
+    <name>LedgerReasons</name>
+    <message>
+        <source>Welcome bonus</source>
+        <translation>Вітальний бонус</translation>
+    </message>
+    <message>
+        <source>Birthday bonus</source>
+        <translation>Бонус на день народження</translation>
+    </message>
+    <message>
+        <source>Referral bonus (first purchase)</source>
+        <translation>Реферальний бонус (перша покупка)</translation>
+    </message>
+    <message>
+        <source>Visit milestone bonus</source>
+        <translation>Бонус за візити</translation>
+    </message>
+    <message>
+        <source>Referral bonus</source>
+        <translation>Реферальний бонус</translation>
+    </message>
+    <message>
+        <source>Referred {name}</source>
+        <translation>Запросив(ла): {name}</translation>
+    </message>
+    <message>
+        <source>Expired on {day}</source>
+        <translation>Термін минув {day}</translation>
+    </message>
+    <message>
+        <source>{bonus} taken back: the sale was refunded in full</source>
+        <translation>{bonus} списано: покупку повернуто повністю</translation>
+    </message>
+    <message>
+        <source>Opening balance imported from {file}</source>
+        <translation>Початковий баланс завантажено з {file}</translation>
     </message>
 </context>
 <context>

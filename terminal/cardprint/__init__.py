@@ -20,6 +20,7 @@ from terminal.cardprint.content import (
     faces_for_numbers,
 )
 from terminal.cardprint.output import CardJob, Layout, ensure_qt, render_page, write_pdf
+from terminal.i18n_text import plural_text
 
 
 def card_job(
@@ -49,7 +50,7 @@ def render_sheet_pdf(
 ) -> Path:
     """A4 sheets of ten cards with crop marks; backs interleaved and mirrored for duplex."""
     job = sheet_job(till, numbers, back=back)
-    title = QCoreApplication.translate("CardPrint", "%n loyalty card(s)", None, len(numbers))
+    title = plural_text("CardPrint", "%n loyalty card(s)", len(numbers))
     return write_pdf(job, out, title=title)
 
 

@@ -18,7 +18,7 @@ from terminal.app.till import Till
 from terminal.core.cards import normalize_card_number
 from terminal.core.money import currency
 from terminal.core.program import Program
-from terminal.i18n_text import locale_amount, locale_percent
+from terminal.i18n_text import locale_amount, locale_percent, plural_text
 
 
 def _tr(text: str) -> str:
@@ -96,9 +96,7 @@ def program_terms(program: Program, currency_code: str) -> tuple[str, ...]:
         )
     if program.earns_points and program.expiry_days:
         lines.append(
-            QCoreApplication.translate(
-                "CardPrint", "Points are valid for %n day(s)", None, program.expiry_days
-            )
+            plural_text("CardPrint", "Points are valid for %n day(s)", program.expiry_days)
         )
     return tuple(lines)
 

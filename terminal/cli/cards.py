@@ -11,6 +11,7 @@ from typing import Any
 from terminal.app.card_stock import CardStock, numbers_csv
 from terminal.cli.context import Cli
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, StorageError
+from terminal.core.sentences import QT_TRANSLATE_N_NOOP, Count, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -95,10 +96,14 @@ def _print(cli: Cli) -> int:
 
     number = normalize_card_number(a.card)
     pages = 2 if a.back else 1
-    cli.emit(
-        {"card": number, "out": str(target), "pages": pages},
-        f"Card {display_number(number)} written to {target} ({pages} page{'s' * (pages > 1)}).",
+    written = Sentence(
+        QT_TRANSLATE_NOOP("Cli", "Card {card} written to {path} ({pages})."),
+        context="Cli",
+        card=display_number(number),
+        path=target,
+        pages=Count("Cli", QT_TRANSLATE_N_NOOP("Cli", "%n page(s)"), pages),
     )
+    cli.emit({"card": number, "out": str(target), "pages": pages}, lambda: cli.sentence(written))
     return 0
 
 

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.backup import Backups, BackupStatus
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text, sentence_text
+from terminal.i18n_text import error_text, plural_text, sentence_text
 from terminal.ui.background import run_in_background
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -212,11 +212,10 @@ class BackupsScreen(QWidget):
                 "ok",
                 self.tr("Last verified backup: %1.").replace("%1", _when(status.last_success)),
             )
-        detail = QCoreApplication.translate(
+        detail = plural_text(
             "Backups",
             "%n backup(s) kept in %1 (7 daily, 4 weekly, 12 monthly). Each one is checked when "
             "it is made.",
-            None,
             status.count,
         ).replace("%1", str(status.folder))
         if status.last_error:

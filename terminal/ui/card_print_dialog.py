@@ -244,7 +244,8 @@ class CardPrintDialog(QDialog):
             outcome, detail = "cancelled", ""
         except (LoyaltyError, OSError) as exc:
             log.warning("saving cards as PDF failed: %s", type(exc).__name__)
-            outcome, detail = "failed", str(exc)
+            problem = error_text(exc) if isinstance(exc, LoyaltyError) else exc.strerror
+            outcome, detail = "failed", problem or str(exc)
         else:
             outcome, detail = "saved", path
         with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from terminal.app.card_stock import MAX_BATCH, BatchSummary, CardStock, StockReport, numbers_csv
 from terminal.cardprint import CardJob, Layout, display_number, faces_for_numbers, render_page
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text
+from terminal.i18n_text import error_text, plural_text
 from terminal.ui.card_print_dialog import CardPrintDialog, print_card, print_sheets
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -348,10 +348,13 @@ class CardsScreen(QWidget):
         try:
             Path(path).write_text(numbers_csv(numbers, display_number), encoding="utf-8")
         except OSError as exc:
-            self.message.setText(self.tr("Could not save the file: %1").replace("%1", str(exc)))
+            problem = exc.strerror or str(exc)
+            self.message.setText(self.tr("Could not save the file: %1").replace("%1", problem))
             return None
         self.message.setText(
-            self.tr("%1 numbers saved to %2").replace("%1", str(len(numbers))).replace("%2", path)
+            plural_text("CardsScreen", "%n card number(s) saved to %1", len(numbers)).replace(
+                "%1", path
+            )
         )
         return Path(path)
 

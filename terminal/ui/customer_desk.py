@@ -32,6 +32,7 @@ from terminal.ui import counter_theme
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_list_model import Column, RowsModel, customer_columns
 from terminal.ui.customer_panel import label
+from terminal.ui.ledger_reasons import reason_text
 from terminal.ui.messages import message_for
 from terminal.ui.money_format import format_date, format_money, format_points, format_time
 from terminal.ui.refund_dialog import RefundDialog
@@ -182,7 +183,7 @@ class CustomerDesk(QWidget):
                     True,
                     lambda e: e.balance_after < 0,
                 ),
-                Column("Reason", lambda e: e.reason),
+                Column("Reason", lambda e: reason_text(e.reason)),
             ],
             self,
         )

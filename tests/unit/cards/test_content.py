@@ -3,6 +3,8 @@ to be printed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from terminal.app.enrollment import Enrollment
@@ -12,6 +14,7 @@ from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import CardBlocked, CardNotFound, CardUnavailable, InvalidCardNumber
 from terminal.core.program import DEFAULT_PROGRAM, Program, ProgramKind, Tier
 from terminal.db.models import Card
+from terminal.i18n_text import core_application, install_translations, remove_translations
 
 
 def test_number_is_grouped_four_four_four_one() -> None:
@@ -21,10 +24,19 @@ def test_number_is_grouped_four_four_four_one() -> None:
         display_number("2010000000015")
 
 
-def test_back_terms_follow_the_program_in_force() -> None:
+@pytest.fixture
+def english() -> Iterator[None]:
+    """English as the app installs it (its plurals, the UK locale's digit grouping)."""
+    app = core_application()
+    install_translations(app, "en")
+    yield
+    remove_translations(app)
+
+
+def test_back_terms_follow_the_program_in_force(english: None) -> None:
     terms = program_terms(DEFAULT_PROGRAM, "UAH")
     assert terms[0] == "5 % back in points, 1 point = 1.00 ₴"
-    assert "Silver 7 % from 10 000.00 ₴, Gold 10 % from 30 000.00 ₴" in terms
+    assert "Silver 7 % from 10,000.00 ₴, Gold 10 % from 30,000.00 ₴" in terms
     assert "Pay up to 50 % of a purchase with points" in terms
     assert "Points are valid for 365 days" in terms
 

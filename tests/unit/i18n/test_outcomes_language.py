@@ -280,6 +280,7 @@ def test_card_pdf_title_in_ukrainian(till, db_path, tmp_path, capsys) -> None:
     (card,) = _customers_with_sales(till, 1, 0)
     out = tmp_path / "card.pdf"
     assert main(["--db", str(db_path), "cards", "print", "--card", card, "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"Картку 2010 0000 0001 4 записано в {out} (1 сторінка).\n"
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True).stdout
     title = next(line for line in info.splitlines() if line.startswith("Title:"))
     assert title.split(":", 1)[1].strip() == "Картка лояльності 2010 0000 0001 4"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from terminal.app.card_admin import CardAdmin
+from terminal.app.card_stock import CardStock
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.enrollment import Enrollment
 from terminal.app.slip import PrinterAddress, SlipPrinter
@@ -19,7 +20,9 @@ from terminal.app.till import open_till
 from terminal.core.customer_form import CustomerForm
 from terminal.core.ids import new_id
 from terminal.ui.backup_screen import BackupsScreen
+from terminal.ui.cards_screen import CardsScreen
 from terminal.ui.customer_desk import CustomerDesk
+from terminal.ui.ledger_reasons import reason_text
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
 from terminal.ui.shop_devices_screen import ShopDevicesScreen
@@ -50,6 +53,44 @@ def test_desk_names_card_statuses_in_ukrainian(till, qtbot, language) -> None:
     desk.open_customer(olena.customer_id)
     assert f"{new} (заблокована)" in desk.summary.text()
     _shot(desk, "desk_uk.png")
+
+
+def test_desk_points_history_gives_the_programs_reasons_in_ukrainian(till, qtbot, language) -> None:
+    language("uk")
+    olena = Enrollment(till).register(CustomerForm("Олена Коваль", "0671234567"))
+    desk = CustomerDesk(AppServices(till=till))
+    qtbot.addWidget(desk)
+    desk.open_customer(olena.customer_id)
+    model = desk.ledger_model
+    reason = model.columns.index(next(c for c in model.columns if c.header == "Reason"))
+    shown = [model.index(row, reason).data() for row in range(model.rowCount())]
+    assert shown == ["Вітальний бонус"]
+
+
+def test_the_programs_ledger_reasons_are_translated_typed_ones_are_not(language) -> None:
+    language("ru")
+    assert reason_text("Referred Олена") == "Пригласил(а): Олена"
+    assert reason_text("expired 2026-03-31") == "Срок истёк 31.03.2026"
+    assert reason_text("birthday bonus taken back: sale refunded in full") == (
+        "Бонус на день рождения списан: покупка возвращена полностью"
+    )
+    assert reason_text("Opening balance imported from old.csv") == (
+        "Начальный баланс загружен из old.csv"
+    )
+    assert reason_text("потерян чек от 12 мая") == "потерян чек от 12 мая"
+
+
+def test_cards_screen_counts_saved_numbers_in_ukrainian(
+    till, qtbot, language, monkeypatch, tmp_path
+) -> None:
+    language("uk")
+    CardStock(till).reserve(2)
+    screen = CardsScreen(AppServices(till=till))
+    qtbot.addWidget(screen)
+    out = tmp_path / "numbers.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(screen.csv_button, Qt.MouseButton.LeftButton)
+    assert screen.message.text() == f"2 номери карток збережено в {out}"
 
 
 def test_backups_screen_says_its_outcomes_in_ukrainian(till, qtbot, language, monkeypatch) -> None:
