@@ -1,6 +1,6 @@
 """The customer desk (F2): find a customer, see their whole story and put things right — edit
 their details, refund a sale, block a card, or give them a new card for a lost one (the balance
-and the history stay with the customer).
+and the history stay with the customer). The owner can also adjust points, with a reason.
 """
 
 from __future__ import annotations
@@ -169,6 +169,7 @@ class CustomerDesk(QWidget):
                     lambda s: format_money(s.refunded_amount, money) if s.refunded_amount else "",
                     True,
                 ),
+                Column("Cashier", lambda s: s.cashier),
             ],
             self,
         )
@@ -204,6 +205,15 @@ class CustomerDesk(QWidget):
         self.tabs.addTab(self.ledger, self.tr("Points history"))
         self.tabs.addTab(self.refunds, self.tr("Refunds"))
         self.tabs.addTab(self._details_tab(), self.tr("Details"))
+        # the owner's correction sits by the points history it writes to, not among the
+        # cashier's buttons
+        adjust = QPushButton(self.tr("Adjust points (owner)  Ctrl+J"))
+        adjust.setObjectName("adjustPoints")
+        adjust.setStyleSheet("padding: 3px 12px; margin-bottom: 3px;")  # the tab bar's height
+        adjust.clicked.connect(self.adjust_points)
+        adjust.setEnabled(False)
+        self.buttons["adjust"] = adjust
+        self.tabs.setCornerWidget(adjust, Qt.Corner.TopRightCorner)
         right.addWidget(self.tabs, 1)
         outer.addLayout(right, 9)
         for key, slot in (
@@ -215,6 +225,7 @@ class CustomerDesk(QWidget):
             ("Ctrl+Return", self.serve),
             ("Ctrl+P", self.print_card),
             ("Ctrl+M", self.record_feedback),
+            ("Ctrl+J", self.adjust_points),
             ("F3", self.focus_search),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -327,6 +338,7 @@ class CustomerDesk(QWidget):
         self.buttons["counter"].setEnabled(view.card is not None)
         self.buttons["print"].setEnabled(view.card is not None)
         self.buttons["feedback"].setEnabled(True)
+        self.buttons["adjust"].setEnabled(True)
 
     def _card_with(self, status: str) -> str | None:
         if self.history is None:
@@ -344,7 +356,24 @@ class CustomerDesk(QWidget):
         self.open_customer(self.history.customer.customer_id)
         self.say(text, "ok")
 
+    def _someone_at_till(self) -> bool:
+        """Refunds and card changes are recorded as the cashier's: in a shop with cashiers,
+        someone signs in at the counter first (or the owner has unlocked the owner screens)."""
+        access = self.services.access
+        if access.till_sign_in_needed() and access.current_role() != "owner":
+            self.say(
+                self.tr(
+                    "Sign in at the counter first (F1): refunds and card changes are recorded "
+                    "as the cashier's."
+                ),
+                "info",
+            )
+            return False
+        return True
+
     def refund_selected(self) -> None:
+        if not self._someone_at_till():
+            return
         sale = self.sales_model.row_at(self.sales.currentIndex())
         if sale is None:
             self.say(self.tr("Pick the sale to refund in the Sales list first."), "info")
@@ -365,7 +394,7 @@ class CustomerDesk(QWidget):
 
     def block_card(self) -> None:
         number = self._card_with("active")
-        if number is None:
+        if number is None or not self._someone_at_till():
             return
         reason, ok = QInputDialog.getText(
             self,
@@ -387,7 +416,7 @@ class CustomerDesk(QWidget):
 
     def unblock_card(self) -> None:
         number = self._card_with("blocked")
-        if number is None:
+        if number is None or not self._someone_at_till():
             return
         try:
             CardAdmin(self.till).unblock(number, cashier=self.services.cashier_id)
@@ -398,7 +427,7 @@ class CustomerDesk(QWidget):
 
     def replace_card(self) -> None:
         old = self._card_with("active") or self._card_with("blocked")
-        if old is None:
+        if old is None or not self._someone_at_till():
             return
         new, ok = QInputDialog.getText(
             self,
@@ -421,7 +450,7 @@ class CustomerDesk(QWidget):
         )
 
     def save_details(self) -> None:
-        if self.history is None:
+        if self.history is None or not self._someone_at_till():
             return
         form = CustomerForm(
             self.edit_name.text(),
@@ -438,6 +467,25 @@ class CustomerDesk(QWidget):
             self.say(message_for(exc))
             return
         self._done(self.tr("Details saved."))
+
+    def adjust_points(self) -> None:
+        """Ctrl+J: the owner adds or takes away points, with a reason (asks the owner PIN)."""
+        if self.history is None:
+            return
+        if not self.services.access.require_owner(self):
+            self.say(self.tr("Only the owner can adjust points."), "info")
+            return
+        from terminal.ui.adjust_dialog import AdjustPointsDialog
+
+        customer = self.history.customer
+        dialog = AdjustPointsDialog(self.services, customer.customer_id, customer.name, self)
+        if dialog.exec() and dialog.result is not None:
+            r = dialog.result
+            self._done(
+                self.tr("Points adjusted by {points}: balance {balance}. Reason: {reason}").format(
+                    points=_signed(r.points), balance=format_points(r.balance), reason=r.reason
+                )
+            )
 
     def serve(self) -> None:
         """Open this customer at the counter (e.g. after fixing their card)."""
