@@ -5,39 +5,39 @@
     <name>AdjustPointsDialog</name>
     <message>
         <source>Adjust points</source>
-        <translation type="unfinished"></translation>
+        <translation>Корректировка баллов</translation>
     </message>
     <message>
         <source>e.g. +50 or -20</source>
-        <translation type="unfinished"></translation>
+        <translation>например, +50 или -20</translation>
     </message>
     <message>
         <source>Required, e.g. lost receipt of 12 May</source>
-        <translation type="unfinished"></translation>
+        <translation>Обязательно, например: потерянный чек от 12 мая</translation>
     </message>
     <message>
         <source>Points (+ adds, − takes away)</source>
-        <translation type="unfinished"></translation>
+        <translation>Баллы (+ добавить, − списать)</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation type="unfinished">Причина</translation>
+        <translation>Причина</translation>
     </message>
     <message>
         <source>Written to the points history with your name and the reason, and kept in the owner&apos;s audit log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Запишется в историю баллов с вашим именем и причиной и сохранится в журнале действий владельца.</translation>
     </message>
     <message>
         <source>Save adjustment</source>
-        <translation type="unfinished"></translation>
+        <translation>Сохранить корректировку</translation>
     </message>
     <message>
         <source>Balance now: {points} points</source>
-        <translation type="unfinished"></translation>
+        <translation>Сейчас на счёте: {points} баллов</translation>
     </message>
     <message>
         <source>New balance: {points} points</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый баланс: {points} баллов</translation>
     </message>
 </context>
 <context>
@@ -629,11 +629,11 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Who is at the till: sales are recorded as theirs</source>
-        <translation type="unfinished"></translation>
+        <translation>Кто на кассе: продажи записываются на этого человека</translation>
     </message>
     <message>
         <source>Who is at the till? Type your PIN on the right.</source>
-        <translation type="unfinished"></translation>
+        <translation>Кто на кассе? Введите свой PIN справа.</translation>
     </message>
     <message>
         <source>●  Ready — scan the next card</source>
@@ -641,19 +641,19 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Cashier: {name}  ·  Switch  {key}</source>
-        <translation type="unfinished"></translation>
+        <translation>Кассир: {name}  ·  Сменить  {key}</translation>
     </message>
     <message>
         <source>Nobody at the till</source>
-        <translation type="unfinished"></translation>
+        <translation>На кассе никого</translation>
     </message>
     <message>
         <source>No cashiers are set up, so nobody needs to sign in. The owner adds cashiers on the Staff screen (Ctrl+F10).</source>
-        <translation type="unfinished"></translation>
+        <translation>Кассиры не заведены, поэтому входить не нужно. Владелец добавляет кассиров на экране «Персонал» (Ctrl+F10).</translation>
     </message>
     <message>
         <source>Hello, {name}! Sales are now recorded as yours.</source>
-        <translation type="unfinished"></translation>
+        <translation>Здравствуйте, {name}! Теперь продажи записываются на вас.</translation>
     </message>
     <message>
         <source>Sale without a card: type the amount and press Enter.</source>
@@ -661,7 +661,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Type your PIN first: registrations are recorded as yours.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала введите свой PIN: регистрации записываются на вас.</translation>
     </message>
     <message>
         <source>Welcome, {name}! Card {card} is theirs, with {points} welcome points.</source>
@@ -681,7 +681,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Type your PIN: the sale is saved as soon as you are signed in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите свой PIN: продажа сохранится, как только вы войдёте.</translation>
     </message>
     <message>
         <source>The database is still busy. Nothing was charged; press Enter to try again.</source>
@@ -780,7 +780,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Adjust points (owner)  Ctrl+J</source>
-        <translation type="unfinished"></translation>
+        <translation>Корректировать баллы (владелец)  Ctrl+J</translation>
     </message>
     <message>
         <source>Sales</source>
@@ -842,7 +842,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Sign in at the counter first (F1): refunds and card changes are recorded as the cashier&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сначала войдите на кассе (F1): возвраты и действия с картами записываются на кассира.</translation>
     </message>
     <message>
         <source>Pick the sale to refund in the Sales list first.</source>
@@ -890,11 +890,11 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Only the owner can adjust points.</source>
-        <translation type="unfinished"></translation>
+        <translation>Корректировать баллы может только владелец.</translation>
     </message>
     <message>
         <source>Points adjusted by {points}: balance {balance}. Reason: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Баллы скорректированы на {points}: баланс {balance}. Причина: {reason}</translation>
     </message>
     <message>
         <source>Thank you: the owner will read it in Feedback (F10).</source>
@@ -2012,11 +2012,11 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>{name} has {balance} points: an adjustment can take at most that many, never more.</source>
-        <translation type="unfinished"></translation>
+        <translation>У клиента {name} {balance} баллов: корректировка может списать не больше.</translation>
     </message>
     <message>
         <source>Only the owner can adjust points.</source>
-        <translation type="unfinished"></translation>
+        <translation>Корректировать баллы может только владелец.</translation>
     </message>
     <message>
         <source>This customer no longer exists.</source>
@@ -2024,7 +2024,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>This customer&apos;s data was erased on request: their points stay as they are.</source>
-        <translation type="unfinished"></translation>
+        <translation>Данные этого клиента удалены по его просьбе: баллы остаются как есть.</translation>
     </message>
     <message>
         <source>Customers and months must be at least 1, sales at least 0.</source>
@@ -2316,31 +2316,31 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Type how many points to add (+) or take away (−).</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите, сколько баллов добавить (+) или списать (−).</translation>
     </message>
     <message>
         <source>“{shown}” is not a number of points. Type whole points, e.g. +50 or -20.</source>
-        <translation type="unfinished"></translation>
+        <translation>«{shown}» — не число баллов. Введите целое число, например +50 или -20.</translation>
     </message>
     <message>
         <source>Points are whole numbers, e.g. +50 or -20.</source>
-        <translation type="unfinished"></translation>
+        <translation>Баллы — целые числа, например +50 или -20.</translation>
     </message>
     <message>
         <source>Zero points changes nothing. Type e.g. +50 or -20.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ноль баллов ничего не меняет. Введите, например, +50 или -20.</translation>
     </message>
     <message>
         <source>That is too many points for one adjustment (at most {most}).</source>
-        <translation type="unfinished"></translation>
+        <translation>Слишком много баллов для одной корректировки (не больше {most}).</translation>
     </message>
     <message>
         <source>Write why the points change (e.g. “lost receipt, sale of 12 May”).</source>
-        <translation type="unfinished"></translation>
+        <translation>Напишите, почему меняются баллы (например, «потерянный чек, покупка 12 мая»).</translation>
     </message>
     <message>
         <source>The reason is too long: at most {most} characters.</source>
-        <translation type="unfinished"></translation>
+        <translation>Причина слишком длинная: не больше {most} символов.</translation>
     </message>
     <message>
         <source>A folder sync is already running; wait for it.</source>
@@ -2376,11 +2376,11 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>The owner PIN is needed: give it with --pin or ${env}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Нужен PIN владельца: укажите его через --pin или ${env}.</translation>
     </message>
     <message>
         <source>No owner PIN is set yet: set it in the till window first.</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN владельца ещё не задан: сначала задайте его в окне кассы.</translation>
     </message>
     <message>
         <source>This bundle was made by this very till; there is nothing to import.</source>
@@ -2849,7 +2849,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>Cashier</source>
-        <translation type="unfinished">Кассир</translation>
+        <translation>Кассир</translation>
     </message>
     <message>
         <source>What</source>
@@ -4325,6 +4325,57 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Slip</name>
+    <message>
+        <source>TEST SLIP</source>
+        <translation>ПРОБНЫЙ ЧЕК</translation>
+    </message>
+    <message>
+        <source>The printer works.</source>
+        <translation>Принтер работает.</translation>
+    </message>
+    <message>
+        <source>Loyalty card</source>
+        <translation>Карта лояльности</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Уровень</translation>
+    </message>
+    <message>
+        <source>Points earned</source>
+        <translation>Начислено баллов</translation>
+    </message>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусные баллы</translation>
+    </message>
+    <message>
+        <source>Points spent</source>
+        <translation>Списано баллов</translation>
+    </message>
+    <message>
+        <source>Points this visit</source>
+        <translation>Баллов за визит</translation>
+    </message>
+    <message>
+        <source>Balance</source>
+        <translation>Баланс</translation>
+    </message>
+    <message>
+        <source>Expire {day}</source>
+        <translation>Сгорают {day}</translation>
+    </message>
+    <message>
+        <source>Show this code next time</source>
+        <translation>Покажите этот код в следующий раз</translation>
+    </message>
+</context>
+<context>
     <name>StaffScreen</name>
     <message>
         <source>Staff</source>
@@ -4810,31 +4861,31 @@ Cards: {cards}</source>
     <name>TillSignIn</name>
     <message>
         <source>Who is at the till?</source>
-        <translation type="unfinished"></translation>
+        <translation>Кто на кассе?</translation>
     </message>
     <message>
         <source>Type your PIN and press Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите свой PIN и нажмите Enter</translation>
     </message>
     <message>
         <source>PIN</source>
-        <translation type="unfinished">PIN</translation>
+        <translation>PIN</translation>
     </message>
     <message>
         <source>Scanning still works: a scanned card shows the customer on the left, and the sale waits for your PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>Сканер работает: отсканированная карта покажет клиента слева, а продажа подождёт вашего PIN.</translation>
     </message>
     <message>
         <source>Type your PIN: {min} to {max} digits.</source>
-        <translation type="unfinished"></translation>
+        <translation>Введите свой PIN: от {min} до {max} цифр.</translation>
     </message>
     <message>
         <source>Wrong PIN. Tries left before a 5-minute lock: {left}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Неверный PIN. Осталось попыток до блокировки на 5 минут: {left}.</translation>
     </message>
     <message>
         <source>Too many wrong PINs. Try again at {time}. Scanning and lookups still work.</source>
-        <translation type="unfinished"></translation>
+        <translation>Слишком много неверных PIN. Попробуйте снова в {time}. Сканер и поиск работают.</translation>
     </message>
 </context>
 </TS>
