@@ -30,7 +30,7 @@ from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError
 from terminal.core.sentences import Sentence
-from terminal.core.slip_text import DOTS_PER_LINE, WIDTHS_MM, SlipData, slip_lines
+from terminal.core.slip_text import DOTS_PER_LINE, SLIP_TEXTS, WIDTHS_MM, SlipData, slip_lines
 
 log = logging.getLogger("slip")
 
@@ -123,7 +123,15 @@ def not_printed(reason: object) -> Sentence:
     )
 
 
-def render(data: SlipData, width_mm: int) -> bytes:
+def slip_words() -> dict[str, str]:
+    """The slip's words in the till's language (the translators the GUI or CLI installed;
+    ``QCoreApplication.translate`` is safe from the printing thread)."""
+    from PySide6.QtCore import QCoreApplication
+
+    return {text: QCoreApplication.translate("Slip", text) for text in SLIP_TEXTS}
+
+
+def render(data: SlipData, width_mm: int, words: dict[str, str] | None = None) -> bytes:
     """The slip as ESC/POS bytes: text lines, the card's QR code, a cut."""
     # python-escpos loads its printer capability database on import (~0.5 s): only when printing
     from escpos.printer import Dummy
@@ -131,7 +139,7 @@ def render(data: SlipData, width_mm: int) -> bytes:
     dummy = Dummy()
     dummy.profile.profile_data["media"]["width"]["pixel"] = DOTS_PER_LINE[width_mm]
     dummy.hw("INIT")
-    for line in slip_lines(data, width_mm):
+    for line in slip_lines(data, width_mm, words):
         dummy.set(
             align="center" if line.center else "left",
             bold=line.bold,
@@ -289,7 +297,7 @@ class SlipPrinter:
             address = PrinterAddress.parse(settings.printer)
         except InvalidInput as exc:
             return SlipOutcome(False, Sentence.of_error(exc), data)
-        payload = render(data, settings.width_mm)
+        payload = render(data, settings.width_mm, slip_words())
         device = None
         try:
             device = self.connect(address)

@@ -8,12 +8,35 @@ on counters and in bins.
 
 Font A on ESC/POS printers is 12 dots wide: 384 dots on a 58 mm roll hold 32 characters,
 576 dots on an 80 mm roll hold 48.
+
+The words on the slip are English source texts marked in the ``Slip`` context; the app layer
+passes their translations in (``words``), so the slip reads in the till's language while this
+module stays free of Qt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from terminal.core.errors import QT_TRANSLATE_NOOP
+
+# Every word a slip prints, for the translations the app layer looks up (``Slip`` context).
+SLIP_TEXTS = (
+    QT_TRANSLATE_NOOP("Slip", "TEST SLIP"),
+    QT_TRANSLATE_NOOP("Slip", "The printer works."),
+    QT_TRANSLATE_NOOP("Slip", "Loyalty card"),
+    QT_TRANSLATE_NOOP("Slip", "Date"),
+    QT_TRANSLATE_NOOP("Slip", "Level"),
+    QT_TRANSLATE_NOOP("Slip", "Points earned"),
+    QT_TRANSLATE_NOOP("Slip", "Bonus points"),
+    QT_TRANSLATE_NOOP("Slip", "Points spent"),
+    QT_TRANSLATE_NOOP("Slip", "Points this visit"),
+    QT_TRANSLATE_NOOP("Slip", "Balance"),
+    QT_TRANSLATE_NOOP("Slip", "Expire {day}"),
+    QT_TRANSLATE_NOOP("Slip", "Show this code next time"),
+)
 
 WIDTHS_MM = (58, 80)
 CHARS_PER_LINE = {58: 32, 80: 48}
@@ -89,8 +112,15 @@ def signed(points: int) -> str:
     return f"+{points}" if points > 0 else str(points)
 
 
-def slip_lines(data: SlipData, width_mm: int) -> list[SlipLine]:
-    """The slip, line by line; every line fits the roll (big lines count double)."""
+def slip_lines(
+    data: SlipData, width_mm: int, words: Mapping[str, str] | None = None
+) -> list[SlipLine]:
+    """The slip, line by line; every line fits the roll (big lines count double). ``words``
+    maps the English texts of :data:`SLIP_TEXTS` to the till's language (English if missing)."""
+
+    def w(text: str) -> str:
+        return (words or {}).get(text) or text
+
     width = chars_per_line(width_mm)
     rule = "-" * width
     out: list[SlipLine] = [
@@ -98,27 +128,28 @@ def slip_lines(data: SlipData, width_mm: int) -> list[SlipLine]:
         for line in _fit(data.shop_name, width // 2)
     ]
     if data.test:
-        out.append(SlipLine("TEST SLIP", bold=True, center=True))
-        out.append(SlipLine("The printer works.", center=True))
+        out.append(SlipLine(w("TEST SLIP"), bold=True, center=True))
+        out.extend(SlipLine(t, center=True) for t in _fit(w("The printer works."), width))
     out.append(SlipLine(rule))
-    out.append(SlipLine(_pair("Loyalty card", mask_card(data.card), width)))
-    out.append(SlipLine(_pair("Date", f"{data.at:%d.%m.%Y %H:%M}", width)))
+    out.append(SlipLine(_pair(w("Loyalty card"), mask_card(data.card), width)))
+    out.append(SlipLine(_pair(w("Date"), f"{data.at:%d.%m.%Y %H:%M}", width)))
     if data.tier:
-        out.append(SlipLine(_pair("Level", data.tier, width)))
+        out.append(SlipLine(_pair(w("Level"), data.tier, width)))
     out.append(SlipLine(rule))
     if data.points_earned:
-        out.append(SlipLine(_pair("Points earned", signed(data.points_earned), width)))
+        out.append(SlipLine(_pair(w("Points earned"), signed(data.points_earned), width)))
     if data.bonus_points:
-        out.append(SlipLine(_pair("Bonus points", signed(data.bonus_points), width)))
+        out.append(SlipLine(_pair(w("Bonus points"), signed(data.bonus_points), width)))
     if data.points_redeemed:
-        out.append(SlipLine(_pair("Points spent", signed(-data.points_redeemed), width)))
+        out.append(SlipLine(_pair(w("Points spent"), signed(-data.points_redeemed), width)))
     if not (data.points_earned or data.bonus_points or data.points_redeemed):
-        out.append(SlipLine(_pair("Points this visit", "0", width)))
-    out.append(SlipLine(_pair("Balance", f"{data.balance}", width // 2), bold=True, big=True))
+        out.append(SlipLine(_pair(w("Points this visit"), "0", width)))
+    out.append(SlipLine(_pair(w("Balance"), f"{data.balance}", width // 2), bold=True, big=True))
     for points, day in data.expiring:
-        out.append(SlipLine(_pair(f"Expire {day:%d.%m.%Y}", f"{points}", width)))
+        label = w("Expire {day}").replace("{day}", f"{day:%d.%m.%Y}")
+        out.append(SlipLine(_pair(label, f"{points}", width)))
     out.append(SlipLine(rule))
-    out.append(SlipLine("Show this code next time", center=True))
+    out.extend(SlipLine(t, center=True) for t in _fit(w("Show this code next time"), width))
     if data.shop_phone:
         out.extend(SlipLine(t, center=True) for t in _fit(data.shop_phone, width))
     for line in out:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -374,3 +375,39 @@ def test_cli_program_import_lists_changes_in_russian(till, db_path, tmp_path, ca
     assert capsys.readouterr().out == (
         "Сохранено как версия программы 2:\n  - Приветственный бонус: 100 → 150\n"
     )
+
+
+def test_the_printed_slip_reads_in_ukrainian(till, language) -> None:
+    """The slip goes home with the customer: its words in the till's language, in the
+    printer's Cyrillic code page, and still within the 58 mm roll."""
+    from escpos.printer import Dummy
+
+    from terminal.core.slip_text import chars_per_line, slip_lines
+
+    card = _customers_with_sales(till, 1, 0)[0]
+    result = Counter(till).checkout(SaleRequest(card, 50_000), new_id())
+    device = Dummy()
+    slips = SlipPrinter(till, lambda _address: device)
+    slips.save_settings(True, "usb:0416:5011", 58)
+    language("uk")
+    assert slips.print_sale(result).printed
+    printed = _as_the_printer_reads_it(device.output, device.profile.profile_data["codePages"])
+    for words in ("Нараховано балів", "Баланс", "Покажіть цей код наступного разу", "Дата"):
+        assert words in printed, words
+    assert "Balance" not in printed and "Points earned" not in printed
+    data = slips.slip_for_sale(result)
+    assert data is not None
+    from terminal.app.slip import slip_words
+
+    lines = slip_lines(data, 58, slip_words())
+    assert all(len(line.text) <= chars_per_line(58) // (2 if line.big else 1) for line in lines)
+
+
+def _as_the_printer_reads_it(output: bytes, code_pages: dict[str, str]) -> str:
+    """ESC/POS bytes back to text, following each ``ESC t n`` code-page switch (python-escpos
+    mixes CP866 and CP855 for Ukrainian: і, ї and є are not in CP866)."""
+    parts = re.split(rb"\x1bt(.)", output, flags=re.S)
+    text = parts[0].decode("cp437", "replace")
+    for page, chunk in zip(parts[1::2], parts[2::2], strict=True):
+        text += chunk.decode(code_pages.get(str(page[0]), "CP437").lower(), "replace")
+    return text
