@@ -33,11 +33,11 @@
     </message>
     <message>
         <source>Balance now: {points} points</source>
-        <translation>Сейчас на счёте: {points} баллов</translation>
+        <translation>Баланс сейчас: {points} б.</translation>
     </message>
     <message>
         <source>New balance: {points} points</source>
-        <translation>Новый баланс: {points} баллов</translation>
+        <translation>Новый баланс: {points} б.</translation>
     </message>
 </context>
 <context>
@@ -2012,7 +2012,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>{name} has {balance} points: an adjustment can take at most that many, never more.</source>
-        <translation>У клиента {name} {balance} баллов: корректировка может списать не больше.</translation>
+        <translation>У клиента {name} на счёте {balance} б.: корректировка не может списать больше.</translation>
     </message>
     <message>
         <source>Only the owner can adjust points.</source>

@@ -33,11 +33,11 @@
     </message>
     <message>
         <source>Balance now: {points} points</source>
-        <translation>Зараз на рахунку: {points} балів</translation>
+        <translation>Баланс зараз: {points} б.</translation>
     </message>
     <message>
         <source>New balance: {points} points</source>
-        <translation>Новий баланс: {points} балів</translation>
+        <translation>Новий баланс: {points} б.</translation>
     </message>
 </context>
 <context>
@@ -2012,7 +2012,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>{name} has {balance} points: an adjustment can take at most that many, never more.</source>
-        <translation>У клієнта {name} {balance} балів: коригування може списати не більше.</translation>
+        <translation>У клієнта {name} на рахунку {balance} б.: коригування не може списати більше.</translation>
     </message>
     <message>
         <source>Only the owner can adjust points.</source>
