@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime, QLocale
+from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
 from terminal.core.money import Currency
 
@@ -65,3 +65,10 @@ def format_time(value: object) -> str:
         return "—"
     qt = QDateTime(value.year, value.month, value.day, value.hour, value.minute, value.second)
     return QLocale().toString(qt, QLocale.FormatType.ShortFormat)
+
+
+def format_clock(value: object) -> str:
+    """The time of day alone, the locale's short way ("16:05", or "4:05 PM" in US English)."""
+    if not isinstance(value, datetime):
+        return "—"
+    return QLocale().toString(QTime(value.hour, value.minute), QLocale.FormatType.ShortFormat)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from terminal.app.staff import PIN_MAX, PinRefused, StaffLocked, StaffRoster, StaffView
 from terminal.core.errors import LoyaltyError
 from terminal.i18n_text import error_text
+from terminal.ui.money_format import format_clock
 
 
 class PinDialog(QDialog):
@@ -90,7 +91,7 @@ class PinDialog(QDialog):
             until = exc.params.get("until")
             self.message.setText(
                 self.tr("Too many wrong PINs. Try again at %1.").replace(
-                    "%1", until.strftime("%H:%M") if until else ""
+                    "%1", format_clock(until) if until else ""
                 )
             )
             self.pin.clear()

@@ -171,3 +171,17 @@ def test_a_long_database_path_is_elided_in_the_middle(deep_till, qtbot, tmp_path
     shown = label.shown_text()
     assert "…" in shown and shown.endswith("loyalty.db") and shown.startswith("Database: ")
     _shot(window, "status_bar_long_path.png")
+
+
+def test_the_pin_lock_time_is_written_the_locales_way(language) -> None:
+    """“Try again at …” follows the locale (a US till reads 3:05 PM), not a fixed "%H:%M"."""
+    from datetime import datetime
+
+    from PySide6.QtCore import QLocale
+
+    from terminal.ui.money_format import format_clock
+
+    language("uk")
+    assert format_clock(datetime(2026, 3, 2, 15, 5)) == "15:05"
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    assert format_clock(datetime(2026, 3, 2, 15, 5)).replace("\u202f", " ") == "3:05 PM"
