@@ -261,3 +261,21 @@ def test_the_desk_waits_for_someone_at_the_till_before_a_refund(
     assert desk.message.text().startswith("Sign in at the counter first (F1)")
     with till.read() as s:
         assert s.exec(select(Refund)).all() == []
+
+
+def test_a_sale_confirmed_after_the_cashier_was_switched_off_waits_for_a_pin(
+    qtbot, till, window, people, customer
+) -> None:  # type: ignore[no-untyped-def]
+    counter = counter_of(window)
+    type_pin(qtbot, window, "1357")
+    StaffRoster(till).set_active(people["owner"].id, people["ivan"].id, False)  # on another till
+    scan(qtbot, customer.card)
+    type_as_person(qtbot, window, "60")
+    qtbot.keyClick(counter.sale.amount, Qt.Key.Key_Return)
+    assert counter.done is None and counter.signing_in()
+    assert counter.sign_in.message.text() == (
+        "Type your PIN: the sale is saved as soon as you are signed in."
+    )
+    type_pin(qtbot, window, "8642")
+    assert counter.done is not None  # saved right after the PIN, with the figures shown
+    assert cashier_of(till, counter.done.sale_id) == people["olena"].id
