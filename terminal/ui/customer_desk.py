@@ -79,8 +79,10 @@ def _table(model: RowsModel) -> QTableView:  # type: ignore[type-arg]
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(32)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    # Columns as wide as their heading or figures, the last one taking the rest: translated
+    # headings ("Начислено баллов") stay whole instead of losing their first letters.
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
     return view
 
 
