@@ -215,7 +215,7 @@ def cohorts(db: sqlite3.Connection, period: Period) -> list[CohortRow]:
             "SELECT substr(c.created_at, 1, 7), COUNT(DISTINCT p.customer_id) FROM purchase p"
             " JOIN customer c ON c.id = p.customer_id"
             " WHERE p.created_at >= ? AND p.created_at < ? AND c.created_at >= ?"
-            " AND c.created_at < ? AND p.created_at >= c.created_at GROUP BY 1",
+            " AND c.created_at < ? GROUP BY 1",
             (month_lo, hi, lo, hi),
         ):
             bought[(cohort, last)] = n

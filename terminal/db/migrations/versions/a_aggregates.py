@@ -42,6 +42,9 @@ branch_labels = None
 depends_on = None
 
 TABLES = (
+    # a member's sales in order, with the amount: the triggers' neighbour lookups read only this
+    """CREATE INDEX IF NOT EXISTS ix_purchase_member_order
+        ON purchase (customer_id, created_at, id, amount)""",
     """CREATE TABLE IF NOT EXISTS report_day (
         day TEXT PRIMARY KEY, sales INTEGER NOT NULL, revenue INTEGER NOT NULL,
         card_sales INTEGER NOT NULL, member_revenue INTEGER NOT NULL) WITHOUT ROWID""",
@@ -66,14 +69,15 @@ TABLES = (
 )
 
 # The member's sales around NEW, in (created_at, id) order; NEW itself is already in the table.
+# Row-value comparisons make each lookup one seek along ix_purchase_member_order.
 _BEFORE = (
     "SELECT substr(created_at, 1, 10) FROM purchase WHERE customer_id = NEW.customer_id"
-    " AND (created_at < NEW.created_at OR (created_at = NEW.created_at AND id < NEW.id))"
+    " AND (created_at, id) < (NEW.created_at, NEW.id)"
     " ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET {k}"
 )
 _AFTER = (
     "SELECT {col} FROM purchase WHERE customer_id = NEW.customer_id"
-    " AND (created_at > NEW.created_at OR (created_at = NEW.created_at AND id > NEW.id))"
+    " AND (created_at, id) > (NEW.created_at, NEW.id)"
     " ORDER BY created_at, id LIMIT 1 OFFSET {k}"
 )
 P1 = f"COALESCE(({_BEFORE.format(k=0)}), '')"
@@ -132,19 +136,23 @@ TRIGGERS = (
     WHEN NEW.customer_id IS NOT NULL BEGIN
         {_gap(DAY, P1, "1", "NEW.amount")}
         {_gap2(DAY, P2, "1")}
-        {_gap(N1_DAY, P1, "-1", f"-{N1_AMOUNT}", HAS_N1)}
-        {_gap(N1_DAY, DAY, "1", N1_AMOUNT, HAS_N1)}
-        {_gap2(N1_DAY, P2, "-1", HAS_N1)}
-        {_gap2(N1_DAY, P1, "1", HAS_N1)}
-        {_gap2(N2_DAY, P1, "-1", HAS_N2)}
-        {_gap2(N2_DAY, DAY, "1", HAS_N2)}
         {_cohort(_month(DAY), f"substr({P1}, 1, 7)", "1")}
-        {_cohort(_month(N1_DAY), f"substr({P1}, 1, 7)", "-1", HAS_N1)}
-        {_cohort(_month(N1_DAY), _month(DAY), "1", HAS_N1)}
         INSERT INTO report_member_total (customer_id, sales, amount)
         VALUES (NEW.customer_id, 1, NEW.amount)
         ON CONFLICT (customer_id) DO UPDATE SET sales = sales + 1,
             amount = amount + excluded.amount;
+    END""",
+    # a sale that lands before the member's later ones (a late bundle): they get new neighbours
+    f"""CREATE TRIGGER IF NOT EXISTS report_member_sale_between AFTER INSERT ON purchase
+    WHEN NEW.customer_id IS NOT NULL AND {HAS_N1} BEGIN
+        {_gap(N1_DAY, P1, "-1", f"-{N1_AMOUNT}")}
+        {_gap(N1_DAY, DAY, "1", N1_AMOUNT)}
+        {_gap2(N1_DAY, P2, "-1")}
+        {_gap2(N1_DAY, P1, "1")}
+        {_gap2(N2_DAY, P1, "-1", HAS_N2)}
+        {_gap2(N2_DAY, DAY, "1", HAS_N2)}
+        {_cohort(_month(N1_DAY), f"substr({P1}, 1, 7)", "-1")}
+        {_cohort(_month(N1_DAY), _month(DAY), "1")}
     END""",
     # a member's sales written before their customer row (one sync batch) join their cohort now
     """CREATE TRIGGER IF NOT EXISTS report_member_registered AFTER INSERT ON customer BEGIN
@@ -226,6 +234,7 @@ NAMES = (
 TRIGGER_NAMES = (
     "report_sale_day",
     "report_member_sale",
+    "report_member_sale_between",
     "report_member_registered",
     "report_points_entry",
     "report_lot_added",
@@ -249,5 +258,6 @@ def downgrade() -> None:
     for name in TRIGGER_NAMES:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP INDEX IF EXISTS ix_report_member_total_amount")
+    op.execute("DROP INDEX IF EXISTS ix_purchase_member_order")
     for name in NAMES:
         op.execute(f"DROP TABLE IF EXISTS {name}")
