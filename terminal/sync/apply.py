@@ -24,12 +24,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import DateTime
 from sqlmodel import SQLModel
 
 import terminal.db.models  # noqa: F401  (every table in SQLModel.metadata)
-from terminal.app.journal import insert_sql, sql_value
-from terminal.sync.clock import ZERO, Stamp, merge, tick, wall_ms
+from terminal.app.journal import sql_value
+from terminal.sync.clock import ZERO, Stamp, wall_ms
 
 # Settings that belong to this till's identity or secret: never taken from another till.
 PRIVATE_SETTINGS = frozenset({"shop_id", "shop_key"})
@@ -63,38 +64,53 @@ def clock_local_events(db: sqlite3.Connection, terminal_id: str) -> None:
     """Give this till's events their HLC stamps (once), and note which fields they wrote.
 
     Run before events leave the till and before others' events are applied, so a local edit is
-    stamped after everything this till had seen when it was made.
+    stamped after everything this till had seen when it was made. Streamed in chunks, and only
+    the payloads that hold field updates are read: the first export of a till with a million
+    events stamps them all.
     """
     last = Stamp.parse(_state(db, "hlc") or ZERO.text())
     clocked = int(_state(db, "clocked_seq") or 0)
-    rows = db.execute(
-        "SELECT id, seq, created_at, payload FROM journal_event "
+    cursor = db.execute(
+        "SELECT id, seq, created_at, instr(payload, '\"updates\"') FROM journal_event "
         "WHERE terminal_id = ? AND seq > ? ORDER BY seq",
         (terminal_id, clocked),
-    ).fetchall()
-    if not rows:
-        return
-    stamps: list[tuple[str, str]] = []
-    fields: list[tuple[str, str, str, str, str]] = []
-    for event_id, _seq, created_at, payload in rows:
-        last = tick(last, datetime.fromisoformat(created_at), terminal_id)
-        stamp = last.text()
-        stamps.append((event_id, stamp))
-        if '"updates"' in payload:
-            for update in json.loads(payload).get("updates", ()):
-                for name, value in update["fields"].items():
-                    fields.append(
-                        (update["table"], str(update["key"]), name, stamp, json.dumps(value))
-                    )
-    db.executemany("INSERT OR IGNORE INTO sync_event_clock (event_id, hlc) VALUES (?, ?)", stamps)
-    db.executemany(
-        "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT(tbl, key, field) DO UPDATE SET hlc = excluded.hlc, value = excluded.value "
-        "WHERE excluded.hlc > sync_field_clock.hlc",
-        fields,
     )
-    _put_state(db, "hlc", last.text())
-    _put_state(db, "clocked_seq", str(rows[-1][1]))
+    ms, counter, top_seq = last.ms, last.counter, 0
+    while rows := cursor.fetchmany(_CLOCK_CHUNK):
+        stamps: list[tuple[str, str]] = []
+        fields: list[tuple[str, str, str, str, str]] = []
+        for event_id, seq, created_at, has_updates in rows:
+            # tick(), inline: a million Stamp objects cost more than the rest of the loop
+            wall = wall_ms(datetime.fromisoformat(created_at))
+            if wall > ms:
+                ms, counter = wall, 0
+            else:
+                counter += 1
+            stamp = f"{ms:015d}.{counter:06d}.{terminal_id}"
+            stamps.append((event_id, stamp))
+            top_seq = seq
+            if has_updates:
+                (payload,) = db.execute(
+                    "SELECT payload FROM journal_event WHERE id = ?", (event_id,)
+                ).fetchone()
+                for update in orjson.loads(payload).get("updates", ()):
+                    for name, value in update["fields"].items():
+                        fields.append(
+                            (update["table"], str(update["key"]), name, stamp, json.dumps(value))
+                        )
+        db.executemany(
+            "INSERT OR IGNORE INTO sync_event_clock (event_id, hlc) VALUES (?, ?)", stamps
+        )
+        db.executemany(
+            "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(tbl, key, field) DO UPDATE SET hlc = excluded.hlc, "
+            "value = excluded.value WHERE excluded.hlc > sync_field_clock.hlc",
+            fields,
+        )
+    if not top_seq:
+        return
+    _put_state(db, "hlc", Stamp(ms, counter, terminal_id).text())
+    _put_state(db, "clocked_seq", str(top_seq))
 
 
 def known_seq(db: sqlite3.Connection, terminal_id: str) -> int:
@@ -105,134 +121,197 @@ def known_seq(db: sqlite3.Connection, terminal_id: str) -> int:
 
 
 class _Affected:
+    """What field updates touched (rows inserted are found by rowid, see :class:`EventApplier`)."""
+
     def __init__(self) -> None:
         self.customers: set[str] = set()
-        self.lots: set[str] = set()
-        self.purchases: set[str] = set()
-        self.refund_purchases: set[str] = set()
-        self.new_sales = False
-        self.sales: list[dict[str, Any]] = []
         self.blocks: list[tuple[str, str]] = []  # (card, blocked at)
 
-    def note_rows(self, table: str, rows: list[dict[str, Any]]) -> None:
-        if table in ("ledger_entry", "purchase", "customer"):
-            key = "id" if table == "customer" else "customer_id"
-            self.customers.update(r[key] for r in rows if r.get(key))
-        if table == "purchase":
-            self.sales.extend(rows)
-            self.new_sales = True
-        elif table == "points_lot":
-            self.lots.update(r["id"] for r in rows)
-        elif table == "lot_movement":
-            self.lots.update(r["lot_id"] for r in rows)
-        elif table == "refund":
-            self.refund_purchases.update(r["purchase_id"] for r in rows)
+
+# Fact tables whose new rows decide what is recomputed; all are rowid tables, so the rows one
+# bundle inserted are exactly those above the highest rowid before it.
+_FACT_TABLES = ("customer", "purchase", "ledger_entry", "points_lot", "lot_movement", "refund")
+
+_CLOCK_CHUNK = 50_000
+
+# _db_value in SQL, for the date-time columns of rows inserted by executemany: the values are
+# bound by name straight from the parsed payload dicts, so no per-row Python work remains.
+_STORED_TIME = (
+    "CASE WHEN typeof({p}) = 'text' AND length({p}) IN (19, 26) AND substr({p}, 11, 1) = 'T'"
+    " AND substr({p}, 5, 1) = '-' AND substr({p}, 14, 1) = ':'"
+    " THEN substr({p}, 1, 10) || ' ' || substr({p}, 12)"
+    " || CASE WHEN length({p}) = 19 THEN '.000000' ELSE '' END ELSE {p} END"
+)
+
+_ROW_INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def _row_insert(table: str, columns: tuple[str, ...]) -> str:
+    """The INSERT for rows of ``table`` with ``columns``, parameters bound by name; times are
+    stored as the app stores them (see :func:`_db_value`) — in date-time columns, or in every
+    column of a table this program does not know."""
+    sql = _ROW_INSERTS.get((table, columns))
+    if sql is None:
+        known = SQLModel.metadata.tables.get(table)
+        names = [c for c in columns if not (table == "lot_movement" and c == "id")]
+        params = [
+            _STORED_TIME.format(p=":" + name)
+            if known is None or (name in known.c and isinstance(known.c[name].type, DateTime))
+            else ":" + name
+            for name in names
+        ]
+        verb = "INSERT" if table == "lot_movement" else "INSERT OR IGNORE"
+        sql = f"{verb} INTO {table} ({', '.join(names)}) VALUES ({', '.join(params)})"
+        _ROW_INSERTS[(table, columns)] = sql
+    return sql
+
+
+class EventApplier:
+    """Applies one till's verified events, fed in sequence order a batch at a time, inside the
+    caller's transaction; :meth:`finish` then applies the field updates, recomputes the caches
+    and flags conflicts once for everything fed.
+
+    Feeding inserts the journal events, their stamps and their rows at once (one
+    ``executemany`` per table and column set per batch), so a million events never sit in
+    memory parsed. Events this till already holds are skipped.
+    """
+
+    def __init__(
+        self, db: sqlite3.Connection, local_terminal_id: str, origin: str, now: datetime
+    ) -> None:
+        self.db = db
+        self.local_terminal_id = local_terminal_id
+        self.origin = origin
+        self.now = now
+        self.have = known_seq(db, origin)
+        self.applied = 0
+        self._started = False
+        self._marks: dict[str, int] = {}
+        self._clocked: set[str] = set()
+        self._top = ZERO.text()
+        self._applied_at = sql_value(now)
+        self._born: dict[str, dict[str, str]] = defaultdict(dict)  # table -> key -> insert stamp
+        self._updates: list[tuple[str, dict[str, Any], str]] = []
+
+    def _start(self) -> None:
+        db = self.db
+        clock_local_events(db, self.local_terminal_id)
+        self._top = _state(db, "hlc") or ZERO.text()
+        for table in _FACT_TABLES:
+            (mark,) = db.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()
+            self._marks[table] = int(mark)
+        # Rows whose later edits may have arrived first (see _reassert_later_edits): only tables
+        # with field clocks can have any, so only their keys are remembered.
+        self._clocked = {
+            row[0] for row in db.execute("SELECT DISTINCT tbl FROM sync_field_clock")
+        } & set(_KEYS)
+        self._started = True
+
+    def feed(self, events: list[dict[str, Any]]) -> None:
+        if not events or events[-1]["seq"] <= self.have:
+            return
+        fresh = (
+            events if events[0]["seq"] > self.have else [e for e in events if e["seq"] > self.have]
+        )
+        if not self._started:
+            self._start()
+        origin, applied_at, clocked, born = self.origin, self._applied_at, self._clocked, self._born
+        default_stamp = Stamp(0, 0, origin).text()
+        top = self._top
+        journal_rows = []
+        stamps = []
+        groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+        loads = orjson.loads
+        for event in fresh:
+            stamp = event.get("hlc") or default_stamp
+            if stamp > top:  # stamp texts sort like the stamps (clock.py)
+                top = stamp
+            created_at = event["created_at"]
+            journal_rows.append(
+                (
+                    event["id"],
+                    origin,
+                    event["seq"],
+                    created_at.replace("T", " "),
+                    event["type"],
+                    event["payload"],
+                    event.get("schema_version", 1),
+                    applied_at,
+                )
+            )
+            stamps.append((event["id"], stamp))
+            payload = loads(event["payload"])
+            rows = payload.get("rows")
+            if rows:
+                for table, table_rows in rows.items():
+                    if table in clocked:
+                        key_column = _KEYS[table]
+                        born[table].update((str(r[key_column]), stamp) for r in table_rows)
+                    for row in table_rows:
+                        group = (table, tuple(row))
+                        same = groups.get(group)
+                        if same is None:
+                            groups[group] = [row]
+                        else:
+                            same.append(row)
+            updates = payload.get("updates")
+            if updates:
+                self._updates.extend((stamp, update, created_at) for update in updates)
+        self._top = top
+        db = self.db
+        db.executemany(
+            "INSERT INTO journal_event (id, terminal_id, seq, created_at, type, payload, "
+            "schema_version, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            journal_rows,
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO sync_event_clock (event_id, hlc) VALUES (?, ?)", stamps
+        )
+        for (table, columns), rows in groups.items():
+            db.executemany(_row_insert(table, columns), rows)
+        self.applied += len(fresh)
+
+    def finish(self) -> int:
+        """Field updates, caches, conflict flags; returns how many events were new."""
+        if not self._started:
+            return 0
+        db, now = self.db, self.now
+        affected = _Affected()
+        _reassert_later_edits(db, self._born, affected)
+        for stamp, update, at in self._updates:
+            _apply_update(db, stamp, update, at, affected, now)
+        _recompute(db, self._marks, affected)
+        _flag_conflicts(db, self._marks, affected, now)
+        _put_state(db, "hlc", self._top)
+        return self.applied
 
 
 def apply_events(
     db: sqlite3.Connection,
     local_terminal_id: str,
-    events: list[dict[str, Any]],
+    events: Iterable[list[dict[str, Any]]] | list[dict[str, Any]],
     now: datetime,
 ) -> int:
     """Apply one till's events (already verified, in sequence order) inside the caller's
-    transaction; events this till already holds are skipped. Returns how many were new."""
-    if not events:
-        return 0
-    origin = events[0]["terminal_id"]
-    have = known_seq(db, origin)
-    fresh = [e for e in events if e["seq"] > have]
-    if not fresh:
-        return 0
-    clock_local_events(db, local_terminal_id)
-    affected = _Affected()
-    journal_rows = []
-    stamps = []
-    inserts: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = defaultdict(list)
-    by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    born: dict[str, dict[str, str]] = defaultdict(dict)  # table -> row key -> stamp of its insert
-    updates: list[tuple[str, dict[str, Any], str]] = []
-    seen = Stamp.parse(_state(db, "hlc") or ZERO.text())
-    for event in fresh:
-        stamp = event.get("hlc") or Stamp(0, 0, origin).text()
-        seen = merge(seen, Stamp.parse(stamp))
-        journal_rows.append(
-            (
-                event["id"],
-                origin,
-                event["seq"],
-                event["created_at"].replace("T", " "),
-                event["type"],
-                event["payload"],
-                event.get("schema_version", 1),
-                sql_value(now),
-            )
-        )
-        stamps.append((event["id"], stamp))
-        payload = json.loads(event["payload"])
-        for table, rows in payload.get("rows", {}).items():
-            by_table[table].extend(rows)
-            if table in _KEYS:
-                key_column = _KEYS[table]
-                born[table].update((str(r[key_column]), stamp) for r in rows)
-            for row in rows:
-                if table == "lot_movement":
-                    row = {k: v for k, v in row.items() if k != "id"}
-                inserts[(table, tuple(row))].append(row)
-        for update in payload.get("updates", ()):
-            updates.append((stamp, update, event["created_at"]))
-    db.executemany(
-        "INSERT INTO journal_event (id, terminal_id, seq, created_at, type, payload, "
-        "schema_version, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        journal_rows,
-    )
-    db.executemany("INSERT OR IGNORE INTO sync_event_clock (event_id, hlc) VALUES (?, ?)", stamps)
-    for table, rows in by_table.items():
-        affected.note_rows(table, rows)
-    for (table, columns), rows in inserts.items():
-        verb = "INSERT" if table == "lot_movement" else "INSERT OR IGNORE"
-        db.executemany(verb + insert_sql(table, columns)[len("INSERT") :], _values(table, rows))
-    _reassert_later_edits(db, born, affected)
-    for stamp, update, at in updates:
-        _apply_update(db, stamp, update, at, affected, now)
-    _recompute(db, affected)
-    _flag_conflicts(db, affected, now)
-    _put_state(db, "hlc", seen.text())
-    return len(fresh)
+    transaction; events this till already holds are skipped. Returns how many were new.
 
-
-def _time_columns(table: str, columns: tuple[str, ...]) -> list[int] | None:
-    """Positions of the date-time columns among ``columns`` (None: table unknown, look at all)."""
-    known = SQLModel.metadata.tables.get(table)
-    if known is None:
-        return None
-    return [
-        i
-        for i, name in enumerate(columns)
-        if name in known.c and isinstance(known.c[name].type, DateTime)
-    ]
-
-
-def _values(table: str, rows: list[dict[str, Any]]) -> list[list[Any]]:
-    """Rows of one column set as parameter lists, times converted only where times are stored
-    (a million rows: converting every value was a fifth of the import)."""
-    times = _time_columns(table, tuple(rows[0]))
-    if times is None:
-        return [[_db_value(v) for v in row.values()] for row in rows]
-    values = [list(row.values()) for row in rows]
-    if times:
-        for params in values:
-            for i in times:
-                if params[i] is not None:
-                    params[i] = _db_value(params[i])
-    return values
+    ``events`` is a list of events, or an iterable of such lists (a bundle read in blocks)."""
+    batches = [events] if isinstance(events, list) else events
+    applier: EventApplier | None = None
+    for batch in batches:
+        if not batch:
+            continue
+        if applier is None:
+            applier = EventApplier(db, local_terminal_id, batch[0]["terminal_id"], now)
+        applier.feed(batch)
+    return applier.finish() if applier is not None else 0
 
 
 def _db_value(value: Any) -> Any:
     """A payload value as the app stores it: times as SQLAlchemy writes them ("YYYY-MM-DD
     HH:MM:SS.ffffff", a space and always the microseconds), everything else as it is.
 
-    String work, not ``datetime`` parsing: this runs for every value of every row imported.
+    String work, not ``datetime`` parsing (the same rule as ``_STORED_TIME`` in SQL).
     """
     if type(value) is not str or len(value) not in (19, 26) or value[10:11] != "T":
         return value
@@ -368,27 +447,47 @@ def _flag(
     )
 
 
-def _temp_ids(db: sqlite3.Connection, name: str, ids: Iterable[str]) -> None:
+def _temp_ids(db: sqlite3.Connection, name: str, ids: Iterable[str], *selects: str) -> None:
+    """Fill the temporary id list ``name`` with ``ids`` and the ids the SELECTs give."""
     db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY)")
     db.execute(f"DELETE FROM {name}")
     db.executemany(f"INSERT OR IGNORE INTO {name} (id) VALUES (?)", ((i,) for i in ids))
+    for select in selects:
+        db.execute(f"INSERT OR IGNORE INTO {name} (id) {select}")
 
 
-def _recompute(db: sqlite3.Connection, affected: _Affected) -> None:
-    """Derived figures from the facts, with the sums ``check`` proves (see the module doc)."""
-    if affected.new_sales:
+# The lots a bundle touched: those it inserted and those its movements changed (two conditions,
+# each answered by an index: one query with OR scans every lot of the till).
+_TOUCHED_LOTS = (
+    "points_lot.rowid > {lots}",
+    "points_lot.id IN (SELECT lot_id FROM lot_movement WHERE rowid > {moves})",
+)
+_LOT_REMAINING = (
+    "points_lot.points + (SELECT COALESCE(SUM(m.points), 0) FROM lot_movement m "
+    "WHERE m.lot_id = points_lot.id)"
+)
+
+
+def _recompute(db: sqlite3.Connection, marks: dict[str, int], affected: _Affected) -> None:
+    """Derived figures from the facts, with the sums ``check`` proves (see the module doc), for
+    what this bundle touched: rows above ``marks`` (the highest rowids before it) and the
+    customers its field updates named. Set-based SQL throughout."""
+    refunds = f"SELECT purchase_id FROM refund WHERE rowid > {marks['refund']}"
+    late_sales = ""
+    (new_sales,) = db.execute(
+        f"SELECT EXISTS (SELECT 1 FROM purchase WHERE rowid > {marks['purchase']})"
+    ).fetchone()
+    if new_sales:
         # A refund may have come in before its sale (one hub pull applies every till's news in
         # one transaction): such sales were inserted with refunded_amount 0. Refunds are few,
         # so finding them is one pass over the refunds, not over the new sales.
-        affected.refund_purchases.update(
-            row[0]
-            for row in db.execute(
-                "SELECT p.id FROM purchase p JOIN refund r ON r.purchase_id = p.id "
-                "GROUP BY p.id HAVING p.refunded_amount != SUM(r.amount)"
-            )
+        late_sales = (
+            "SELECT p.id FROM purchase p JOIN refund r ON r.purchase_id = p.id "
+            "GROUP BY p.id HAVING p.refunded_amount != SUM(r.amount)"
         )
-    if affected.refund_purchases:
-        _temp_ids(db, "sync_touched", affected.refund_purchases)
+    _temp_ids(db, "sync_touched", (), refunds, *([late_sales] if late_sales else []))
+    (refunded,) = db.execute("SELECT COUNT(*) FROM sync_touched").fetchone()
+    if refunded:
         db.execute(
             "UPDATE purchase SET refunded_amount = (SELECT COALESCE(SUM(r.amount), 0) "
             "FROM refund r WHERE r.purchase_id = purchase.id) "
@@ -401,63 +500,73 @@ def _recompute(db: sqlite3.Connection, affected: _Affected) -> None:
                 "AND id IN (SELECT id FROM sync_touched)"
             )
         )
-    if affected.lots:
-        _temp_ids(db, "sync_touched", affected.lots)
+    # Only lots whose remainder differs are written: a new lot nobody spent from yet already
+    # holds its points, and an unchanged row should not wake triggers on points_lot.
+    for touched_lots in _TOUCHED_LOTS:
+        where = touched_lots.format(lots=marks["points_lot"], moves=marks["lot_movement"])
         db.execute(
-            "UPDATE points_lot SET remaining = points + (SELECT COALESCE(SUM(m.points), 0) "
-            "FROM lot_movement m WHERE m.lot_id = points_lot.id) "
-            "WHERE id IN (SELECT id FROM sync_touched)"
+            f"UPDATE points_lot SET remaining = {_LOT_REMAINING} "
+            f"WHERE {where} AND remaining IS NOT {_LOT_REMAINING}"
         )
-    if affected.customers:
-        _temp_ids(db, "sync_touched", affected.customers)
-        db.execute(
-            """UPDATE customer SET
-                 balance = (SELECT COALESCE(SUM(e.points), 0) FROM ledger_entry e
-                            WHERE e.customer_id = customer.id),
-                 lifetime_paid =
-                   COALESCE((SELECT SUM(p.paid) FROM purchase p
-                             WHERE p.customer_id = customer.id), 0)
-                   - COALESCE((SELECT SUM(r.money_returned) FROM refund r
-                               JOIN purchase p ON p.id = r.purchase_id
-                               WHERE p.customer_id = customer.id), 0),
-                 visits = (SELECT COUNT(*) FROM purchase p WHERE p.customer_id = customer.id),
-                 last_visit_at = (SELECT MAX(p.created_at) FROM purchase p
-                                  WHERE p.customer_id = customer.id)
-               WHERE id IN (SELECT id FROM sync_touched)"""
-        )
+    _temp_ids(
+        db,
+        "sync_touched",
+        affected.customers,
+        f"SELECT id FROM customer WHERE rowid > {marks['customer']}",
+        f"SELECT DISTINCT customer_id FROM purchase WHERE rowid > {marks['purchase']} "
+        "AND customer_id IS NOT NULL",
+        f"SELECT DISTINCT customer_id FROM ledger_entry WHERE rowid > {marks['ledger_entry']}",
+    )
+    db.execute(
+        """UPDATE customer SET
+             balance = (SELECT COALESCE(SUM(e.points), 0) FROM ledger_entry e
+                        WHERE e.customer_id = customer.id),
+             lifetime_paid =
+               COALESCE((SELECT SUM(p.paid) FROM purchase p
+                         WHERE p.customer_id = customer.id), 0)
+               - COALESCE((SELECT SUM(r.money_returned) FROM refund r
+                           JOIN purchase p ON p.id = r.purchase_id
+                           WHERE p.customer_id = customer.id), 0),
+             visits = (SELECT COUNT(*) FROM purchase p WHERE p.customer_id = customer.id),
+             last_visit_at = (SELECT MAX(p.created_at) FROM purchase p
+                              WHERE p.customer_id = customer.id)
+           WHERE id IN (SELECT id FROM sync_touched)"""
+    )
 
 
-def _flag_conflicts(db: sqlite3.Connection, affected: _Affected, now: datetime) -> None:
+def _flag_conflicts(
+    db: sqlite3.Connection, marks: dict[str, int], affected: _Affected, now: datetime
+) -> None:
     """Points spent twice offline, and sales on a card another till had blocked."""
-    if affected.lots:
-        _temp_ids(db, "sync_touched", affected.lots)
-        for lot_id, customer_id, remaining in db.execute(
-            "SELECT id, customer_id, remaining FROM points_lot "
-            "WHERE remaining < 0 AND id IN (SELECT id FROM sync_touched)"
-        ).fetchall():
-            _flag(
-                db,
-                f"points_overspent:{customer_id}",
-                "points_overspent",
-                customer_id,
-                lot_id,
-                {"lot": lot_id, "overspent": -remaining},
-                now,
-            )
-    for sale in affected.sales:
-        card = sale.get("card_number")
-        if not card:
-            continue
-        row = db.execute(
-            "SELECT c.status, f.hlc FROM card c LEFT JOIN sync_field_clock f "
-            "ON f.tbl = 'card' AND f.key = c.number AND f.field = 'status' WHERE c.number = ?",
-            (card,),
-        ).fetchone()
-        if row is None or row[0] != "blocked":
-            continue
-        blocked_ms = Stamp.parse(row[1]).ms if row[1] else 0
-        if wall_ms(datetime.fromisoformat(sale["created_at"])) >= blocked_ms:
-            _flag_blocked_sale(db, sale["id"], card, sale.get("customer_id"), now)
+    overspent = {
+        row[0]: row
+        for touched_lots in _TOUCHED_LOTS
+        for row in db.execute(
+            "SELECT id, customer_id, remaining FROM points_lot WHERE remaining < 0 AND "
+            + touched_lots.format(lots=marks["points_lot"], moves=marks["lot_movement"])
+        )
+    }
+    for lot_id, customer_id, remaining in sorted(overspent.values()):
+        _flag(
+            db,
+            f"points_overspent:{customer_id}",
+            "points_overspent",
+            customer_id,
+            lot_id,
+            {"lot": lot_id, "overspent": -remaining},
+            now,
+        )
+    # new sales on a card that is blocked here: flagged when made after the block
+    for sale_id, card, customer_id, created_at, blocked_hlc in db.execute(
+        "SELECT p.id, p.card_number, p.customer_id, p.created_at, f.hlc FROM purchase p "
+        "JOIN card c ON c.number = p.card_number AND c.status = 'blocked' "
+        "LEFT JOIN sync_field_clock f ON f.tbl = 'card' AND f.key = c.number "
+        "AND f.field = 'status' WHERE p.rowid > ? ORDER BY p.rowid",
+        (marks["purchase"],),
+    ).fetchall():
+        blocked_ms = Stamp.parse(blocked_hlc).ms if blocked_hlc else 0
+        if wall_ms(datetime.fromisoformat(created_at)) >= blocked_ms:
+            _flag_blocked_sale(db, sale_id, card, customer_id, now)
     for card, at in affected.blocks:
         for sale_id, customer_id in db.execute(
             "SELECT id, customer_id FROM purchase WHERE card_number = ? AND created_at >= ?",

@@ -3,10 +3,13 @@ figures the Settings → Sync screen and the status bar show."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import secrets
 import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +20,7 @@ from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.sync.apply import _put_state, _state, apply_events, clock_local_events, known_seq
-from terminal.sync.bundle import BundleRefused, Manifest, bundle_name, read_bundle, write_bundle
+from terminal.sync.bundle import BundleRefused, Manifest, bundle_name, open_bundle, write_bundle
 
 log = logging.getLogger("sync")
 
@@ -70,28 +73,51 @@ class SyncStatus:
     open_conflicts: int
 
 
-def local_events(db: sqlite3.Connection, terminal_id: str, since: int) -> list[dict[str, Any]]:
-    """This till's events after ``since`` as bundle lines (stamped by the HLC first)."""
-    clock_local_events(db, terminal_id)
-    rows = db.execute(
+def _event_lines(db: sqlite3.Connection, terminal_id: str, since: int) -> Iterator[dict[str, Any]]:
+    """This till's (already stamped) events after ``since`` as bundle lines, streamed in
+    sequence order straight from SQL."""
+    cursor = db.execute(
         "SELECT e.id, e.seq, e.created_at, e.type, e.payload, e.schema_version, c.hlc "
         "FROM journal_event e JOIN sync_event_clock c ON c.event_id = e.id "
         "WHERE e.terminal_id = ? AND e.seq > ? ORDER BY e.seq",
         (terminal_id, since),
     )
-    return [
-        {
-            "id": r[0],
-            "terminal_id": terminal_id,
-            "seq": r[1],
-            "created_at": r[2].replace(" ", "T"),
-            "type": r[3],
-            "payload": r[4],
-            "schema_version": r[5],
-            "hlc": r[6],
-        }
-        for r in rows
-    ]
+    while rows := cursor.fetchmany(10_000):
+        for r in rows:
+            yield {
+                "id": r[0],
+                "terminal_id": terminal_id,
+                "seq": r[1],
+                "created_at": r[2].replace(" ", "T"),
+                "type": r[3],
+                "payload": r[4],
+                "schema_version": r[5],
+                "hlc": r[6],
+            }
+
+
+def local_events(db: sqlite3.Connection, terminal_id: str, since: int) -> list[dict[str, Any]]:
+    """This till's events after ``since`` as bundle lines (stamped by the HLC first)."""
+    clock_local_events(db, terminal_id)
+    return list(_event_lines(db, terminal_id, since))
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while a bundle is read or written.
+
+    A big bundle creates millions of short-lived dicts and strings, none of them in cycles
+    (plain reference counting frees them); the collector, triggered by the allocations alone,
+    would walk every live object again and again and make a million events cost several times
+    ten times a hundred thousand.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def mark_sent(
@@ -127,22 +153,29 @@ class SyncExchange:
         shop = shop_id(self.till)
         now = self.till.now()
         out_dir.mkdir(parents=True, exist_ok=True)
-        with self.till.write_driver() as db:
+        with _no_cycle_collection(), self.till.write_driver() as db:
             start = int(_state(db, "sent_seq") or 0) if since is None else since
-            events = local_events(db, self.till.terminal_id, start)
-            if not events:
+            clock_local_events(db, self.till.terminal_id)
+            first, last, count = db.execute(
+                "SELECT MIN(e.seq), MAX(e.seq), COUNT(*) FROM journal_event e "
+                "JOIN sync_event_clock c ON c.event_id = e.id "
+                "WHERE e.terminal_id = ? AND e.seq > ?",
+                (self.till.terminal_id, start),
+            ).fetchone()
+            if not count:
                 return ExportResult(None, start + 1, start, 0)
             manifest = Manifest(
                 shop_id=shop,
                 terminal_id=self.till.terminal_id,
                 terminal_number=self.till.terminal_number,
-                first_seq=events[0]["seq"],
-                last_seq=events[-1]["seq"],
-                count=len(events),
+                first_seq=first,
+                last_seq=last,
+                count=count,
                 schema_version=SCHEMA_VERSION,
                 created_at=now.isoformat(timespec="seconds"),
             )
-            path = write_bundle(out_dir / bundle_name(manifest), key, manifest, events)
+            lines = _event_lines(db, self.till.terminal_id, start)
+            path = write_bundle(out_dir / bundle_name(manifest), key, manifest, lines)
             mark_sent(db, manifest.last_seq, now, "export", manifest.count)
         log.info("exported events %d..%d to %s", manifest.first_seq, manifest.last_seq, path)
         return ExportResult(path, manifest.first_seq, manifest.last_seq, manifest.count)
@@ -150,57 +183,65 @@ class SyncExchange:
     def import_file(self, path: Path) -> ImportResult:
         """Verify and apply a bundle, all or nothing; a bundle already applied changes nothing."""
         key = shop_key(self.till)
-        bundle = read_bundle(Path(path), key, shop_id(self.till), SCHEMA_VERSION)
-        manifest = bundle.manifest
-        if manifest.terminal_id == self.till.terminal_id:
-            raise BundleRefused(
-                QT_TRANSLATE_NOOP(
-                    "Errors", "This bundle was made by this very till; there is nothing to import."
-                )
-            )
-        now = self.till.now()
-        with self.till.read_driver() as db:
-            have = known_seq(db, manifest.terminal_id)
-        if manifest.first_seq > have + 1:
-            raise BundleRefused(
-                QT_TRANSLATE_NOOP(
-                    "Errors",
-                    "Bundles of till {till} are missing: this till has its events up to number "
-                    "{have}, the bundle starts at {first}. Import the earlier bundle first (or "
-                    "export again with --since {have}).",
-                ),
-                till=manifest.terminal_number,
-                have=have,
-                first=manifest.first_seq,
-            )
-        applied = 0
-        if manifest.last_seq > have:
-            try:
-                with self.till.write_driver() as db:
-                    applied = self.apply(
-                        db, manifest.terminal_id, manifest.terminal_number, bundle.events, now
-                    )
-                    _put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
-                    note_activity(
-                        db,
-                        "last_received",
-                        now,
-                        "import",
-                        tills=[manifest.terminal_number],
-                        count=applied,
-                    )
-            except sqlite3.IntegrityError as exc:
-                # e.g. a sale on a customer registered on a third till whose bundle is not here
+        with _no_cycle_collection():
+            bundle = open_bundle(Path(path), key, shop_id(self.till), SCHEMA_VERSION)
+            manifest = bundle.manifest
+            if manifest.terminal_id == self.till.terminal_id:
                 raise BundleRefused(
                     QT_TRANSLATE_NOOP(
                         "Errors",
-                        "The bundle of till {till} builds on news from other tills that this "
-                        "till has not received yet (a customer, card or sale made elsewhere). "
-                        "Import the other tills' bundles first, then this one again; nothing "
-                        "was changed.",
+                        "This bundle was made by this very till; there is nothing to import.",
+                    )
+                )
+            now = self.till.now()
+            with self.till.read_driver() as db:
+                have = known_seq(db, manifest.terminal_id)
+            if manifest.first_seq > have + 1:
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "Bundles of till {till} are missing: this till has its events up to "
+                        "number {have}, the bundle starts at {first}. Import the earlier bundle "
+                        "first (or export again with --since {have}).",
                     ),
                     till=manifest.terminal_number,
-                ) from exc
+                    have=have,
+                    first=manifest.first_seq,
+                )
+            applied = 0
+            if manifest.last_seq > have:
+                try:
+                    with self.till.write_driver() as db:
+                        applied = self.apply(
+                            db,
+                            manifest.terminal_id,
+                            manifest.terminal_number,
+                            bundle.batches(),
+                            now,
+                            size=manifest.count,
+                        )
+                        _put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
+                        note_activity(
+                            db,
+                            "last_received",
+                            now,
+                            "import",
+                            tills=[manifest.terminal_number],
+                            count=applied,
+                        )
+                except sqlite3.IntegrityError as exc:
+                    # e.g. a sale on a customer registered on a third till whose bundle is not
+                    # here
+                    raise BundleRefused(
+                        QT_TRANSLATE_NOOP(
+                            "Errors",
+                            "The bundle of till {till} builds on news from other tills that this "
+                            "till has not received yet (a customer, card or sale made elsewhere). "
+                            "Import the other tills' bundles first, then this one again; nothing "
+                            "was changed.",
+                        ),
+                        till=manifest.terminal_number,
+                    ) from exc
         log.info(
             "bundle of till %s: %d new events applied, %d already here",
             manifest.terminal_number,
@@ -221,19 +262,27 @@ class SyncExchange:
         db: sqlite3.Connection,
         terminal_id: str,
         terminal_number: int,
-        events: list[dict[str, Any]],
+        events: list[dict[str, Any]] | Iterable[list[dict[str, Any]]],
         now: datetime,
+        *,
+        size: int | None = None,
     ) -> int:
-        """Apply verified events of one other till inside ``db``'s open transaction."""
+        """Apply verified events of one other till inside ``db``'s open transaction.
+
+        ``events``: a list of events in sequence order, or an iterable of such lists (a bundle
+        read a block at a time); ``size``, when known, is how many there are in all.
+        """
         have = known_seq(db, terminal_id)
-        if events and events[0]["seq"] > have + 1:
-            raise BundleRefused(
-                QT_TRANSLATE_NOOP(
-                    "Errors", "Events of till {till} are missing after number {have}."
-                ),
-                till=terminal_number,
-                have=have,
-            )
+        if isinstance(events, list):
+            size = len(events)
+            if events and events[0]["seq"] > have + 1:
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Events of till {till} are missing after number {have}."
+                    ),
+                    till=terminal_number,
+                    have=have,
+                )
         db.execute(
             "INSERT OR IGNORE INTO terminal (id, number, name, is_local, next_card_serial, "
             "created_at) VALUES (?, ?, ?, 0, 1, ?)",
@@ -247,7 +296,7 @@ class SyncExchange:
         # A big catch-up (a new till, a month of another till's news) touches indexes all over
         # the file: a larger page cache for this transaction keeps it from spilling to disk.
         (cache,) = db.execute("PRAGMA cache_size").fetchone()
-        if len(events) > BIG_BATCH:
+        if size is None or size > BIG_BATCH:
             db.execute(f"PRAGMA cache_size={BIG_BATCH_CACHE_KIB}")
         try:
             return apply_events(db, self.till.terminal_id, events, now)
