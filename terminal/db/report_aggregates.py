@@ -9,6 +9,8 @@ change when later code does.
 
 from __future__ import annotations
 
+import sqlite3
+
 # each member's sales in (created_at, id) order with the days of the two sales before
 _ORDERED = """SELECT p.customer_id, substr(p.created_at, 1, 10) AS d, p.amount,
         LAG(substr(p.created_at, 1, 10), 1, '') OVER w AS p1,
@@ -81,3 +83,33 @@ def mismatch_sql(table: str, columns: str, empty: str, recomputed: str) -> str:
         f" SELECT '{table}', {key} FROM (SELECT * FROM fresh EXCEPT {kept})"
         f" UNION SELECT '{table}', {key} FROM ({kept} EXCEPT SELECT * FROM fresh)"
     )
+
+
+def rebuild(conn: sqlite3.Connection) -> None:
+    """Recount every aggregate from the facts, in the caller's transaction."""
+    for table, columns, _empty, recomputed in RECOMPUTED:
+        conn.execute(f"DELETE FROM {table}")
+        conn.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM ({recomputed})")
+
+
+def drop_triggers(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Drop the aggregate triggers for a bulk load into an empty database (each row's trigger
+    work is wasted there: :func:`rebuild` counts everything once at the end); returns their
+    names and SQL for :func:`restore_triggers`."""
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'report\\_%'"
+        " ESCAPE '\\'"
+    ).fetchall()
+    for name, _sql in rows:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    return [(name, sql) for name, sql in rows]
+
+
+def restore_triggers(conn: sqlite3.Connection, triggers: list[tuple[str, str]]) -> None:
+    """Create again those of the dropped triggers that are missing (safe to call twice)."""
+    present = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    for name, sql in triggers:
+        if name not in present:
+            conn.execute(sql)
