@@ -6,9 +6,8 @@ rest call ``main([...])`` in-process, which is the same code without the start-u
 
 from __future__ import annotations
 
-import sqlite3
-
 import json
+import sqlite3
 import uuid
 from pathlib import Path
 
