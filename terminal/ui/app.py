@@ -24,11 +24,10 @@ from terminal.ui.housekeeping import Housekeeping
 from terminal.ui.i18n import install_translations
 from terminal.ui.services import AppServices
 from terminal.ui.single_instance import AlreadyOpen, hold_database, refuse_second_window
-from terminal.ui.sync_screen import start_folder_sync
 
 log = logging.getLogger("ui")
-# after the first paint: a cashier scanning the first customer of the day comes before backups
-BACKUP_CHECK_DELAY_MS = 1500
+# after the first paint: the first customer of the day comes before backups and folder sync
+UPKEEP_DELAY_MS = 1500
 
 
 def _tr(text: str) -> str:
@@ -80,8 +79,10 @@ def excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTyp
             log.exception("could not show the error dialog")
 
 
-def _start_daily_backups(window: QWidget) -> None:
+def _start_background_upkeep(window: QWidget) -> None:
+    """Daily backups and the folder sync: their modules load after the first paint."""
     from terminal.ui.backup_screen import start_daily_backups
+    from terminal.ui.sync_screen import start_folder_sync
 
     start_daily_backups(window.services, window)  # type: ignore[attr-defined]
     start_folder_sync(window.services, window)  # type: ignore[attr-defined]
@@ -128,7 +129,7 @@ def run_gui(db_path: str | Path | None = None) -> int:
     upkeep = Housekeeping(window.services, window)  # type: ignore[attr-defined]
     upkeep.start()
     # the daily backup check (and its module) waits until the counter is painted and scanning
-    QTimer.singleShot(BACKUP_CHECK_DELAY_MS, lambda: _start_daily_backups(window))
+    QTimer.singleShot(UPKEEP_DELAY_MS, lambda: _start_background_upkeep(window))
     log.info("till window open on %s", till.db_path.name)
     try:
         return int(app.exec())
