@@ -165,3 +165,15 @@ def test_preferences_stay_on_this_till_and_hide_the_password(shop, tmp_path: Pat
     FolderSync(two).run_round(tmp_path)
     assert SyncSettings(two).current().has_hub is False
     assert "s3cret-pw" not in caplog.text
+
+
+def test_folder_sync_reads_the_names_bundle_files_get():
+    """Skipping applied bundles unopened and finding this till's own depend on the file name
+    ``bundle_name`` gives: if that format changes, this fails instead of every round quietly
+    re-exporting everything."""
+    from terminal.sync.bundle import Manifest, bundle_name
+    from terminal.sync.folder import _parse
+
+    manifest = Manifest("shop", "01a2080d-aaaa-7bbb-8ccc-123456789abc", 12, 5, 40, 36, 1, "now")
+    named = _parse(Path(bundle_name(manifest)))
+    assert (named.number, named.prefix, named.first, named.last) == (12, "01a2080d", 5, 40)
