@@ -60,56 +60,78 @@ def _put_state(db: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+# tick() over a run of local events, in SQL. A stamp's wall time is the running maximum of the
+# events' times (never behind the clock's last stamp); its counter restarts at 0 whenever the
+# wall time moves past everything before it, and otherwise counts on (from the clock's last
+# counter, while no event has moved past the last stamp yet).
+_CLOCK_RUN = """
+WITH walls AS (
+    SELECT id, seq,
+        unixepoch(substr(created_at, 1, 19)) * 1000
+            + CAST(substr(created_at, 21, 3) AS INTEGER) AS wall
+    FROM journal_event WHERE terminal_id = :till AND seq > :clocked),
+before AS (
+    SELECT id, seq, wall, MAX(:last_ms, COALESCE(MAX(wall) OVER (ORDER BY seq
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), :last_ms)) AS run
+    FROM walls),
+runs AS (
+    SELECT id, seq, MAX(wall, run) AS ms,
+        SUM(wall > run) OVER (ORDER BY seq ROWS UNBOUNDED PRECEDING) AS restarts
+    FROM before)
+INSERT OR IGNORE INTO sync_event_clock (event_id, hlc)
+SELECT id, printf('%015d.%06d.%s', ms,
+    CASE WHEN restarts = 0
+        THEN :last_counter + ROW_NUMBER() OVER (PARTITION BY restarts ORDER BY seq)
+        ELSE ROW_NUMBER() OVER (PARTITION BY restarts ORDER BY seq) - 1 END, :till)
+FROM runs
+"""
+
+
 def clock_local_events(db: sqlite3.Connection, terminal_id: str) -> None:
     """Give this till's events their HLC stamps (once), and note which fields they wrote.
 
     Run before events leave the till and before others' events are applied, so a local edit is
-    stamped after everything this till had seen when it was made. Streamed in chunks, and only
-    the payloads that hold field updates are read: the first export of a till with a million
-    events stamps them all.
+    stamped after everything this till had seen when it was made. The stamps are computed in
+    one SQL statement (the first export of a till with a million events stamps them all); only
+    the payloads that hold field updates are read back into Python.
     """
     last = Stamp.parse(_state(db, "hlc") or ZERO.text())
     clocked = int(_state(db, "clocked_seq") or 0)
-    cursor = db.execute(
-        "SELECT id, seq, created_at, instr(payload, '\"updates\"') FROM journal_event "
-        "WHERE terminal_id = ? AND seq > ? ORDER BY seq",
+    (top_seq,) = db.execute(
+        "SELECT MAX(seq) FROM journal_event WHERE terminal_id = ? AND seq > ?",
         (terminal_id, clocked),
-    )
-    ms, counter, top_seq = last.ms, last.counter, 0
-    while rows := cursor.fetchmany(_CLOCK_CHUNK):
-        stamps: list[tuple[str, str]] = []
-        fields: list[tuple[str, str, str, str, str]] = []
-        for event_id, seq, created_at, has_updates in rows:
-            # tick(), inline: a million Stamp objects cost more than the rest of the loop
-            wall = wall_ms(datetime.fromisoformat(created_at))
-            if wall > ms:
-                ms, counter = wall, 0
-            else:
-                counter += 1
-            stamp = f"{ms:015d}.{counter:06d}.{terminal_id}"
-            stamps.append((event_id, stamp))
-            top_seq = seq
-            if has_updates:
-                (payload,) = db.execute(
-                    "SELECT payload FROM journal_event WHERE id = ?", (event_id,)
-                ).fetchone()
-                for update in orjson.loads(payload).get("updates", ()):
-                    for name, value in update["fields"].items():
-                        fields.append(
-                            (update["table"], str(update["key"]), name, stamp, json.dumps(value))
-                        )
-        db.executemany(
-            "INSERT OR IGNORE INTO sync_event_clock (event_id, hlc) VALUES (?, ?)", stamps
-        )
-        db.executemany(
-            "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(tbl, key, field) DO UPDATE SET hlc = excluded.hlc, "
-            "value = excluded.value WHERE excluded.hlc > sync_field_clock.hlc",
-            fields,
-        )
-    if not top_seq:
+    ).fetchone()
+    if top_seq is None:
         return
-    _put_state(db, "hlc", Stamp(ms, counter, terminal_id).text())
+    db.execute(
+        _CLOCK_RUN,
+        {"till": terminal_id, "clocked": clocked, "last_ms": last.ms, "last_counter": last.counter},
+    )
+    fields: list[tuple[str, str, str, str, str]] = []
+    edits = db.execute(
+        "SELECT id, payload FROM journal_event WHERE terminal_id = ? AND seq > ? "
+        "AND instr(payload, '\"updates\"') ORDER BY seq",
+        (terminal_id, clocked),
+    ).fetchall()
+    for event_id, payload in edits:
+        (stamp,) = db.execute(
+            "SELECT hlc FROM sync_event_clock WHERE event_id = ?", (event_id,)
+        ).fetchone()
+        for update in orjson.loads(payload).get("updates", ()):
+            for name, value in update["fields"].items():
+                fields.append((update["table"], str(update["key"]), name, stamp, json.dumps(value)))
+    db.executemany(
+        "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(tbl, key, field) DO UPDATE SET hlc = excluded.hlc, "
+        "value = excluded.value WHERE excluded.hlc > sync_field_clock.hlc",
+        fields,
+    )
+    (newest,) = db.execute(
+        "SELECT c.hlc FROM journal_event e JOIN sync_event_clock c ON c.event_id = e.id "
+        "WHERE e.terminal_id = ? AND e.seq = ?",
+        (terminal_id, top_seq),
+    ).fetchone()
+    _put_state(db, "hlc", newest)
     _put_state(db, "clocked_seq", str(top_seq))
 
 
@@ -131,8 +153,6 @@ class _Affected:
 # Fact tables whose new rows decide what is recomputed; all are rowid tables, so the rows one
 # bundle inserted are exactly those above the highest rowid before it.
 _FACT_TABLES = ("customer", "purchase", "ledger_entry", "points_lot", "lot_movement", "refund")
-
-_CLOCK_CHUNK = 50_000
 
 # _db_value in SQL, for the date-time columns of rows inserted by executemany: the values are
 # bound by name straight from the parsed payload dicts, so no per-row Python work remains.

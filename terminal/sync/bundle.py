@@ -20,6 +20,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import queue
+import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -80,34 +82,77 @@ def write_bundle(
     path: Path, key: bytes, manifest: Manifest, events: Iterable[dict[str, Any]]
 ) -> Path:
     """Write the bundle to ``path`` through a temporary name, so a half-written file never
-    carries the final name.
-
-    ``events`` may be a generator: lines are encoded, signed and compressed a few MiB at a time,
-    so a million events never sit in memory as one text.
+    carries the final name. ``events`` may be a generator: they are encoded a few MiB at a time.
     """
+    return write_bundle_lines(path, key, manifest, _encoded(events))
+
+
+def _encoded(events: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    parts: list[bytes] = []
+    size = 0
+    for event in events:
+        line = orjson.dumps(event)
+        parts.append(line)
+        size += len(line)
+        if size >= CHUNK_BYTES:
+            yield b"\n".join(parts) + b"\n"
+            parts, size = [], 0
+    if parts:
+        yield b"\n".join(parts) + b"\n"
+
+
+def write_bundle_lines(path: Path, key: bytes, manifest: Manifest, chunks: Iterable[bytes]) -> Path:
+    """Write a bundle whose event lines come ready-made: each chunk is whole lines, each line
+    ending in a newline (export builds them in SQL). Signed as they pass; compressed on a second
+    thread (zlib lets go of the GIL), so reading the journal and compressing overlap."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
     partial = path.with_name(path.name + ".partial")
     with open(partial, "wb") as raw:
-        with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0) as out:
-            parts = [orjson.dumps({"manifest": manifest.to_dict()})]
-            size = 0
-            for event in events:
-                line = orjson.dumps(event)
-                parts.append(line)
-                size += len(line)
-                if size >= CHUNK_BYTES:
-                    chunk = b"\n".join(parts) + b"\n"
-                    mac.update(chunk)
-                    out.write(chunk)
-                    parts, size = [], 0
-            if parts:
-                chunk = b"\n".join(parts) + b"\n"
+        gz = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0)
+        with gz as out, _Compressor(out) as compressor:
+            head = _line({"manifest": manifest.to_dict()})
+            mac.update(head)
+            compressor.put(head)
+            for chunk in chunks:
                 mac.update(chunk)
-                out.write(chunk)
-            out.write(_line({"signature": mac.hexdigest()}))
+                compressor.put(chunk)
+            compressor.put(_line({"signature": mac.hexdigest()}))
         raw.flush()
     partial.replace(path)
     return path
+
+
+class _Compressor:
+    """Feeds a gzip stream from a worker thread, a few chunks behind the caller."""
+
+    def __init__(self, out: gzip.GzipFile) -> None:
+        self._out = out
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="bundle-gzip", daemon=True)
+
+    def __enter__(self) -> _Compressor:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while (chunk := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._out.write(chunk)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._error = exc
+
+    def put(self, chunk: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(chunk)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None and exc_info[0] is None:
+            raise self._error
 
 
 def bundle_name(manifest: Manifest) -> str:

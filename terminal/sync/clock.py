@@ -16,7 +16,10 @@ _EPOCH = datetime(1970, 1, 1)
 
 
 def wall_ms(moment: datetime) -> int:
-    return int((moment - _EPOCH).total_seconds() * 1000)
+    """Milliseconds since 1970, truncated, in integers (a float of seconds can land a
+    millisecond low); the same figure ``apply.clock_local_events`` computes in SQL."""
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
 @dataclass(frozen=True, order=True)
