@@ -6,8 +6,10 @@ commit can re-run it inside its transaction on fresh data and compare.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -272,4 +274,36 @@ def _explain(
         parts += [promo.label() for promo in rate.promotions]
     if not parts:
         return tier
+    return Sentence("{parts}", context="Checkout", parts=Listing(tuple(parts), " + "))
+
+
+_DISCOUNT_PART = re.compile(r"^(?P<rate>\d+(?:\.\d+)?) % discount (?P<tier>.+)$")
+_EARN_PART = re.compile(r"^(?P<rate>\d+(?:\.\d+)?) % (?P<tier>.+)$")
+
+
+def explanation_from_text(text: str) -> str:
+    """An explanation as stored (the English words on a purchase or an earn entry, e.g.
+    "2.5 % discount Silver + 7.5 % Silver + Happy hour ×2") read back into the
+    :class:`Sentence` :func:`_explain` made, so a history can show it in the till's language.
+
+    Rows keep English because they travel between tills; the parts are the shapes ``_explain``
+    writes, joined by " + ". A part of another shape (a promotion's label, a bare tier name) is
+    the owner's own words and stays as written; text with no known part comes back unchanged.
+    """
+    parts: list[Any] = []
+    for part in text.split(" + "):
+        if match := _DISCOUNT_PART.match(part):
+            template = QT_TRANSLATE_NOOP("Checkout", "{rate} % discount {tier}")
+        elif match := _EARN_PART.match(part):
+            template = QT_TRANSLATE_NOOP("Checkout", "{rate} % {tier}")
+        else:
+            parts.append(part)
+            continue
+        rate = Percent(int(Decimal(match["rate"]) * 100))
+        if str(rate) != match["rate"]:  # not a rate _explain writes ("2.555")
+            parts.append(part)
+            continue
+        parts.append(Sentence(template, context="Checkout", rate=rate, tier=match["tier"]))
+    if not any(isinstance(part, Sentence) for part in parts):
+        return text
     return Sentence("{parts}", context="Checkout", parts=Listing(tuple(parts), " + "))

@@ -186,7 +186,7 @@ class CustomerDesk(QWidget):
                     True,
                     lambda e: e.balance_after < 0,
                 ),
-                Column("Reason", lambda e: reason_text(e.reason)),
+                Column("Reason", lambda e: reason_text(e.reason, e.kind)),
             ],
             self,
         )

@@ -3,8 +3,9 @@
 Ledger rows keep the reason as English text written when the points moved ("Birthday bonus",
 "Referred Olena", "expired 2026-03-31"), and they travel to other tills that way, so the rows
 themselves stay as they are. The desk translates the reasons the program writes by itself — the
-fixed ones and the few fixed shapes with a name, a day or a file in them — when it shows them;
-whatever a person typed (an owner's adjustment, say) is shown as typed.
+fixed ones and the few fixed shapes with a name, a day or a file in them, and the rates an earn
+entry was written with ("2.5 % discount Silver + 7.5 % Silver") — when it shows them; whatever a
+person typed (an owner's adjustment, say) is shown as typed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from datetime import date
 
 from PySide6.QtCore import QCoreApplication
 
+from terminal.core.checkout import explanation_from_text
+from terminal.i18n_text import sentence_text
 from terminal.ui.money_format import format_date
 
 
@@ -41,8 +44,14 @@ _TAKEN_BACK = re.compile(r"^(?P<kind>\w+) bonus taken back: sale refunded in ful
 _OPENING = re.compile(r"^Opening balance imported from (?P<file>.+)$")
 
 
-def reason_text(reason: str) -> str:
-    """``reason`` in the interface language when the program wrote it, else as stored."""
+def reason_text(reason: str, kind: str | None = None) -> str:
+    """``reason`` in the interface language when the program wrote it, else as stored.
+
+    An ``earn`` entry's reason is the sale's explanation, read back with the checkout's own
+    words; only for that kind, so a typed "3 % discount promised" stays as typed.
+    """
+    if kind == "earn":
+        return sentence_text(explanation_from_text(reason))
     if reason in FIXED_REASONS:
         return _t(FIXED_REASONS[reason])
     if match := _REFERRED.match(reason):
