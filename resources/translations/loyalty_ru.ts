@@ -545,11 +545,115 @@ The data as it is now is kept in %2 first.</source>
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n card(s)</source>
+        <translation>
+            <numerusform>%n карта</numerusform>
+            <numerusform>%n карты</numerusform>
+            <numerusform>%n карт</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sheet(s)</source>
+        <translation>
+            <numerusform>%n лист</numerusform>
+            <numerusform>%n листа</numerusform>
+            <numerusform>%n листов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n визит</numerusform>
+            <numerusform>%n визита</numerusform>
+            <numerusform>%n визитов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n клиент</numerusform>
+            <numerusform>%n клиента</numerusform>
+            <numerusform>%n клиентов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n строка</numerusform>
+            <numerusform>%n строки</numerusform>
+            <numerusform>%n строк</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refund(s)</source>
+        <translation>
+            <numerusform>%n возврат</numerusform>
+            <numerusform>%n возврата</numerusform>
+            <numerusform>%n возвратов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n journal event(s)</source>
+        <translation>
+            <numerusform>%n событие журнала</numerusform>
+            <numerusform>%n события журнала</numerusform>
+            <numerusform>%n событий журнала</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n record(s)</source>
         <translation>
             <numerusform>%n запись</numerusform>
             <numerusform>%n записи</numerusform>
             <numerusform>%n записей</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n день</numerusform>
+            <numerusform>%n дня</numerusform>
+            <numerusform>%n дней</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n событие</numerusform>
+            <numerusform>%n события</numerusform>
+            <numerusform>%n событий</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new event(s)</source>
+        <translation>
+            <numerusform>%n новое событие</numerusform>
+            <numerusform>%n новых события</numerusform>
+            <numerusform>%n новых событий</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bundle(s)</source>
+        <translation>
+            <numerusform>%n пакет</numerusform>
+            <numerusform>%n пакета</numerusform>
+            <numerusform>%n пакетов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) of its own</source>
+        <translation>
+            <numerusform>%n собственное событие</numerusform>
+            <numerusform>%n собственных события</numerusform>
+            <numerusform>%n собственных событий</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n конфликт</numerusform>
+            <numerusform>%n конфликта</numerusform>
+            <numerusform>%n конфликтов</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -601,12 +705,400 @@ The data as it is now is kept in %2 first.</source>
         <translation>Согласие отозвано {when}.</translation>
     </message>
     <message>
+        <source>points on what is paid</source>
+        <translation>баллы с оплаченной суммы</translation>
+    </message>
+    <message>
+        <source>a discount off the check</source>
+        <translation>скидка с чека</translation>
+    </message>
+    <message>
+        <source>a discount and points</source>
+        <translation>скидка и баллы</translation>
+    </message>
+    <message>
+        <source>{day} {time}</source>
+        <translation>{day} {time}</translation>
+    </message>
+    <message>
+        <source>Program version {version} ({when}, {by}): {kind}</source>
+        <translation>Программа, версия {version} ({when}, {by}): {kind}</translation>
+    </message>
+    <message>
+        <source>{rate} % points</source>
+        <translation>баллы {rate} %</translation>
+    </message>
+    <message>
+        <source>{rate} % discount</source>
+        <translation>скидка {rate} %</translation>
+    </message>
+    <message>
+        <source>{tier}: from {threshold} paid — {rates}</source>
+        <translation>{tier}: от {threshold} оплачено — {rates}</translation>
+    </message>
+    <message>
+        <source>1 point = {value}; points pay up to {cap} % of a check; they expire after {days}</source>
+        <translation>1 балл = {value}; баллами можно оплатить до {cap} % чека; они сгорают через {days}</translation>
+    </message>
+    <message>
+        <source>1 point = {value}; points pay up to {cap} % of a check; they never expire</source>
+        <translation>1 балл = {value}; баллами можно оплатить до {cap} % чека; они не сгорают</translation>
+    </message>
+    <message>
+        <source>Welcome {welcome}, birthday {birthday} ({window}), referral {referrer}/{newcomer}</source>
+        <translation>Приветственный {welcome}, день рождения {birthday} ({window}), за приглашение {referrer}/{newcomer}</translation>
+    </message>
+    <message>
+        <source>±{days}</source>
+        <translation>±{days}</translation>
+    </message>
+    <message>
+        <source>Promotion: {label}</source>
+        <translation>Акция: {label}</translation>
+    </message>
+    <message>
+        <source>Overlapping promotions: the best one</source>
+        <translation>Совпадающие акции: действует лучшая</translation>
+    </message>
+    <message>
+        <source>Overlapping promotions: add up</source>
+        <translation>Совпадающие акции: складываются</translation>
+    </message>
+    <message>
+        <source>Categories: {list}</source>
+        <translation>Категории: {list}</translation>
+    </message>
+    <message>
+        <source>Default program</source>
+        <translation>Программа по умолчанию</translation>
+    </message>
+    <message>
+        <source>Imported from {file}</source>
+        <translation>Загружено из {file}</translation>
+    </message>
+    <message>
+        <source>Program version {version} written to {path}.</source>
+        <translation>Программа версии {version} записана в {path}.</translation>
+    </message>
+    <message>
         <source>Saved as program version {version}:</source>
         <translation>Сохранено как версия программы {version}:</translation>
     </message>
     <message>
         <source>Card {card} written to {path} ({pages}).</source>
         <translation>Карта {card} записана в {path} ({pages}).</translation>
+    </message>
+    <message>
+        <source>Reserved {cards} (batch {batch}): {first} … {last}; {sheets} written to {path}.</source>
+        <translation>Зарезервировано: {cards} (партия {batch}): {first} … {last}; {sheets} записано в {path}.</translation>
+    </message>
+    <message>
+        <source>Reserved {cards} (batch {batch}): {first} … {last}; {sheets} written to {path}, numbers to {csv}.</source>
+        <translation>Зарезервировано: {cards} (партия {batch}): {first} … {last}; {sheets} записано в {path}, номера — в {csv}.</translation>
+    </message>
+    <message>
+        <source>In stock {stock}, active {active}, blocked {blocked}, replaced {replaced}.</source>
+        <translation>На складе {stock}, действуют {active}, заблокированы {blocked}, заменены {replaced}.</translation>
+    </message>
+    <message>
+        <source>{batch}: {cards}, {in_stock} still in stock</source>
+        <translation>{batch}: {cards}, ещё на складе: {in_stock}</translation>
+    </message>
+    <message>
+        <source>Blocked at the desk</source>
+        <translation>Заблокирована на стойке</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>действует</translation>
+    </message>
+    <message>
+        <source>in stock</source>
+        <translation>на складе</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>заблокирована</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>заменена</translation>
+    </message>
+    <message>
+        <source>Card {card} ({name}) is blocked: {reason}.</source>
+        <translation>Карта {card} ({name}) заблокирована: {reason}.</translation>
+    </message>
+    <message>
+        <source>Card {card} is blocked: {reason}.</source>
+        <translation>Карта {card} заблокирована: {reason}.</translation>
+    </message>
+    <message>
+        <source>Card {card} works again (status {status}).</source>
+        <translation>Карта {card} снова работает (статус: {status}).</translation>
+    </message>
+    <message>
+        <source>{name} now has card {new} (card {old} no longer works); balance {points}.</source>
+        <translation>У клиента {name} теперь карта {new} (карта {old} больше не работает); баланс {points}.</translation>
+    </message>
+    <message>
+        <source>Registered {name}: card {card}, balance {points}.</source>
+        <translation>Зарегистрирован(а) {name}: карта {card}, баланс {points}.</translation>
+    </message>
+    <message>
+        <source>{points} expire on {day}</source>
+        <translation>Сгорание {day}: {points}</translation>
+    </message>
+    <message>
+        <source>{name}  card {card}  phone {phone}</source>
+        <translation>{name}  карта {card}  телефон {phone}</translation>
+    </message>
+    <message>
+        <source>Balance {points}, tier {tier}, lifetime paid {paid}, {visits}</source>
+        <translation>Баланс {points}, уровень {tier}, всего оплачено {paid}, {visits}</translation>
+    </message>
+    <message>
+        <source>{amount} to {tier}</source>
+        <translation>{amount} до уровня {tier}</translation>
+    </message>
+    <message>
+        <source>{day} {time}  {amount}  paid {paid}  +{earned} −{spent}</source>
+        <translation>{day} {time}  {amount}  оплачено {paid}  +{earned} −{spent}</translation>
+    </message>
+    <message>
+        <source>, refunded {amount}</source>
+        <translation>, возвращено {amount}</translation>
+    </message>
+    <message>
+        <source>Card {card}: {points}, tier {tier}</source>
+        <translation>Карта {card}: {points}, уровень {tier}</translation>
+    </message>
+    <message>
+        <source>Columns: {columns}</source>
+        <translation>Столбцы: {columns}</translation>
+    </message>
+    <message>
+        <source>{rows}: {good} can be imported, {refused} would be refused; {points} opening points, {cards} new cards.</source>
+        <translation>{rows}: можно загрузить {good}, будет отклонено {refused}; начальных баллов {points}, новых карт {cards}.</translation>
+    </message>
+    <message>
+        <source>line {line}: {reasons}</source>
+        <translation>строка {line}: {reasons}</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Fix those rows, or run again with --skip-refused.</source>
+        <translation>Ничего не загружено. Исправьте эти строки или запустите снова с --skip-refused.</translation>
+    </message>
+    <message>
+        <source>Imported {customers} from {file} ({skipped} refused rows skipped, {points} opening points, {cards} new card numbers).</source>
+        <translation>Загружено из {file}: {customers} (пропущено отклонённых строк: {skipped}, начальных баллов: {points}, новых номеров карт: {cards}).</translation>
+    </message>
+    <message>
+        <source>Exported {customers} ({with_consent} agreed to messages) to {path}.</source>
+        <translation>Выгружено в {path}: {customers} (согласны на сообщения: {with_consent}).</translation>
+    </message>
+    <message>
+        <source>Expired {points} of {customers}.</source>
+        <translation>Сгорело {points}; клиентов: {customers}.</translation>
+    </message>
+    <message>
+        <source>No points were due to expire.</source>
+        <translation>Сгорать было нечему.</translation>
+    </message>
+    <message>
+        <source>customers</source>
+        <translation>клиенты</translation>
+    </message>
+    <message>
+        <source>sales</source>
+        <translation>продажи</translation>
+    </message>
+    <message>
+        <source>indexes</source>
+        <translation>индексы</translation>
+    </message>
+    <message>
+        <source>demo: {stage} {done}/{total}</source>
+        <translation>демо: {stage} {done}/{total}</translation>
+    </message>
+    <message>
+        <source>Demo data: {customers}, {sales} ({card_sales} with a card, {redemptions} paid partly with points), {refunds}, {birthday} birthday and {referral} referral bonuses, {expired} expired, {nps} NPS answers, {feedback} feedback notes; {seconds} s.</source>
+        <translation>Демо-данные: {customers}, {sales} (с картой: {card_sales}, частично оплачено баллами: {redemptions}), {refunds}, бонусов ко дню рождения: {birthday}, за приглашение: {referral}, сгорело {expired}, ответов NPS: {nps}, отзывов: {feedback}; {seconds} с.</translation>
+    </message>
+    <message>
+        <source>All good: {customers}, {sales}, {events}; balances equal their ledgers.</source>
+        <translation>Всё в порядке: {customers}, {sales}, {events}; балансы сходятся с историей баллов.</translation>
+    </message>
+    <message>
+        <source>Problems found:</source>
+        <translation>Найдены проблемы:</translation>
+    </message>
+    <message>
+        <source>Owner PIN: </source>
+        <translation>PIN владельца: </translation>
+    </message>
+    <message>
+        <source>{name}: {change} ({reason}); balance {before} → {after}.</source>
+        <translation>{name}: {change} ({reason}); баланс {before} → {after}.</translation>
+    </message>
+    <message>
+        <source>{points} pts</source>
+        <translation>{points} б.</translation>
+    </message>
+    <message>
+        <source>Points liability: {points} = {value}; {expiring} ({expiring_value}) expire in 30 days.</source>
+        <translation>Обязательства по баллам: {points} = {value}; в ближайшие 30 дней сгорит {expiring} ({expiring_value}).</translation>
+    </message>
+    <message>
+        <source>Quote: to pay {to_pay} without a card. Nothing was recorded.</source>
+        <translation>Расчёт: к оплате {to_pay} без карты. Ничего не записано.</translation>
+    </message>
+    <message>
+        <source>Quote: to pay {to_pay}, {spent} spent, {earned} earned, balance after {balance}. Nothing was recorded.</source>
+        <translation>Расчёт: к оплате {to_pay}, списано {spent}, начислено {earned}, баланс после {balance}. Ничего не записано.</translation>
+    </message>
+    <message>
+        <source>welcome bonus {points}</source>
+        <translation>приветственный бонус {points}</translation>
+    </message>
+    <message>
+        <source>birthday bonus {points}</source>
+        <translation>бонус ко дню рождения {points}</translation>
+    </message>
+    <message>
+        <source>referral bonus {points}</source>
+        <translation>бонус за приглашение {points}</translation>
+    </message>
+    <message>
+        <source>visit milestone bonus {points}</source>
+        <translation>бонус за число визитов {points}</translation>
+    </message>
+    <message>
+        <source>Sale {sale}: {to_pay} without a card.</source>
+        <translation>Продажа {sale}: {to_pay} без карты.</translation>
+    </message>
+    <message>
+        <source>Sale {sale}: to pay {to_pay}</source>
+        <translation>Продажа {sale}: к оплате {to_pay}</translation>
+    </message>
+    <message>
+        <source>{points} spent (−{value})</source>
+        <translation>списано {points} (−{value})</translation>
+    </message>
+    <message>
+        <source>discount {amount}</source>
+        <translation>скидка {amount}</translation>
+    </message>
+    <message>
+        <source>{points} earned</source>
+        <translation>начислено {points}</translation>
+    </message>
+    <message>
+        <source>{kind} bonus {points}</source>
+        <translation>бонус «{kind}» {points}</translation>
+    </message>
+    <message>
+        <source>balance {balance}</source>
+        <translation>баланс {balance}</translation>
+    </message>
+    <message>
+        <source>now {tier}!</source>
+        <translation>теперь уровень {tier}!</translation>
+    </message>
+    <message>
+        <source>(already recorded earlier; nothing charged again)</source>
+        <translation>(уже записана раньше; повторно ничего не списано)</translation>
+    </message>
+    <message>
+        <source>Refunded {amount} of the check: give back {money}, {returned} returned, {reversed} taken back.</source>
+        <translation>Возврат {amount} из чека: выдайте {money}, возвращено {returned}, списано {reversed}.</translation>
+    </message>
+    <message>
+        <source>Refunded {amount} of the check: give back {money}, {returned} returned, {reversed} taken back, balance {balance}.</source>
+        <translation>Возврат {amount} из чека: выдайте {money}, возвращено {returned}, списано {reversed}, баланс {balance}.</translation>
+    </message>
+    <message>
+        <source>Nothing new to export.</source>
+        <translation>Нового для выгрузки нет.</translation>
+    </message>
+    <message>
+        <source>Exported events {first}–{last} ({count}) to {path}.</source>
+        <translation>События {first}–{last} ({count}) выгружены в {path}.</translation>
+    </message>
+    <message>
+        <source>Till {number}: {applied} applied, {skipped} already here.</source>
+        <translation>Касса {number}: применено {applied}, уже были здесь: {skipped}.</translation>
+    </message>
+    <message>
+        <source>Pairing file for till {number} written to {path}. It holds the shop&apos;s key: carry it to the new till and delete it after use.</source>
+        <translation>Файл подключения для кассы {number} записан в {path}. В нём ключ магазина: перенесите его на новую кассу и удалите после использования.</translation>
+    </message>
+    <message>
+        <source>This is now till {number} of {shop}. Import the other tills&apos; bundles (or pull from the hub) to get the customers.</source>
+        <translation>Теперь это касса {number} магазина {shop}. Загрузите пакеты других касс (или получите данные с сервера синхронизации), чтобы получить клиентов.</translation>
+    </message>
+    <message>
+        <source>Sync server: pushed {pushed}, applied {pulled} from other tills.</source>
+        <translation>Сервер синхронизации: отправлено {pushed}, применено {pulled} других касс.</translation>
+    </message>
+    <message>
+        <source>Sync server: pushed {pushed}.</source>
+        <translation>Сервер синхронизации: отправлено {pushed}.</translation>
+    </message>
+    <message>
+        <source>Sync server: applied {pulled} from other tills.</source>
+        <translation>Сервер синхронизации: применено {pulled} других касс.</translation>
+    </message>
+    <message>
+        <source>Wrote {events} of this till to {file}.</source>
+        <translation>Записано {events} этой кассы в {file}.</translation>
+    </message>
+    <message>
+        <source>Nothing new of this till to write.</source>
+        <translation>Нового у этой кассы для записи нет.</translation>
+    </message>
+    <message>
+        <source>Applied {events} from {bundles}; {already} already here.</source>
+        <translation>Применено {events} из {bundles}; уже были здесь: {already}.</translation>
+    </message>
+    <message>
+        <source>Refused {file}: {reason}</source>
+        <translation>Отклонён {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>никогда</translation>
+    </message>
+    <message>
+        <source>This is till {number}: {own}, {waiting} not yet exported or pushed.</source>
+        <translation>Это касса {number}: {own}, ещё не выгружено и не отправлено: {waiting}.</translation>
+    </message>
+    <message>
+        <source>Last export/push: {sent}; last import/pull: {received}.</source>
+        <translation>Последняя выгрузка/отправка: {sent}; последняя загрузка/получение: {received}.</translation>
+    </message>
+    <message>
+        <source>Till {number}: {events} here.</source>
+        <translation>Касса {number}: здесь {events}.</translation>
+    </message>
+    <message>
+        <source>{conflicts} to look at: run `sync conflicts`.</source>
+        <translation>Нужно посмотреть: {conflicts}; выполните `sync conflicts`.</translation>
+    </message>
+    <message>
+        <source>points spent twice on two tills offline; the balance went below zero</source>
+        <translation>баллы потрачены дважды на двух кассах без связи; баланс ушёл ниже нуля</translation>
+    </message>
+    <message>
+        <source>the same card was given to two customers</source>
+        <translation>одну и ту же карту выдали двум клиентам</translation>
+    </message>
+    <message>
+        <source>a sale was made with a card another till had blocked</source>
+        <translation>продажа по карте, которую другая касса заблокировала</translation>
+    </message>
+    <message>
+        <source>No conflicts.</source>
+        <translation>Конфликтов нет.</translation>
     </message>
 </context>
 <context>
@@ -1669,6 +2161,30 @@ Cards: {cards}</source>
     <message>
         <source>Choose the column that holds the customers&apos; names.</source>
         <translation>Выберите столбец с именами клиентов.</translation>
+    </message>
+    <message>
+        <source>missing name</source>
+        <translation>нет имени</translation>
+    </message>
+    <message>
+        <source>name longer than 120 characters</source>
+        <translation>имя длиннее 120 символов</translation>
+    </message>
+    <message>
+        <source>phone {phone} already belongs to a customer in the shop</source>
+        <translation>телефон {phone} уже принадлежит клиенту магазина</translation>
+    </message>
+    <message>
+        <source>duplicate phone {phone} (already on line {line})</source>
+        <translation>повтор телефона {phone} (уже в строке {line})</translation>
+    </message>
+    <message>
+        <source>duplicate card {card}: it already belongs to a customer</source>
+        <translation>повтор карты {card}: она уже принадлежит клиенту</translation>
+    </message>
+    <message>
+        <source>duplicate card {card} (already on line {line})</source>
+        <translation>повтор карты {card} (уже в строке {line})</translation>
     </message>
     <message>
         <source>bad phone “{text}”: {message}</source>
@@ -3078,6 +3594,58 @@ Cards: {cards}</source>
     <message>
         <source>Slip printed.</source>
         <translation>Чек напечатан.</translation>
+    </message>
+    <message>
+        <source>customer {customer}: cached balance {cached} but the ledger sums to {total}</source>
+        <translation>клиент {customer}: сохранённый баланс {cached}, а по истории баллов {total}</translation>
+    </message>
+    <message>
+        <source>customer {customer}: cached lifetime paid {cached} but sales less refunds make {total}</source>
+        <translation>клиент {customer}: сохранённая сумма покупок {cached}, а продажи за вычетом возвратов дают {total}</translation>
+    </message>
+    <message>
+        <source>customer {customer}: cached visits {cached} but there are {total} sales</source>
+        <translation>клиент {customer}: сохранено визитов {cached}, а продаж {total}</translation>
+    </message>
+    <message>
+        <source>points lot {lot}: remainder {cached} but its grant and movements make {total}</source>
+        <translation>партия баллов {lot}: остаток {cached}, а начисление и движения дают {total}</translation>
+    </message>
+    <message>
+        <source>points lot {lot}: remainder {cached} is below zero</source>
+        <translation>партия баллов {lot}: остаток {cached} ниже нуля</translation>
+    </message>
+    <message>
+        <source>customer {customer}: live lots hold {live} points but the balance is {balance}</source>
+        <translation>клиент {customer}: в действующих партиях {live} баллов, а баланс {balance}</translation>
+    </message>
+    <message>
+        <source>sale {sale}: refunded {cached} in its cache but its refunds add up to {total}</source>
+        <translation>продажа {sale}: сохранено возвращено {cached}, а возвраты дают {total}</translation>
+    </message>
+    <message>
+        <source>sale {sale}: refunded {refunded}, more than its amount {amount}</source>
+        <translation>продажа {sale}: возвращено {refunded}, больше её суммы {amount}</translation>
+    </message>
+    <message>
+        <source>journal of till {till}: {events} events but sequence numbers run from {first} to {last}</source>
+        <translation>журнал кассы {till}: событий {events}, а номера идут от {first} до {last}</translation>
+    </message>
+    <message>
+        <source>report figures {table}: the row for {key} differs from the facts it counts</source>
+        <translation>показатели отчёта {table}: строка {key} расходится с фактами, которые она считает</translation>
+    </message>
+    <message>
+        <source>SQLite integrity: {line}</source>
+        <translation>Целостность SQLite: {line}</translation>
+    </message>
+    <message>
+        <source>broken reference in {table} row {row} to {parent}</source>
+        <translation>битая ссылка в {table}, строка {row}, на {parent}</translation>
+    </message>
+    <message>
+        <source>… and more of the same</source>
+        <translation>… и ещё такие же</translation>
     </message>
 </context>
 <context>

@@ -545,11 +545,115 @@ The data as it is now is kept in %2 first.</source>
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n card(s)</source>
+        <translation>
+            <numerusform>%n картка</numerusform>
+            <numerusform>%n картки</numerusform>
+            <numerusform>%n карток</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sheet(s)</source>
+        <translation>
+            <numerusform>%n аркуш</numerusform>
+            <numerusform>%n аркуші</numerusform>
+            <numerusform>%n аркушів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n visit(s)</source>
+        <translation>
+            <numerusform>%n візит</numerusform>
+            <numerusform>%n візити</numerusform>
+            <numerusform>%n візитів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n customer(s)</source>
+        <translation>
+            <numerusform>%n клієнт</numerusform>
+            <numerusform>%n клієнти</numerusform>
+            <numerusform>%n клієнтів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s)</source>
+        <translation>
+            <numerusform>%n рядок</numerusform>
+            <numerusform>%n рядки</numerusform>
+            <numerusform>%n рядків</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n refund(s)</source>
+        <translation>
+            <numerusform>%n повернення</numerusform>
+            <numerusform>%n повернення</numerusform>
+            <numerusform>%n повернень</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n journal event(s)</source>
+        <translation>
+            <numerusform>%n подія журналу</numerusform>
+            <numerusform>%n події журналу</numerusform>
+            <numerusform>%n подій журналу</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n record(s)</source>
         <translation>
             <numerusform>%n запис</numerusform>
             <numerusform>%n записи</numerusform>
             <numerusform>%n записів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n день</numerusform>
+            <numerusform>%n дні</numerusform>
+            <numerusform>%n днів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s)</source>
+        <translation>
+            <numerusform>%n подія</numerusform>
+            <numerusform>%n події</numerusform>
+            <numerusform>%n подій</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new event(s)</source>
+        <translation>
+            <numerusform>%n нова подія</numerusform>
+            <numerusform>%n нові події</numerusform>
+            <numerusform>%n нових подій</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bundle(s)</source>
+        <translation>
+            <numerusform>%n пакет</numerusform>
+            <numerusform>%n пакети</numerusform>
+            <numerusform>%n пакетів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s) of its own</source>
+        <translation>
+            <numerusform>%n власна подія</numerusform>
+            <numerusform>%n власні події</numerusform>
+            <numerusform>%n власних подій</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s)</source>
+        <translation>
+            <numerusform>%n конфлікт</numerusform>
+            <numerusform>%n конфлікти</numerusform>
+            <numerusform>%n конфліктів</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -601,12 +705,400 @@ The data as it is now is kept in %2 first.</source>
         <translation>Згоду відкликано {when}.</translation>
     </message>
     <message>
+        <source>points on what is paid</source>
+        <translation>бали з оплаченої суми</translation>
+    </message>
+    <message>
+        <source>a discount off the check</source>
+        <translation>знижка з чека</translation>
+    </message>
+    <message>
+        <source>a discount and points</source>
+        <translation>знижка й бали</translation>
+    </message>
+    <message>
+        <source>{day} {time}</source>
+        <translation>{day} {time}</translation>
+    </message>
+    <message>
+        <source>Program version {version} ({when}, {by}): {kind}</source>
+        <translation>Програма, версія {version} ({when}, {by}): {kind}</translation>
+    </message>
+    <message>
+        <source>{rate} % points</source>
+        <translation>бали {rate} %</translation>
+    </message>
+    <message>
+        <source>{rate} % discount</source>
+        <translation>знижка {rate} %</translation>
+    </message>
+    <message>
+        <source>{tier}: from {threshold} paid — {rates}</source>
+        <translation>{tier}: від {threshold} оплачено — {rates}</translation>
+    </message>
+    <message>
+        <source>1 point = {value}; points pay up to {cap} % of a check; they expire after {days}</source>
+        <translation>1 бал = {value}; балами можна оплатити до {cap} % чека; вони згоряють через {days}</translation>
+    </message>
+    <message>
+        <source>1 point = {value}; points pay up to {cap} % of a check; they never expire</source>
+        <translation>1 бал = {value}; балами можна оплатити до {cap} % чека; вони не згоряють</translation>
+    </message>
+    <message>
+        <source>Welcome {welcome}, birthday {birthday} ({window}), referral {referrer}/{newcomer}</source>
+        <translation>Вітальний {welcome}, день народження {birthday} ({window}), за запрошення {referrer}/{newcomer}</translation>
+    </message>
+    <message>
+        <source>±{days}</source>
+        <translation>±{days}</translation>
+    </message>
+    <message>
+        <source>Promotion: {label}</source>
+        <translation>Акція: {label}</translation>
+    </message>
+    <message>
+        <source>Overlapping promotions: the best one</source>
+        <translation>Акції, що збігаються: діє найкраща</translation>
+    </message>
+    <message>
+        <source>Overlapping promotions: add up</source>
+        <translation>Акції, що збігаються: додаються</translation>
+    </message>
+    <message>
+        <source>Categories: {list}</source>
+        <translation>Категорії: {list}</translation>
+    </message>
+    <message>
+        <source>Default program</source>
+        <translation>Програма за замовчуванням</translation>
+    </message>
+    <message>
+        <source>Imported from {file}</source>
+        <translation>Завантажено з {file}</translation>
+    </message>
+    <message>
+        <source>Program version {version} written to {path}.</source>
+        <translation>Програму версії {version} записано в {path}.</translation>
+    </message>
+    <message>
         <source>Saved as program version {version}:</source>
         <translation>Збережено як версію програми {version}:</translation>
     </message>
     <message>
         <source>Card {card} written to {path} ({pages}).</source>
         <translation>Картку {card} записано в {path} ({pages}).</translation>
+    </message>
+    <message>
+        <source>Reserved {cards} (batch {batch}): {first} … {last}; {sheets} written to {path}.</source>
+        <translation>Зарезервовано: {cards} (партія {batch}): {first} … {last}; {sheets} записано в {path}.</translation>
+    </message>
+    <message>
+        <source>Reserved {cards} (batch {batch}): {first} … {last}; {sheets} written to {path}, numbers to {csv}.</source>
+        <translation>Зарезервовано: {cards} (партія {batch}): {first} … {last}; {sheets} записано в {path}, номери — в {csv}.</translation>
+    </message>
+    <message>
+        <source>In stock {stock}, active {active}, blocked {blocked}, replaced {replaced}.</source>
+        <translation>На складі {stock}, діють {active}, заблоковані {blocked}, замінені {replaced}.</translation>
+    </message>
+    <message>
+        <source>{batch}: {cards}, {in_stock} still in stock</source>
+        <translation>{batch}: {cards}, ще на складі: {in_stock}</translation>
+    </message>
+    <message>
+        <source>Blocked at the desk</source>
+        <translation>Заблоковано на стійці</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>діє</translation>
+    </message>
+    <message>
+        <source>in stock</source>
+        <translation>на складі</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>заблокована</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>замінена</translation>
+    </message>
+    <message>
+        <source>Card {card} ({name}) is blocked: {reason}.</source>
+        <translation>Картку {card} ({name}) заблоковано: {reason}.</translation>
+    </message>
+    <message>
+        <source>Card {card} is blocked: {reason}.</source>
+        <translation>Картку {card} заблоковано: {reason}.</translation>
+    </message>
+    <message>
+        <source>Card {card} works again (status {status}).</source>
+        <translation>Картка {card} знову працює (статус: {status}).</translation>
+    </message>
+    <message>
+        <source>{name} now has card {new} (card {old} no longer works); balance {points}.</source>
+        <translation>Клієнт {name} тепер має картку {new} (картка {old} більше не працює); баланс {points}.</translation>
+    </message>
+    <message>
+        <source>Registered {name}: card {card}, balance {points}.</source>
+        <translation>Зареєстровано {name}: картка {card}, баланс {points}.</translation>
+    </message>
+    <message>
+        <source>{points} expire on {day}</source>
+        <translation>Згоряння {day}: {points}</translation>
+    </message>
+    <message>
+        <source>{name}  card {card}  phone {phone}</source>
+        <translation>{name}  картка {card}  телефон {phone}</translation>
+    </message>
+    <message>
+        <source>Balance {points}, tier {tier}, lifetime paid {paid}, {visits}</source>
+        <translation>Баланс {points}, рівень {tier}, усього оплачено {paid}, {visits}</translation>
+    </message>
+    <message>
+        <source>{amount} to {tier}</source>
+        <translation>{amount} до рівня {tier}</translation>
+    </message>
+    <message>
+        <source>{day} {time}  {amount}  paid {paid}  +{earned} −{spent}</source>
+        <translation>{day} {time}  {amount}  оплачено {paid}  +{earned} −{spent}</translation>
+    </message>
+    <message>
+        <source>, refunded {amount}</source>
+        <translation>, повернено {amount}</translation>
+    </message>
+    <message>
+        <source>Card {card}: {points}, tier {tier}</source>
+        <translation>Картка {card}: {points}, рівень {tier}</translation>
+    </message>
+    <message>
+        <source>Columns: {columns}</source>
+        <translation>Стовпці: {columns}</translation>
+    </message>
+    <message>
+        <source>{rows}: {good} can be imported, {refused} would be refused; {points} opening points, {cards} new cards.</source>
+        <translation>{rows}: можна завантажити {good}, буде відхилено {refused}; початкових балів {points}, нових карток {cards}.</translation>
+    </message>
+    <message>
+        <source>line {line}: {reasons}</source>
+        <translation>рядок {line}: {reasons}</translation>
+    </message>
+    <message>
+        <source>Nothing was imported. Fix those rows, or run again with --skip-refused.</source>
+        <translation>Нічого не завантажено. Виправте ці рядки або запустіть знову з --skip-refused.</translation>
+    </message>
+    <message>
+        <source>Imported {customers} from {file} ({skipped} refused rows skipped, {points} opening points, {cards} new card numbers).</source>
+        <translation>Завантажено з {file}: {customers} (пропущено відхилених рядків: {skipped}, початкових балів: {points}, нових номерів карток: {cards}).</translation>
+    </message>
+    <message>
+        <source>Exported {customers} ({with_consent} agreed to messages) to {path}.</source>
+        <translation>Вивантажено до {path}: {customers} (згодні на повідомлення: {with_consent}).</translation>
+    </message>
+    <message>
+        <source>Expired {points} of {customers}.</source>
+        <translation>Згоріло {points}; клієнтів: {customers}.</translation>
+    </message>
+    <message>
+        <source>No points were due to expire.</source>
+        <translation>Згоряти не було чому.</translation>
+    </message>
+    <message>
+        <source>customers</source>
+        <translation>клієнти</translation>
+    </message>
+    <message>
+        <source>sales</source>
+        <translation>продажі</translation>
+    </message>
+    <message>
+        <source>indexes</source>
+        <translation>індекси</translation>
+    </message>
+    <message>
+        <source>demo: {stage} {done}/{total}</source>
+        <translation>демо: {stage} {done}/{total}</translation>
+    </message>
+    <message>
+        <source>Demo data: {customers}, {sales} ({card_sales} with a card, {redemptions} paid partly with points), {refunds}, {birthday} birthday and {referral} referral bonuses, {expired} expired, {nps} NPS answers, {feedback} feedback notes; {seconds} s.</source>
+        <translation>Демо-дані: {customers}, {sales} (з карткою: {card_sales}, частково оплачено балами: {redemptions}), {refunds}, бонусів до дня народження: {birthday}, за запрошення: {referral}, згоріло {expired}, відповідей NPS: {nps}, відгуків: {feedback}; {seconds} с.</translation>
+    </message>
+    <message>
+        <source>All good: {customers}, {sales}, {events}; balances equal their ledgers.</source>
+        <translation>Усе гаразд: {customers}, {sales}, {events}; баланси збігаються з історією балів.</translation>
+    </message>
+    <message>
+        <source>Problems found:</source>
+        <translation>Знайдено проблеми:</translation>
+    </message>
+    <message>
+        <source>Owner PIN: </source>
+        <translation>PIN власника: </translation>
+    </message>
+    <message>
+        <source>{name}: {change} ({reason}); balance {before} → {after}.</source>
+        <translation>{name}: {change} ({reason}); баланс {before} → {after}.</translation>
+    </message>
+    <message>
+        <source>{points} pts</source>
+        <translation>{points} б.</translation>
+    </message>
+    <message>
+        <source>Points liability: {points} = {value}; {expiring} ({expiring_value}) expire in 30 days.</source>
+        <translation>Зобов&apos;язання за балами: {points} = {value}; протягом 30 днів згорить {expiring} ({expiring_value}).</translation>
+    </message>
+    <message>
+        <source>Quote: to pay {to_pay} without a card. Nothing was recorded.</source>
+        <translation>Розрахунок: до сплати {to_pay} без картки. Нічого не записано.</translation>
+    </message>
+    <message>
+        <source>Quote: to pay {to_pay}, {spent} spent, {earned} earned, balance after {balance}. Nothing was recorded.</source>
+        <translation>Розрахунок: до сплати {to_pay}, списано {spent}, нараховано {earned}, баланс після {balance}. Нічого не записано.</translation>
+    </message>
+    <message>
+        <source>welcome bonus {points}</source>
+        <translation>вітальний бонус {points}</translation>
+    </message>
+    <message>
+        <source>birthday bonus {points}</source>
+        <translation>бонус до дня народження {points}</translation>
+    </message>
+    <message>
+        <source>referral bonus {points}</source>
+        <translation>бонус за запрошення {points}</translation>
+    </message>
+    <message>
+        <source>visit milestone bonus {points}</source>
+        <translation>бонус за кількість візитів {points}</translation>
+    </message>
+    <message>
+        <source>Sale {sale}: {to_pay} without a card.</source>
+        <translation>Продаж {sale}: {to_pay} без картки.</translation>
+    </message>
+    <message>
+        <source>Sale {sale}: to pay {to_pay}</source>
+        <translation>Продаж {sale}: до сплати {to_pay}</translation>
+    </message>
+    <message>
+        <source>{points} spent (−{value})</source>
+        <translation>списано {points} (−{value})</translation>
+    </message>
+    <message>
+        <source>discount {amount}</source>
+        <translation>знижка {amount}</translation>
+    </message>
+    <message>
+        <source>{points} earned</source>
+        <translation>нараховано {points}</translation>
+    </message>
+    <message>
+        <source>{kind} bonus {points}</source>
+        <translation>бонус «{kind}» {points}</translation>
+    </message>
+    <message>
+        <source>balance {balance}</source>
+        <translation>баланс {balance}</translation>
+    </message>
+    <message>
+        <source>now {tier}!</source>
+        <translation>тепер рівень {tier}!</translation>
+    </message>
+    <message>
+        <source>(already recorded earlier; nothing charged again)</source>
+        <translation>(уже записаний раніше; повторно нічого не списано)</translation>
+    </message>
+    <message>
+        <source>Refunded {amount} of the check: give back {money}, {returned} returned, {reversed} taken back.</source>
+        <translation>Повернення {amount} з чека: видайте {money}, повернено {returned}, списано {reversed}.</translation>
+    </message>
+    <message>
+        <source>Refunded {amount} of the check: give back {money}, {returned} returned, {reversed} taken back, balance {balance}.</source>
+        <translation>Повернення {amount} з чека: видайте {money}, повернено {returned}, списано {reversed}, баланс {balance}.</translation>
+    </message>
+    <message>
+        <source>Nothing new to export.</source>
+        <translation>Нового для вивантаження немає.</translation>
+    </message>
+    <message>
+        <source>Exported events {first}–{last} ({count}) to {path}.</source>
+        <translation>Події {first}–{last} ({count}) вивантажено до {path}.</translation>
+    </message>
+    <message>
+        <source>Till {number}: {applied} applied, {skipped} already here.</source>
+        <translation>Каса {number}: застосовано {applied}, уже були тут: {skipped}.</translation>
+    </message>
+    <message>
+        <source>Pairing file for till {number} written to {path}. It holds the shop&apos;s key: carry it to the new till and delete it after use.</source>
+        <translation>Файл підключення для каси {number} записано в {path}. У ньому ключ магазину: перенесіть його на нову касу й видаліть після використання.</translation>
+    </message>
+    <message>
+        <source>This is now till {number} of {shop}. Import the other tills&apos; bundles (or pull from the hub) to get the customers.</source>
+        <translation>Тепер це каса {number} магазину {shop}. Завантажте пакети інших кас (або отримайте дані із сервера синхронізації), щоб отримати клієнтів.</translation>
+    </message>
+    <message>
+        <source>Sync server: pushed {pushed}, applied {pulled} from other tills.</source>
+        <translation>Сервер синхронізації: надіслано {pushed}, застосовано {pulled} інших кас.</translation>
+    </message>
+    <message>
+        <source>Sync server: pushed {pushed}.</source>
+        <translation>Сервер синхронізації: надіслано {pushed}.</translation>
+    </message>
+    <message>
+        <source>Sync server: applied {pulled} from other tills.</source>
+        <translation>Сервер синхронізації: застосовано {pulled} інших кас.</translation>
+    </message>
+    <message>
+        <source>Wrote {events} of this till to {file}.</source>
+        <translation>Записано {events} цієї каси в {file}.</translation>
+    </message>
+    <message>
+        <source>Nothing new of this till to write.</source>
+        <translation>Нового в цієї каси для запису немає.</translation>
+    </message>
+    <message>
+        <source>Applied {events} from {bundles}; {already} already here.</source>
+        <translation>Застосовано {events} з {bundles}; уже були тут: {already}.</translation>
+    </message>
+    <message>
+        <source>Refused {file}: {reason}</source>
+        <translation>Відхилено {file}: {reason}</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>ніколи</translation>
+    </message>
+    <message>
+        <source>This is till {number}: {own}, {waiting} not yet exported or pushed.</source>
+        <translation>Це каса {number}: {own}, ще не вивантажено й не надіслано: {waiting}.</translation>
+    </message>
+    <message>
+        <source>Last export/push: {sent}; last import/pull: {received}.</source>
+        <translation>Останнє вивантаження/надсилання: {sent}; останнє завантаження/отримання: {received}.</translation>
+    </message>
+    <message>
+        <source>Till {number}: {events} here.</source>
+        <translation>Каса {number}: тут {events}.</translation>
+    </message>
+    <message>
+        <source>{conflicts} to look at: run `sync conflicts`.</source>
+        <translation>Потрібно переглянути: {conflicts}; виконайте `sync conflicts`.</translation>
+    </message>
+    <message>
+        <source>points spent twice on two tills offline; the balance went below zero</source>
+        <translation>бали витрачено двічі на двох касах без зв&apos;язку; баланс пішов нижче нуля</translation>
+    </message>
+    <message>
+        <source>the same card was given to two customers</source>
+        <translation>ту саму картку видали двом клієнтам</translation>
+    </message>
+    <message>
+        <source>a sale was made with a card another till had blocked</source>
+        <translation>продаж за карткою, яку інша каса заблокувала</translation>
+    </message>
+    <message>
+        <source>No conflicts.</source>
+        <translation>Конфліктів немає.</translation>
     </message>
 </context>
 <context>
@@ -1669,6 +2161,30 @@ Cards: {cards}</source>
     <message>
         <source>Choose the column that holds the customers&apos; names.</source>
         <translation>Виберіть стовпець з іменами клієнтів.</translation>
+    </message>
+    <message>
+        <source>missing name</source>
+        <translation>немає імені</translation>
+    </message>
+    <message>
+        <source>name longer than 120 characters</source>
+        <translation>ім&apos;я довше за 120 символів</translation>
+    </message>
+    <message>
+        <source>phone {phone} already belongs to a customer in the shop</source>
+        <translation>телефон {phone} уже належить клієнтові магазину</translation>
+    </message>
+    <message>
+        <source>duplicate phone {phone} (already on line {line})</source>
+        <translation>повтор телефону {phone} (уже в рядку {line})</translation>
+    </message>
+    <message>
+        <source>duplicate card {card}: it already belongs to a customer</source>
+        <translation>повтор картки {card}: вона вже належить клієнтові</translation>
+    </message>
+    <message>
+        <source>duplicate card {card} (already on line {line})</source>
+        <translation>повтор картки {card} (уже в рядку {line})</translation>
     </message>
     <message>
         <source>bad phone “{text}”: {message}</source>
@@ -3078,6 +3594,58 @@ Cards: {cards}</source>
     <message>
         <source>Slip printed.</source>
         <translation>Чек надруковано.</translation>
+    </message>
+    <message>
+        <source>customer {customer}: cached balance {cached} but the ledger sums to {total}</source>
+        <translation>клієнт {customer}: збережений баланс {cached}, а за історією балів {total}</translation>
+    </message>
+    <message>
+        <source>customer {customer}: cached lifetime paid {cached} but sales less refunds make {total}</source>
+        <translation>клієнт {customer}: збережена сума покупок {cached}, а продажі за вирахуванням повернень дають {total}</translation>
+    </message>
+    <message>
+        <source>customer {customer}: cached visits {cached} but there are {total} sales</source>
+        <translation>клієнт {customer}: збережено візитів {cached}, а продажів {total}</translation>
+    </message>
+    <message>
+        <source>points lot {lot}: remainder {cached} but its grant and movements make {total}</source>
+        <translation>партія балів {lot}: залишок {cached}, а нарахування й рухи дають {total}</translation>
+    </message>
+    <message>
+        <source>points lot {lot}: remainder {cached} is below zero</source>
+        <translation>партія балів {lot}: залишок {cached} нижче нуля</translation>
+    </message>
+    <message>
+        <source>customer {customer}: live lots hold {live} points but the balance is {balance}</source>
+        <translation>клієнт {customer}: у чинних партіях {live} балів, а баланс {balance}</translation>
+    </message>
+    <message>
+        <source>sale {sale}: refunded {cached} in its cache but its refunds add up to {total}</source>
+        <translation>продаж {sale}: збережено повернено {cached}, а повернення дають {total}</translation>
+    </message>
+    <message>
+        <source>sale {sale}: refunded {refunded}, more than its amount {amount}</source>
+        <translation>продаж {sale}: повернено {refunded}, більше за його суму {amount}</translation>
+    </message>
+    <message>
+        <source>journal of till {till}: {events} events but sequence numbers run from {first} to {last}</source>
+        <translation>журнал каси {till}: подій {events}, а номери йдуть від {first} до {last}</translation>
+    </message>
+    <message>
+        <source>report figures {table}: the row for {key} differs from the facts it counts</source>
+        <translation>показники звіту {table}: рядок {key} розходиться з фактами, які він рахує</translation>
+    </message>
+    <message>
+        <source>SQLite integrity: {line}</source>
+        <translation>Цілісність SQLite: {line}</translation>
+    </message>
+    <message>
+        <source>broken reference in {table} row {row} to {parent}</source>
+        <translation>зламане посилання в {table}, рядок {row}, на {parent}</translation>
+    </message>
+    <message>
+        <source>… and more of the same</source>
+        <translation>… і ще такі самі</translation>
     </message>
 </context>
 <context>

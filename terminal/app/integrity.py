@@ -10,17 +10,28 @@ from sqlalchemy import text
 
 from terminal.app.results import CheckReport
 from terminal.app.till import Till
+from terminal.core.sentences import QT_TRANSLATE_NOOP, Sentence
 from terminal.db.report_aggregates import RECOMPUTED, mismatch_sql
 
-_CHECKS: list[tuple[str, str]] = [
+# (template, the names of the row's columns in it, SQL): each row the SQL finds is a problem.
+_CHECKS: list[tuple[str, tuple[str, ...], str]] = [
     (
-        "customer {0}: cached balance {1} but the ledger sums to {2}",
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "customer {customer}: cached balance {cached} but the ledger sums to {total}",
+        ),
+        ("customer", "cached", "total"),
         """SELECT c.id, c.balance, COALESCE(SUM(e.points), 0) AS total
            FROM customer c LEFT JOIN ledger_entry e ON e.customer_id = c.id
            GROUP BY c.id HAVING c.balance != total""",
     ),
     (
-        "customer {0}: cached lifetime paid {1} but sales less refunds make {2}",
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "customer {customer}: cached lifetime paid {cached} but sales less refunds make "
+            "{total}",
+        ),
+        ("customer", "cached", "total"),
         """SELECT c.id, c.lifetime_paid,
                   COALESCE((SELECT SUM(p.paid) FROM purchase p WHERE p.customer_id = c.id), 0)
                   - COALESCE((SELECT SUM(r.money_returned) FROM refund r
@@ -29,26 +40,38 @@ _CHECKS: list[tuple[str, str]] = [
            FROM customer c WHERE c.lifetime_paid != total""",
     ),
     (
-        "customer {0}: cached visits {1} but there are {2} sales",
+        QT_TRANSLATE_NOOP(
+            "Outcomes", "customer {customer}: cached visits {cached} but there are {total} sales"
+        ),
+        ("customer", "cached", "total"),
         """SELECT c.id, c.visits,
                   (SELECT COUNT(*) FROM purchase p WHERE p.customer_id = c.id) AS n
            FROM customer c WHERE c.visits != n""",
     ),
     (
-        "points lot {0}: remainder {1} but its grant and movements make {2}",
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "points lot {lot}: remainder {cached} but its grant and movements make {total}",
+        ),
+        ("lot", "cached", "total"),
         """SELECT l.id, l.remaining, l.points + COALESCE(SUM(m.points), 0) AS total
            FROM points_lot l LEFT JOIN lot_movement m ON m.lot_id = l.id
            GROUP BY l.id HAVING l.remaining != total""",
     ),
     (
-        "points lot {0}: remainder {1} is below zero",
+        QT_TRANSLATE_NOOP("Outcomes", "points lot {lot}: remainder {cached} is below zero"),
+        ("lot", "cached"),
         # A lot spent on two tills offline goes below zero: both sales stand and the owner sees
         # the customer flagged by sync (docs/sync.md, "points spent twice"), so it is no fault.
         """SELECT id, remaining FROM points_lot WHERE remaining < 0 AND customer_id NOT IN
            (SELECT customer_id FROM sync_conflict WHERE kind = 'points_overspent')""",
     ),
     (
-        "customer {0}: live lots hold {1} points but the balance is {2}",
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "customer {customer}: live lots hold {live} points but the balance is {balance}",
+        ),
+        ("customer", "live", "balance"),
         """SELECT c.id, COALESCE(SUM(l.remaining), 0) AS live, c.balance
            FROM customer c LEFT JOIN points_lot l ON l.customer_id = c.id
            WHERE c.id NOT IN
@@ -56,24 +79,42 @@ _CHECKS: list[tuple[str, str]] = [
            GROUP BY c.id HAVING live != MAX(c.balance, 0)""",
     ),
     (
-        "sale {0}: refunded {1} in its cache but its refunds add up to {2}",
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "sale {sale}: refunded {cached} in its cache but its refunds add up to {total}",
+        ),
+        ("sale", "cached", "total"),
         """SELECT p.id, p.refunded_amount, COALESCE(SUM(r.amount), 0) AS total
            FROM purchase p LEFT JOIN refund r ON r.purchase_id = p.id
            GROUP BY p.id HAVING p.refunded_amount != total""",
     ),
     (
-        "sale {0}: refunded {1}, more than its amount {2}",
+        QT_TRANSLATE_NOOP(
+            "Outcomes", "sale {sale}: refunded {refunded}, more than its amount {amount}"
+        ),
+        ("sale", "refunded", "amount"),
         "SELECT id, refunded_amount, amount FROM purchase WHERE refunded_amount > amount",
     ),
     (
-        "journal of till {0}: {1} events but sequence numbers run from {2} to {3}",
+        QT_TRANSLATE_NOOP(
+            "Outcomes",
+            "journal of till {till}: {events} events but sequence numbers run from {first} to "
+            "{last}",
+        ),
+        ("till", "events", "first", "last"),
         """SELECT terminal_id, COUNT(*) AS n, MIN(seq) AS lo, MAX(seq) AS hi
            FROM journal_event GROUP BY terminal_id HAVING lo != 1 OR hi != n""",
     ),
 ]
 # the dashboard's trigger-kept aggregates (migration a_aggregates) equal the facts they count
 _CHECKS += [
-    ("report figures {0}: the row for {1} differs from the facts it counts", mismatch_sql(*spec))
+    (
+        QT_TRANSLATE_NOOP(
+            "Outcomes", "report figures {table}: the row for {key} differs from the facts it counts"
+        ),
+        ("table", "key"),
+        mismatch_sql(*spec),
+    )
     for spec in RECOMPUTED
 ]
 
@@ -83,19 +124,34 @@ class Integrity:
         self.till = till
 
     def check(self, limit_per_check: int = 50) -> CheckReport:
-        problems: list[str] = []
+        problems: list[str] = []  # Sentences: English for logs and JSON, translated when shown
         with self.till.engine.connect() as conn:
             status = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
             if status != ["ok"]:
-                problems += [f"SQLite integrity: {line}" for line in status]
+                problems += [
+                    Sentence(QT_TRANSLATE_NOOP("Outcomes", "SQLite integrity: {line}"), line=line)
+                    for line in status
+                ]
             fk = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
-            problems += [f"broken reference in {row[0]} row {row[1]} to {row[2]}" for row in fk]
-            for message, sql in _CHECKS:
+            problems += [
+                Sentence(
+                    QT_TRANSLATE_NOOP(
+                        "Outcomes", "broken reference in {table} row {row} to {parent}"
+                    ),
+                    table=row[0],
+                    row=row[1],
+                    parent=row[2],
+                )
+                for row in fk
+            ]
+            for template, columns, sql in _CHECKS:
                 rows = conn.execute(text(sql)).fetchmany(limit_per_check + 1)
                 for row in rows[:limit_per_check]:
-                    problems.append(message.format(*row))
+                    problems.append(Sentence(template, **dict(zip(columns, row, strict=False))))
                 if len(rows) > limit_per_check:
-                    problems.append("… and more of the same")
+                    problems.append(
+                        Sentence(QT_TRANSLATE_NOOP("Outcomes", "… and more of the same"))
+                    )
             counts = conn.exec_driver_sql(
                 "SELECT (SELECT COUNT(*) FROM customer), (SELECT COUNT(*) FROM purchase), "
                 "(SELECT COUNT(*) FROM journal_event)"

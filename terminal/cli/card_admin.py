@@ -7,6 +7,7 @@ from typing import Any
 
 from terminal.app.card_admin import CardAdmin
 from terminal.cli.context import Cli
+from terminal.core.sentences import QT_TRANSLATE_NOOP, Count
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -40,16 +41,50 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     replace.set_defaults(handler=_replace)
 
 
+# The reason the app writes when none is given (stored in English, shown translated).
+_UNSAID_REASON = QT_TRANSLATE_NOOP("Cli", "Blocked at the desk")
+
+# A card's status as the command line names it.
+_STATUSES = {
+    "active": QT_TRANSLATE_NOOP("Cli", "active"),
+    "stock": QT_TRANSLATE_NOOP("Cli", "in stock"),
+    "blocked": QT_TRANSLATE_NOOP("Cli", "blocked"),
+    "replaced": QT_TRANSLATE_NOOP("Cli", "replaced"),
+}
+
+
 def _block(cli: Cli) -> int:
     result = CardAdmin(cli.till).block(cli.args.number, cli.args.reason)
-    owner = f" ({result.customer_name})" if result.customer_name else ""
-    cli.emit(result, f"Card {result.card}{owner} is blocked: {result.reason}.")
+
+    def text() -> str:
+        reason = cli.translate(result.reason) if result.reason == _UNSAID_REASON else result.reason
+        if result.customer_name:
+            return cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "Card {card} ({name}) is blocked: {reason}."),
+                card=result.card,
+                name=result.customer_name,
+                reason=reason,
+            )
+        return cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "Card {card} is blocked: {reason}."),
+            card=result.card,
+            reason=reason,
+        )
+
+    cli.emit(result, text)
     return 0
 
 
 def _unblock(cli: Cli) -> int:
     result = CardAdmin(cli.till).unblock(cli.args.number, cli.args.reason)
-    cli.emit(result, f"Card {result.card} works again (status {result.status}).")
+    cli.emit(
+        result,
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "Card {card} works again (status {status})."),
+            card=result.card,
+            status=cli.translate(_STATUSES.get(result.status, result.status)),
+        ),
+    )
     return 0
 
 
@@ -57,7 +92,15 @@ def _replace(cli: Cli) -> int:
     result = CardAdmin(cli.till).replace(cli.args.old, cli.args.new, reason=cli.args.reason)
     cli.emit(
         result,
-        f"{result.customer_name} now has card {result.new_card} (card {result.old_card} no "
-        f"longer works); balance {result.balance} points.",
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "{name} now has card {new} (card {old} no longer works); balance {points}.",
+            ),
+            name=result.customer_name,
+            new=result.new_card,
+            old=result.old_card,
+            points=Count("Points", "%n point(s)", result.balance),
+        ),
     )
     return 0

@@ -137,10 +137,25 @@ def _batch(cli: Cli) -> int:
             "csv": a.csv,
             "sheets": sheets,
         },
-        f"Reserved {reserved.count} cards (batch {reserved.batch}): "
-        f"{display_number(reserved.numbers[0])} … {display_number(reserved.numbers[-1])}; "
-        f"{sheets} sheet{'s' * (sheets > 1)} written to {target}"
-        + (f", numbers to {a.csv}." if a.csv else "."),
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "Reserved {cards} (batch {batch}): {first} … {last}; {sheets} written to {path}.",
+            )
+            if not a.csv
+            else QT_TRANSLATE_NOOP(
+                "Cli",
+                "Reserved {cards} (batch {batch}): {first} … {last}; {sheets} written to {path}, "
+                "numbers to {csv}.",
+            ),
+            cards=Count("Cli", "%n card(s)", reserved.count),
+            batch=reserved.batch,
+            first=display_number(reserved.numbers[0]),
+            last=display_number(reserved.numbers[-1]),
+            sheets=Count("Cli", "%n sheet(s)", sheets),
+            path=target,
+            csv=a.csv,
+        ),
     )
     return 0
 
@@ -151,11 +166,22 @@ def _stock(cli: Cli) -> int:
     def text() -> str:
         counts = report.counts
         lines = [
-            f"In stock {counts['stock']}, active {counts['active']}, "
-            f"blocked {counts['blocked']}, replaced {counts['replaced']}."
+            cli.translate(
+                QT_TRANSLATE_NOOP(
+                    "Cli",
+                    "In stock {stock}, active {active}, blocked {blocked}, replaced {replaced}.",
+                ),
+                **{key: counts[key] for key in ("stock", "active", "blocked", "replaced")},
+            )
         ]
         for b in report.batches:
-            lines.append(f"  {b.batch}: {b.count} cards, {b.in_stock} still in stock")
+            row = cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "{batch}: {cards}, {in_stock} still in stock"),
+                batch=b.batch,
+                cards=Count("Cli", "%n card(s)", b.count),
+                in_stock=b.in_stock,
+            )
+            lines.append(f"  {row}")
         return "\n".join(lines)
 
     cli.emit(

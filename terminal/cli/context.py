@@ -16,6 +16,7 @@ from terminal.app.till import Till, open_till
 from terminal.core import errors
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.core.money import format_amount
+from terminal.core.sentences import Amount, Sentence
 
 log = logging.getLogger("cli")
 
@@ -62,6 +63,7 @@ class Cli:
         self.args = args
         self.json = bool(getattr(args, "json", False))
         self._till: Till | None = None
+        self._language_for: tuple[Till | None] | None = None  # the till whose language is in
 
     @property
     def till(self) -> Till:
@@ -95,9 +97,11 @@ class Cli:
 
     def _install_language(self) -> None:
         """Translate what we print: the shop's language setting, else the system's (QtCore only,
-        loaded lazily so a successful command never pays for it)."""
+        loaded lazily, and once per command: a long listing asks for it on every line)."""
         from terminal.i18n_text import core_application, install_translations
 
+        if self._language_for is not None and self._language_for[0] is self._till:
+            return
         override = None
         if self._till is not None:
             try:
@@ -108,6 +112,7 @@ class Cli:
             except Exception:  # a broken database must not hide the error we are reporting
                 log.debug("language setting unreadable", exc_info=True)
         install_translations(core_application(), override)
+        self._language_for = (self._till,)
 
     def translate_error(self, exc: errors.LoyaltyError) -> str:
         """The error's sentence in the shop's language."""
@@ -116,12 +121,15 @@ class Cli:
         self._install_language()
         return error_text(exc)
 
-    def translate(self, template: str, **params: Any) -> str:
-        """A ``Cli``-context sentence in the shop's language."""
-        from terminal.i18n_text import translated
+    def amount(self, minor: int) -> Amount:
+        """Money of this shop's currency as a sentence parameter: the locale's separators when
+        shown ("1 240,50"), the plain "1240.50" in English text."""
+        return Amount(minor, self.decimals())
 
-        self._install_language()
-        return translated("Cli", template, **params)
+    def translate(self, template: str, **params: Any) -> str:
+        """A ``Cli``-context sentence in the shop's language; :class:`Count`, :class:`Amount`,
+        :class:`Percent` and :class:`Day` parameters are written the locale's way."""
+        return self.sentence(Sentence(template, context="Cli", **params))
 
     def sentence(self, text: str) -> str:
         """An outcome the app layer reported (a ``Sentence``) in the shop's language — the path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from typing import Any
 
 from terminal.app.customers import Customers
@@ -10,6 +11,7 @@ from terminal.app.enrollment import Enrollment
 from terminal.app.results import CustomerView
 from terminal.cli.context import Cli
 from terminal.core.customer_form import CustomerForm
+from terminal.core.sentences import QT_TRANSLATE_NOOP, Count, Day
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -45,9 +47,28 @@ def _add(cli: Cli) -> int:
     )
     cli.emit(
         result,
-        f"Registered {result.name}: card {result.card}, balance {result.balance} points.",
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "Registered {name}: card {card}, balance {points}."),
+            name=result.name,
+            card=result.card,
+            points=_points(result.balance),
+        ),
     )
     return 0
+
+
+def _points(n: int) -> Count:
+    return Count("Points", "%n point(s)", n)
+
+
+def _expiring(cli: Cli, points: int, expires_at: date) -> str:
+    """One "points expire on a day" line (translated as a noun phrase, "Згоряння 31.03.2026:
+    120 балів", so no verb has to agree with the number)."""
+    return cli.translate(
+        QT_TRANSLATE_NOOP("Cli", "{points} expire on {day}"),
+        points=_points(points),
+        day=Day(expires_at),
+    )
 
 
 def _view_json(view: CustomerView) -> dict[str, Any]:
@@ -74,21 +95,49 @@ def _show(cli: Cli) -> int:
     view = Customers(cli.till).find(cli.args.card_or_phone, visits=cli.args.visits)
 
     def text() -> str:
+        none = "—"
         lines = [
-            f"{view.name}  card {view.card or '—'}  phone {view.phone or '—'}",
-            f"Balance {view.balance} points, tier {view.tier}, "
-            f"lifetime paid {cli.money(view.lifetime_paid)}, {view.visits} visits",
+            cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "{name}  card {card}  phone {phone}"),
+                name=view.name,
+                card=view.card or none,
+                phone=view.phone or none,
+            ),
+            cli.translate(
+                QT_TRANSLATE_NOOP(
+                    "Cli", "Balance {points}, tier {tier}, lifetime paid {paid}, {visits}"
+                ),
+                points=_points(view.balance),
+                tier=view.tier,
+                paid=cli.amount(view.lifetime_paid),
+                visits=Count("Cli", "%n visit(s)", view.visits),
+            ),
         ]
         if view.next_tier:
-            lines.append(f"{cli.money(view.to_next_tier or 0)} to {view.next_tier}")
-        for lot in view.expiring:
-            lines.append(f"{lot.points} points expire on {lot.expires_at:%Y-%m-%d}")
-        for p in view.purchases:
-            refunded = f", refunded {cli.money(p.refunded_amount)}" if p.refunded_amount else ""
             lines.append(
-                f"  {p.at:%Y-%m-%d %H:%M}  {cli.money(p.amount)}  paid {cli.money(p.paid)}  "
-                f"+{p.points_earned} −{p.points_redeemed}{refunded}  [{p.sale_id}]"
+                cli.translate(
+                    QT_TRANSLATE_NOOP("Cli", "{amount} to {tier}"),
+                    amount=cli.amount(view.to_next_tier or 0),
+                    tier=view.next_tier,
+                )
             )
+        lines += [_expiring(cli, lot.points, lot.expires_at) for lot in view.expiring]
+        for p in view.purchases:
+            row = cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "{day} {time}  {amount}  paid {paid}  +{earned} −{spent}"),
+                day=Day(p.at),
+                time=f"{p.at:%H:%M}",
+                amount=cli.amount(p.amount),
+                paid=cli.amount(p.paid),
+                earned=p.points_earned,
+                spent=p.points_redeemed,
+            )
+            if p.refunded_amount:
+                row += cli.translate(
+                    QT_TRANSLATE_NOOP("Cli", ", refunded {amount}"),
+                    amount=cli.amount(p.refunded_amount),
+                )
+            lines.append(f"  {row}  [{p.sale_id}]")
         return "\n".join(lines)
 
     cli.emit(_view_json(view), text)
@@ -105,8 +154,15 @@ def _balance(cli: Cli) -> int:
     }
 
     def text() -> str:
-        lines = [f"Card {view.card}: {view.balance} points, tier {view.tier}"]
-        lines += [f"{x.points} points expire on {x.expires_at:%Y-%m-%d}" for x in view.expiring]
+        lines = [
+            cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "Card {card}: {points}, tier {tier}"),
+                card=view.card,
+                points=_points(view.balance),
+                tier=view.tier,
+            )
+        ]
+        lines += [_expiring(cli, x.points, x.expires_at) for x in view.expiring]
         return "\n".join(lines)
 
     cli.emit(data, text)

@@ -9,6 +9,7 @@ from terminal.app.customer_export import CustomerExport
 from terminal.app.importer import Importer, parse_mapping, read_sheet
 from terminal.cli.context import Cli, ExitCode
 from terminal.core.import_rows import FIELDS, guess_mapping
+from terminal.core.sentences import QT_TRANSLATE_NOOP, Count
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -61,15 +62,38 @@ def _import(cli: Cli) -> int:
         }
 
         def text() -> str:
+            t = cli.translate
+            listing = ", ".join(f"{k} ← “{v}”" for k, v in columns.items())
             lines = [
-                "Columns: " + ", ".join(f"{k} ← “{v}”" for k, v in columns.items()),
-                f"{dry.rows} rows: {dry.good} can be imported, {len(dry.refused)} would be "
-                f"refused; {dry.opening_points} opening points, {dry.new_cards} new cards.",
+                t(QT_TRANSLATE_NOOP("Cli", "Columns: {columns}"), columns=listing),
+                t(
+                    QT_TRANSLATE_NOOP(
+                        "Cli",
+                        "{rows}: {good} can be imported, {refused} would be refused; {points} "
+                        "opening points, {cards} new cards.",
+                    ),
+                    rows=Count("Cli", "%n row(s)", dry.rows),
+                    good=dry.good,
+                    refused=len(dry.refused),
+                    points=dry.opening_points,
+                    cards=dry.new_cards,
+                ),
             ]
-            lines += [f"  line {r.line}: {'; '.join(r.reasons)}" for r in dry.refused]
+            for r in dry.refused:
+                reasons = "; ".join(cli.sentence(reason) for reason in r.reasons)
+                row = t(
+                    QT_TRANSLATE_NOOP("Cli", "line {line}: {reasons}"), line=r.line, reasons=reasons
+                )
+                lines.append(f"  {row}")
             if not cli.args.dry_run:
                 lines.append(
-                    "Nothing was imported. Fix those rows, or run again with --skip-refused."
+                    t(
+                        QT_TRANSLATE_NOOP(
+                            "Cli",
+                            "Nothing was imported. Fix those rows, or run again with "
+                            "--skip-refused.",
+                        )
+                    )
                 )
             return "\n".join(lines)
 
@@ -78,9 +102,18 @@ def _import(cli: Cli) -> int:
     result = importer.apply(sheet, mapping, skip_refused=cli.args.skip_refused)
     cli.emit(
         result,
-        f"Imported {result.imported} customers from {result.file_name} "
-        f"({result.skipped} refused rows skipped, {result.opening_points} opening points, "
-        f"{result.new_cards} new card numbers).",
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "Imported {customers} from {file} ({skipped} refused rows skipped, {points} "
+                "opening points, {cards} new card numbers).",
+            ),
+            customers=Count("Cli", "%n customer(s)", result.imported),
+            file=result.file_name,
+            skipped=result.skipped,
+            points=result.opening_points,
+            cards=result.new_cards,
+        ),
     )
     return ExitCode.OK
 
@@ -89,7 +122,13 @@ def _export(cli: Cli) -> int:
     result = CustomerExport(cli.till).write(cli.args.out)
     cli.emit(
         result,
-        f"Exported {result.customers} customers ({result.with_consent} agreed to messages) "
-        f"to {result.path}.",
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli", "Exported {customers} ({with_consent} agreed to messages) to {path}."
+            ),
+            customers=Count("Cli", "%n customer(s)", result.customers),
+            with_consent=result.with_consent,
+            path=result.path,
+        ),
     )
     return ExitCode.OK

@@ -11,6 +11,7 @@ from terminal.app.demo import Demo, DemoPlan
 from terminal.app.expiry import ExpirySweep
 from terminal.app.integrity import Integrity
 from terminal.cli.context import Cli, ExitCode
+from terminal.core.sentences import QT_TRANSLATE_NOOP, Amount, Count
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -52,11 +53,25 @@ def _expire(cli: Cli) -> int:
     result = ExpirySweep(cli.till).run()
     cli.emit(
         result,
-        f"Expired {result.points} points of {result.customers} customers."
-        if result.customers
-        else "No points were due to expire.",
+        lambda: (
+            cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "Expired {points} of {customers}."),
+                points=Count("Points", "%n point(s)", result.points),
+                customers=Count("Cli", "%n customer(s)", result.customers),
+            )
+            if result.customers
+            else cli.translate(QT_TRANSLATE_NOOP("Cli", "No points were due to expire."))
+        ),
     )
     return int(ExitCode.OK)
+
+
+# What the demo is filling, as its progress lines on stderr name it.
+_STAGES = {
+    "customers": QT_TRANSLATE_NOOP("Cli", "customers"),
+    "sales": QT_TRANSLATE_NOOP("Cli", "sales"),
+    "indexes": QT_TRANSLATE_NOOP("Cli", "indexes"),
+}
 
 
 def _demo(cli: Cli) -> int:
@@ -64,18 +79,36 @@ def _demo(cli: Cli) -> int:
     plan = DemoPlan(customers=a.customers, months=a.months, sales=a.sales, seed=a.seed)
 
     def progress(stage: str, done: int, total: int) -> None:
-        print(f"demo: {stage} {done}/{total}", file=sys.stderr, flush=True)
+        line = cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "demo: {stage} {done}/{total}"),
+            stage=cli.translate(_STAGES[stage]) if stage in _STAGES else stage,
+            done=done,
+            total=total,
+        )
+        print(line, file=sys.stderr, flush=True)
 
     result = Demo(cli.till).fill(plan, progress)
     cli.emit(
         result,
-        lambda: (
-            f"Demo data: {result.customers} customers, {result.sales} sales "
-            f"({result.card_sales} with a card, {result.redemptions} paid partly with points), "
-            f"{result.refunds} refunds, {result.birthday_bonuses} birthday and "
-            f"{result.referral_bonuses} referral bonuses, {result.expired_points} points "
-            f"expired, {result.nps_responses} NPS answers, {result.feedback} feedback notes; "
-            f"{result.seconds} s."
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "Demo data: {customers}, {sales} ({card_sales} with a card, {redemptions} paid "
+                "partly with points), {refunds}, {birthday} birthday and {referral} referral "
+                "bonuses, {expired} expired, {nps} NPS answers, {feedback} feedback notes; "
+                "{seconds} s.",
+            ),
+            customers=Count("Cli", "%n customer(s)", result.customers),
+            sales=Count("Cli", "%n sale(s)", result.sales),
+            card_sales=result.card_sales,
+            redemptions=result.redemptions,
+            refunds=Count("Cli", "%n refund(s)", result.refunds),
+            birthday=result.birthday_bonuses,
+            referral=result.referral_bonuses,
+            expired=Count("Points", "%n point(s)", result.expired_points),
+            nps=result.nps_responses,
+            feedback=result.feedback,
+            seconds=Amount(round(result.seconds * 10), 1),  # tenths, with the locale's comma
         ),
     )
     return int(ExitCode.OK)
@@ -93,11 +126,17 @@ def _check(cli: Cli) -> int:
 
     def text() -> str:
         if report.ok:
-            return (
-                f"All good: {report.customers} customers, {report.purchases} sales, "
-                f"{report.events} journal events; balances equal their ledgers."
+            return cli.translate(
+                QT_TRANSLATE_NOOP(
+                    "Cli",
+                    "All good: {customers}, {sales}, {events}; balances equal their ledgers.",
+                ),
+                customers=Count("Cli", "%n customer(s)", report.customers),
+                sales=Count("Cli", "%n sale(s)", report.purchases),
+                events=Count("Cli", "%n journal event(s)", report.events),
             )
-        return "Problems found:\n" + "\n".join(f"  - {p}" for p in report.problems)
+        heading = cli.translate(QT_TRANSLATE_NOOP("Cli", "Problems found:"))
+        return heading + "".join(f"\n  - {cli.sentence(p)}" for p in report.problems)
 
     cli.emit(data, text)
     return int(ExitCode.OK if report.ok else ExitCode.PROBLEMS)

@@ -48,7 +48,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def _owner_pin(cli: Cli) -> str:
     pin = cli.args.pin or os.environ.get(PIN_ENV, "")
     if not pin and sys.stdin.isatty():
-        pin = getpass.getpass("Owner PIN: ")
+        pin = getpass.getpass(cli.translate(QT_TRANSLATE_NOOP("Cli", "Owner PIN: ")))
     if not pin:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("Errors", "The owner PIN is needed: give it with --pin or ${env}."),
@@ -78,7 +78,16 @@ def _adjust(cli: Cli) -> int:
     )
     cli.emit(
         result,
-        f"{result.name}: {result.points:+d} points ({result.reason}); balance "
-        f"{result.balance_before} → {result.balance}.",
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "{name}: {change} ({reason}); balance {before} → {after}."),
+            name=result.name,
+            # the abbreviated unit, as the desk writes it: no number agreement to get wrong
+            change=cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "{points} pts"), points=f"{result.points:+d}"
+            ),
+            reason=result.reason,
+            before=result.balance_before,
+            after=result.balance,
+        ),
     )
     return 0

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import Any
 
 from terminal.app.program import ProgramBook, ProgramInfo, describe_changes
 from terminal.cli.context import Cli
-from terminal.core.errors import QT_TRANSLATE_NOOP
-from terminal.core.money import format_amount
-from terminal.core.program import ProgramKind, format_bp
+from terminal.core.program import ProgramKind
+from terminal.core.sentences import QT_TRANSLATE_NOOP, Count, Day, Listing, Percent, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -42,51 +42,128 @@ def _as_json(info: ProgramInfo) -> dict[str, Any]:
     }
 
 
-def summary(info: ProgramInfo, decimals: int) -> str:
+_KINDS = {
+    ProgramKind.BONUS: QT_TRANSLATE_NOOP("Cli", "points on what is paid"),
+    ProgramKind.DISCOUNT: QT_TRANSLATE_NOOP("Cli", "a discount off the check"),
+    ProgramKind.HYBRID: QT_TRANSLATE_NOOP("Cli", "a discount and points"),
+}
+
+
+def _when(cli: Cli, moment: datetime) -> str:
+    return cli.translate(
+        QT_TRANSLATE_NOOP("Cli", "{day} {time}"), day=Day(moment), time=f"{moment:%H:%M}"
+    )
+
+
+def summary(cli: Cli, info: ProgramInfo) -> str:
+    """The program in plain words, in the shop's language."""
     p = info.program
-    money = lambda minor: format_amount(minor, decimals)  # noqa: E731
-    kind = {
-        ProgramKind.BONUS: "points on what is paid",
-        ProgramKind.DISCOUNT: "a discount off the check",
-        ProgramKind.HYBRID: "a discount and points",
-    }[p.kind]
+    t = cli.translate
     lines = [
-        f"Program version {info.version} ({info.created_at:%Y-%m-%d %H:%M}, "
-        f"{info.created_by or '—'}): {kind}"
+        t(
+            QT_TRANSLATE_NOOP("Cli", "Program version {version} ({when}, {by}): {kind}"),
+            version=info.version,
+            when=_when(cli, info.created_at),
+            by=info.created_by or "—",
+            kind=t(_KINDS[p.kind]),
+        )
     ]
     for tier in p.tiers:
         rates = []
         if p.earns_points:
-            rates.append(f"{format_bp(tier.earn_bp)} % points")
+            rates.append(
+                Sentence(
+                    QT_TRANSLATE_NOOP("Cli", "{rate} % points"),
+                    context="Cli",
+                    rate=Percent(tier.earn_bp),
+                )
+            )
         if p.gives_discount:
-            rates.append(f"{format_bp(tier.discount_bp)} % discount")
-        lines.append(f"  {tier.name}: from {money(tier.threshold)} paid — {', '.join(rates)}")
+            rates.append(
+                Sentence(
+                    QT_TRANSLATE_NOOP("Cli", "{rate} % discount"),
+                    context="Cli",
+                    rate=Percent(tier.discount_bp),
+                )
+            )
+        line = t(
+            QT_TRANSLATE_NOOP("Cli", "{tier}: from {threshold} paid — {rates}"),
+            tier=tier.name,
+            threshold=cli.amount(tier.threshold),
+            rates=Listing(tuple(rates)),
+        )
+        lines.append(f"  {line}")
     if p.earns_points:
-        expiry = f"after {p.expiry_days} days" if p.expiry_days else "never"
-        lines.append(
-            f"  1 point = {money(p.point_value)}; points pay up to "
-            f"{format_bp(p.redeem_cap_bp)} % of a check; they expire {expiry}"
+        params = {"value": cli.amount(p.point_value), "cap": Percent(p.redeem_cap_bp)}
+        if p.expiry_days:
+            line = t(
+                QT_TRANSLATE_NOOP(
+                    "Cli",
+                    "1 point = {value}; points pay up to {cap} % of a check; they expire after "
+                    "{days}",
+                ),
+                days=Count("Cli", "%n day(s)", p.expiry_days),
+                **params,
+            )
+        else:
+            line = t(
+                QT_TRANSLATE_NOOP(
+                    "Cli",
+                    "1 point = {value}; points pay up to {cap} % of a check; they never expire",
+                ),
+                **params,
+            )
+        lines.append(f"  {line}")
+        line = t(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "Welcome {welcome}, birthday {birthday} ({window}), referral {referrer}/{newcomer}",
+            ),
+            welcome=p.welcome_points,
+            birthday=p.birthday_points,
+            window=t(
+                QT_TRANSLATE_NOOP("Cli", "±{days}"),
+                days=Count("Cli", "%n day(s)", p.birthday_window_days),
+            ),
+            referrer=p.referral_referrer_points,
+            newcomer=p.referral_newcomer_points,
         )
-        lines.append(
-            f"  Welcome {p.welcome_points}, birthday {p.birthday_points} "
-            f"(±{p.birthday_window_days} days), referral {p.referral_referrer_points}"
-            f"/{p.referral_newcomer_points}"
-        )
+        lines.append(f"  {line}")
     for promo in p.promotions:
-        lines.append(f"  Promotion: {promo.label()}")
+        lines.append("  " + t(QT_TRANSLATE_NOOP("Cli", "Promotion: {label}"), label=promo.label()))
     if p.promotions:
-        lines.append(
-            f"  Overlapping promotions: {'the best one' if p.stacking == 'best' else 'add up'}"
+        how = (
+            QT_TRANSLATE_NOOP("Cli", "Overlapping promotions: the best one")
+            if p.stacking == "best"
+            else QT_TRANSLATE_NOOP("Cli", "Overlapping promotions: add up")
         )
+        lines.append(f"  {t(how)}")
     if p.categories:
-        lines.append(f"  Categories: {', '.join(p.categories)}")
+        categories = ", ".join(p.categories)
+        lines.append("  " + t(QT_TRANSLATE_NOOP("Cli", "Categories: {list}"), list=categories))
     return "\n".join(lines)
+
+
+def _note(cli: Cli, note: str) -> str:
+    """A version's note; the ones the program writes (the first version's, an import's) are
+    translated, the owner's own are shown as written."""
+    if note == _FIRST:
+        return cli.translate(QT_TRANSLATE_NOOP("Cli", "Default program"))
+    if note.startswith(_IMPORTED) and len(note) > len(_IMPORTED):
+        return cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "Imported from {file}"), file=note[len(_IMPORTED) :]
+        )
+    return note
+
+
+_IMPORTED = "Imported from "  # how ProgramBook.import_json notes a version (in English)
+_FIRST = "Default program"  # the note of version 1, written when the till is first opened
 
 
 def _show(cli: Cli) -> int:
     book = ProgramBook(cli.till)
     info = book.get(cli.args.version) if cli.args.version else book.current()
-    cli.emit(_as_json(info), lambda: summary(info, cli.decimals()))
+    cli.emit(_as_json(info), lambda: summary(cli, info))
     return 0
 
 
@@ -96,7 +173,11 @@ def _export(cli: Cli) -> int:
     info = book.current()
     cli.emit(
         {"version": info.version, "file": str(out)},
-        f"Program version {info.version} written to {out}.",
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "Program version {version} written to {path}."),
+            version=info.version,
+            path=out,
+        ),
     )
     return 0
 
@@ -125,7 +206,8 @@ def _history(cli: Cli) -> int:
     cli.emit(
         {"versions": [_as_json(v) for v in versions]},
         lambda: "\n".join(
-            f"{v.version:>3}  {v.created_at:%Y-%m-%d %H:%M}  {v.created_by or '—':<10}  {v.note}"
+            f"{v.version:>3}  {_when(cli, v.created_at)}  {v.created_by or '—':<10}  "
+            f"{_note(cli, v.note)}"
             for v in versions
         ),
     )

@@ -14,6 +14,7 @@ from terminal.app.reports import KpiReport, Reports
 from terminal.app.results import to_jsonable
 from terminal.cli.context import Cli, ExitCode
 from terminal.core.kpis import Period
+from terminal.core.sentences import QT_TRANSLATE_NOOP, Count
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -36,55 +37,82 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"“{text}” is not a date like 2026-01-31") from None
 
 
-def _pct(bp: int | None) -> str:
-    return "—" if bp is None else f"{bp / 100:.2f} %"
-
-
 def report_json(report: KpiReport) -> dict[str, Any]:
     """Plain JSON of the report: money in minor units (ints, exact), shares in basis points,
     ``*_x100`` ratios ×100, null where there is nothing to divide by."""
     return to_jsonable(report)
 
 
+# The dashboard's own names for its figures (context "Dashboard"), so both read the same.
+_ROWS: list[tuple[str, str, str]] = [  # (title, field, how it is written)
+    (QT_TRANSLATE_NOOP("Dashboard", "Sales"), "sales", "count"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Revenue"), "revenue", "money"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Active members"), "active_members", "count"),
+    (QT_TRANSLATE_NOOP("Dashboard", "New members"), "new_members", "count"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Participation"), "participation_bp", "percent"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Repeat purchase rate"), "repeat_rate_bp", "percent"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Purchase frequency"), "frequency_x100", "x100"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Average check"), "avg_check", "money"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Average check, members"), "avg_check_members", "money"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Average first check"), "avg_check_first", "money"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Average repeat check"), "avg_check_repeat", "money"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Customer lifetime value"), "clv", "money"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Retention (CRR)"), "retention_bp", "percent"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Churn"), "churn_bp", "percent"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Points issued"), "points_issued", "count"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Points redeemed"), "points_redeemed", "count"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Points expired"), "points_expired", "count"),
+    (QT_TRANSLATE_NOOP("Dashboard", "Redemption rate"), "redemption_rate_bp", "percent"),
+    (QT_TRANSLATE_NOOP("Dashboard", "NPS"), "nps", "count"),
+    (QT_TRANSLATE_NOOP("Dashboard", "CSAT"), "csat_bp", "percent"),
+]
+
+
 def _text(cli: Cli, report: KpiReport) -> str:
+    """The figures as a table in the shop's language: the titles as the dashboard names them,
+    numbers and money with the locale's separators, two decimals for rates."""
+    from terminal.i18n_text import locale_amount, locale_date, translated
+
+    cli.speak_shop_language()
     cur, prev = report.current, report.previous
-    m = cli.money
+    decimals = cli.decimals()
 
-    def mo(v: int | None) -> str:
-        return "—" if v is None else m(v)
+    def cell(value: int | None, how: str) -> str:
+        if value is None:
+            return "—"
+        if how == "money":
+            return locale_amount(value, decimals)
+        if how == "percent":
+            return f"{locale_amount(value, 2)} %"  # basis points: 7500 → "75,00 %"
+        if how == "x100":
+            return locale_amount(value, 2)
+        return locale_amount(value, 0)  # a count, with the locale's digit grouping
 
-    def x100(v: int | None) -> str:
-        return "—" if v is None else f"{v / 100:.2f}"
+    def period(figures: Any) -> str:
+        return f"{locale_date(figures.start)} – {locale_date(figures.end)}"
 
-    rows: list[tuple[str, Any]] = [
-        ("Sales", lambda f: str(f.sales)),
-        ("Revenue", lambda f: m(f.revenue)),
-        ("Active members", lambda f: str(f.active_members)),
-        ("New members", lambda f: str(f.new_members)),
-        ("Participation", lambda f: _pct(f.participation_bp)),
-        ("Repeat purchase rate", lambda f: _pct(f.repeat_rate_bp)),
-        ("Purchase frequency", lambda f: x100(f.frequency_x100)),
-        ("Average check", lambda f: mo(f.avg_check)),
-        ("Average check, members", lambda f: mo(f.avg_check_members)),
-        ("Average check, first", lambda f: mo(f.avg_check_first)),
-        ("Average check, repeat", lambda f: mo(f.avg_check_repeat)),
-        ("Customer lifetime value", lambda f: mo(f.clv)),
-        ("Retention (CRR)", lambda f: _pct(f.retention_bp)),
-        ("Churn", lambda f: _pct(f.churn_bp)),
-        ("Points issued", lambda f: str(f.points_issued)),
-        ("Points redeemed", lambda f: str(f.points_redeemed)),
-        ("Points expired", lambda f: str(f.points_expired)),
-        ("Redemption rate", lambda f: _pct(f.redemption_rate_bp)),
-        ("NPS", lambda f: "—" if f.nps is None else str(f.nps)),
-        ("CSAT", lambda f: _pct(f.csat_bp)),
+    titles = [translated("Dashboard", title) for title, _field, _how in _ROWS]
+    rows = [
+        (title, cell(getattr(cur, field), how), cell(getattr(prev, field), how))
+        for title, (_title, field, how) in zip(titles, _ROWS, strict=True)
     ]
-    out = [f"{'':26}{cur.start} – {cur.end}    {prev.start} – {prev.end}"]
-    for title, fn in rows:
-        out.append(f"{title:26}{fn(cur):>24}    {fn(prev):>24}")
+    label = max(len(title) for title in titles) + 2
+    width = max(24, len(period(cur)), len(period(prev)), *(len(r[1]) for r in rows))
+    out = [f"{'':{label}}{period(cur):>{width}}    {period(prev):>{width}}"]
+    out += [f"{title:{label}}{now:>{width}}    {before:>{width}}" for title, now, before in rows]
     liab = report.liability
     out.append(
-        f"Points liability: {liab.live_points} points = {m(liab.value)};"
-        f" {liab.expiring_points_30d} points ({m(liab.expiring_value_30d)}) expire in 30 days."
+        cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "Points liability: {points} = {value}; {expiring} ({expiring_value}) expire in "
+                "30 days.",
+            ),
+            points=Count("Points", "%n point(s)", liab.live_points),
+            value=cli.amount(liab.value),
+            expiring=Count("Points", "%n point(s)", liab.expiring_points_30d),
+            expiring_value=cli.amount(liab.expiring_value_30d),
+        )
     )
     return "\n".join(out)
 

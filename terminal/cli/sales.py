@@ -13,6 +13,7 @@ from terminal.cli.context import Cli
 from terminal.core.checkout import Redeem
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import parse_amount
+from terminal.core.sentences import Count
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -67,36 +68,85 @@ def _sale(cli: Cli) -> int:
             "tier_up": q.tier_up if q else None,
             "max_redeemable": q.max_redeemable if q else 0,
         }
-        cli.emit(
-            data,
-            lambda: (
-                f"Quote: to pay {cli.money(data['to_pay'])}, "
-                f"{data['points_redeemed']} points spent, {data['points_earned']} earned, "
-                f"balance after {data['balance']}. Nothing was recorded."
-            ),
-        )
+        cli.emit(data, lambda: _quote_text(cli, data))
         return 0
     result = counter.checkout(request, _uuid(a.sale_id, "sale"))
     cli.emit(result, lambda: _sale_text(cli, result))
     return 0
 
 
+def _points(n: int) -> Count:
+    return Count("Points", "%n point(s)", n)
+
+
+def _quote_text(cli: Cli, data: dict[str, Any]) -> str:
+    if data["balance"] is None:
+        return cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli", "Quote: to pay {to_pay} without a card. Nothing was recorded."
+            ),
+            to_pay=cli.amount(data["to_pay"]),
+        )
+    return cli.translate(
+        QT_TRANSLATE_NOOP(
+            "Cli",
+            "Quote: to pay {to_pay}, {spent} spent, {earned} earned, balance after {balance}. "
+            "Nothing was recorded.",
+        ),
+        to_pay=cli.amount(data["to_pay"]),
+        spent=_points(data["points_redeemed"]),
+        earned=_points(data["points_earned"]),
+        balance=data["balance"],
+    )
+
+
+# The bonuses a sale can bring, as the sale's summary names them.
+_BONUSES = {
+    "welcome": QT_TRANSLATE_NOOP("Cli", "welcome bonus {points}"),
+    "birthday": QT_TRANSLATE_NOOP("Cli", "birthday bonus {points}"),
+    "referral": QT_TRANSLATE_NOOP("Cli", "referral bonus {points}"),
+    "milestone": QT_TRANSLATE_NOOP("Cli", "visit milestone bonus {points}"),
+}
+
+
 def _sale_text(cli: Cli, r: SaleResult) -> str:
+    t = cli.translate
     if r.card is None:
-        return f"Sale {r.sale_id}: {cli.money(r.to_pay)} without a card."
-    parts = [f"Sale {r.sale_id}: to pay {cli.money(r.to_pay)}"]
+        return t(
+            QT_TRANSLATE_NOOP("Cli", "Sale {sale}: {to_pay} without a card."),
+            sale=r.sale_id,
+            to_pay=cli.amount(r.to_pay),
+        )
+    parts = [
+        t(
+            QT_TRANSLATE_NOOP("Cli", "Sale {sale}: to pay {to_pay}"),
+            sale=r.sale_id,
+            to_pay=cli.amount(r.to_pay),
+        )
+    ]
     if r.points_redeemed:
-        parts.append(f"{r.points_redeemed} points spent (−{cli.money(r.redeemed_value)})")
+        parts.append(
+            t(
+                QT_TRANSLATE_NOOP("Cli", "{points} spent (−{value})"),
+                points=_points(r.points_redeemed),
+                value=cli.amount(r.redeemed_value),
+            )
+        )
     if r.discount:
-        parts.append(f"discount {cli.money(r.discount)}")
-    parts.append(f"{r.points_earned} points earned")
+        parts.append(
+            t(QT_TRANSLATE_NOOP("Cli", "discount {amount}"), amount=cli.amount(r.discount))
+        )
+    parts.append(t(QT_TRANSLATE_NOOP("Cli", "{points} earned"), points=_points(r.points_earned)))
     for b in r.bonuses:
-        parts.append(f"{b.kind} bonus {b.points}")
-    parts.append(f"balance {r.balance}")
+        template = _BONUSES.get(b.kind, QT_TRANSLATE_NOOP("Cli", "{kind} bonus {points}"))
+        parts.append(t(template, kind=b.kind, points=b.points))
+    parts.append(t(QT_TRANSLATE_NOOP("Cli", "balance {balance}"), balance=r.balance))
     if r.tier_up:
-        parts.append(f"now {r.tier_up}!")
+        parts.append(t(QT_TRANSLATE_NOOP("Cli", "now {tier}!"), tier=r.tier_up))
     if r.replayed:
-        parts.append("(already recorded earlier; nothing charged again)")
+        parts.append(
+            t(QT_TRANSLATE_NOOP("Cli", "(already recorded earlier; nothing charged again)"))
+        )
     return ", ".join(parts) + "."
 
 
@@ -106,14 +156,25 @@ def _refund(cli: Cli) -> int:
     sale_id = _uuid(a.sale, "sale")
     assert sale_id is not None
     result = Refunds(cli.till).refund(sale_id, amount, _uuid(a.refund_id, "refund"))
-    cli.emit(
-        result,
-        lambda: (
-            f"Refunded {cli.money(result.amount)} of the check: give back "
-            f"{cli.money(result.money_returned)}, {result.points_returned} points returned, "
-            f"{result.points_reversed} points taken back"
-            + (f", balance {result.balance}" if result.balance is not None else "")
-            + "."
-        ),
+    params = {
+        "amount": cli.amount(result.amount),
+        "money": cli.amount(result.money_returned),
+        "returned": _points(result.points_returned),
+        "reversed": _points(result.points_reversed),
+        "balance": result.balance,
+    }
+    template = (
+        QT_TRANSLATE_NOOP(
+            "Cli",
+            "Refunded {amount} of the check: give back {money}, {returned} returned, "
+            "{reversed} taken back.",
+        )
+        if result.balance is None
+        else QT_TRANSLATE_NOOP(
+            "Cli",
+            "Refunded {amount} of the check: give back {money}, {returned} returned, "
+            "{reversed} taken back, balance {balance}.",
+        )
     )
+    cli.emit(result, lambda: cli.translate(template, **params))
     return 0

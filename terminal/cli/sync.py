@@ -13,12 +13,15 @@ sync conflicts                         what two tills did offline that needs a l
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from terminal.cli.context import Cli, ExitCode
+from terminal.core.errors import ERRORS_CONTEXT
+from terminal.core.sentences import QT_TRANSLATE_NOOP, Count, Day, Sentence
 from terminal.sync.exchange import SyncExchange
-from terminal.sync.folder import FolderSync
+from terminal.sync.folder import FolderSync, Reason
 from terminal.sync.hub import sync_with_hub
 from terminal.sync.pairing import create_pairing, join_pairing
 
@@ -90,26 +93,39 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     conflicts.set_defaults(handler=_conflicts)
 
 
+def _events(n: int) -> Count:
+    return Count("Cli", "%n event(s)", n)
+
+
 def _export(cli: Cli) -> int:
     result = SyncExchange(cli.till).export(cli.args.out, cli.args.since)
-    if result.path is None:
-        text = "Nothing new to export."
-    else:
-        text = (
-            f"Exported events {result.first_seq}–{result.last_seq} ({result.count}) "
-            f"to {result.path}."
+
+    def text() -> str:
+        if result.path is None:
+            return cli.translate(QT_TRANSLATE_NOOP("Cli", "Nothing new to export."))
+        return cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "Exported events {first}–{last} ({count}) to {path}."),
+            first=result.first_seq,
+            last=result.last_seq,
+            count=result.count,
+            path=result.path,
         )
+
     cli.emit({**result.__dict__, "path": str(result.path) if result.path else None}, text)
     return int(ExitCode.OK)
 
 
 def _import(cli: Cli) -> int:
     result = SyncExchange(cli.till).import_file(cli.args.file)
-    text = (
-        f"Till {result.terminal_number}: {result.applied} new events applied, "
-        f"{result.skipped} already here."
+    cli.emit(
+        result,
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP("Cli", "Till {number}: {applied} applied, {skipped} already here."),
+            number=result.terminal_number,
+            applied=Count("Cli", "%n new event(s)", result.applied),
+            skipped=result.skipped,
+        ),
     )
-    cli.emit(result, text)
     return int(ExitCode.OK)
 
 
@@ -117,8 +133,15 @@ def _pair_create(cli: Cli) -> int:
     result = create_pairing(cli.till, cli.args.till, cli.args.out)
     cli.emit(
         {"till_number": result.till_number, "shop_id": result.shop_id, "file": str(cli.args.out)},
-        f"Pairing file for till {result.till_number} written to {cli.args.out}. It holds the "
-        "shop's key: carry it to the new till and delete it after use.",
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "Pairing file for till {number} written to {path}. It holds the shop's key: carry "
+                "it to the new till and delete it after use.",
+            ),
+            number=result.till_number,
+            path=cli.args.out,
+        ),
     )
     return int(ExitCode.OK)
 
@@ -127,67 +150,157 @@ def _pair_join(cli: Cli) -> int:
     result = join_pairing(cli.till, cli.args.file)
     cli.emit(
         result,
-        f"This is now till {result.till_number} of {result.shop_name}. Import the other tills' "
-        "bundles (or pull from the hub) to get the customers.",
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "This is now till {number} of {shop}. Import the other tills' bundles (or pull "
+                "from the hub) to get the customers.",
+            ),
+            number=result.till_number,
+            shop=result.shop_name,
+        ),
     )
     return int(ExitCode.OK)
 
 
 def _hub(cli: Cli) -> int:
     result = sync_with_hub(cli.till, cli.args.server, push=cli.args.push, pull=cli.args.pull)
-    parts = []
-    if cli.args.push:
-        parts.append(f"pushed {result.pushed} events")
-    if cli.args.pull:
-        parts.append(f"applied {result.pulled} events from other tills")
-    cli.emit(result, "Sync server: " + ", ".join(parts) + ".")
+    if cli.args.push and cli.args.pull:
+        template = QT_TRANSLATE_NOOP(
+            "Cli", "Sync server: pushed {pushed}, applied {pulled} from other tills."
+        )
+    elif cli.args.push:
+        template = QT_TRANSLATE_NOOP("Cli", "Sync server: pushed {pushed}.")
+    else:
+        template = QT_TRANSLATE_NOOP("Cli", "Sync server: applied {pulled} from other tills.")
+    cli.emit(
+        result,
+        lambda: cli.translate(
+            template, pushed=_events(result.pushed), pulled=_events(result.pulled)
+        ),
+    )
     return int(ExitCode.OK)
+
+
+def _reason(cli: Cli, reason: Reason) -> str:
+    """A refusal the folder round recorded (an error's template and parameters), translated."""
+    return cli.sentence(Sentence(reason.template, context=ERRORS_CONTEXT, **reason.params))
 
 
 def _folder(cli: Cli) -> int:
     """One round; a refused file is reported (exit code REFUSED) but never stops the others."""
     result = FolderSync(cli.till).run_round(cli.args.dir)
-    lines = [
-        f"Wrote {result.exported} events of this till to {result.export_file}."
-        if result.export_file
-        else "Nothing new of this till to write.",
-        f"Applied {result.applied} events from {len(result.files) - len(result.refused)} "
-        f"bundles; {result.already_applied} bundles were already here.",
-    ]
-    if result.export_error:
-        lines.append(result.export_error.message)
-    lines += [f"Refused {f.name}: {f.refused.message}" for f in result.refused if f.refused]
-    cli.emit({**result.to_dict(), "ok": result.ok}, "\n".join(lines))
+
+    def text() -> str:
+        t = cli.translate
+        lines = [
+            t(
+                QT_TRANSLATE_NOOP("Cli", "Wrote {events} of this till to {file}."),
+                events=_events(result.exported),
+                file=result.export_file,
+            )
+            if result.export_file
+            else t(QT_TRANSLATE_NOOP("Cli", "Nothing new of this till to write.")),
+            t(
+                QT_TRANSLATE_NOOP(
+                    "Cli", "Applied {events} from {bundles}; {already} already here."
+                ),
+                events=_events(result.applied),
+                bundles=Count("Cli", "%n bundle(s)", len(result.files) - len(result.refused)),
+                already=Count("Cli", "%n bundle(s)", result.already_applied),
+            ),
+        ]
+        if result.export_error:
+            lines.append(_reason(cli, result.export_error))
+        lines += [
+            t(
+                QT_TRANSLATE_NOOP("Cli", "Refused {file}: {reason}"),
+                file=f.name,
+                reason=_reason(cli, f.refused),
+            )
+            for f in result.refused
+            if f.refused
+        ]
+        return "\n".join(lines)
+
+    cli.emit({**result.to_dict(), "ok": result.ok}, text)
     return int(ExitCode.OK if result.ok else ExitCode.REFUSED)
+
+
+def _moment(cli: Cli, stamp: str | None) -> str:
+    """When a sync last happened (stored as ISO text), or "never"."""
+    if not stamp:
+        return cli.translate(QT_TRANSLATE_NOOP("Cli", "never"))
+    moment = datetime.fromisoformat(stamp)
+    return cli.translate(
+        QT_TRANSLATE_NOOP("Cli", "{day} {time}"), day=Day(moment), time=f"{moment:%H:%M}"
+    )
 
 
 def _status(cli: Cli) -> int:
     status = SyncExchange(cli.till).status()
-    lines = [
-        f"This is till {status.terminal_number}: {status.local_events} events of its own, "
-        f"{status.waiting} not yet exported or pushed.",
-        f"Last export/push: {status.last_export_at or 'never'}; "
-        f"last import/pull: {status.last_import_at or 'never'}.",
-    ]
-    lines += [f"Till {p['number']}: {p['events']} events here." for p in status.peers]
-    if status.open_conflicts:
-        lines.append(f"{status.open_conflicts} conflicts to look at: run `sync conflicts`.")
-    cli.emit(status, "\n".join(lines))
+
+    def text() -> str:
+        t = cli.translate
+        lines = [
+            t(
+                QT_TRANSLATE_NOOP(
+                    "Cli", "This is till {number}: {own}, {waiting} not yet exported or pushed."
+                ),
+                number=status.terminal_number,
+                own=Count("Cli", "%n event(s) of its own", status.local_events),
+                waiting=status.waiting,
+            ),
+            t(
+                QT_TRANSLATE_NOOP("Cli", "Last export/push: {sent}; last import/pull: {received}."),
+                sent=_moment(cli, status.last_export_at),
+                received=_moment(cli, status.last_import_at),
+            ),
+        ]
+        lines += [
+            t(
+                QT_TRANSLATE_NOOP("Cli", "Till {number}: {events} here."),
+                number=peer["number"],
+                events=_events(peer["events"]),
+            )
+            for peer in status.peers
+        ]
+        if status.open_conflicts:
+            lines.append(
+                t(
+                    QT_TRANSLATE_NOOP("Cli", "{conflicts} to look at: run `sync conflicts`."),
+                    conflicts=Count("Cli", "%n conflict(s)", status.open_conflicts),
+                )
+            )
+        return "\n".join(lines)
+
+    cli.emit(status, text)
     return int(ExitCode.OK)
 
 
 _KINDS = {
-    "points_overspent": "points spent twice on two tills offline; the balance went below zero",
-    "card_assigned_twice": "the same card was given to two customers",
-    "sale_on_blocked_card": "a sale was made with a card another till had blocked",
+    "points_overspent": QT_TRANSLATE_NOOP(
+        "Cli", "points spent twice on two tills offline; the balance went below zero"
+    ),
+    "card_assigned_twice": QT_TRANSLATE_NOOP("Cli", "the same card was given to two customers"),
+    "sale_on_blocked_card": QT_TRANSLATE_NOOP(
+        "Cli", "a sale was made with a card another till had blocked"
+    ),
 }
 
 
 def _conflicts(cli: Cli) -> int:
     rows = SyncExchange(cli.till).conflicts()
-    text = "\n".join(
-        f"{row['created_at'][:16]}  {_KINDS.get(row['kind'], row['kind'])} ({row['subject']})"
-        for row in rows
-    )
-    cli.emit({"conflicts": rows}, text or "No conflicts.")
+
+    def text() -> str:
+        if not rows:
+            return cli.translate(QT_TRANSLATE_NOOP("Cli", "No conflicts."))
+        return "\n".join(
+            f"{_moment(cli, row['created_at'][:16])}  "
+            f"{cli.translate(_KINDS[row['kind']]) if row['kind'] in _KINDS else row['kind']} "
+            f"({row['subject']})"
+            for row in rows
+        )
+
+    cli.emit({"conflicts": rows}, text)
     return int(ExitCode.OK)

@@ -23,6 +23,7 @@ from terminal.core.cards import check_digit, normalize_card_number
 from terminal.core.customer_form import parse_birthday
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidCardNumber, InvalidInput, InvalidPhone
 from terminal.core.phone import normalize_phone
+from terminal.core.sentences import Sentence
 
 FIELDS: tuple[str, ...] = ("name", "phone", "card", "balance", "birthday", "email", "consent")
 REQUIRED: tuple[str, ...] = ("name",)
@@ -249,21 +250,51 @@ def check_rows(
         reasons: list[str] = []
         name = " ".join(_cell(cells, mapping, "name").split())
         if not name:
-            reasons.append("missing name")
+            reasons.append(_reason(QT_TRANSLATE_NOOP("Errors", "missing name")))
         elif len(name) > 120:
-            reasons.append("name longer than 120 characters")
+            reasons.append(_reason(QT_TRANSLATE_NOOP("Errors", "name longer than 120 characters")))
         phone = _checked(reasons, _phone, _cell(cells, mapping, "phone"), region)
         if phone:
             if phone in known.phones:
-                reasons.append(f"phone {phone} already belongs to a customer in the shop")
+                reasons.append(
+                    _reason(
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "phone {phone} already belongs to a customer in the shop"
+                        ),
+                        phone=phone,
+                    )
+                )
             elif phone in phone_lines:
-                reasons.append(f"duplicate phone {phone} (already on line {phone_lines[phone]})")
+                reasons.append(
+                    _reason(
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "duplicate phone {phone} (already on line {line})"
+                        ),
+                        phone=phone,
+                        line=phone_lines[phone],
+                    )
+                )
         card = _checked(reasons, _card, _cell(cells, mapping, "card"))
         if card:
             if card in known.cards:
-                reasons.append(f"duplicate card {card}: it already belongs to a customer")
+                reasons.append(
+                    _reason(
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "duplicate card {card}: it already belongs to a customer"
+                        ),
+                        card=card,
+                    )
+                )
             elif card in card_lines:
-                reasons.append(f"duplicate card {card} (already on line {card_lines[card]})")
+                reasons.append(
+                    _reason(
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "duplicate card {card} (already on line {line})"
+                        ),
+                        card=card,
+                        line=card_lines[card],
+                    )
+                )
         balance = _checked(reasons, parse_points, _cell(cells, mapping, "balance"))
         birthday = _checked(reasons, _birthday, _cell(cells, mapping, "birthday"), today)
         email = _checked(reasons, _email, _cell(cells, mapping, "email"))
@@ -281,11 +312,16 @@ def check_rows(
     return result
 
 
+def _reason(template: str, **params: object) -> Sentence:
+    """A refusal reason: English in the row (logs, JSON), translated where it is shown."""
+    return Sentence(template, context="Errors", **params)
+
+
 def _checked(reasons: list[str], parse, *args):  # type: ignore[no-untyped-def]
     try:
         return parse(*args)
     except InvalidInput as exc:
-        reasons.append(exc.message)
+        reasons.append(Sentence.of_error(exc))
         return None
 
 

@@ -46,7 +46,7 @@ from terminal.app.customer_export import CustomerExport
 from terminal.app.importer import DryRun, Importer, ImportResult, SheetFile, read_sheet
 from terminal.core.errors import LoyaltyError
 from terminal.core.import_rows import FIELDS, guess_mapping
-from terminal.i18n_text import error_text
+from terminal.i18n_text import error_text, sentence_text
 from terminal.ui.money_format import format_points
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -397,7 +397,11 @@ class ImportWizard(QWidget):
         self.refused_model.set_rows(
             headers,
             [
-                (str(r.line), "; ".join(r.reasons), " | ".join(c for c in r.cells if c))
+                (
+                    str(r.line),
+                    "; ".join(sentence_text(reason) for reason in r.reasons),
+                    " | ".join(c for c in r.cells if c),
+                )
                 for r in dry.refused
             ],
         )

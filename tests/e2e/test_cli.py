@@ -54,7 +54,7 @@ def test_a_session_through_child_processes(tmp_path: Path) -> None:
     assert (shown["name"], shown["balance"], shown["tier"]) == ("Олена Коваленко", 200, "Bronze")
     assert run_json(db, "balance", ivan["card"])["balance"] == 140
     text = run_cli(db, "check", check=True).stdout
-    assert text.startswith("All good: 2 customers, 1 sales")
+    assert text.startswith("All good: 2 customers, 1 sale,")
 
 
 @pytest.fixture

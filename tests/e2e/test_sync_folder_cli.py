@@ -42,7 +42,7 @@ def test_two_tills_sync_through_a_folder_with_the_command(tmp_path: Path):
     (shared / "changed.ltb").write_bytes(gzip.compress(changed))
     text = run_cli(one, "sync", "folder", str(shared))
     assert text.returncode == 5  # REFUSED: something in the folder needs a look
-    assert "Applied 1 events from 1 bundles" in text.stdout
+    assert "Applied 1 event from 1 bundle" in text.stdout
     assert "Refused changed.ltb: The bundle's signature does not match" in text.stdout
     assert run_json(one, "customer", "show", olena["card"])["visits"] == 3
 

@@ -36,7 +36,7 @@ def test_refused_rows_stop_the_import_unless_skipped(db_path, tmp_path, capsys) 
     assert main(["import", "customers", str(path), "--db", str(db_path)]) == 3
     assert "Nothing was imported" in capsys.readouterr().out
     assert main(["import", "customers", str(path), "--skip-refused", "--db", str(db_path)]) == 0
-    assert "Imported 1 customers" in capsys.readouterr().out
+    assert "Imported 1 customer from" in capsys.readouterr().out
     assert main(["balance", "2050000000010", "--db", str(db_path)]) == 0
     assert "120 points" in capsys.readouterr().out
 

@@ -28,7 +28,7 @@ def test_show_prints_the_default_program_in_plain_words(db_path, capsys) -> None
     code, out, _ = _run(capsys, "program", "show", "--db", str(db_path))
     assert code == 0
     assert "Program version 1" in out
-    assert "Silver: from 10000.00 paid — 7 % points" in out
+    assert "Silver: from 10,000.00 paid — 7 % points" in out  # the locale's digit grouping
     assert "points pay up to 50 % of a check; they expire after 365 days" in out
     assert "Welcome 100, birthday 200 (±7 days), referral 100/100" in out
 
