@@ -838,11 +838,11 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>{name} now has card {new} (card {old} no longer works); balance {points}.</source>
-        <translation>У клиента {name} теперь карта {new} (карта {old} больше не работает); баланс {points}.</translation>
+        <translation>{name}: теперь карта {new} (карта {old} больше не работает); баланс {points}.</translation>
     </message>
     <message>
         <source>Registered {name}: card {card}, balance {points}.</source>
-        <translation>Зарегистрирован(а) {name}: карта {card}, баланс {points}.</translation>
+        <translation>Зарегистрировано: {name}, карта {card}, баланс {points}.</translation>
     </message>
     <message>
         <source>{points} expire on {day}</source>
@@ -898,7 +898,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Expired {points} of {customers}.</source>
-        <translation>Сгорело {points}; клиентов: {customers}.</translation>
+        <translation>{customers}: списано {points} по истечении срока.</translation>
     </message>
     <message>
         <source>No points were due to expire.</source>
@@ -922,7 +922,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Demo data: {customers}, {sales} ({card_sales} with a card, {redemptions} paid partly with points), {refunds}, {birthday} birthday and {referral} referral bonuses, {expired} expired, {nps} NPS answers, {feedback} feedback notes; {seconds} s.</source>
-        <translation>Демо-данные: {customers}, {sales} (с картой: {card_sales}, частично оплачено баллами: {redemptions}), {refunds}, бонусов ко дню рождения: {birthday}, за приглашение: {referral}, сгорело {expired}, ответов NPS: {nps}, отзывов: {feedback}; {seconds} с.</translation>
+        <translation>Демо-данные: {customers}, {sales} (с картой: {card_sales}, частично оплачено баллами: {redemptions}), {refunds}, бонусов ко дню рождения: {birthday}, за приглашение: {referral}, списано по сроку: {expired}, ответов NPS: {nps}, отзывов: {feedback}; {seconds} с.</translation>
     </message>
     <message>
         <source>All good: {customers}, {sales}, {events}; balances equal their ledgers.</source>
@@ -946,7 +946,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Points liability: {points} = {value}; {expiring} ({expiring_value}) expire in 30 days.</source>
-        <translation>Обязательства по баллам: {points} = {value}; в ближайшие 30 дней сгорит {expiring} ({expiring_value}).</translation>
+        <translation>Обязательства по баллам: {points} = {value}; сгорание в ближайшие 30 дней: {expiring} ({expiring_value}).</translation>
     </message>
     <message>
         <source>Quote: to pay {to_pay} without a card. Nothing was recorded.</source>
@@ -1026,7 +1026,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Till {number}: {applied} applied, {skipped} already here.</source>
-        <translation>Касса {number}: применено {applied}, уже были здесь: {skipped}.</translation>
+        <translation>Касса {number} — применено: {applied}; уже были здесь: {skipped}.</translation>
     </message>
     <message>
         <source>Pairing file for till {number} written to {path}. It holds the shop&apos;s key: carry it to the new till and delete it after use.</source>
@@ -1038,19 +1038,19 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Sync server: pushed {pushed}, applied {pulled} from other tills.</source>
-        <translation>Сервер синхронизации: отправлено {pushed}, применено {pulled} других касс.</translation>
+        <translation>Сервер синхронизации — отправлено: {pushed}; применено от других касс: {pulled}.</translation>
     </message>
     <message>
         <source>Sync server: pushed {pushed}.</source>
-        <translation>Сервер синхронизации: отправлено {pushed}.</translation>
+        <translation>Сервер синхронизации — отправлено: {pushed}.</translation>
     </message>
     <message>
         <source>Sync server: applied {pulled} from other tills.</source>
-        <translation>Сервер синхронизации: применено {pulled} других касс.</translation>
+        <translation>Сервер синхронизации — применено от других касс: {pulled}.</translation>
     </message>
     <message>
         <source>Wrote {events} of this till to {file}.</source>
-        <translation>Записано {events} этой кассы в {file}.</translation>
+        <translation>Записано в {file}: {events} этой кассы.</translation>
     </message>
     <message>
         <source>Nothing new of this till to write.</source>
@@ -1058,7 +1058,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Applied {events} from {bundles}; {already} already here.</source>
-        <translation>Применено {events} из {bundles}; уже были здесь: {already}.</translation>
+        <translation>Получено {bundles} — применено: {events}; уже были здесь: {already}.</translation>
     </message>
     <message>
         <source>Refused {file}: {reason}</source>

@@ -838,11 +838,11 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>{name} now has card {new} (card {old} no longer works); balance {points}.</source>
-        <translation>Клієнт {name} тепер має картку {new} (картка {old} більше не працює); баланс {points}.</translation>
+        <translation>{name}: тепер картка {new} (картка {old} більше не працює); баланс {points}.</translation>
     </message>
     <message>
         <source>Registered {name}: card {card}, balance {points}.</source>
-        <translation>Зареєстровано {name}: картка {card}, баланс {points}.</translation>
+        <translation>Зареєстровано: {name}, картка {card}, баланс {points}.</translation>
     </message>
     <message>
         <source>{points} expire on {day}</source>
@@ -898,7 +898,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Expired {points} of {customers}.</source>
-        <translation>Згоріло {points}; клієнтів: {customers}.</translation>
+        <translation>{customers}: списано {points} через закінчення терміну.</translation>
     </message>
     <message>
         <source>No points were due to expire.</source>
@@ -922,7 +922,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Demo data: {customers}, {sales} ({card_sales} with a card, {redemptions} paid partly with points), {refunds}, {birthday} birthday and {referral} referral bonuses, {expired} expired, {nps} NPS answers, {feedback} feedback notes; {seconds} s.</source>
-        <translation>Демо-дані: {customers}, {sales} (з карткою: {card_sales}, частково оплачено балами: {redemptions}), {refunds}, бонусів до дня народження: {birthday}, за запрошення: {referral}, згоріло {expired}, відповідей NPS: {nps}, відгуків: {feedback}; {seconds} с.</translation>
+        <translation>Демо-дані: {customers}, {sales} (з карткою: {card_sales}, частково оплачено балами: {redemptions}), {refunds}, бонусів до дня народження: {birthday}, за запрошення: {referral}, списано за терміном: {expired}, відповідей NPS: {nps}, відгуків: {feedback}; {seconds} с.</translation>
     </message>
     <message>
         <source>All good: {customers}, {sales}, {events}; balances equal their ledgers.</source>
@@ -946,7 +946,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Points liability: {points} = {value}; {expiring} ({expiring_value}) expire in 30 days.</source>
-        <translation>Зобов&apos;язання за балами: {points} = {value}; протягом 30 днів згорить {expiring} ({expiring_value}).</translation>
+        <translation>Зобов&apos;язання за балами: {points} = {value}; згоряння протягом 30 днів: {expiring} ({expiring_value}).</translation>
     </message>
     <message>
         <source>Quote: to pay {to_pay} without a card. Nothing was recorded.</source>
@@ -1026,7 +1026,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Till {number}: {applied} applied, {skipped} already here.</source>
-        <translation>Каса {number}: застосовано {applied}, уже були тут: {skipped}.</translation>
+        <translation>Каса {number} — застосовано: {applied}; уже були тут: {skipped}.</translation>
     </message>
     <message>
         <source>Pairing file for till {number} written to {path}. It holds the shop&apos;s key: carry it to the new till and delete it after use.</source>
@@ -1038,19 +1038,19 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Sync server: pushed {pushed}, applied {pulled} from other tills.</source>
-        <translation>Сервер синхронізації: надіслано {pushed}, застосовано {pulled} інших кас.</translation>
+        <translation>Сервер синхронізації — надіслано: {pushed}; застосовано від інших кас: {pulled}.</translation>
     </message>
     <message>
         <source>Sync server: pushed {pushed}.</source>
-        <translation>Сервер синхронізації: надіслано {pushed}.</translation>
+        <translation>Сервер синхронізації — надіслано: {pushed}.</translation>
     </message>
     <message>
         <source>Sync server: applied {pulled} from other tills.</source>
-        <translation>Сервер синхронізації: застосовано {pulled} інших кас.</translation>
+        <translation>Сервер синхронізації — застосовано від інших кас: {pulled}.</translation>
     </message>
     <message>
         <source>Wrote {events} of this till to {file}.</source>
-        <translation>Записано {events} цієї каси в {file}.</translation>
+        <translation>Записано в {file}: {events} цієї каси.</translation>
     </message>
     <message>
         <source>Nothing new of this till to write.</source>
@@ -1058,7 +1058,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>Applied {events} from {bundles}; {already} already here.</source>
-        <translation>Застосовано {events} з {bundles}; уже були тут: {already}.</translation>
+        <translation>Отримано {bundles} — застосовано: {events}; уже були тут: {already}.</translation>
     </message>
     <message>
         <source>Refused {file}: {reason}</source>
