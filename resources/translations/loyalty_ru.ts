@@ -949,6 +949,14 @@ The data as it is now is kept in %2 first.</source>
         <translation>Обязательства по баллам: {points} = {value}; сгорание в ближайшие 30 дней: {expiring} ({expiring_value}).</translation>
     </message>
     <message>
+        <source>sale</source>
+        <translation>продажа</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>возврат</translation>
+    </message>
+    <message>
         <source>Quote: to pay {to_pay} without a card. Nothing was recorded.</source>
         <translation>Расчёт: к оплате {to_pay} без карты. Ничего не записано.</translation>
     </message>

@@ -949,6 +949,14 @@ The data as it is now is kept in %2 first.</source>
         <translation>Зобов&apos;язання за балами: {points} = {value}; згоряння протягом 30 днів: {expiring} ({expiring_value}).</translation>
     </message>
     <message>
+        <source>sale</source>
+        <translation>продаж</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>повернення</translation>
+    </message>
+    <message>
         <source>Quote: to pay {to_pay} without a card. Nothing was recorded.</source>
         <translation>Розрахунок: до сплати {to_pay} без картки. Нічого не записано.</translation>
     </message>

@@ -16,7 +16,7 @@ from typing import Any
 from terminal.app.privacy import Privacy
 from terminal.cli.context import Cli, ExitCode
 from terminal.core.errors import QT_TRANSLATE_NOOP
-from terminal.core.sentences import QT_TRANSLATE_N_NOOP, Count, Sentence
+from terminal.core.sentences import QT_TRANSLATE_N_NOOP, Count, Day, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -120,6 +120,13 @@ def _consent(cli: Cli) -> int:
             "changed": result.changed,
             "at": result.at.isoformat(),
         },
-        lambda: cli.translate(template, when=f"{result.at:%Y-%m-%d %H:%M}"),
+        lambda: cli.translate(
+            template,
+            when=cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "{day} {time}"),
+                day=Day(result.at),
+                time=f"{result.at:%H:%M}",
+            ),
+        ),
     )
     return int(ExitCode.OK)

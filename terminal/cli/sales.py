@@ -13,7 +13,7 @@ from terminal.cli.context import Cli
 from terminal.core.checkout import Redeem
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import parse_amount
-from terminal.core.sentences import Count
+from terminal.core.sentences import Count, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -33,6 +33,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     refund.set_defaults(handler=_refund)
 
 
+# What an id names, said in the error about a mistyped one (translated with it).
+_ID_OF = {
+    "sale": QT_TRANSLATE_NOOP("Cli", "sale"),
+    "refund": QT_TRANSLATE_NOOP("Cli", "refund"),
+}
+
+
 def _uuid(text: str | None, what: str) -> str | None:
     if text is None:
         return None
@@ -42,7 +49,7 @@ def _uuid(text: str | None, what: str) -> str | None:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("Errors", "“{text}” is not a valid {what} id (a UUID)."),
             text=text,
-            what=what,
+            what=Sentence(_ID_OF[what], context="Cli"),
         ) from None
 
 
@@ -152,10 +159,11 @@ def _sale_text(cli: Cli, r: SaleResult) -> str:
 
 def _refund(cli: Cli) -> int:
     a = cli.args
+    refunds = Refunds(cli.till)  # open first: a mistyped id is then told in the shop's language
     amount = parse_amount(a.amount, cli.decimals()) if a.amount is not None else None
     sale_id = _uuid(a.sale, "sale")
     assert sale_id is not None
-    result = Refunds(cli.till).refund(sale_id, amount, _uuid(a.refund_id, "refund"))
+    result = refunds.refund(sale_id, amount, _uuid(a.refund_id, "refund"))
     params = {
         "amount": cli.amount(result.amount),
         "money": cli.amount(result.money_returned),

@@ -322,3 +322,14 @@ def test_russian_counts_take_all_three_forms(
         Counter(till).checkout(SaleRequest(cards[i % len(cards)], 10_000), new_id())
     _shop_language(till, "ru")
     assert _run(capsys, db_path, "check").startswith(expected)
+
+
+def test_a_mistyped_sale_id_names_the_sale_in_ukrainian(till, db_path, capsys) -> None:
+    _shop_language(till, "uk")
+    assert main(["--db", str(db_path), "refund", "--sale", "abc"]) == 3
+    assert capsys.readouterr().err == (
+        "loyalty-terminal: «abc» — некоректний ідентифікатор (продаж, UUID).\n"
+    )
+    assert main(["--db", str(db_path), "--json", "refund", "--sale", "abc"]) == 3
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["message"] == "“abc” is not a valid sale id (a UUID)."
