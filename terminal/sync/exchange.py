@@ -130,8 +130,8 @@ def _no_cycle_collection() -> Iterator[None]:
 
     A big bundle creates millions of short-lived dicts and strings, none of them in cycles
     (plain reference counting frees them); the collector, triggered by the allocations alone,
-    would walk every live object again and again and make a million events cost several times
-    ten times a hundred thousand.
+    walks every live object again and again, so the time grew faster than the bundle (parsing
+    200 000 events took 6.6 times as long as 50 000 before it was paused).
     """
     enabled = gc.isenabled()
     gc.disable()
