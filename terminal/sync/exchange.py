@@ -102,17 +102,20 @@ def _event_lines(db: sqlite3.Connection, terminal_id: str, since: int) -> Iterat
             }
 
 
-def _event_line_chunks(db: sqlite3.Connection, terminal_id: str, since: int) -> Iterator[bytes]:
-    """The same lines as :func:`_event_lines`, made by SQLite's ``json_object`` and handed
-    over as UTF-8 bytes a few thousand lines at a time: no Python object per event."""
+def _event_line_chunks(
+    db: sqlite3.Connection, terminal_id: str, since: int, until: int
+) -> Iterator[bytes]:
+    """The lines of :func:`_event_lines` for numbers ``since`` < seq ≤ ``until``, made by
+    SQLite's ``json_object`` and handed over as UTF-8 bytes a few thousand lines at a time:
+    no Python object per event."""
     cursor = db.execute(
         "SELECT CAST(json_object('id', e.id, 'terminal_id', e.terminal_id, 'seq', e.seq, "
         "'created_at', replace(e.created_at, ' ', 'T'), 'type', e.type, "
         "'payload', e.payload, 'schema_version', e.schema_version, 'hlc', c.hlc) "
         "|| char(10) AS BLOB) "
         "FROM journal_event e JOIN sync_event_clock c ON c.event_id = e.id "
-        "WHERE e.terminal_id = ? AND e.seq > ? ORDER BY e.seq",
-        (terminal_id, since),
+        "WHERE e.terminal_id = ? AND e.seq > ? AND e.seq <= ? ORDER BY e.seq",
+        (terminal_id, since, until),
     )
     while rows := cursor.fetchmany(2_000):
         yield b"".join([row[0] for row in rows])
@@ -175,7 +178,7 @@ class SyncExchange:
         shop = shop_id(self.till)
         now = self.till.now()
         out_dir.mkdir(parents=True, exist_ok=True)
-        with _no_cycle_collection(), self.till.write_driver() as db:
+        with self.till.write_driver() as db:
             start = int(_state(db, "sent_seq") or 0) if since is None else since
             clock_local_events(db, self.till.terminal_id)
             first, last, count = db.execute(
@@ -184,20 +187,25 @@ class SyncExchange:
                 "WHERE e.terminal_id = ? AND e.seq > ?",
                 (self.till.terminal_id, start),
             ).fetchone()
-            if not count:
-                return ExportResult(None, start + 1, start, 0)
-            manifest = Manifest(
-                shop_id=shop,
-                terminal_id=self.till.terminal_id,
-                terminal_number=self.till.terminal_number,
-                first_seq=first,
-                last_seq=last,
-                count=count,
-                schema_version=SCHEMA_VERSION,
-                created_at=now.isoformat(timespec="seconds"),
-            )
-            lines = _event_line_chunks(db, self.till.terminal_id, start)
+        if not count:
+            return ExportResult(None, start + 1, start, 0)
+        manifest = Manifest(
+            shop_id=shop,
+            terminal_id=self.till.terminal_id,
+            terminal_number=self.till.terminal_number,
+            first_seq=first,
+            last_seq=last,
+            count=count,
+            schema_version=SCHEMA_VERSION,
+            created_at=now.isoformat(timespec="seconds"),
+        )
+        # The file is written from a read snapshot, not inside the write transaction: the
+        # counter keeps selling while a big bundle is written (events it adds come after
+        # ``last`` and go in the next bundle).
+        with _no_cycle_collection(), self.till.read_driver() as db:
+            lines = _event_line_chunks(db, self.till.terminal_id, start, last)
             path = write_bundle_lines(out_dir / bundle_name(manifest), key, manifest, lines)
+        with self.till.write_driver() as db:
             mark_sent(db, manifest.last_seq, now, "export", manifest.count)
         log.info("exported events %d..%d to %s", manifest.first_seq, manifest.last_seq, path)
         return ExportResult(path, manifest.first_seq, manifest.last_seq, manifest.count)
