@@ -19,6 +19,7 @@ from terminal.app.journal import SCHEMA_VERSION
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.db import report_aggregates
 from terminal.sync.apply import _put_state, _state, apply_events, clock_local_events, known_seq
 from terminal.sync.bundle import (
     BundleRefused,
@@ -32,6 +33,11 @@ log = logging.getLogger("sync")
 
 BIG_BATCH = 10_000  # events
 BIG_BATCH_CACHE_KIB = -262_144  # 256 MiB of page cache while applying a big batch
+# A batch this big, and at least a quarter the size of the sales already here, is counted into
+# the report aggregates once at the end instead of by the triggers row by row: the triggers'
+# per-sale work (~0.17 ms) then costs more than recounting everything (~0.035 ms per sale).
+RECOUNT_MIN_EVENTS = 20_000
+RECOUNT_SHARE = 4
 
 
 def shop_key(till: Till) -> bytes:
@@ -328,8 +334,13 @@ class SyncExchange:
         (cache,) = db.execute("PRAGMA cache_size").fetchone()
         if size is None or size > BIG_BATCH:
             db.execute(f"PRAGMA cache_size={BIG_BATCH_CACHE_KIB}")
+        triggers = report_aggregates.drop_triggers(db) if _recount(db, size) else []
         try:
-            return apply_events(db, self.till.terminal_id, events, now)
+            applied = apply_events(db, self.till.terminal_id, events, now)
+            if triggers:  # same transaction: a refused bundle rolls the DROP back too
+                report_aggregates.rebuild(db)
+                report_aggregates.restore_triggers(db, triggers)
+            return applied
         finally:
             db.execute(f"PRAGMA cache_size={int(cache)}")
 
@@ -376,6 +387,15 @@ class SyncExchange:
                     "FROM sync_conflict WHERE resolved_at IS NULL ORDER BY created_at, id"
                 )
             ]
+
+
+def _recount(db: sqlite3.Connection, size: int | None) -> bool:
+    """Whether a batch of ``size`` events is big enough to recount the report aggregates
+    once rather than row by row (the rowid high-water mark stands in for the sales count)."""
+    if size is None or size < RECOUNT_MIN_EVENTS:
+        return False
+    (sales,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM purchase").fetchone()
+    return size * RECOUNT_SHARE >= sales + size
 
 
 def events_waiting(till: Till) -> int:

@@ -1,0 +1,96 @@
+"""A big catch-up (a new till importing a shop's history) counts the report aggregates once at the
+end instead of row by row; the owner's figures come out the same, the triggers are back for the
+next sale, and a refused bundle still changes nothing — not even the triggers."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from terminal.app.counter import Counter, SaleRequest
+from terminal.app.enrollment import Enrollment
+from terminal.app.integrity import Integrity
+from terminal.app.refunds import Refunds
+from terminal.app.report_series import weeks
+from terminal.app.reports import period_figures
+from terminal.core.customer_form import CustomerForm
+from terminal.core.kpis import Period
+from terminal.sync import exchange
+from terminal.sync.bundle import BundleRefused
+from terminal.sync.exchange import SyncExchange
+from tests.unit.sync.conftest import file_digest
+
+YEAR = Period(date(2000, 1, 1), date(2100, 1, 1))
+
+
+def _triggers(till) -> set[str]:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(till.db_path) as db:
+        return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+
+
+def _figures(till):  # type: ignore[no-untyped-def]
+    with till.read_driver() as db:
+        return period_figures(db, YEAR), weeks(db, Period(till.now().date(), till.now().date()))
+
+
+@pytest.fixture
+def recount_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every import counts as big; returns the list of recounts made (one item each)."""
+    monkeypatch.setattr(exchange, "RECOUNT_MIN_EVENTS", 1)
+    recounts: list[int] = []
+    rebuild = exchange.report_aggregates.rebuild
+
+    def counted(db: sqlite3.Connection) -> None:
+        recounts.append(1)
+        rebuild(db)
+
+    monkeypatch.setattr(exchange.report_aggregates, "rebuild", counted)
+    return recounts
+
+
+def test_a_big_import_is_counted_once_and_the_figures_match(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path, recount_everything
+) -> None:
+    one, two, _ = shop
+    for name, phone in (("Olena Koval", "+380501112233"), ("Ivan Shevchenko", "+380671112233")):
+        card = Enrollment(one).register(CustomerForm(name=name, phone=phone)).card
+        sale = Counter(one).checkout(SaleRequest(card=card, amount=100_00))
+        Counter(one).checkout(SaleRequest(card=card, amount=50_00))
+        Refunds(one).refund(sale.sale_id, 40_00)
+    Counter(one).checkout(SaleRequest(card=None, amount=30_00))
+    everything = _triggers(one)
+    bundle = SyncExchange(one).export(tmp_path / "out", since=0)
+    assert bundle.path is not None
+    assert SyncExchange(two).import_file(bundle.path).applied == bundle.count
+    assert recount_everything == [1]  # counted once, at the end
+    assert _figures(two) == _figures(one)
+    assert _triggers(two) == everything
+    report = Integrity(two).check()
+    assert report.ok, report.problems
+    # the triggers count the next sale on the till that imported
+    Counter(two).checkout(SaleRequest(card=None, amount=10_00))
+    assert _figures(two)[0].sales == _figures(one)[0].sales + 1
+    assert Integrity(two).check().ok
+
+
+def test_a_refused_big_import_changes_nothing(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path, recount_everything
+) -> None:
+    one, two, three = shop
+    # a customer registered on till 3 reaches till 1 only: till 1's sale to them cannot be
+    # applied on till 2, which has not heard of them
+    card = Enrollment(three).register(CustomerForm(name="Maria Bondar", phone="+380931112233"))
+    news = SyncExchange(three).export(tmp_path / "three", since=0)
+    assert news.path is not None
+    SyncExchange(one).import_file(news.path)
+    Counter(one).checkout(SaleRequest(card=card.card, amount=70_00))
+    bundle = SyncExchange(one).export(tmp_path / "one", since=0)
+    assert bundle.path is not None
+    before, triggers = file_digest(two), _triggers(two)
+    with pytest.raises(BundleRefused):
+        SyncExchange(two).import_file(bundle.path)
+    assert file_digest(two) == before
+    assert _triggers(two) == triggers
