@@ -2958,6 +2958,70 @@ Cards: {cards}</source>
         <source>This till already has its own customers or sales; only a new, empty till can join a shop.</source>
         <translation>У этой кассы уже есть свои покупатели или продажи; подключиться к магазину может только новая, пустая касса.</translation>
     </message>
+    <message>
+        <source>The bundle file is not in the expected format.</source>
+        <translation>Файл пакета имеет неожиданный формат.</translation>
+    </message>
+    <message>
+        <source>The bundle file is incomplete: its signature line is missing.</source>
+        <translation>Файл пакета неполный: в нём нет строки подписи.</translation>
+    </message>
+    <message>
+        <source>There is no bundle file at {path}.</source>
+        <translation>Файла пакета нет по пути {path}.</translation>
+    </message>
+    <message>
+        <source>The bundle file is damaged or cut short (it is not a complete gzip file).</source>
+        <translation>Файл пакета повреждён или обрезан (это не целый gzip-файл).</translation>
+    </message>
+    <message>
+        <source>The bundle file is incomplete: it has no signature line.</source>
+        <translation>Файл пакета неполный: в нём нет строки подписи.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s signature does not match: the file was changed after export, or it was made with another shop&apos;s key.</source>
+        <translation>Подпись пакета не совпадает: файл изменили после выгрузки или он сделан с ключом другого магазина.</translation>
+    </message>
+    <message>
+        <source>The bundle has format {found}, not {expected}.</source>
+        <translation>У пакета формат {found}, а нужен {expected}.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s manifest is not in the expected format.</source>
+        <translation>Описание пакета имеет неожиданный формат.</translation>
+    </message>
+    <message>
+        <source>The bundle comes from another shop; it cannot be imported here.</source>
+        <translation>Пакет из другого магазина; загрузить его здесь нельзя.</translation>
+    </message>
+    <message>
+        <source>The bundle was made by a newer version of the program (journal schema {schema}); update this till first.</source>
+        <translation>Пакет сделан более новой версией программы (схема журнала {schema}); сначала обновите эту кассу.</translation>
+    </message>
+    <message>
+        <source>The bundle mixes events of different tills.</source>
+        <translation>В пакете перемешаны события разных касс.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s events are out of order: expected number {expected}, found {found}.</source>
+        <translation>События пакета идут не по порядку: ожидался номер {expected}, найден {found}.</translation>
+    </message>
+    <message>
+        <source>The bundle holds event {event} twice.</source>
+        <translation>Событие {event} встречается в пакете дважды.</translation>
+    </message>
+    <message>
+        <source>The bundle should hold {count} events but holds more.</source>
+        <translation>Событий в пакете должно быть {count}, а их больше.</translation>
+    </message>
+    <message>
+        <source>The bundle should hold {count} events but holds {found}.</source>
+        <translation>Событий в пакете должно быть {count}, а в нём {found}.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s last event is not the one its manifest names.</source>
+        <translation>Последнее событие пакета не то, что указано в его описании.</translation>
+    </message>
 </context>
 <context>
     <name>Feedback</name>

@@ -2958,6 +2958,70 @@ Cards: {cards}</source>
         <source>This till already has its own customers or sales; only a new, empty till can join a shop.</source>
         <translation>Ця каса вже має своїх покупців або продажі; підключитися до магазину може лише нова, порожня каса.</translation>
     </message>
+    <message>
+        <source>The bundle file is not in the expected format.</source>
+        <translation>Файл пакета має неочікуваний формат.</translation>
+    </message>
+    <message>
+        <source>The bundle file is incomplete: its signature line is missing.</source>
+        <translation>Файл пакета неповний: у ньому немає рядка підпису.</translation>
+    </message>
+    <message>
+        <source>There is no bundle file at {path}.</source>
+        <translation>Файлу пакета немає за шляхом {path}.</translation>
+    </message>
+    <message>
+        <source>The bundle file is damaged or cut short (it is not a complete gzip file).</source>
+        <translation>Файл пакета пошкоджений або обрізаний (це не цілий gzip-файл).</translation>
+    </message>
+    <message>
+        <source>The bundle file is incomplete: it has no signature line.</source>
+        <translation>Файл пакета неповний: у ньому немає рядка підпису.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s signature does not match: the file was changed after export, or it was made with another shop&apos;s key.</source>
+        <translation>Підпис пакета не збігається: файл змінили після вивантаження або його зроблено з ключем іншого магазину.</translation>
+    </message>
+    <message>
+        <source>The bundle has format {found}, not {expected}.</source>
+        <translation>Пакет має формат {found}, а потрібен {expected}.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s manifest is not in the expected format.</source>
+        <translation>Опис пакета має неочікуваний формат.</translation>
+    </message>
+    <message>
+        <source>The bundle comes from another shop; it cannot be imported here.</source>
+        <translation>Пакет з іншого магазину; завантажити його тут не можна.</translation>
+    </message>
+    <message>
+        <source>The bundle was made by a newer version of the program (journal schema {schema}); update this till first.</source>
+        <translation>Пакет зроблено новішою версією програми (схема журналу {schema}); спершу оновіть цю касу.</translation>
+    </message>
+    <message>
+        <source>The bundle mixes events of different tills.</source>
+        <translation>У пакеті змішано події різних кас.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s events are out of order: expected number {expected}, found {found}.</source>
+        <translation>Події пакета йдуть не по черзі: очікувався номер {expected}, знайдено {found}.</translation>
+    </message>
+    <message>
+        <source>The bundle holds event {event} twice.</source>
+        <translation>Подія {event} трапляється в пакеті двічі.</translation>
+    </message>
+    <message>
+        <source>The bundle should hold {count} events but holds more.</source>
+        <translation>Подій у пакеті має бути {count}, а їх більше.</translation>
+    </message>
+    <message>
+        <source>The bundle should hold {count} events but holds {found}.</source>
+        <translation>Подій у пакеті має бути {count}, а в ньому {found}.</translation>
+    </message>
+    <message>
+        <source>The bundle&apos;s last event is not the one its manifest names.</source>
+        <translation>Остання подія пакета не та, що вказана в його описі.</translation>
+    </message>
 </context>
 <context>
     <name>Feedback</name>

@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from terminal.core.errors import LoyaltyError
+from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
 
 BUNDLE_FORMAT = 1
 
@@ -189,7 +189,11 @@ class VerifiedBundle:
                 try:
                     events = [orjson.loads(line) for line in text.split(b"\n")[:-1]]
                 except orjson.JSONDecodeError as exc:
-                    raise BundleRefused("The bundle file is not in the expected format.") from exc
+                    raise BundleRefused(
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "The bundle file is not in the expected format."
+                        )
+                    ) from exc
                 text = None
                 run.check(events)
                 yield events
@@ -209,7 +213,9 @@ def _signature_of(last: bytes) -> str:
         value = orjson.loads(last)["signature"]
     except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
         raise BundleRefused(
-            "The bundle file is incomplete: its signature line is missing."
+            QT_TRANSLATE_NOOP(
+                "Errors", "The bundle file is incomplete: its signature line is missing."
+            )
         ) from exc
     return str(value)
 
@@ -235,14 +241,21 @@ def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Ve
                     blocks.append(held)
                 held, rest = data[:cut], data[cut:]
     except FileNotFoundError as exc:
-        raise BundleRefused(f"There is no bundle file at {path}.") from exc
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP("Errors", "There is no bundle file at {path}."), path=str(path)
+        ) from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise BundleRefused(
-            "The bundle file is damaged or cut short (it is not a complete gzip file)."
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The bundle file is damaged or cut short (it is not a complete gzip file).",
+            )
         ) from exc
     tail, sep, last = (held + rest).rstrip(b"\n").rpartition(b"\n")
     if not sep and not blocks:
-        raise BundleRefused("The bundle file is incomplete: it has no signature line.")
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP("Errors", "The bundle file is incomplete: it has no signature line.")
+        )
     signature = _signature_of(last)
     if tail:
         tail += b"\n"
@@ -250,32 +263,51 @@ def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Ve
         blocks.append(tail)
     if not hmac.compare_digest(signature, mac.hexdigest()):
         raise BundleRefused(
-            "The bundle's signature does not match: the file was changed after export, "
-            "or it was made with another shop's key."
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The bundle's signature does not match: the file was changed after export, "
+                "or it was made with another shop's key.",
+            )
         )
     if not blocks:
-        raise BundleRefused("The bundle file is not in the expected format.")
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP("Errors", "The bundle file is not in the expected format.")
+        )
     head, _, first = blocks[0].partition(b"\n")
     blocks[0] = b""
     try:
         raw_manifest = orjson.loads(head)["manifest"]
         fields = {k: v for k, v in raw_manifest.items() if k != "format"}
     except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-        raise BundleRefused("The bundle file is not in the expected format.") from exc
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP("Errors", "The bundle file is not in the expected format.")
+        ) from exc
     if raw_manifest.get("format") != BUNDLE_FORMAT:
         raise BundleRefused(
-            f"The bundle has format {raw_manifest.get('format')}, not {BUNDLE_FORMAT}."
+            QT_TRANSLATE_NOOP("Errors", "The bundle has format {found}, not {expected}."),
+            found=str(raw_manifest.get("format")),
+            expected=BUNDLE_FORMAT,
         )
     try:
         manifest = Manifest(**fields)
     except TypeError as exc:
-        raise BundleRefused("The bundle's manifest is not in the expected format.") from exc
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP("Errors", "The bundle's manifest is not in the expected format.")
+        ) from exc
     if manifest.shop_id != shop_id:
-        raise BundleRefused("The bundle comes from another shop; it cannot be imported here.")
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP(
+                "Errors", "The bundle comes from another shop; it cannot be imported here."
+            )
+        )
     if manifest.schema_version > schema_version:
         raise BundleRefused(
-            f"The bundle was made by a newer version of the program (journal schema "
-            f"{manifest.schema_version}); update this till first."
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The bundle was made by a newer version of the program (journal schema "
+                "{schema}); update this till first.",
+            ),
+            schema=manifest.schema_version,
         )
     return VerifiedBundle(manifest, blocks, first)
 
@@ -301,33 +333,56 @@ class _RunCheck:
         terminal_id, expected, seen = self.manifest.terminal_id, self.expected, self.seen
         for event in events:
             if type(event) is not dict:
-                raise BundleRefused("The bundle file is not in the expected format.")
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP("Errors", "The bundle file is not in the expected format.")
+                )
             if event.get("terminal_id") != terminal_id:
-                raise BundleRefused("The bundle mixes events of different tills.")
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP("Errors", "The bundle mixes events of different tills.")
+                )
             if event.get("seq") != expected:
                 raise BundleRefused(
-                    f"The bundle's events are out of order: expected number {expected}, "
-                    f"found {event.get('seq')}."
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "The bundle's events are out of order: expected number {expected}, "
+                        "found {found}.",
+                    ),
+                    expected=expected,
+                    found=str(event.get("seq")),
                 )
             event_id = str(event.get("id"))
             if event_id in seen:
-                raise BundleRefused(f"The bundle holds event {event_id} twice.")
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP("Errors", "The bundle holds event {event} twice."),
+                    event=event_id,
+                )
             seen.add(event_id)
             expected += 1
         self.expected = expected
         self.count += len(events)
         if self.count > self.manifest.count:
             raise BundleRefused(
-                f"The bundle should hold {self.manifest.count} events but holds more."
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The bundle should hold {count} events but holds more."
+                ),
+                count=self.manifest.count,
             )
 
     def done(self) -> None:
         if self.count != self.manifest.count:
             raise BundleRefused(
-                f"The bundle should hold {self.manifest.count} events but holds {self.count}."
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The bundle should hold {count} events but holds {found}."
+                ),
+                count=self.manifest.count,
+                found=self.count,
             )
         if self.count and self.expected - 1 != self.manifest.last_seq:
-            raise BundleRefused("The bundle's last event is not the one its manifest names.")
+            raise BundleRefused(
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The bundle's last event is not the one its manifest names."
+                )
+            )
 
 
 def check_run(manifest: Manifest, events: list[dict[str, Any]]) -> None:
