@@ -27,6 +27,7 @@ from terminal.cardprint.output import ensure_qt
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import currency
 from terminal.i18n_text import locale_amount, locale_date
+from terminal.ledger_reasons import reason_text
 
 
 def _t(text: str) -> str:
@@ -175,6 +176,15 @@ def _cell(value: Any, column: str = "", decimals: int = 2, section: str = "") ->
     return html.escape(_word(section, column, str(value)))
 
 
+def _row_cell(row: dict[str, Any], column: str, decimals: int, section: str) -> str:
+    """A table cell; a points entry's reason in the customer's language when the program wrote
+    it (ledger rows keep it in English, as they travel between tills)."""
+    value = row.get(column)
+    if section == "ledger" and column == "reason" and value:
+        return html.escape(reason_text(str(value), row.get("kind")))
+    return _cell(value, column, decimals, section)
+
+
 def _label(key: str) -> str:
     return html.escape(_t(_LABELS.get(key, key.replace("_", " "))))
 
@@ -212,7 +222,7 @@ def render_html(data: dict[str, Any]) -> str:
         for row in rows:
             parts.append(
                 "<tr>"
-                + "".join(f"<td>{_cell(row.get(c), c, decimals, section)}</td>" for c in columns)
+                + "".join(f"<td>{_row_cell(row, c, decimals, section)}</td>" for c in columns)
             )
             parts.append("</tr>")
         parts.append("</table>")

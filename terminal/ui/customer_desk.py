@@ -28,11 +28,11 @@ from terminal.app.customers import Customers
 from terminal.app.desk import CustomerHistory, Desk, LedgerLine, RefundLine, SaleLine
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import LoyaltyError
+from terminal.ledger_reasons import reason_text
 from terminal.ui import counter_theme
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_list_model import Column, RowsModel, customer_columns
 from terminal.ui.customer_panel import label
-from terminal.ui.ledger_reasons import reason_text
 from terminal.ui.messages import message_for
 from terminal.ui.money_format import format_date, format_money, format_points, format_time
 from terminal.ui.refund_dialog import RefundDialog

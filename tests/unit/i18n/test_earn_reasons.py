@@ -15,8 +15,8 @@ from terminal.core.customer_form import CustomerForm
 from terminal.core.ids import new_id
 from terminal.core.program import DEFAULT_PROGRAM, ProgramKind, Tier
 from terminal.core.sentences import Sentence
+from terminal.ledger_reasons import reason_text
 from terminal.ui.customer_desk import CustomerDesk
-from terminal.ui.ledger_reasons import reason_text
 from terminal.ui.services import AppServices
 
 

@@ -238,6 +238,9 @@ def test_customer_data_pdf_reads_in_ukrainian(till, language) -> None:
     for english_words in ("the data we store", "Profile", "Card number", "replaced", "Exported"):
         assert english_words not in page, english_words
     assert "<td>active</td>" not in page
+    # the reasons the program wrote on points entries (stored in English) read in Ukrainian
+    assert "Welcome bonus" in english and "Welcome bonus" not in page
+    assert "Вітальний бонус" in page
 
 
 def test_customer_data_pdf_from_the_cli_is_in_the_shops_language(

@@ -19,10 +19,10 @@ from terminal.app.slip import PrinterAddress, SlipPrinter
 from terminal.app.till import open_till
 from terminal.core.customer_form import CustomerForm
 from terminal.core.ids import new_id
+from terminal.ledger_reasons import reason_text
 from terminal.ui.backup_screen import BackupsScreen
 from terminal.ui.cards_screen import CardsScreen
 from terminal.ui.customer_desk import CustomerDesk
-from terminal.ui.ledger_reasons import reason_text
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
 from terminal.ui.shop_devices_screen import ShopDevicesScreen

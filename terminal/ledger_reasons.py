@@ -2,7 +2,8 @@
 
 Ledger rows keep the reason as English text written when the points moved ("Birthday bonus",
 "Referred Olena", "expired 2026-03-31"), and they travel to other tills that way, so the rows
-themselves stay as they are. The desk translates the reasons the program writes by itself — the
+themselves stay as they are. The desk and the customer-data PDF translate the reasons the
+program writes by itself — the
 fixed ones and the few fixed shapes with a name, a day or a file in them, and the rates an earn
 entry was written with ("2.5 % discount Silver + 7.5 % Silver") — when it shows them; whatever a
 person typed (an owner's adjustment, say) is shown as typed.
@@ -16,8 +17,7 @@ from datetime import date
 from PySide6.QtCore import QCoreApplication
 
 from terminal.core.checkout import explanation_from_text
-from terminal.i18n_text import sentence_text
-from terminal.ui.money_format import format_date
+from terminal.i18n_text import locale_date, sentence_text
 
 
 def _t(text: str) -> str:
@@ -57,7 +57,7 @@ def reason_text(reason: str, kind: str | None = None) -> str:
     if match := _REFERRED.match(reason):
         return _t("Referred {name}").format(name=match["name"])
     if match := _EXPIRED.match(reason):
-        return _t("Expired on {day}").format(day=format_date(date.fromisoformat(match["day"])))
+        return _t("Expired on {day}").format(day=locale_date(date.fromisoformat(match["day"])))
     if match := _TAKEN_BACK.match(reason):
         kind = match["kind"]
         bonus = _t(BONUS_NAMES[kind]) if kind in BONUS_NAMES else kind
