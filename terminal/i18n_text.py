@@ -15,6 +15,7 @@ reason an import row was refused, is translated too). Outcomes the app layer rep
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -163,10 +164,26 @@ def locale_percent(basis_points: int) -> str:
     return text.replace(".", QLocale().decimalPoint())
 
 
+def _whole_year(pattern: str) -> str:
+    """The pattern with the year written in full: Ukrainian and US English short forms write
+    23.11.26, which reads badly on a report, a receipt or a PDF kept for years."""
+    return re.sub(r"(?<!y)yy(?!y)", "yyyy", pattern)
+
+
+def short_date_format() -> str:
+    """The locale's short date pattern with a four-digit year (31.12.2026, 12/31/2026)."""
+    return _whole_year(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+
+
+def short_datetime_format() -> str:
+    """The locale's short date-and-time pattern with a four-digit year."""
+    return _whole_year(QLocale().dateTimeFormat(QLocale.FormatType.ShortFormat))
+
+
 def locale_date(value: date) -> str:
-    """A day in the locale's short form (31.12.2026, 31/12/2026)."""
+    """A day in the locale's short form, year in full (31.12.2026, 31/12/2026)."""
     day = value.date() if isinstance(value, datetime) else value
-    return QLocale().toString(QDate(day.year, day.month, day.day), QLocale.FormatType.ShortFormat)
+    return QLocale().toString(QDate(day.year, day.month, day.day), short_date_format())
 
 
 def points_text(points: int) -> str:

@@ -26,7 +26,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from terminal.cardprint.output import ensure_qt
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import currency
-from terminal.i18n_text import locale_amount, locale_date
+from terminal.i18n_text import locale_amount, locale_date, short_datetime_format
 from terminal.ledger_reasons import reason_text
 
 
@@ -149,7 +149,7 @@ def _moment(value: Any) -> str:
             return value.replace("T", " ")[:16]
     if isinstance(moment, datetime):
         qt = QDateTime(moment.year, moment.month, moment.day, moment.hour, moment.minute, 0)
-        return QLocale().toString(qt, QLocale.FormatType.ShortFormat)
+        return QLocale().toString(qt, short_datetime_format())
     if isinstance(moment, date):
         return locale_date(moment)
     return str(value)

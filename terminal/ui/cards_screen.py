@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from terminal.app.card_stock import MAX_BATCH, BatchSummary, CardStock, StockReport, numbers_csv
 from terminal.cardprint import CardJob, Layout, display_number, faces_for_numbers, render_page
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text, plural_text
+from terminal.i18n_text import error_text, plural_text, short_datetime_format
 from terminal.ui.card_print_dialog import CardPrintDialog, print_card, print_sheets
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -86,7 +86,7 @@ class BatchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             locale = QLocale()
             return (
-                locale.toString(batch.reserved_at, QLocale.FormatType.ShortFormat),
+                locale.toString(batch.reserved_at, short_datetime_format()),
                 locale.toString(batch.count),
                 locale.toString(batch.in_stock),
                 display_number(batch.first),

@@ -42,6 +42,7 @@ from terminal.app.report_series import ReportSeries, ReportSeriesQuery
 from terminal.app.reports import KpiReport, Reports
 from terminal.core.errors import LoyaltyError
 from terminal.core.kpis import Period
+from terminal.i18n_text import short_date_format
 from terminal.ui.background import run_in_background
 from terminal.ui.dashboard_charts import DashboardCharts
 from terminal.ui.dashboard_tiles import TILES, KpiTile, tr
@@ -171,7 +172,7 @@ class DashboardScreen(DashboardCharts, QWidget):
         self.end = QDateEdit()
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
+            edit.setDisplayFormat(short_date_format())
             edit.dateChanged.connect(self._dates_edited)
         bar.addWidget(QLabel(tr("from")))
         bar.addWidget(self.start)
@@ -350,8 +351,8 @@ class DashboardScreen(DashboardCharts, QWidget):
         locale = QLocale()
         self.compared.setText(
             tr("compared with %1 – %2")
-            .replace("%1", locale.toString(prev.start, QLocale.FormatType.ShortFormat))
-            .replace("%2", locale.toString(prev.end, QLocale.FormatType.ShortFormat))
+            .replace("%1", locale.toString(prev.start, short_date_format()))
+            .replace("%2", locale.toString(prev.end, short_date_format()))
         )
 
     def format_value(self, value: int | None, kind: str) -> str:
@@ -414,7 +415,7 @@ class DashboardScreen(DashboardCharts, QWidget):
                 [
                     c.name,
                     c.phone,
-                    locale.toString(c.last_visit_at.date(), QLocale.FormatType.ShortFormat),
+                    locale.toString(c.last_visit_at.date(), short_date_format()),
                     locale.toString(c.days_away),
                     locale.toString(c.visits),
                     format_money(c.lifetime_paid, currency),
@@ -432,7 +433,7 @@ class DashboardScreen(DashboardCharts, QWidget):
         self.feedback_model.set_rows(
             [
                 [
-                    locale.toString(i.created_at.date(), QLocale.FormatType.ShortFormat),
+                    locale.toString(i.created_at.date(), short_date_format()),
                     i.customer_name or tr("(no customer)"),
                     kinds.get(i.kind, i.kind),
                     i.text,
@@ -464,8 +465,8 @@ class DashboardScreen(DashboardCharts, QWidget):
             locale = QLocale()
             heading = (
                 tr("Loyalty dashboard, %1 – %2 (%3)")
-                .replace("%1", locale.toString(period.start, QLocale.FormatType.ShortFormat))
-                .replace("%2", locale.toString(period.end, QLocale.FormatType.ShortFormat))
+                .replace("%1", locale.toString(period.start, short_date_format()))
+                .replace("%2", locale.toString(period.end, short_date_format()))
                 .replace("%3", self.compared.text())
             )
             font = painter.font()

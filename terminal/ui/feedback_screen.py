@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.feedback import FeedbackBook, FeedbackItem
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text
+from terminal.i18n_text import error_text, short_datetime_format
 from terminal.ui.report_tables import RowsModel, export_csv
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -155,7 +155,7 @@ class FeedbackScreen(QWidget):
         self.model.set_rows(
             [
                 [
-                    locale.toString(i.created_at, QLocale.FormatType.ShortFormat),
+                    locale.toString(i.created_at, short_datetime_format()),
                     i.customer_name or self.tr("(no customer)"),
                     kinds.get(i.kind, i.kind),
                     status.get(i.status, i.status),

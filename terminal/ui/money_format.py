@@ -11,6 +11,7 @@ from datetime import date, datetime
 from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
 
 from terminal.core.money import Currency
+from terminal.i18n_text import short_date_format, short_datetime_format
 
 
 def format_money(minor: int, currency: Currency, *, symbol: bool = True) -> str:
@@ -47,8 +48,10 @@ def format_date(value: object, long: bool = False) -> str:
         value = value.date()
     if not isinstance(value, date):
         return "—"
-    fmt = QLocale.FormatType.LongFormat if long else QLocale.FormatType.ShortFormat
-    return QLocale().toString(QDate(value.year, value.month, value.day), fmt)
+    day = QDate(value.year, value.month, value.day)
+    if long:
+        return QLocale().toString(day, QLocale.FormatType.LongFormat)
+    return QLocale().toString(day, short_date_format())
 
 
 def format_day_month(value: object) -> str:
@@ -64,7 +67,7 @@ def format_time(value: object) -> str:
     if not isinstance(value, datetime):
         return "—"
     qt = QDateTime(value.year, value.month, value.day, value.hour, value.minute, value.second)
-    return QLocale().toString(qt, QLocale.FormatType.ShortFormat)
+    return QLocale().toString(qt, short_datetime_format())
 
 
 def format_clock(value: object) -> str:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.staff import PIN_MAX, StaffRoster, StaffView
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text
+from terminal.i18n_text import error_text, short_datetime_format
 from terminal.ui.report_tables import RowsModel
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -99,7 +99,7 @@ class StaffScreen(QWidget):
         self.audit_model.set_rows(
             [
                 [
-                    locale.toString(a.at, QLocale.FormatType.ShortFormat),
+                    locale.toString(a.at, short_datetime_format()),
                     a.action,
                     ", ".join(f"{k}: {v}" for k, v in a.details.items()),
                 ]
