@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from terminal import __version__
 from terminal.cli.context import ExitCode, run_command
+from terminal.cli.language import cli_help, install_cli_language
 
 log = logging.getLogger("cli")
 
@@ -40,21 +41,26 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         default=argparse.SUPPRESS,
-        help="database file (default: $LOYALTY_DB, else the user data folder)",
+        help=cli_help("database file (default: $LOYALTY_DB, else the user data folder)"),
     )
     common.add_argument(
-        "--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object"
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=cli_help("print one JSON object"),
     )
     parser = argparse.ArgumentParser(
         prog="loyalty-terminal",
-        description="Loyalty-card terminal. Without a command it opens the till window.",
+        description=cli_help("Loyalty-card terminal. Without a command it opens the till window."),
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
         "--self-test",
         action="store_true",
-        help="check that this installation works (database, sale, refund, card PDF) and exit",
+        help=cli_help(
+            "check that this installation works (database, sale, refund, card PDF) and exit"
+        ),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -64,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    # help texts and argparse's messages are made while building and parsing: speak first
+    install_cli_language(args_list)
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)

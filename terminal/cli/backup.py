@@ -8,24 +8,27 @@ from typing import Any
 
 from terminal.app.backup import Backups
 from terminal.cli.context import Cli, ExitCode
+from terminal.cli.language import cli_help
 from terminal.core.errors import QT_TRANSLATE_NOOP
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     backup = sub.add_parser(
         "backup",
-        help="make a verified backup now (into the backup folder, or to --out FILE)",
+        help=cli_help("make a verified backup now (into the backup folder, or to --out FILE)"),
         parents=[common],
     )
-    backup.add_argument("--out", type=Path, default=None, help="write the backup to this file")
+    backup.add_argument(
+        "--out", type=Path, default=None, help=cli_help("write the backup to this file")
+    )
     backup.set_defaults(handler=_backup)
 
     restore = sub.add_parser(
         "restore",
-        help="replace the database with a backup (the current one is kept aside first)",
+        help=cli_help("replace the database with a backup (the current one is kept aside first)"),
         parents=[common],
     )
-    restore.add_argument("file", type=Path, help="the backup file to restore")
+    restore.add_argument("file", type=Path, help=cli_help("the backup file to restore"))
     restore.set_defaults(handler=_restore)
 
 

@@ -7,37 +7,40 @@ from typing import Any
 
 from terminal.app.card_admin import CardAdmin
 from terminal.cli.context import Cli
+from terminal.cli.language import cli_help
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Count
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     card = sub.add_parser(
-        "card", help="block, unblock or replace a customer's card", parents=[common]
+        "card", help=cli_help("block, unblock or replace a customer's card"), parents=[common]
     )
     csub = card.add_subparsers(dest="card_command", metavar="ACTION", required=True)
 
     block = csub.add_parser(
-        "block", help="stop a card from working (lost, stolen)", parents=[common]
+        "block", help=cli_help("stop a card from working (lost, stolen)"), parents=[common]
     )
-    block.add_argument("number", help="the card number")
-    block.add_argument("--reason", default=None, help="why, kept in the audit log")
+    block.add_argument("number", help=cli_help("the card number"))
+    block.add_argument("--reason", default=None, help=cli_help("why, kept in the audit log"))
     block.set_defaults(handler=_block)
 
-    unblock = csub.add_parser("unblock", help="let a blocked card work again", parents=[common])
-    unblock.add_argument("number", help="the card number")
-    unblock.add_argument("--reason", default=None, help="why, kept in the audit log")
+    unblock = csub.add_parser(
+        "unblock", help=cli_help("let a blocked card work again"), parents=[common]
+    )
+    unblock.add_argument("number", help=cli_help("the card number"))
+    unblock.add_argument("--reason", default=None, help=cli_help("why, kept in the audit log"))
     unblock.set_defaults(handler=_unblock)
 
     replace = csub.add_parser(
         "replace",
-        help="give the card's owner a new card; balance and history follow them",
+        help=cli_help("give the card's owner a new card; balance and history follow them"),
         parents=[common],
     )
-    replace.add_argument("old", help="the lost or damaged card's number")
+    replace.add_argument("old", help=cli_help("the lost or damaged card's number"))
     replace.add_argument(
-        "--new", default=None, help="a pre-printed card to give (default: a new number)"
+        "--new", default=None, help=cli_help("a pre-printed card to give (default: a new number)")
     )
-    replace.add_argument("--reason", default=None, help="why, kept in the audit log")
+    replace.add_argument("--reason", default=None, help=cli_help("why, kept in the audit log"))
     replace.set_defaults(handler=_replace)
 
 

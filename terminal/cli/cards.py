@@ -10,40 +10,47 @@ from typing import Any
 
 from terminal.app.card_stock import CardStock, numbers_csv
 from terminal.cli.context import Cli
+from terminal.cli.language import cli_help
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, StorageError
 from terminal.core.sentences import QT_TRANSLATE_N_NOOP, Count, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     cards = sub.add_parser(
-        "cards", help="print loyalty cards and pre-numbered sheets", parents=[common]
+        "cards", help=cli_help("print loyalty cards and pre-numbered sheets"), parents=[common]
     )
     csub = cards.add_subparsers(dest="cards_command", metavar="ACTION", required=True)
 
-    one = csub.add_parser("print", help="one card as a CR80 PDF (card printer)", parents=[common])
-    one.add_argument("--card", required=True, help="the card number")
-    one.add_argument("--out", required=True, help="the PDF file to write")
-    one.add_argument("--back", action="store_true", help="add the back (terms, phone) as page 2")
-    one.add_argument("--no-name", action="store_true", help="leave the holder's name off")
+    one = csub.add_parser(
+        "print", help=cli_help("one card as a CR80 PDF (card printer)"), parents=[common]
+    )
+    one.add_argument("--card", required=True, help=cli_help("the card number"))
+    one.add_argument("--out", required=True, help=cli_help("the PDF file to write"))
+    one.add_argument(
+        "--back", action="store_true", help=cli_help("add the back (terms, phone) as page 2")
+    )
+    one.add_argument("--no-name", action="store_true", help=cli_help("leave the holder's name off"))
     one.set_defaults(handler=_print)
 
     batch = csub.add_parser(
         "batch",
-        help="reserve N new stock numbers and print them on A4 sheets of 10",
+        help=cli_help("reserve N new stock numbers and print them on A4 sheets of 10"),
         parents=[common],
     )
-    batch.add_argument("--count", required=True, type=int, help="how many cards")
-    batch.add_argument("--out", required=True, help="the PDF file to write")
-    batch.add_argument("--csv", default=None, help="also write the numbers as CSV (print shop)")
+    batch.add_argument("--count", required=True, type=int, help=cli_help("how many cards"))
+    batch.add_argument("--out", required=True, help=cli_help("the PDF file to write"))
+    batch.add_argument(
+        "--csv", default=None, help=cli_help("also write the numbers as CSV (print shop)")
+    )
     batch.add_argument(
         "--back",
         action="store_true",
-        help="add back pages after each sheet (duplex, flip on the long edge)",
+        help=cli_help("add back pages after each sheet (duplex, flip on the long edge)"),
     )
     batch.set_defaults(handler=_batch)
 
     stock = csub.add_parser(
-        "stock", help="how many cards of each status, and the batches", parents=[common]
+        "stock", help=cli_help("how many cards of each status, and the batches"), parents=[common]
     )
     stock.set_defaults(handler=_stock)
 

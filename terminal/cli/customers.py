@@ -10,30 +10,39 @@ from terminal.app.customers import Customers
 from terminal.app.enrollment import Enrollment
 from terminal.app.results import CustomerView
 from terminal.cli.context import Cli
+from terminal.cli.language import cli_help
 from terminal.core.customer_form import CustomerForm
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Count, Day
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    customer = sub.add_parser("customer", help="register or show a customer", parents=[common])
+    customer = sub.add_parser(
+        "customer", help=cli_help("register or show a customer"), parents=[common]
+    )
     csub = customer.add_subparsers(dest="customer_command", metavar="ACTION", required=True)
 
-    add = csub.add_parser("add", help="register a customer and issue a card", parents=[common])
+    add = csub.add_parser(
+        "add", help=cli_help("register a customer and issue a card"), parents=[common]
+    )
     add.add_argument("--name", required=True)
     add.add_argument("--phone", default="")
     add.add_argument("--email", default="")
-    add.add_argument("--birthday", default=None, help="YYYY-MM-DD or DD.MM.YYYY")
-    add.add_argument("--card", default=None, help="a pre-printed card to assign")
-    add.add_argument("--referrer", default=None, help="the card of the customer who referred")
-    add.add_argument("--consent", action="store_true", help="agrees to receive messages")
+    add.add_argument("--birthday", default=None, help=cli_help("YYYY-MM-DD or DD.MM.YYYY"))
+    add.add_argument("--card", default=None, help=cli_help("a pre-printed card to assign"))
+    add.add_argument(
+        "--referrer", default=None, help=cli_help("the card of the customer who referred")
+    )
+    add.add_argument("--consent", action="store_true", help=cli_help("agrees to receive messages"))
     add.set_defaults(handler=_add)
 
-    show = csub.add_parser("show", help="a customer by card or phone", parents=[common])
+    show = csub.add_parser("show", help=cli_help("a customer by card or phone"), parents=[common])
     show.add_argument("card_or_phone")
-    show.add_argument("--visits", type=int, default=10, help="how many recent sales to list")
+    show.add_argument(
+        "--visits", type=int, default=10, help=cli_help("how many recent sales to list")
+    )
     show.set_defaults(handler=_show)
 
-    balance = sub.add_parser("balance", help="points balance of a card", parents=[common])
+    balance = sub.add_parser("balance", help=cli_help("points balance of a card"), parents=[common])
     balance.add_argument("card")
     balance.set_defaults(handler=_balance)
 

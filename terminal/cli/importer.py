@@ -8,37 +8,52 @@ from typing import Any
 from terminal.app.customer_export import CustomerExport
 from terminal.app.importer import Importer, parse_mapping, read_sheet
 from terminal.cli.context import Cli, ExitCode
+from terminal.cli.language import cli_help
 from terminal.core.import_rows import FIELDS, guess_mapping
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Count
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    imp = sub.add_parser("import", help="import customers from CSV or Excel", parents=[common])
+    imp = sub.add_parser(
+        "import", help=cli_help("import customers from CSV or Excel"), parents=[common]
+    )
     isub = imp.add_subparsers(dest="import_command", metavar="WHAT", required=True)
     customers = isub.add_parser(
         "customers",
-        help="customers, their cards and opening balances from a .csv or .xlsx file",
+        help=cli_help("customers, their cards and opening balances from a .csv or .xlsx file"),
         parents=[common],
     )
-    customers.add_argument("file", help="the .csv or .xlsx file; the first row holds headers")
+    customers.add_argument(
+        "file", help=cli_help("the .csv or .xlsx file; the first row holds headers")
+    )
     customers.add_argument(
         "--map",
         default="",
-        help=f"which column holds which field, e.g. name=Client,phone=3 (fields: "
-        f"{', '.join(FIELDS)}); columns by header or 1-based number; the rest is guessed",
+        help=cli_help(
+            "which column holds which field, e.g. name=Client,phone=3 (fields: {fields}); "
+            "columns by header or 1-based number; the rest is guessed"
+        ).format(fields=", ".join(FIELDS)),
     )
     customers.add_argument(
-        "--dry-run", action="store_true", help="list the rows that would be refused; write nothing"
+        "--dry-run",
+        action="store_true",
+        help=cli_help("list the rows that would be refused; write nothing"),
     )
     customers.add_argument(
-        "--skip-refused", action="store_true", help="import the good rows, leave the refused ones"
+        "--skip-refused",
+        action="store_true",
+        help=cli_help("import the good rows, leave the refused ones"),
     )
     customers.set_defaults(handler=_import)
 
-    exp = sub.add_parser("export", help="export customers to CSV or Excel", parents=[common])
+    exp = sub.add_parser(
+        "export", help=cli_help("export customers to CSV or Excel"), parents=[common]
+    )
     esub = exp.add_subparsers(dest="export_command", metavar="WHAT", required=True)
-    out = esub.add_parser("customers", help="every customer with consent status", parents=[common])
-    out.add_argument("--out", required=True, help="FILE.csv or FILE.xlsx")
+    out = esub.add_parser(
+        "customers", help=cli_help("every customer with consent status"), parents=[common]
+    )
+    out.add_argument("--out", required=True, help=cli_help("FILE.csv or FILE.xlsx"))
     out.set_defaults(handler=_export)
 
 

@@ -11,31 +11,45 @@ from terminal.app.demo import Demo, DemoPlan
 from terminal.app.expiry import ExpirySweep
 from terminal.app.integrity import Integrity
 from terminal.cli.context import Cli, ExitCode
+from terminal.cli.language import cli_help
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Amount, Count
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     check = sub.add_parser(
-        "check", help="verify balances, lots, journal and the database file", parents=[common]
+        "check",
+        help=cli_help("verify balances, lots, journal and the database file"),
+        parents=[common],
     )
     check.set_defaults(handler=_check)
 
     expire = sub.add_parser(
-        "expire", help="write off every customer's points whose expiry has come", parents=[common]
+        "expire",
+        help=cli_help("write off every customer's points whose expiry has come"),
+        parents=[common],
     )
     expire.set_defaults(handler=_expire)
 
     demo = sub.add_parser(
         "demo",
-        help="fill a new, empty database with realistic customers and a year of sales",
+        help=cli_help("fill a new, empty database with realistic customers and a year of sales"),
         parents=[common],
     )
-    demo.add_argument("--customers", type=_positive, default=1000, help="how many (default 1000)")
-    demo.add_argument("--months", type=_positive, default=12, help="months of sales (default 12)")
     demo.add_argument(
-        "--sales", type=_positive, default=None, help="how many sales (default 10 per customer)"
+        "--customers", type=_positive, default=1000, help=cli_help("how many (default 1000)")
     )
-    demo.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
+    demo.add_argument(
+        "--months", type=_positive, default=12, help=cli_help("months of sales (default 12)")
+    )
+    demo.add_argument(
+        "--sales",
+        type=_positive,
+        default=None,
+        help=cli_help("how many sales (default 10 per customer)"),
+    )
+    demo.add_argument(
+        "--seed", type=int, default=1, help=cli_help("same seed, same data (default 1)")
+    )
     demo.set_defaults(handler=_demo)
 
 
@@ -43,9 +57,11 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            cli_help("“{text}” is not a whole number").format(text=text)
+        ) from None
     if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(cli_help("must be at least 1"))
     return value
 
 

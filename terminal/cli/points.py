@@ -19,6 +19,7 @@ from terminal.app.adjustments import PointAdjustments
 from terminal.app.customers import Customers
 from terminal.app.staff import StaffRoster
 from terminal.cli.context import Cli
+from terminal.cli.language import cli_help
 from terminal.core.adjustments import clean_reason, parse_point_change
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 
@@ -28,19 +29,25 @@ _CUSTOMER_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     points = sub.add_parser(
-        "points", help="owner corrections of a customer's points", parents=[common]
+        "points", help=cli_help("owner corrections of a customer's points"), parents=[common]
     )
     psub = points.add_subparsers(dest="points_command", metavar="ACTION", required=True)
     adjust = psub.add_parser(
         "adjust",
-        help="add (+N) or take away (-N) points, with a reason; needs the owner PIN",
+        help=cli_help("add (+N) or take away (-N) points, with a reason; needs the owner PIN"),
         parents=[common],
     )
-    adjust.add_argument("who", metavar="CARD_PHONE_OR_ID", help="card, phone or customer id")
-    adjust.add_argument("--points", required=True, help="e.g. +50 or -20")
-    adjust.add_argument("--reason", required=True, help="why: shown in the points history")
     adjust.add_argument(
-        "--pin", default=None, help=f"the owner PIN (or set ${PIN_ENV}; else it is asked)"
+        "who", metavar="CARD_PHONE_OR_ID", help=cli_help("card, phone or customer id")
+    )
+    adjust.add_argument("--points", required=True, help=cli_help("e.g. +50 or -20"))
+    adjust.add_argument(
+        "--reason", required=True, help=cli_help("why: shown in the points history")
+    )
+    adjust.add_argument(
+        "--pin",
+        default=None,
+        help=cli_help("the owner PIN (or set ${env}; else it is asked)").format(env=PIN_ENV),
     )
     adjust.set_defaults(handler=_adjust)
 

@@ -15,37 +15,42 @@ from typing import Any
 
 from terminal.app.privacy import Privacy
 from terminal.cli.context import Cli, ExitCode
+from terminal.cli.language import cli_help
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.core.sentences import QT_TRANSLATE_N_NOOP, Count, Day, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     data = sub.add_parser(
-        "customer-data", help="export or erase everything stored about a customer"
+        "customer-data", help=cli_help("export or erase everything stored about a customer")
     )
     actions = data.add_subparsers(dest="data_action", metavar="ACTION", required=True)
     export = actions.add_parser(
-        "export", help="write the customer's data to a JSON or PDF file", parents=[common]
+        "export", help=cli_help("write the customer's data to a JSON or PDF file"), parents=[common]
     )
     export.add_argument("who", metavar="CARD_OR_PHONE")
     export.add_argument(
         "--out",
         type=Path,
         required=True,
-        help="the file to write: .json, or .pdf for a printable copy",
+        help=cli_help("the file to write: .json, or .pdf for a printable copy"),
     )
     export.set_defaults(handler=_export)
     erase = actions.add_parser(
         "erase",
-        help="anonymize the customer (name, phone, e-mail, birthday); sales and points stay",
+        help=cli_help(
+            "anonymize the customer (name, phone, e-mail, birthday); sales and points stay"
+        ),
         parents=[common],
     )
     erase.add_argument("who", metavar="CARD_OR_PHONE")
-    erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    erase.add_argument(
+        "--yes", action="store_true", help=cli_help("confirm: this cannot be undone")
+    )
     erase.set_defaults(handler=_erase)
 
     consent = sub.add_parser(
-        "consent", help="record a customer's yes or no to offers", parents=[common]
+        "consent", help=cli_help("record a customer's yes or no to offers"), parents=[common]
     )
     consent.add_argument("who", metavar="CARD_OR_PHONE")
     consent.add_argument("answer", choices=("on", "off"))

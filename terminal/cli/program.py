@@ -8,27 +8,32 @@ from typing import Any
 
 from terminal.app.program import ProgramBook, ProgramInfo, describe_changes
 from terminal.cli.context import Cli
+from terminal.cli.language import cli_help
 from terminal.core.program import ProgramKind
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Count, Day, Listing, Percent, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     program = sub.add_parser(
-        "program", help="show, export or import the loyalty program", parents=[common]
+        "program", help=cli_help("show, export or import the loyalty program"), parents=[common]
     )
     psub = program.add_subparsers(dest="program_command", metavar="ACTION", required=True)
-    show = psub.add_parser("show", help="the program in force", parents=[common])
-    show.add_argument("--version", type=int, default=None, help="an earlier version")
+    show = psub.add_parser("show", help=cli_help("the program in force"), parents=[common])
+    show.add_argument("--version", type=int, default=None, help=cli_help("an earlier version"))
     show.set_defaults(handler=_show)
-    export = psub.add_parser("export", help="write the program to a JSON file", parents=[common])
+    export = psub.add_parser(
+        "export", help=cli_help("write the program to a JSON file"), parents=[common]
+    )
     export.add_argument("file")
     export.set_defaults(handler=_export)
     imp = psub.add_parser(
-        "import", help="save a program from a JSON file as the next version", parents=[common]
+        "import",
+        help=cli_help("save a program from a JSON file as the next version"),
+        parents=[common],
     )
     imp.add_argument("file")
     imp.set_defaults(handler=_import)
-    history = psub.add_parser("history", help="every saved version", parents=[common])
+    history = psub.add_parser("history", help=cli_help("every saved version"), parents=[common])
     history.set_defaults(handler=_history)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from terminal.app.reports import KpiReport, Reports
 from terminal.app.results import to_jsonable
 from terminal.cli.context import Cli, ExitCode
+from terminal.cli.language import cli_help
 from terminal.core.kpis import Period
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Count
 
@@ -20,13 +21,17 @@ from terminal.core.sentences import QT_TRANSLATE_NOOP, Count
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     report = sub.add_parser(
         "report",
-        help="loyalty KPIs for a period beside the previous period (the owner's dashboard)",
+        help=cli_help(
+            "loyalty KPIs for a period beside the previous period (the owner's dashboard)"
+        ),
         parents=[common],
     )
     report.add_argument(
-        "--from", dest="start", type=_day, required=True, help="first day, YYYY-MM-DD"
+        "--from", dest="start", type=_day, required=True, help=cli_help("first day, YYYY-MM-DD")
     )
-    report.add_argument("--to", dest="end", type=_day, required=True, help="last day, YYYY-MM-DD")
+    report.add_argument(
+        "--to", dest="end", type=_day, required=True, help=cli_help("last day, YYYY-MM-DD")
+    )
     report.set_defaults(handler=_report)
 
 
@@ -34,7 +39,9 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}” is not a date like 2026-01-31") from None
+        raise argparse.ArgumentTypeError(
+            cli_help("“{text}” is not a date like 2026-01-31").format(text=text)
+        ) from None
 
 
 def report_json(report: KpiReport) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from terminal.app.counter import Counter, SaleRequest
 from terminal.app.refunds import Refunds
 from terminal.app.results import SaleResult
 from terminal.cli.context import Cli
+from terminal.cli.language import cli_help
 from terminal.core.checkout import Redeem
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import parse_amount
@@ -17,19 +18,31 @@ from terminal.core.sentences import Count, Sentence
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    sale = sub.add_parser("sale", help="record a sale on a card (or without one)", parents=[common])
-    sale.add_argument("--card", default=None, help="card number; omit for a sale without a card")
-    sale.add_argument("--amount", required=True, help="check amount, e.g. 123.45 or 123,45")
-    sale.add_argument("--redeem", default="none", help="none, max or a number of points")
-    sale.add_argument("--id", dest="sale_id", default=None, help="client sale UUID (idempotent)")
+    sale = sub.add_parser(
+        "sale", help=cli_help("record a sale on a card (or without one)"), parents=[common]
+    )
+    sale.add_argument(
+        "--card", default=None, help=cli_help("card number; omit for a sale without a card")
+    )
+    sale.add_argument(
+        "--amount", required=True, help=cli_help("check amount, e.g. 123.45 or 123,45")
+    )
+    sale.add_argument("--redeem", default="none", help=cli_help("none, max or a number of points"))
+    sale.add_argument(
+        "--id", dest="sale_id", default=None, help=cli_help("client sale UUID (idempotent)")
+    )
     sale.add_argument("--category", default=None)
-    sale.add_argument("--dry-run", action="store_true", help="show the quote, record nothing")
+    sale.add_argument(
+        "--dry-run", action="store_true", help=cli_help("show the quote, record nothing")
+    )
     sale.set_defaults(handler=_sale)
 
-    refund = sub.add_parser("refund", help="refund a sale in full or in part", parents=[common])
-    refund.add_argument("--sale", required=True, help="the sale id")
-    refund.add_argument("--amount", default=None, help="part of the check to refund")
-    refund.add_argument("--id", dest="refund_id", default=None, help="client refund UUID")
+    refund = sub.add_parser(
+        "refund", help=cli_help("refund a sale in full or in part"), parents=[common]
+    )
+    refund.add_argument("--sale", required=True, help=cli_help("the sale id"))
+    refund.add_argument("--amount", default=None, help=cli_help("part of the check to refund"))
+    refund.add_argument("--id", dest="refund_id", default=None, help=cli_help("client refund UUID"))
     refund.set_defaults(handler=_refund)
 
 

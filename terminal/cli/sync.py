@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from terminal.cli.context import Cli, ExitCode
+from terminal.cli.language import cli_help
 from terminal.core.errors import ERRORS_CONTEXT
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Count, Day, Sentence
 from terminal.sync.exchange import SyncExchange
@@ -27,67 +28,87 @@ from terminal.sync.pairing import create_pairing, join_pairing
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    sync = sub.add_parser("sync", help="share customers and sales with the shop's other tills")
+    sync = sub.add_parser(
+        "sync", help=cli_help("share customers and sales with the shop's other tills")
+    )
     commands = sync.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
 
     export = commands.add_parser(
-        "export", help="write this till's new events to a signed bundle", parents=[common]
+        "export", help=cli_help("write this till's new events to a signed bundle"), parents=[common]
     )
-    export.add_argument("--out", type=Path, required=True, help="folder for the bundle file")
+    export.add_argument(
+        "--out", type=Path, required=True, help=cli_help("folder for the bundle file")
+    )
     export.add_argument(
         "--since",
         type=int,
         default=None,
-        help="export events after this sequence number (default: after the last export/push; "
-        "0 exports everything)",
+        help=cli_help(
+            "export events after this sequence number (default: after the last export/push; "
+            "0 exports everything)"
+        ),
     )
     export.set_defaults(handler=_export)
 
     imp = commands.add_parser(
-        "import", help="verify and apply another till's bundle", parents=[common]
+        "import", help=cli_help("verify and apply another till's bundle"), parents=[common]
     )
     imp.add_argument("file", type=Path)
     imp.set_defaults(handler=_import)
 
     pair = commands.add_parser(
-        "pair-create", help="make a one-time pairing file for a new till", parents=[common]
+        "pair-create",
+        help=cli_help("make a one-time pairing file for a new till"),
+        parents=[common],
     )
-    pair.add_argument("--till", type=int, required=True, help="the new till's number (1-99)")
-    pair.add_argument("--out", type=Path, required=True, help="where to write the pairing file")
+    pair.add_argument(
+        "--till", type=int, required=True, help=cli_help("the new till's number (1-99)")
+    )
+    pair.add_argument(
+        "--out", type=Path, required=True, help=cli_help("where to write the pairing file")
+    )
     pair.set_defaults(handler=_pair_create)
 
     join = commands.add_parser(
-        "pair-join", help="join a shop with a pairing file (new till only)", parents=[common]
+        "pair-join",
+        help=cli_help("join a shop with a pairing file (new till only)"),
+        parents=[common],
     )
     join.add_argument("file", type=Path)
     join.set_defaults(handler=_pair_join)
 
     for name, push, pull, what in (
-        ("push", True, False, "send this till's new events to the hub"),
-        ("pull", False, True, "fetch and apply the other tills' events from the hub"),
-        ("run", True, True, "push, then pull"),
+        ("push", True, False, cli_help("send this till's new events to the hub")),
+        ("pull", False, True, cli_help("fetch and apply the other tills' events from the hub")),
+        ("run", True, True, cli_help("push, then pull")),
     ):
         hub = commands.add_parser(name, help=what, parents=[common])
-        hub.add_argument("--server", required=True, help="postgresql://user@host:port/database")
+        hub.add_argument(
+            "--server", required=True, help=cli_help("postgresql://user@host:port/database")
+        )
         hub.set_defaults(handler=_hub, push=push, pull=pull)
 
     folder = commands.add_parser(
         "folder",
-        help="one round of folder sync: write this till's news to DIR, apply other tills' "
-        "bundles found there",
+        help=cli_help(
+            "one round of folder sync: write this till's news to DIR, apply other tills' "
+            "bundles found there"
+        ),
         parents=[common],
     )
-    folder.add_argument("dir", type=Path, help="the shared or USB folder the tills sync through")
+    folder.add_argument(
+        "dir", type=Path, help=cli_help("the shared or USB folder the tills sync through")
+    )
     folder.set_defaults(handler=_folder)
 
     status = commands.add_parser(
-        "status", help="till number, events waiting, peers", parents=[common]
+        "status", help=cli_help("till number, events waiting, peers"), parents=[common]
     )
     status.set_defaults(handler=_status)
 
     conflicts = commands.add_parser(
         "conflicts",
-        help="list what two tills did offline that the owner should look at",
+        help=cli_help("list what two tills did offline that the owner should look at"),
         parents=[common],
     )
     conflicts.set_defaults(handler=_conflicts)
