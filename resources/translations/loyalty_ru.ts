@@ -1110,6 +1110,417 @@ The data as it is now is kept in %2 first.</source>
     </message>
 </context>
 <context>
+    <name>CliHelp</name>
+    <message>
+        <source>database file (default: $LOYALTY_DB, else the user data folder)</source>
+        <translation>файл базы данных (по умолчанию: $LOYALTY_DB, иначе папка данных пользователя)</translation>
+    </message>
+    <message>
+        <source>print one JSON object</source>
+        <translation>вывести один объект JSON</translation>
+    </message>
+    <message>
+        <source>Loyalty-card terminal. Without a command it opens the till window.</source>
+        <translation>Терминал карт лояльности. Без команды открывает окно кассы.</translation>
+    </message>
+    <message>
+        <source>check that this installation works (database, sale, refund, card PDF) and exit</source>
+        <translation>проверить, что установка работает (база, продажа, возврат, PDF карты), и выйти</translation>
+    </message>
+    <message>
+        <source>make a verified backup now (into the backup folder, or to --out FILE)</source>
+        <translation>сделать проверенную резервную копию сейчас (в папку копий или в --out ФАЙЛ)</translation>
+    </message>
+    <message>
+        <source>write the backup to this file</source>
+        <translation>записать копию в этот файл</translation>
+    </message>
+    <message>
+        <source>replace the database with a backup (the current one is kept aside first)</source>
+        <translation>заменить базу резервной копией (текущая сначала сохраняется отдельно)</translation>
+    </message>
+    <message>
+        <source>the backup file to restore</source>
+        <translation>файл копии для восстановления</translation>
+    </message>
+    <message>
+        <source>block, unblock or replace a customer&apos;s card</source>
+        <translation>заблокировать, разблокировать или заменить карту клиента</translation>
+    </message>
+    <message>
+        <source>stop a card from working (lost, stolen)</source>
+        <translation>остановить карту (потеряна, украдена)</translation>
+    </message>
+    <message>
+        <source>the card number</source>
+        <translation>номер карты</translation>
+    </message>
+    <message>
+        <source>why, kept in the audit log</source>
+        <translation>причина, сохраняется в журнале аудита</translation>
+    </message>
+    <message>
+        <source>let a blocked card work again</source>
+        <translation>снова разрешить заблокированную карту</translation>
+    </message>
+    <message>
+        <source>give the card&apos;s owner a new card; balance and history follow them</source>
+        <translation>выдать владельцу новую карту; баланс и история переходят на неё</translation>
+    </message>
+    <message>
+        <source>the lost or damaged card&apos;s number</source>
+        <translation>номер потерянной или повреждённой карты</translation>
+    </message>
+    <message>
+        <source>a pre-printed card to give (default: a new number)</source>
+        <translation>выдаваемая заранее напечатанная карта (по умолчанию: новый номер)</translation>
+    </message>
+    <message>
+        <source>print loyalty cards and pre-numbered sheets</source>
+        <translation>печать карт лояльности и листов с номерами</translation>
+    </message>
+    <message>
+        <source>one card as a CR80 PDF (card printer)</source>
+        <translation>одна карта в PDF формата CR80 (принтер карт)</translation>
+    </message>
+    <message>
+        <source>the PDF file to write</source>
+        <translation>PDF-файл для записи</translation>
+    </message>
+    <message>
+        <source>add the back (terms, phone) as page 2</source>
+        <translation>добавить оборот (условия, телефон) второй страницей</translation>
+    </message>
+    <message>
+        <source>leave the holder&apos;s name off</source>
+        <translation>не печатать имя владельца</translation>
+    </message>
+    <message>
+        <source>reserve N new stock numbers and print them on A4 sheets of 10</source>
+        <translation>зарезервировать N новых номеров и напечатать их на листах A4 по 10</translation>
+    </message>
+    <message>
+        <source>how many cards</source>
+        <translation>сколько карт</translation>
+    </message>
+    <message>
+        <source>also write the numbers as CSV (print shop)</source>
+        <translation>также записать номера в CSV (для типографии)</translation>
+    </message>
+    <message>
+        <source>add back pages after each sheet (duplex, flip on the long edge)</source>
+        <translation>добавить оборотные страницы после каждого листа (дуплекс, переворот по длинному краю)</translation>
+    </message>
+    <message>
+        <source>how many cards of each status, and the batches</source>
+        <translation>сколько карт в каждом статусе и партии</translation>
+    </message>
+    <message>
+        <source>register or show a customer</source>
+        <translation>зарегистрировать или показать клиента</translation>
+    </message>
+    <message>
+        <source>register a customer and issue a card</source>
+        <translation>зарегистрировать клиента и выдать карту</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD or DD.MM.YYYY</source>
+        <translation>ГГГГ-ММ-ДД или ДД.ММ.ГГГГ</translation>
+    </message>
+    <message>
+        <source>a pre-printed card to assign</source>
+        <translation>заранее напечатанная карта для выдачи</translation>
+    </message>
+    <message>
+        <source>the card of the customer who referred</source>
+        <translation>карта клиента, который порекомендовал</translation>
+    </message>
+    <message>
+        <source>agrees to receive messages</source>
+        <translation>согласен получать сообщения</translation>
+    </message>
+    <message>
+        <source>a customer by card or phone</source>
+        <translation>клиент по карте или телефону</translation>
+    </message>
+    <message>
+        <source>how many recent sales to list</source>
+        <translation>сколько последних продаж показать</translation>
+    </message>
+    <message>
+        <source>points balance of a card</source>
+        <translation>баланс баллов карты</translation>
+    </message>
+    <message>
+        <source>import customers from CSV or Excel</source>
+        <translation>импорт клиентов из CSV или Excel</translation>
+    </message>
+    <message>
+        <source>customers, their cards and opening balances from a .csv or .xlsx file</source>
+        <translation>клиенты, их карты и начальные балансы из файла .csv или .xlsx</translation>
+    </message>
+    <message>
+        <source>the .csv or .xlsx file; the first row holds headers</source>
+        <translation>файл .csv или .xlsx; в первой строке заголовки</translation>
+    </message>
+    <message>
+        <source>list the rows that would be refused; write nothing</source>
+        <translation>показать строки, которые будут отклонены; ничего не записывать</translation>
+    </message>
+    <message>
+        <source>import the good rows, leave the refused ones</source>
+        <translation>импортировать хорошие строки, отклонённые пропустить</translation>
+    </message>
+    <message>
+        <source>export customers to CSV or Excel</source>
+        <translation>экспорт клиентов в CSV или Excel</translation>
+    </message>
+    <message>
+        <source>every customer with consent status</source>
+        <translation>все клиенты со статусом согласия</translation>
+    </message>
+    <message>
+        <source>FILE.csv or FILE.xlsx</source>
+        <translation>ФАЙЛ.csv или ФАЙЛ.xlsx</translation>
+    </message>
+    <message>
+        <source>which column holds which field, e.g. name=Client,phone=3 (fields: {fields}); columns by header or 1-based number; the rest is guessed</source>
+        <translation>какой столбец содержит какое поле, например name=Client,phone=3 (поля: {fields}); столбцы по заголовку или номеру с 1; остальное угадывается</translation>
+    </message>
+    <message>
+        <source>verify balances, lots, journal and the database file</source>
+        <translation>проверить балансы, партии баллов, журнал и файл базы</translation>
+    </message>
+    <message>
+        <source>write off every customer&apos;s points whose expiry has come</source>
+        <translation>списать у всех клиентов баллы с истёкшим сроком</translation>
+    </message>
+    <message>
+        <source>fill a new, empty database with realistic customers and a year of sales</source>
+        <translation>заполнить новую пустую базу правдоподобными клиентами и годом продаж</translation>
+    </message>
+    <message>
+        <source>how many (default 1000)</source>
+        <translation>сколько (по умолчанию 1000)</translation>
+    </message>
+    <message>
+        <source>months of sales (default 12)</source>
+        <translation>месяцев продаж (по умолчанию 12)</translation>
+    </message>
+    <message>
+        <source>how many sales (default 10 per customer)</source>
+        <translation>сколько продаж (по умолчанию 10 на клиента)</translation>
+    </message>
+    <message>
+        <source>same seed, same data (default 1)</source>
+        <translation>то же зерно — те же данные (по умолчанию 1)</translation>
+    </message>
+    <message>
+        <source>must be at least 1</source>
+        <translation>должно быть не меньше 1</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a whole number</source>
+        <translation>«{text}» — не целое число</translation>
+    </message>
+    <message>
+        <source>owner corrections of a customer&apos;s points</source>
+        <translation>исправления баллов клиента владельцем</translation>
+    </message>
+    <message>
+        <source>add (+N) or take away (-N) points, with a reason; needs the owner PIN</source>
+        <translation>начислить (+N) или снять (-N) баллы с причиной; нужен PIN владельца</translation>
+    </message>
+    <message>
+        <source>card, phone or customer id</source>
+        <translation>карта, телефон или id клиента</translation>
+    </message>
+    <message>
+        <source>e.g. +50 or -20</source>
+        <translation>например +50 или -20</translation>
+    </message>
+    <message>
+        <source>why: shown in the points history</source>
+        <translation>причина: видна в истории баллов</translation>
+    </message>
+    <message>
+        <source>the owner PIN (or set ${env}; else it is asked)</source>
+        <translation>PIN владельца (или задайте ${env}; иначе он будет запрошен)</translation>
+    </message>
+    <message>
+        <source>export or erase everything stored about a customer</source>
+        <translation>выгрузить или стереть всё, что хранится о клиенте</translation>
+    </message>
+    <message>
+        <source>write the customer&apos;s data to a JSON or PDF file</source>
+        <translation>записать данные клиента в файл JSON или PDF</translation>
+    </message>
+    <message>
+        <source>the file to write: .json, or .pdf for a printable copy</source>
+        <translation>файл для записи: .json или .pdf для печатной копии</translation>
+    </message>
+    <message>
+        <source>anonymize the customer (name, phone, e-mail, birthday); sales and points stay</source>
+        <translation>обезличить клиента (имя, телефон, e-mail, день рождения); продажи и баллы остаются</translation>
+    </message>
+    <message>
+        <source>confirm: this cannot be undone</source>
+        <translation>подтвердить: это нельзя отменить</translation>
+    </message>
+    <message>
+        <source>record a customer&apos;s yes or no to offers</source>
+        <translation>записать согласие или отказ клиента от предложений</translation>
+    </message>
+    <message>
+        <source>show, export or import the loyalty program</source>
+        <translation>показать, выгрузить или загрузить программу лояльности</translation>
+    </message>
+    <message>
+        <source>the program in force</source>
+        <translation>действующая программа</translation>
+    </message>
+    <message>
+        <source>an earlier version</source>
+        <translation>более ранняя версия</translation>
+    </message>
+    <message>
+        <source>write the program to a JSON file</source>
+        <translation>записать программу в файл JSON</translation>
+    </message>
+    <message>
+        <source>save a program from a JSON file as the next version</source>
+        <translation>сохранить программу из файла JSON как следующую версию</translation>
+    </message>
+    <message>
+        <source>every saved version</source>
+        <translation>все сохранённые версии</translation>
+    </message>
+    <message>
+        <source>loyalty KPIs for a period beside the previous period (the owner&apos;s dashboard)</source>
+        <translation>показатели лояльности за период рядом с предыдущим периодом (панель владельца)</translation>
+    </message>
+    <message>
+        <source>first day, YYYY-MM-DD</source>
+        <translation>первый день, ГГГГ-ММ-ДД</translation>
+    </message>
+    <message>
+        <source>last day, YYYY-MM-DD</source>
+        <translation>последний день, ГГГГ-ММ-ДД</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a date like 2026-01-31</source>
+        <translation>«{text}» — не дата вида 2026-01-31</translation>
+    </message>
+    <message>
+        <source>record a sale on a card (or without one)</source>
+        <translation>записать продажу по карте (или без неё)</translation>
+    </message>
+    <message>
+        <source>card number; omit for a sale without a card</source>
+        <translation>номер карты; не указывайте для продажи без карты</translation>
+    </message>
+    <message>
+        <source>check amount, e.g. 123.45 or 123,45</source>
+        <translation>сумма чека, например 123.45 или 123,45</translation>
+    </message>
+    <message>
+        <source>none, max or a number of points</source>
+        <translation>none, max или число баллов</translation>
+    </message>
+    <message>
+        <source>client sale UUID (idempotent)</source>
+        <translation>UUID продажи от клиента (повтор безопасен)</translation>
+    </message>
+    <message>
+        <source>show the quote, record nothing</source>
+        <translation>показать расчёт, ничего не записывать</translation>
+    </message>
+    <message>
+        <source>refund a sale in full or in part</source>
+        <translation>вернуть продажу полностью или частично</translation>
+    </message>
+    <message>
+        <source>the sale id</source>
+        <translation>id продажи</translation>
+    </message>
+    <message>
+        <source>part of the check to refund</source>
+        <translation>часть чека для возврата</translation>
+    </message>
+    <message>
+        <source>client refund UUID</source>
+        <translation>UUID возврата от клиента</translation>
+    </message>
+    <message>
+        <source>share customers and sales with the shop&apos;s other tills</source>
+        <translation>обмен клиентами и продажами с другими кассами магазина</translation>
+    </message>
+    <message>
+        <source>write this till&apos;s new events to a signed bundle</source>
+        <translation>записать новые события этой кассы в подписанный пакет</translation>
+    </message>
+    <message>
+        <source>folder for the bundle file</source>
+        <translation>папка для файла пакета</translation>
+    </message>
+    <message>
+        <source>export events after this sequence number (default: after the last export/push; 0 exports everything)</source>
+        <translation>выгрузить события после этого номера (по умолчанию: после последней выгрузки/отправки; 0 выгружает всё)</translation>
+    </message>
+    <message>
+        <source>verify and apply another till&apos;s bundle</source>
+        <translation>проверить и применить пакет другой кассы</translation>
+    </message>
+    <message>
+        <source>make a one-time pairing file for a new till</source>
+        <translation>создать одноразовый файл привязки для новой кассы</translation>
+    </message>
+    <message>
+        <source>the new till&apos;s number (1-99)</source>
+        <translation>номер новой кассы (1-99)</translation>
+    </message>
+    <message>
+        <source>where to write the pairing file</source>
+        <translation>куда записать файл привязки</translation>
+    </message>
+    <message>
+        <source>join a shop with a pairing file (new till only)</source>
+        <translation>подключиться к магазину по файлу привязки (только новая касса)</translation>
+    </message>
+    <message>
+        <source>send this till&apos;s new events to the hub</source>
+        <translation>отправить новые события этой кассы на сервер</translation>
+    </message>
+    <message>
+        <source>fetch and apply the other tills&apos; events from the hub</source>
+        <translation>получить с сервера и применить события других касс</translation>
+    </message>
+    <message>
+        <source>push, then pull</source>
+        <translation>отправить, затем получить</translation>
+    </message>
+    <message>
+        <source>one round of folder sync: write this till&apos;s news to DIR, apply other tills&apos; bundles found there</source>
+        <translation>один цикл синхронизации через папку: записать новое этой кассы в DIR, применить найденные там пакеты других касс</translation>
+    </message>
+    <message>
+        <source>the shared or USB folder the tills sync through</source>
+        <translation>общая или USB-папка, через которую синхронизируются кассы</translation>
+    </message>
+    <message>
+        <source>till number, events waiting, peers</source>
+        <translation>номер кассы, ожидающие события, другие кассы</translation>
+    </message>
+    <message>
+        <source>list what two tills did offline that the owner should look at</source>
+        <translation>показать, что две кассы сделали офлайн и что стоит проверить владельцу</translation>
+    </message>
+    <message>
+        <source>postgresql://user@host:port/database</source>
+        <translation>postgresql://пользователь@хост:порт/база</translation>
+    </message>
+</context>
+<context>
     <name>CounterScreen</name>
     <message>
         <source>Find</source>
@@ -5526,6 +5937,103 @@ Cards: {cards}</source>
     <message>
         <source>Too many wrong PINs. Try again at {time}. Scanning and lookups still work.</source>
         <translation>Слишком много неверных PIN. Попробуйте снова в {time}. Сканер и поиск работают.</translation>
+    </message>
+</context>
+<context>
+    <name>argparse</name>
+    <message>
+        <source>usage: </source>
+        <translation>использование: </translation>
+    </message>
+    <message>
+        <source>positional arguments</source>
+        <translation>позиционные аргументы</translation>
+    </message>
+    <message>
+        <source>options</source>
+        <translation>параметры</translation>
+    </message>
+    <message>
+        <source>show this help message and exit</source>
+        <translation>показать эту справку и выйти</translation>
+    </message>
+    <message>
+        <source>show program&apos;s version number and exit</source>
+        <translation>показать версию программы и выйти</translation>
+    </message>
+    <message>
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation>%(prog)s: ошибка: %(message)s
+</translation>
+    </message>
+    <message>
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation>аргумент %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+        <source>the following arguments are required: %s</source>
+        <translation>не указаны обязательные аргументы: %s</translation>
+    </message>
+    <message>
+        <source>one of the arguments %s is required</source>
+        <translation>нужен один из аргументов %s</translation>
+    </message>
+    <message>
+        <source>unrecognized arguments: %s</source>
+        <translation>неизвестные аргументы: %s</translation>
+    </message>
+    <message>
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation>недопустимый выбор: %(value)r (выберите из %(choices)s)</translation>
+    </message>
+    <message>
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation>недопустимое значение %(type)s: %(value)r</translation>
+    </message>
+    <message>
+        <source>expected one argument</source>
+        <translation>ожидался один аргумент</translation>
+    </message>
+    <message>
+        <source>expected at most one argument</source>
+        <translation>ожидалось не больше одного аргумента</translation>
+    </message>
+    <message>
+        <source>expected at least one argument</source>
+        <translation>ожидался хотя бы один аргумент</translation>
+    </message>
+    <message>
+        <source>expected %s argument</source>
+        <translation>ожидалось аргументов: %s</translation>
+    </message>
+    <message>
+        <source>expected %s arguments</source>
+        <translation>ожидалось аргументов: %s</translation>
+    </message>
+    <message>
+        <source>not allowed with argument %s</source>
+        <translation>нельзя вместе с аргументом %s</translation>
+    </message>
+    <message>
+        <source>ignored explicit argument %r</source>
+        <translation>лишнее значение аргумента %r пропущено</translation>
+    </message>
+    <message>
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation>неоднозначный параметр: %(option)s подходит к %(matches)s</translation>
+    </message>
+    <message>
+        <source>unexpected option string: %s</source>
+        <translation>неожиданный параметр: %s</translation>
+    </message>
+    <message>
+        <source>can&apos;t open &apos;%(filename)s&apos;: %(error)s</source>
+        <translation>не удаётся открыть &apos;%(filename)s&apos;: %(error)s</translation>
+    </message>
+    <message>
+        <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+        <translation>неизвестная команда %(parser_name)r (варианты: %(choices)s)</translation>
     </message>
 </context>
 </TS>

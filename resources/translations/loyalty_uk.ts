@@ -1110,6 +1110,417 @@ The data as it is now is kept in %2 first.</source>
     </message>
 </context>
 <context>
+    <name>CliHelp</name>
+    <message>
+        <source>database file (default: $LOYALTY_DB, else the user data folder)</source>
+        <translation>файл бази даних (типово: $LOYALTY_DB, інакше тека даних користувача)</translation>
+    </message>
+    <message>
+        <source>print one JSON object</source>
+        <translation>вивести один об&apos;єкт JSON</translation>
+    </message>
+    <message>
+        <source>Loyalty-card terminal. Without a command it opens the till window.</source>
+        <translation>Термінал карток лояльності. Без команди відкриває вікно каси.</translation>
+    </message>
+    <message>
+        <source>check that this installation works (database, sale, refund, card PDF) and exit</source>
+        <translation>перевірити, що встановлення працює (база, продаж, повернення, PDF картки), і вийти</translation>
+    </message>
+    <message>
+        <source>make a verified backup now (into the backup folder, or to --out FILE)</source>
+        <translation>зробити перевірену резервну копію зараз (у теку копій або в --out ФАЙЛ)</translation>
+    </message>
+    <message>
+        <source>write the backup to this file</source>
+        <translation>записати копію в цей файл</translation>
+    </message>
+    <message>
+        <source>replace the database with a backup (the current one is kept aside first)</source>
+        <translation>замінити базу резервною копією (поточна спершу зберігається окремо)</translation>
+    </message>
+    <message>
+        <source>the backup file to restore</source>
+        <translation>файл копії для відновлення</translation>
+    </message>
+    <message>
+        <source>block, unblock or replace a customer&apos;s card</source>
+        <translation>заблокувати, розблокувати або замінити картку клієнта</translation>
+    </message>
+    <message>
+        <source>stop a card from working (lost, stolen)</source>
+        <translation>зупинити картку (загублена, вкрадена)</translation>
+    </message>
+    <message>
+        <source>the card number</source>
+        <translation>номер картки</translation>
+    </message>
+    <message>
+        <source>why, kept in the audit log</source>
+        <translation>причина, зберігається в журналі аудиту</translation>
+    </message>
+    <message>
+        <source>let a blocked card work again</source>
+        <translation>знову дозволити заблоковану картку</translation>
+    </message>
+    <message>
+        <source>give the card&apos;s owner a new card; balance and history follow them</source>
+        <translation>видати власникові нову картку; баланс та історія переходять на неї</translation>
+    </message>
+    <message>
+        <source>the lost or damaged card&apos;s number</source>
+        <translation>номер загубленої або пошкодженої картки</translation>
+    </message>
+    <message>
+        <source>a pre-printed card to give (default: a new number)</source>
+        <translation>заздалегідь надрукована картка для видачі (типово: новий номер)</translation>
+    </message>
+    <message>
+        <source>print loyalty cards and pre-numbered sheets</source>
+        <translation>друк карток лояльності й аркушів з номерами</translation>
+    </message>
+    <message>
+        <source>one card as a CR80 PDF (card printer)</source>
+        <translation>одна картка у PDF формату CR80 (принтер карток)</translation>
+    </message>
+    <message>
+        <source>the PDF file to write</source>
+        <translation>PDF-файл для запису</translation>
+    </message>
+    <message>
+        <source>add the back (terms, phone) as page 2</source>
+        <translation>додати зворот (умови, телефон) другою сторінкою</translation>
+    </message>
+    <message>
+        <source>leave the holder&apos;s name off</source>
+        <translation>не друкувати ім&apos;я власника</translation>
+    </message>
+    <message>
+        <source>reserve N new stock numbers and print them on A4 sheets of 10</source>
+        <translation>зарезервувати N нових номерів і надрукувати їх на аркушах A4 по 10</translation>
+    </message>
+    <message>
+        <source>how many cards</source>
+        <translation>скільки карток</translation>
+    </message>
+    <message>
+        <source>also write the numbers as CSV (print shop)</source>
+        <translation>також записати номери в CSV (для друкарні)</translation>
+    </message>
+    <message>
+        <source>add back pages after each sheet (duplex, flip on the long edge)</source>
+        <translation>додати зворотні сторінки після кожного аркуша (дуплекс, переворот по довгому краю)</translation>
+    </message>
+    <message>
+        <source>how many cards of each status, and the batches</source>
+        <translation>скільки карток у кожному статусі та партії</translation>
+    </message>
+    <message>
+        <source>register or show a customer</source>
+        <translation>зареєструвати або показати клієнта</translation>
+    </message>
+    <message>
+        <source>register a customer and issue a card</source>
+        <translation>зареєструвати клієнта й видати картку</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD or DD.MM.YYYY</source>
+        <translation>РРРР-ММ-ДД або ДД.ММ.РРРР</translation>
+    </message>
+    <message>
+        <source>a pre-printed card to assign</source>
+        <translation>заздалегідь надрукована картка для видачі</translation>
+    </message>
+    <message>
+        <source>the card of the customer who referred</source>
+        <translation>картка клієнта, який порекомендував</translation>
+    </message>
+    <message>
+        <source>agrees to receive messages</source>
+        <translation>погоджується отримувати повідомлення</translation>
+    </message>
+    <message>
+        <source>a customer by card or phone</source>
+        <translation>клієнт за карткою або телефоном</translation>
+    </message>
+    <message>
+        <source>how many recent sales to list</source>
+        <translation>скільки останніх продажів показати</translation>
+    </message>
+    <message>
+        <source>points balance of a card</source>
+        <translation>баланс балів картки</translation>
+    </message>
+    <message>
+        <source>import customers from CSV or Excel</source>
+        <translation>імпорт клієнтів із CSV або Excel</translation>
+    </message>
+    <message>
+        <source>customers, their cards and opening balances from a .csv or .xlsx file</source>
+        <translation>клієнти, їхні картки й початкові баланси з файлу .csv або .xlsx</translation>
+    </message>
+    <message>
+        <source>the .csv or .xlsx file; the first row holds headers</source>
+        <translation>файл .csv або .xlsx; у першому рядку заголовки</translation>
+    </message>
+    <message>
+        <source>list the rows that would be refused; write nothing</source>
+        <translation>показати рядки, які буде відхилено; нічого не записувати</translation>
+    </message>
+    <message>
+        <source>import the good rows, leave the refused ones</source>
+        <translation>імпортувати добрі рядки, відхилені пропустити</translation>
+    </message>
+    <message>
+        <source>export customers to CSV or Excel</source>
+        <translation>експорт клієнтів у CSV або Excel</translation>
+    </message>
+    <message>
+        <source>every customer with consent status</source>
+        <translation>усі клієнти зі статусом згоди</translation>
+    </message>
+    <message>
+        <source>FILE.csv or FILE.xlsx</source>
+        <translation>ФАЙЛ.csv або ФАЙЛ.xlsx</translation>
+    </message>
+    <message>
+        <source>which column holds which field, e.g. name=Client,phone=3 (fields: {fields}); columns by header or 1-based number; the rest is guessed</source>
+        <translation>який стовпець містить яке поле, наприклад name=Client,phone=3 (поля: {fields}); стовпці за заголовком або номером з 1; решта вгадується</translation>
+    </message>
+    <message>
+        <source>verify balances, lots, journal and the database file</source>
+        <translation>перевірити баланси, партії балів, журнал і файл бази</translation>
+    </message>
+    <message>
+        <source>write off every customer&apos;s points whose expiry has come</source>
+        <translation>списати в усіх клієнтів бали, строк яких минув</translation>
+    </message>
+    <message>
+        <source>fill a new, empty database with realistic customers and a year of sales</source>
+        <translation>заповнити нову порожню базу правдоподібними клієнтами й роком продажів</translation>
+    </message>
+    <message>
+        <source>how many (default 1000)</source>
+        <translation>скільки (типово 1000)</translation>
+    </message>
+    <message>
+        <source>months of sales (default 12)</source>
+        <translation>місяців продажів (типово 12)</translation>
+    </message>
+    <message>
+        <source>how many sales (default 10 per customer)</source>
+        <translation>скільки продажів (типово 10 на клієнта)</translation>
+    </message>
+    <message>
+        <source>same seed, same data (default 1)</source>
+        <translation>те саме зерно — ті самі дані (типово 1)</translation>
+    </message>
+    <message>
+        <source>must be at least 1</source>
+        <translation>має бути не менше 1</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a whole number</source>
+        <translation>«{text}» — не ціле число</translation>
+    </message>
+    <message>
+        <source>owner corrections of a customer&apos;s points</source>
+        <translation>виправлення балів клієнта власником</translation>
+    </message>
+    <message>
+        <source>add (+N) or take away (-N) points, with a reason; needs the owner PIN</source>
+        <translation>нарахувати (+N) або зняти (-N) бали з причиною; потрібен PIN власника</translation>
+    </message>
+    <message>
+        <source>card, phone or customer id</source>
+        <translation>картка, телефон або id клієнта</translation>
+    </message>
+    <message>
+        <source>e.g. +50 or -20</source>
+        <translation>наприклад +50 або -20</translation>
+    </message>
+    <message>
+        <source>why: shown in the points history</source>
+        <translation>причина: видно в історії балів</translation>
+    </message>
+    <message>
+        <source>the owner PIN (or set ${env}; else it is asked)</source>
+        <translation>PIN власника (або задайте ${env}; інакше його буде запитано)</translation>
+    </message>
+    <message>
+        <source>export or erase everything stored about a customer</source>
+        <translation>вивантажити або стерти все, що зберігається про клієнта</translation>
+    </message>
+    <message>
+        <source>write the customer&apos;s data to a JSON or PDF file</source>
+        <translation>записати дані клієнта у файл JSON або PDF</translation>
+    </message>
+    <message>
+        <source>the file to write: .json, or .pdf for a printable copy</source>
+        <translation>файл для запису: .json або .pdf для друкованої копії</translation>
+    </message>
+    <message>
+        <source>anonymize the customer (name, phone, e-mail, birthday); sales and points stay</source>
+        <translation>знеособити клієнта (ім&apos;я, телефон, e-mail, день народження); продажі й бали лишаються</translation>
+    </message>
+    <message>
+        <source>confirm: this cannot be undone</source>
+        <translation>підтвердити: це не можна скасувати</translation>
+    </message>
+    <message>
+        <source>record a customer&apos;s yes or no to offers</source>
+        <translation>записати згоду або відмову клієнта від пропозицій</translation>
+    </message>
+    <message>
+        <source>show, export or import the loyalty program</source>
+        <translation>показати, вивантажити або завантажити програму лояльності</translation>
+    </message>
+    <message>
+        <source>the program in force</source>
+        <translation>чинна програма</translation>
+    </message>
+    <message>
+        <source>an earlier version</source>
+        <translation>попередня версія</translation>
+    </message>
+    <message>
+        <source>write the program to a JSON file</source>
+        <translation>записати програму у файл JSON</translation>
+    </message>
+    <message>
+        <source>save a program from a JSON file as the next version</source>
+        <translation>зберегти програму з файлу JSON як наступну версію</translation>
+    </message>
+    <message>
+        <source>every saved version</source>
+        <translation>усі збережені версії</translation>
+    </message>
+    <message>
+        <source>loyalty KPIs for a period beside the previous period (the owner&apos;s dashboard)</source>
+        <translation>показники лояльності за період поруч із попереднім періодом (панель власника)</translation>
+    </message>
+    <message>
+        <source>first day, YYYY-MM-DD</source>
+        <translation>перший день, РРРР-ММ-ДД</translation>
+    </message>
+    <message>
+        <source>last day, YYYY-MM-DD</source>
+        <translation>останній день, РРРР-ММ-ДД</translation>
+    </message>
+    <message>
+        <source>“{text}” is not a date like 2026-01-31</source>
+        <translation>«{text}» — не дата на зразок 2026-01-31</translation>
+    </message>
+    <message>
+        <source>record a sale on a card (or without one)</source>
+        <translation>записати продаж за карткою (або без неї)</translation>
+    </message>
+    <message>
+        <source>card number; omit for a sale without a card</source>
+        <translation>номер картки; не вказуйте для продажу без картки</translation>
+    </message>
+    <message>
+        <source>check amount, e.g. 123.45 or 123,45</source>
+        <translation>сума чека, наприклад 123.45 або 123,45</translation>
+    </message>
+    <message>
+        <source>none, max or a number of points</source>
+        <translation>none, max або кількість балів</translation>
+    </message>
+    <message>
+        <source>client sale UUID (idempotent)</source>
+        <translation>UUID продажу від клієнта (повтор безпечний)</translation>
+    </message>
+    <message>
+        <source>show the quote, record nothing</source>
+        <translation>показати розрахунок, нічого не записувати</translation>
+    </message>
+    <message>
+        <source>refund a sale in full or in part</source>
+        <translation>повернути продаж повністю або частково</translation>
+    </message>
+    <message>
+        <source>the sale id</source>
+        <translation>id продажу</translation>
+    </message>
+    <message>
+        <source>part of the check to refund</source>
+        <translation>частина чека для повернення</translation>
+    </message>
+    <message>
+        <source>client refund UUID</source>
+        <translation>UUID повернення від клієнта</translation>
+    </message>
+    <message>
+        <source>share customers and sales with the shop&apos;s other tills</source>
+        <translation>обмін клієнтами й продажами з іншими касами магазину</translation>
+    </message>
+    <message>
+        <source>write this till&apos;s new events to a signed bundle</source>
+        <translation>записати нові події цієї каси в підписаний пакет</translation>
+    </message>
+    <message>
+        <source>folder for the bundle file</source>
+        <translation>тека для файлу пакета</translation>
+    </message>
+    <message>
+        <source>export events after this sequence number (default: after the last export/push; 0 exports everything)</source>
+        <translation>вивантажити події після цього номера (типово: після останнього вивантаження/надсилання; 0 вивантажує все)</translation>
+    </message>
+    <message>
+        <source>verify and apply another till&apos;s bundle</source>
+        <translation>перевірити й застосувати пакет іншої каси</translation>
+    </message>
+    <message>
+        <source>make a one-time pairing file for a new till</source>
+        <translation>створити одноразовий файл прив&apos;язки для нової каси</translation>
+    </message>
+    <message>
+        <source>the new till&apos;s number (1-99)</source>
+        <translation>номер нової каси (1-99)</translation>
+    </message>
+    <message>
+        <source>where to write the pairing file</source>
+        <translation>куди записати файл прив&apos;язки</translation>
+    </message>
+    <message>
+        <source>join a shop with a pairing file (new till only)</source>
+        <translation>приєднатися до магазину за файлом прив&apos;язки (лише нова каса)</translation>
+    </message>
+    <message>
+        <source>send this till&apos;s new events to the hub</source>
+        <translation>надіслати нові події цієї каси на сервер</translation>
+    </message>
+    <message>
+        <source>fetch and apply the other tills&apos; events from the hub</source>
+        <translation>отримати з сервера й застосувати події інших кас</translation>
+    </message>
+    <message>
+        <source>push, then pull</source>
+        <translation>надіслати, потім отримати</translation>
+    </message>
+    <message>
+        <source>one round of folder sync: write this till&apos;s news to DIR, apply other tills&apos; bundles found there</source>
+        <translation>один цикл синхронізації через теку: записати нове цієї каси в DIR, застосувати знайдені там пакети інших кас</translation>
+    </message>
+    <message>
+        <source>the shared or USB folder the tills sync through</source>
+        <translation>спільна або USB-тека, через яку синхронізуються каси</translation>
+    </message>
+    <message>
+        <source>till number, events waiting, peers</source>
+        <translation>номер каси, події в черзі, інші каси</translation>
+    </message>
+    <message>
+        <source>list what two tills did offline that the owner should look at</source>
+        <translation>показати, що дві каси зробили офлайн і що варто перевірити власникові</translation>
+    </message>
+    <message>
+        <source>postgresql://user@host:port/database</source>
+        <translation>postgresql://користувач@хост:порт/база</translation>
+    </message>
+</context>
+<context>
     <name>CounterScreen</name>
     <message>
         <source>Find</source>
@@ -5526,6 +5937,103 @@ Cards: {cards}</source>
     <message>
         <source>Too many wrong PINs. Try again at {time}. Scanning and lookups still work.</source>
         <translation>Забагато неправильних PIN. Спробуйте знову о {time}. Сканер і пошук працюють.</translation>
+    </message>
+</context>
+<context>
+    <name>argparse</name>
+    <message>
+        <source>usage: </source>
+        <translation>використання: </translation>
+    </message>
+    <message>
+        <source>positional arguments</source>
+        <translation>позиційні аргументи</translation>
+    </message>
+    <message>
+        <source>options</source>
+        <translation>параметри</translation>
+    </message>
+    <message>
+        <source>show this help message and exit</source>
+        <translation>показати цю довідку й вийти</translation>
+    </message>
+    <message>
+        <source>show program&apos;s version number and exit</source>
+        <translation>показати версію програми й вийти</translation>
+    </message>
+    <message>
+        <source>%(prog)s: error: %(message)s
+</source>
+        <translation>%(prog)s: помилка: %(message)s
+</translation>
+    </message>
+    <message>
+        <source>argument %(argument_name)s: %(message)s</source>
+        <translation>аргумент %(argument_name)s: %(message)s</translation>
+    </message>
+    <message>
+        <source>the following arguments are required: %s</source>
+        <translation>не вказано обов&apos;язкові аргументи: %s</translation>
+    </message>
+    <message>
+        <source>one of the arguments %s is required</source>
+        <translation>потрібен один з аргументів %s</translation>
+    </message>
+    <message>
+        <source>unrecognized arguments: %s</source>
+        <translation>невідомі аргументи: %s</translation>
+    </message>
+    <message>
+        <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+        <translation>неприпустимий вибір: %(value)r (виберіть з %(choices)s)</translation>
+    </message>
+    <message>
+        <source>invalid %(type)s value: %(value)r</source>
+        <translation>неприпустиме значення %(type)s: %(value)r</translation>
+    </message>
+    <message>
+        <source>expected one argument</source>
+        <translation>очікувався один аргумент</translation>
+    </message>
+    <message>
+        <source>expected at most one argument</source>
+        <translation>очікувалося не більше одного аргументу</translation>
+    </message>
+    <message>
+        <source>expected at least one argument</source>
+        <translation>очікувався щонайменше один аргумент</translation>
+    </message>
+    <message>
+        <source>expected %s argument</source>
+        <translation>очікувалося аргументів: %s</translation>
+    </message>
+    <message>
+        <source>expected %s arguments</source>
+        <translation>очікувалося аргументів: %s</translation>
+    </message>
+    <message>
+        <source>not allowed with argument %s</source>
+        <translation>не можна разом з аргументом %s</translation>
+    </message>
+    <message>
+        <source>ignored explicit argument %r</source>
+        <translation>зайве значення аргументу %r пропущено</translation>
+    </message>
+    <message>
+        <source>ambiguous option: %(option)s could match %(matches)s</source>
+        <translation>неоднозначний параметр: %(option)s підходить до %(matches)s</translation>
+    </message>
+    <message>
+        <source>unexpected option string: %s</source>
+        <translation>неочікуваний параметр: %s</translation>
+    </message>
+    <message>
+        <source>can&apos;t open &apos;%(filename)s&apos;: %(error)s</source>
+        <translation>не вдається відкрити &apos;%(filename)s&apos;: %(error)s</translation>
+    </message>
+    <message>
+        <source>unknown parser %(parser_name)r (choices: %(choices)s)</source>
+        <translation>невідома команда %(parser_name)r (варіанти: %(choices)s)</translation>
     </message>
 </context>
 </TS>
