@@ -16,6 +16,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 
+def _say(text: str) -> str:
+    """A self-test line in the installed language (the shop's or the system's); the "ok"/"FAIL"
+    marks and step names stay English so support and CI can read any shop's output."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("SelfTest", text)
+
+
 def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
     state: dict[str, object] = {}
 
@@ -23,7 +31,7 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
         from terminal.app.till import open_till
 
         state["till"] = open_till(folder / "selftest.db")
-        return "database created and migrated"
+        return _say("database created and migrated")
 
     def sale_and_refund() -> str:
         from terminal.app.counter import Counter, SaleRequest
@@ -37,12 +45,16 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
         sale = Counter(till).checkout(SaleRequest(enrolled.card, 100_000, MAX))  # type: ignore[arg-type]
         again = Counter(till).checkout(SaleRequest(enrolled.card, 100_000, MAX), sale.sale_id)  # type: ignore[arg-type]
         if not again.replayed or sale.balance != 45:
-            raise AssertionError(f"unexpected sale figures: {sale}")
+            raise AssertionError(_say("unexpected sale figures: {sale}").format(sale=sale))
         refund = Refunds(till).refund(sale.sale_id)  # type: ignore[arg-type]
         if refund.balance != 100:
-            raise AssertionError(f"unexpected balance after refund: {refund.balance}")
+            raise AssertionError(
+                _say("unexpected balance after refund: {balance}").format(balance=refund.balance)
+            )
         state["card"] = enrolled.card
-        return f"sale and refund on card {enrolled.card}: balance 100 → 45 → 100"
+        return _say("sale and refund on card {card}: balance 100 → 45 → 100").format(
+            card=enrolled.card
+        )
 
     def books() -> str:
         from terminal.app.integrity import Integrity
@@ -50,7 +62,7 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
         report = Integrity(state["till"]).check()  # type: ignore[arg-type]
         if not report.ok:
             raise AssertionError("; ".join(report.problems))
-        return f"books balance ({report.events} journal events)"
+        return _say("books balance ({events} journal events)").format(events=report.events)
 
     def card_pdf() -> str:
         from terminal.cardprint import render_card_pdf  # type: ignore[attr-defined]
@@ -58,8 +70,8 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
         out = folder / "card.pdf"
         render_card_pdf(state["till"], str(state["card"]), out)
         if out.stat().st_size < 1000:
-            raise AssertionError("the card PDF is empty")
-        return f"card PDF rendered ({out.stat().st_size // 1024} KB)"
+            raise AssertionError(_say("the card PDF is empty"))
+        return _say("card PDF rendered ({size} KB)").format(size=out.stat().st_size // 1024)
 
     def window() -> str:
         from PySide6.QtWidgets import QApplication
@@ -76,30 +88,37 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
         app.processEvents()
         shown = time.perf_counter() - begun
         main_window.close()
-        return f"main window built and shown in {shown:.2f} s"
+        return _say("main window built and shown in {seconds} s").format(seconds=f"{shown:.2f}")
 
     def languages() -> str:
-        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtCore import QCoreApplication, QLocale
 
         from terminal.i18n_text import core_application, install_translations, points_text
 
         app = core_application()
+        speaking = QLocale().name().split("_")[0]  # the language this output is in
         seen = []
         expected = (("ru", "Карта лояльности", "5 баллов"), ("uk", "Картка лояльності", "5 балів"))
         for language, card, points in expected:
             if install_translations(app, language) != language:
-                raise AssertionError(f"{language} is not available")
+                raise AssertionError(_say("{language} is not available").format(language=language))
             got = QCoreApplication.translate("CardPrint", "Loyalty card"), points_text(5)
             if got != (card, points):
-                raise AssertionError(f"{language} translation not loaded: {got}")
+                raise AssertionError(
+                    _say("{language} translation not loaded: {got}").format(
+                        language=language, got=got
+                    )
+                )
             seen.append(language)
-        install_translations(app, "en")
-        return "translations load: " + ", ".join(seen)
+        install_translations(app, speaking)
+        return _say("translations load: {languages}").format(languages=", ".join(seen))
 
     def network() -> str:
         if _network_calls:
-            raise AssertionError(f"something tried the network: {_network_calls[:3]}")
-        return "nothing tried the network"
+            raise AssertionError(
+                _say("something tried the network: {calls}").format(calls=_network_calls[:3])
+            )
+        return _say("nothing tried the network")
 
     return [
         ("database", open_db),
@@ -141,7 +160,11 @@ def self_test() -> int:
                 failed += 1
                 print(f"FAIL  {name}: {exc}")
                 traceback.print_exc(file=sys.stderr)
-    print(
-        f"self-test {'passed' if not failed else 'FAILED'} in {time.perf_counter() - started:.2f} s"
+    seconds = f"{time.perf_counter() - started:.2f}"
+    summary = (
+        _say("self-test passed in {seconds} s")
+        if not failed
+        else _say("self-test FAILED in {seconds} s")
     )
+    print(summary.format(seconds=seconds))
     return 0 if not failed else 1

@@ -106,3 +106,15 @@ def test_language_is_read_without_a_database_too(tmp_path, capsys):
     assert main(["--db", str(tmp_path / "none.db"), "--help"]) == 0
     assert "loyalty-terminal" in capsys.readouterr().out
     assert not (tmp_path / "none.db").exists()
+
+
+def test_self_test_reports_in_the_shops_language(till, db_path, capsys):
+    """Support reads the self-test's lines back to the shop: they are in the shop's language,
+    also after the step that tries every translation; the ok/FAIL marks stay for scripts."""
+    _set_language(till, "uk")
+    assert main(["--db", str(db_path), "--self-test"]) == 0
+    out = capsys.readouterr().out
+    assert "ok    database: базу даних створено й оновлено" in out
+    assert "ok    network: ніщо не зверталося до мережі" in out
+    assert "самоперевірку пройдено за " in out
+    assert "self-test passed" not in out
