@@ -5297,6 +5297,69 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>SelfTest</name>
+    <message>
+        <source>database created and migrated</source>
+        <translation>база данных создана и обновлена</translation>
+    </message>
+    <message>
+        <source>nothing tried the network</source>
+        <translation>никто не обращался к сети</translation>
+    </message>
+    <message>
+        <source>self-test passed in {seconds} s</source>
+        <translation>самопроверка пройдена за {seconds} с</translation>
+    </message>
+    <message>
+        <source>self-test FAILED in {seconds} s</source>
+        <translation>самопроверка НЕ ПРОЙДЕНА за {seconds} с</translation>
+    </message>
+    <message>
+        <source>sale and refund on card {card}: balance 100 → 45 → 100</source>
+        <translation>продажа и возврат по карте {card}: баланс 100 → 45 → 100</translation>
+    </message>
+    <message>
+        <source>books balance ({events} journal events)</source>
+        <translation>учёт сходится (событий в журнале: {events})</translation>
+    </message>
+    <message>
+        <source>the card PDF is empty</source>
+        <translation>PDF карты пуст</translation>
+    </message>
+    <message>
+        <source>card PDF rendered ({size} KB)</source>
+        <translation>PDF карты создан ({size} КБ)</translation>
+    </message>
+    <message>
+        <source>main window built and shown in {seconds} s</source>
+        <translation>главное окно создано и показано за {seconds} с</translation>
+    </message>
+    <message>
+        <source>translations load: {languages}</source>
+        <translation>переводы загружаются: {languages}</translation>
+    </message>
+    <message>
+        <source>unexpected sale figures: {sale}</source>
+        <translation>неожиданные цифры продажи: {sale}</translation>
+    </message>
+    <message>
+        <source>unexpected balance after refund: {balance}</source>
+        <translation>неожиданный баланс после возврата: {balance}</translation>
+    </message>
+    <message>
+        <source>something tried the network: {calls}</source>
+        <translation>что-то обратилось к сети: {calls}</translation>
+    </message>
+    <message>
+        <source>{language} is not available</source>
+        <translation>язык {language} недоступен</translation>
+    </message>
+    <message>
+        <source>{language} translation not loaded: {got}</source>
+        <translation>перевод {language} не загружен: {got}</translation>
+    </message>
+</context>
+<context>
     <name>ShopDevicesScreen</name>
     <message>
         <source>Devices</source>

@@ -5297,6 +5297,69 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>SelfTest</name>
+    <message>
+        <source>database created and migrated</source>
+        <translation>базу даних створено й оновлено</translation>
+    </message>
+    <message>
+        <source>nothing tried the network</source>
+        <translation>ніщо не зверталося до мережі</translation>
+    </message>
+    <message>
+        <source>self-test passed in {seconds} s</source>
+        <translation>самоперевірку пройдено за {seconds} с</translation>
+    </message>
+    <message>
+        <source>self-test FAILED in {seconds} s</source>
+        <translation>самоперевірку НЕ ПРОЙДЕНО за {seconds} с</translation>
+    </message>
+    <message>
+        <source>sale and refund on card {card}: balance 100 → 45 → 100</source>
+        <translation>продаж і повернення за карткою {card}: баланс 100 → 45 → 100</translation>
+    </message>
+    <message>
+        <source>books balance ({events} journal events)</source>
+        <translation>облік сходиться (подій у журналі: {events})</translation>
+    </message>
+    <message>
+        <source>the card PDF is empty</source>
+        <translation>PDF картки порожній</translation>
+    </message>
+    <message>
+        <source>card PDF rendered ({size} KB)</source>
+        <translation>PDF картки створено ({size} КБ)</translation>
+    </message>
+    <message>
+        <source>main window built and shown in {seconds} s</source>
+        <translation>головне вікно створено й показано за {seconds} с</translation>
+    </message>
+    <message>
+        <source>translations load: {languages}</source>
+        <translation>переклади завантажуються: {languages}</translation>
+    </message>
+    <message>
+        <source>unexpected sale figures: {sale}</source>
+        <translation>неочікувані цифри продажу: {sale}</translation>
+    </message>
+    <message>
+        <source>unexpected balance after refund: {balance}</source>
+        <translation>неочікуваний баланс після повернення: {balance}</translation>
+    </message>
+    <message>
+        <source>something tried the network: {calls}</source>
+        <translation>щось звернулося до мережі: {calls}</translation>
+    </message>
+    <message>
+        <source>{language} is not available</source>
+        <translation>мова {language} недоступна</translation>
+    </message>
+    <message>
+        <source>{language} translation not loaded: {got}</source>
+        <translation>переклад {language} не завантажено: {got}</translation>
+    </message>
+</context>
+<context>
     <name>ShopDevicesScreen</name>
     <message>
         <source>Devices</source>
