@@ -323,8 +323,8 @@ class DashboardScreen(DashboardCharts, QWidget):
                 )
             self._show_status(text, busy=False, error=True)
             return
+        self._show(outcome)  # first: the PDF button needs the report in place
         self._show_status("", busy=False)
-        self._show(outcome)
 
     def _show_status(self, text: str, *, busy: bool, error: bool = False) -> None:
         self.status.setText(text)
