@@ -14,6 +14,10 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 
 def _say(text: str) -> str:
@@ -74,13 +78,10 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
         return _say("card PDF rendered ({size} KB)").format(size=out.stat().st_size // 1024)
 
     def window() -> str:
-        from PySide6.QtWidgets import QApplication
 
         from terminal.ui.app import build_window
 
-        app = QApplication.instance() or QApplication(
-            ["loyalty-terminal", "-platform", "offscreen"]
-        )
+        app = make_application()
         begun = time.perf_counter()
         main_window = build_window(state["till"])  # type: ignore[arg-type]
         main_window.resize(1366, 768)
@@ -143,6 +144,17 @@ def _watch_network(event: str, args: tuple[object, ...]) -> None:
         if event == "socket.connect" and not isinstance(args[1] if len(args) > 1 else None, tuple):
             return
         _network_calls.append(f"{event} {args[1:] if len(args) > 1 else args}")
+
+
+def make_application() -> QApplication:
+    """The self-test's application: offscreen, with widgets (made before the command line's
+    language is installed, which would otherwise make a widget-less one)."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    return QApplication(["loyalty-terminal", "-platform", "offscreen"])
 
 
 def self_test() -> int:

@@ -68,10 +68,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _window_request(args: list[str]) -> tuple[bool, str | None]:
+    """Whether the command line only opens the till window (nothing, or just ``--db PATH``),
+    and the database it names. That path skips the parser and the command line's language:
+    the window makes its own QApplication and languages, and a QCoreApplication made first for
+    the command line's words would stop it from starting."""
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--db":
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--db="):
+        return True, args[0].removeprefix("--db=")
+    return False, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    window, db = _window_request(args_list)
+    if window:
+        from terminal.ui.app import run_gui
+
+        return run_gui(db or None)
+    if "--self-test" in args_list:  # it shows a window: a QApplication before any Qt words
+        from terminal.selftest import make_application
+
+        make_application()
     # help texts and argparse's messages are made while building and parsing: speak first
-    install_cli_language(args_list)
+    if args_list != ["--version"]:
+        install_cli_language(args_list)
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
