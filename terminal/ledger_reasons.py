@@ -31,6 +31,22 @@ FIXED_REASONS = {
     "Visit milestone bonus": "Visit milestone bonus",
 }
 
+# what a points entry is, by its ledger kind (the desk's history and the customer-data PDF)
+LEDGER_KINDS = {
+    "earn": "Earned on a purchase",
+    "redeem": "Spent on a purchase",
+    "welcome": "Welcome bonus",
+    "birthday": "Birthday bonus",
+    "referral": "Referral bonus",
+    "milestone": "Milestone bonus",
+    "expire": "Expired",
+    "refund_return": "Given back by a refund",
+    "refund_reversal": "Taken back by a refund",
+    "bonus_reversal": "Bonus taken back by a refund",
+    "adjustment": "Manual adjustment",
+    "opening_balance": "Opening balance",
+}
+
 BONUS_NAMES = {
     "welcome": "Welcome bonus",
     "birthday": "Birthday bonus",
@@ -65,3 +81,8 @@ def reason_text(reason: str, kind: str | None = None) -> str:
     if match := _OPENING.match(reason):
         return _t("Opening balance imported from {file}").format(file=match["file"])
     return reason
+
+
+def kind_text(kind: str) -> str:
+    """What a points entry of ``kind`` is, in the interface language (unknown kinds as stored)."""
+    return _t(LEDGER_KINDS.get(kind, kind))

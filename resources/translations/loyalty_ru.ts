@@ -2403,54 +2403,6 @@ Cards: {cards}</source>
 <context>
     <name>Desk</name>
     <message>
-        <source>Earned on a purchase</source>
-        <translation>Начислено за покупку</translation>
-    </message>
-    <message>
-        <source>Spent on a purchase</source>
-        <translation>Списано на покупку</translation>
-    </message>
-    <message>
-        <source>Welcome bonus</source>
-        <translation>Приветственный бонус</translation>
-    </message>
-    <message>
-        <source>Birthday bonus</source>
-        <translation>Бонус на день рождения</translation>
-    </message>
-    <message>
-        <source>Referral bonus</source>
-        <translation>Реферальный бонус</translation>
-    </message>
-    <message>
-        <source>Milestone bonus</source>
-        <translation>Бонус за визиты</translation>
-    </message>
-    <message>
-        <source>Expired</source>
-        <translation>Сгорели</translation>
-    </message>
-    <message>
-        <source>Given back by a refund</source>
-        <translation>Возвращено при возврате</translation>
-    </message>
-    <message>
-        <source>Taken back by a refund</source>
-        <translation>Списано при возврате</translation>
-    </message>
-    <message>
-        <source>Bonus taken back by a refund</source>
-        <translation>Бонус списан при возврате</translation>
-    </message>
-    <message>
-        <source>Manual adjustment</source>
-        <translation>Ручная корректировка</translation>
-    </message>
-    <message>
-        <source>Opening balance</source>
-        <translation>Начальный баланс</translation>
-    </message>
-    <message>
         <source>in use</source>
         <translation>действует</translation>
     </message>
@@ -3804,6 +3756,42 @@ Cards: {cards}</source>
         <translation>Реферальный бонус</translation>
     </message>
     <message>
+        <source>Earned on a purchase</source>
+        <translation>Начислено за покупку</translation>
+    </message>
+    <message>
+        <source>Spent on a purchase</source>
+        <translation>Списано на покупку</translation>
+    </message>
+    <message>
+        <source>Milestone bonus</source>
+        <translation>Бонус за визиты</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Сгорели</translation>
+    </message>
+    <message>
+        <source>Given back by a refund</source>
+        <translation>Возвращено при возврате</translation>
+    </message>
+    <message>
+        <source>Taken back by a refund</source>
+        <translation>Списано при возврате</translation>
+    </message>
+    <message>
+        <source>Bonus taken back by a refund</source>
+        <translation>Бонус списан при возврате</translation>
+    </message>
+    <message>
+        <source>Manual adjustment</source>
+        <translation>Ручная корректировка</translation>
+    </message>
+    <message>
+        <source>Opening balance</source>
+        <translation>Начальный баланс</translation>
+    </message>
+    <message>
         <source>Referred {name}</source>
         <translation>Пригласил(а): {name}</translation>
     </message>
@@ -4198,54 +4186,6 @@ Cards: {cards}</source>
     <message>
         <source>not given out</source>
         <translation>не выдана</translation>
-    </message>
-    <message>
-        <source>Earned on a purchase</source>
-        <translation>Начислено за покупку</translation>
-    </message>
-    <message>
-        <source>Spent on a purchase</source>
-        <translation>Списано на покупку</translation>
-    </message>
-    <message>
-        <source>Welcome bonus</source>
-        <translation>Приветственный бонус</translation>
-    </message>
-    <message>
-        <source>Birthday bonus</source>
-        <translation>Бонус на день рождения</translation>
-    </message>
-    <message>
-        <source>Referral bonus</source>
-        <translation>Реферальный бонус</translation>
-    </message>
-    <message>
-        <source>Milestone bonus</source>
-        <translation>Бонус за визиты</translation>
-    </message>
-    <message>
-        <source>Expired</source>
-        <translation>Сгорели</translation>
-    </message>
-    <message>
-        <source>Given back by a refund</source>
-        <translation>Возвращено при возврате</translation>
-    </message>
-    <message>
-        <source>Taken back by a refund</source>
-        <translation>Списано при возврате</translation>
-    </message>
-    <message>
-        <source>Bonus taken back by a refund</source>
-        <translation>Бонус списан при возврате</translation>
-    </message>
-    <message>
-        <source>Manual adjustment</source>
-        <translation>Ручная корректировка</translation>
-    </message>
-    <message>
-        <source>Opening balance</source>
-        <translation>Начальный баланс</translation>
     </message>
     <message>
         <source>complaint</source>

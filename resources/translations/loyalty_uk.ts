@@ -2403,54 +2403,6 @@ Cards: {cards}</source>
 <context>
     <name>Desk</name>
     <message>
-        <source>Earned on a purchase</source>
-        <translation>Нараховано за покупку</translation>
-    </message>
-    <message>
-        <source>Spent on a purchase</source>
-        <translation>Списано на покупку</translation>
-    </message>
-    <message>
-        <source>Welcome bonus</source>
-        <translation>Вітальний бонус</translation>
-    </message>
-    <message>
-        <source>Birthday bonus</source>
-        <translation>Бонус на день народження</translation>
-    </message>
-    <message>
-        <source>Referral bonus</source>
-        <translation>Реферальний бонус</translation>
-    </message>
-    <message>
-        <source>Milestone bonus</source>
-        <translation>Бонус за візити</translation>
-    </message>
-    <message>
-        <source>Expired</source>
-        <translation>Згоріли</translation>
-    </message>
-    <message>
-        <source>Given back by a refund</source>
-        <translation>Повернуто під час повернення</translation>
-    </message>
-    <message>
-        <source>Taken back by a refund</source>
-        <translation>Списано під час повернення</translation>
-    </message>
-    <message>
-        <source>Bonus taken back by a refund</source>
-        <translation>Бонус списано під час повернення</translation>
-    </message>
-    <message>
-        <source>Manual adjustment</source>
-        <translation>Ручне коригування</translation>
-    </message>
-    <message>
-        <source>Opening balance</source>
-        <translation>Початковий баланс</translation>
-    </message>
-    <message>
         <source>in use</source>
         <translation>діє</translation>
     </message>
@@ -3804,6 +3756,42 @@ Cards: {cards}</source>
         <translation>Реферальний бонус</translation>
     </message>
     <message>
+        <source>Earned on a purchase</source>
+        <translation>Нараховано за покупку</translation>
+    </message>
+    <message>
+        <source>Spent on a purchase</source>
+        <translation>Списано на покупку</translation>
+    </message>
+    <message>
+        <source>Milestone bonus</source>
+        <translation>Бонус за візити</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Згоріли</translation>
+    </message>
+    <message>
+        <source>Given back by a refund</source>
+        <translation>Повернуто під час повернення</translation>
+    </message>
+    <message>
+        <source>Taken back by a refund</source>
+        <translation>Списано під час повернення</translation>
+    </message>
+    <message>
+        <source>Bonus taken back by a refund</source>
+        <translation>Бонус списано під час повернення</translation>
+    </message>
+    <message>
+        <source>Manual adjustment</source>
+        <translation>Ручне коригування</translation>
+    </message>
+    <message>
+        <source>Opening balance</source>
+        <translation>Початковий баланс</translation>
+    </message>
+    <message>
         <source>Referred {name}</source>
         <translation>Запросив(ла): {name}</translation>
     </message>
@@ -4198,54 +4186,6 @@ Cards: {cards}</source>
     <message>
         <source>not given out</source>
         <translation>не видана</translation>
-    </message>
-    <message>
-        <source>Earned on a purchase</source>
-        <translation>Нараховано за покупку</translation>
-    </message>
-    <message>
-        <source>Spent on a purchase</source>
-        <translation>Списано на покупку</translation>
-    </message>
-    <message>
-        <source>Welcome bonus</source>
-        <translation>Вітальний бонус</translation>
-    </message>
-    <message>
-        <source>Birthday bonus</source>
-        <translation>Бонус на день народження</translation>
-    </message>
-    <message>
-        <source>Referral bonus</source>
-        <translation>Реферальний бонус</translation>
-    </message>
-    <message>
-        <source>Milestone bonus</source>
-        <translation>Бонус за візити</translation>
-    </message>
-    <message>
-        <source>Expired</source>
-        <translation>Згоріли</translation>
-    </message>
-    <message>
-        <source>Given back by a refund</source>
-        <translation>Повернуто під час повернення</translation>
-    </message>
-    <message>
-        <source>Taken back by a refund</source>
-        <translation>Списано під час повернення</translation>
-    </message>
-    <message>
-        <source>Bonus taken back by a refund</source>
-        <translation>Бонус списано під час повернення</translation>
-    </message>
-    <message>
-        <source>Manual adjustment</source>
-        <translation>Ручне коригування</translation>
-    </message>
-    <message>
-        <source>Opening balance</source>
-        <translation>Початковий баланс</translation>
     </message>
     <message>
         <source>complaint</source>

@@ -27,7 +27,7 @@ from terminal.cardprint.output import ensure_qt
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import currency
 from terminal.i18n_text import locale_amount, locale_date, short_datetime_format
-from terminal.ledger_reasons import reason_text
+from terminal.ledger_reasons import kind_text, reason_text
 
 
 def _t(text: str) -> str:
@@ -101,20 +101,6 @@ _CARD_STATUS = {
     "replaced": "replaced",
     "stock": "not given out",
 }
-_LEDGER_KIND = {
-    "earn": "Earned on a purchase",
-    "redeem": "Spent on a purchase",
-    "welcome": "Welcome bonus",
-    "birthday": "Birthday bonus",
-    "referral": "Referral bonus",
-    "milestone": "Milestone bonus",
-    "expire": "Expired",
-    "refund_return": "Given back by a refund",
-    "refund_reversal": "Taken back by a refund",
-    "bonus_reversal": "Bonus taken back by a refund",
-    "adjustment": "Manual adjustment",
-    "opening_balance": "Opening balance",
-}
 _FEEDBACK_KIND = {"complaint": "complaint", "suggestion": "suggestion", "praise": "praise"}
 _FEEDBACK_STATUS = {"open": "open", "resolved": "resolved"}
 _CONSENT_SOURCE = {"counter": "at the till", "cli": "recorded by the shop", "desk": "at the desk"}
@@ -129,7 +115,7 @@ def _word(section: str, column: str, value: str) -> str:
     if column == "status" and section == "cards":
         return _t(_CARD_STATUS.get(value, value))
     if column == "kind" and section == "ledger":
-        return _t(_LEDGER_KIND.get(value, value))
+        return kind_text(value)
     if column == "kind" and section == "feedback":
         return _t(_FEEDBACK_KIND.get(value, value))
     if column == "status" and section == "feedback":

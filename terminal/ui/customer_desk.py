@@ -28,7 +28,7 @@ from terminal.app.customers import Customers
 from terminal.app.desk import CustomerHistory, Desk, LedgerLine, RefundLine, SaleLine
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import LoyaltyError
-from terminal.ledger_reasons import reason_text
+from terminal.ledger_reasons import kind_text, reason_text
 from terminal.ui import counter_theme
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_list_model import Column, RowsModel, customer_columns
@@ -38,21 +38,6 @@ from terminal.ui.money_format import format_date, format_money, format_points, f
 from terminal.ui.refund_dialog import RefundDialog
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
-
-KIND_NAMES = {
-    "earn": "Earned on a purchase",
-    "redeem": "Spent on a purchase",
-    "welcome": "Welcome bonus",
-    "birthday": "Birthday bonus",
-    "referral": "Referral bonus",
-    "milestone": "Milestone bonus",
-    "expire": "Expired",
-    "refund_return": "Given back by a refund",
-    "refund_reversal": "Taken back by a refund",
-    "bonus_reversal": "Bonus taken back by a refund",
-    "adjustment": "Manual adjustment",
-    "opening_balance": "Opening balance",
-}
 
 # What a card's status is called where the desk lists a customer's cards ("2010… (blocked)").
 CARD_STATUS_NAMES = {
@@ -178,7 +163,7 @@ class CustomerDesk(QWidget):
         self.ledger_model: RowsModel[LedgerLine] = RowsModel(
             [
                 Column("When", lambda e: format_time(e.at)),
-                Column("What", lambda e: _tr(KIND_NAMES.get(e.kind, e.kind))),
+                Column("What", lambda e: kind_text(e.kind)),
                 Column("Points", lambda e: _signed(e.points), True, lambda e: e.points < 0),
                 Column(
                     "Balance",
