@@ -240,5 +240,7 @@ class NpsResponse(SQLModel, table=True):
     purchase_id: str | None = Field(default=None, foreign_key="purchase.id")
     score: int
     created_at: NaiveDatetime = Field(index=True)
+
+
 from terminal.db.safety_models import *  # noqa: E402,F403
 from terminal.db.sync_models import *  # noqa: E402,F403
