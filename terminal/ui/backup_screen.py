@@ -11,13 +11,11 @@ made); :func:`overdue_warning` is the one line the counter shows when none succe
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
-    QDateTime,
     QLocale,
     QObject,
     Qt,
@@ -44,27 +42,18 @@ from terminal.app.backup import Backups, BackupStatus
 from terminal.core.errors import LoyaltyError
 from terminal.i18n_text import error_text, plural_text, sentence_text
 from terminal.ui.background import run_in_background
+from terminal.ui.counter_theme import TONES
+from terminal.ui.money_format import format_moment
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
 
 log = logging.getLogger("backup")
 
-_TONES = {"info": "#1D4ED8", "error": "#B42318", "ok": "#067647", "muted": "#5B6675"}
 AUTO_CHECK_MS = 60 * 60 * 1000  # the daily backup is looked at every hour
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("Backups", text)
-
-
-def _when(moment: datetime) -> str:
-    """ "Thursday, 5 March 2026 16:00" in the shop's language."""
-    stamp = QDateTime(moment)
-    locale = QLocale()
-    return (
-        f"{locale.toString(stamp.date(), QLocale.FormatType.LongFormat)} "
-        f"{locale.toString(stamp.time(), QLocale.FormatType.ShortFormat)}"
-    )
 
 
 def overdue_warning(status: BackupStatus) -> str | None:
@@ -74,7 +63,7 @@ def overdue_warning(status: BackupStatus) -> str | None:
     if status.last_success is None:
         return _t("No backup of the till's data has been made yet. Owner: open Backups (F9).")
     return _t("No successful backup since %1. Owner: open Backups (F9).").replace(
-        "%1", _when(status.last_success)
+        "%1", format_moment(status.last_success)
     )
 
 
@@ -127,7 +116,7 @@ class BackupsScreen(QWidget):
         layout.addWidget(self.last_line)
         self.detail_line = QLabel()
         self.detail_line.setWordWrap(True)
-        self.detail_line.setStyleSheet(f"color: {_TONES['muted']};")
+        self.detail_line.setStyleSheet(f"color: {TONES['muted']};")
         layout.addWidget(self.detail_line)
         row = QHBoxLayout()
         self.make_button = QPushButton(self.tr("Back up now"))
@@ -203,14 +192,16 @@ class BackupsScreen(QWidget):
                 self.last_line,
                 "error",
                 self.tr("No successful backup for more than 2 days (last: %1).").replace(
-                    "%1", _when(status.last_success)
+                    "%1", format_moment(status.last_success)
                 ),
             )
         else:
             self._tone(
                 self.last_line,
                 "ok",
-                self.tr("Last verified backup: %1.").replace("%1", _when(status.last_success)),
+                self.tr("Last verified backup: %1.").replace(
+                    "%1", format_moment(status.last_success)
+                ),
             )
         detail = plural_text(
             "Backups",
@@ -245,7 +236,7 @@ class BackupsScreen(QWidget):
                 )
             except OSError:
                 size = "—"
-            for column, text in enumerate((_when(made), size, path.name)):
+            for column, text in enumerate((format_moment(made), size, path.name)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(path))
                 self.table.setItem(row, column, item)
@@ -255,7 +246,7 @@ class BackupsScreen(QWidget):
         self.restore_selected.setEnabled(bool(self.table.selectedItems()))
 
     def _tone(self, label: QLabel, tone: str, text: str) -> None:
-        label.setStyleSheet(f"color: {_TONES[tone]}; font-size: 16px; font-weight: 600;")
+        label.setStyleSheet(f"color: {TONES[tone]}; font-size: 16px; font-weight: 600;")
         label.setText(text)
 
     def _on_data_changed(self, kinds: set[str]) -> None:

@@ -19,6 +19,9 @@ OK = "#067647"
 OK_BG = "#ECFDF3"
 WARN = "#9A4A05"
 WARN_BG = "#FFF6E0"
+INFO = "#1D4ED8"
+# the colour of a screen's one-line outcome ("Backup saved", "Refused: …") by its tone
+TONES = {"info": INFO, "error": ERROR, "ok": OK, "muted": MUTED}
 
 STYLE = f"""
 QWidget#screen {{ background: #F3F5F8; }}

@@ -47,6 +47,7 @@ from terminal.app.importer import DryRun, Importer, ImportResult, SheetFile, rea
 from terminal.core.errors import LoyaltyError
 from terminal.core.import_rows import FIELDS, guess_mapping
 from terminal.i18n_text import error_text, sentence_text
+from terminal.ui.counter_theme import TONES
 from terminal.ui.money_format import format_points
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -294,8 +295,7 @@ class ImportWizard(QWidget):
         )
 
     def say(self, text: str, tone: str = "info") -> None:
-        colours = {"info": "#1D4ED8", "error": "#B42318", "ok": "#067647"}
-        self.message.setStyleSheet(f"color: {colours[tone]}; font-size: 16px; font-weight: 600;")
+        self.message.setStyleSheet(f"color: {TONES[tone]}; font-size: 16px; font-weight: 600;")
         self.message.setText(text)
 
     def _choose_file(self) -> None:

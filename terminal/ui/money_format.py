@@ -70,6 +70,17 @@ def format_time(value: object) -> str:
     return QLocale().toString(qt, short_datetime_format())
 
 
+def format_moment(value: datetime) -> str:
+    """ "Thursday, 5 March 2026 16:00": the long date and the short time, in the shop's language
+    (when a backup was made, when the tills last synced)."""
+    stamp = QDateTime(value)
+    locale = QLocale()
+    return (
+        f"{locale.toString(stamp.date(), QLocale.FormatType.LongFormat)} "
+        f"{locale.toString(stamp.time(), QLocale.FormatType.ShortFormat)}"
+    )
+
+
 def format_clock(value: object) -> str:
     """The time of day alone, the locale's short way ("16:05", or "4:05 PM" in US English)."""
     if not isinstance(value, datetime):

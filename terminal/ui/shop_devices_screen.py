@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from terminal.app.slip import SlipOutcome, SlipPrinter
 from terminal.core.errors import LoyaltyError
 from terminal.i18n_text import error_text, sentence_text
+from terminal.ui.counter_theme import TONES
 from terminal.ui.customer_display import (
     DisplayPreference,
     customer_screens,
@@ -39,11 +40,9 @@ from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
 from terminal.ui.slip_printing import print_in_background
 
-_TONES = {"info": "#1D4ED8", "error": "#B42318", "ok": "#067647", "muted": "#5B6675"}
-
 
 def _say(label: QLabel, text: str, tone: str) -> None:
-    label.setStyleSheet(f"color: {_TONES[tone]}; font-size: 15px; font-weight: 600;")
+    label.setStyleSheet(f"color: {TONES[tone]}; font-size: 15px; font-weight: 600;")
     label.setText(text)
 
 

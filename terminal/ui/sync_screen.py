@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,13 +53,13 @@ from terminal.sync.overview import Activity, SyncOverview, sync_overview
 from terminal.sync.pairing import create_pairing, join_pairing
 from terminal.sync.preferences import FOLDER_INTERVALS, SyncSettings
 from terminal.ui.background import run_in_background
-from terminal.ui.money_format import format_time
+from terminal.ui.counter_theme import TONES
+from terminal.ui.money_format import format_moment, format_time
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
 
 log = logging.getLogger("sync")
 
-_TONES = {"info": "#1D4ED8", "error": "#B42318", "ok": "#067647", "muted": "#5B6675"}
 CHECK_EVERY_MS = 60_000  # the scheduler asks once a minute whether a folder round is due
 FIRST_CHECK_MS = 15_000  # and once shortly after start, when the counter is already up
 BUNDLE_FILTER = "*.ltb"
@@ -69,16 +68,6 @@ PAIRING_FILTER = "*.pair"
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("SyncScreen", text)
-
-
-def _when(moment: datetime) -> str:
-    """ "2 March 2026 10:05" in the shop's language."""
-    stamp = QDateTime(moment)
-    locale = QLocale()
-    return (
-        f"{locale.toString(stamp.date(), QLocale.FormatType.LongFormat)} "
-        f"{locale.toString(stamp.time(), QLocale.FormatType.ShortFormat)}"
-    )
 
 
 def reason_text(reason: Reason) -> str:
@@ -97,7 +86,7 @@ def folder_round_text(last: FolderRound | None) -> tuple[str, str, str]:
     """(tone, the "last folder sync" line, what went wrong with single files: "" for nothing)."""
     if last is None:
         return "muted", _t("Folder sync has not run yet."), ""
-    when = _when(last.at)
+    when = format_moment(last.at)
     if last.error is not None:
         line = _t("Last folder sync: %1 — %2").replace("%1", when)
         return "error", line.replace("%2", reason_text(last.error)), ""
@@ -231,7 +220,7 @@ class SyncScreen(QWidget):
     def _muted(self, text: str = "") -> QLabel:
         label = QLabel(text)
         label.setWordWrap(True)
-        label.setStyleSheet(f"color: {_TONES['muted']};")
+        label.setStyleSheet(f"color: {TONES['muted']};")
         return label
 
     def _exchange_box(self) -> QGroupBox:
@@ -290,7 +279,7 @@ class SyncScreen(QWidget):
         self.folder_problems = QLabel()
         self.folder_problems.setWordWrap(True)
         self.folder_problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_problems.setStyleSheet(f"color: {_TONES['error']};")
+        self.folder_problems.setStyleSheet(f"color: {TONES['error']};")
         layout.addWidget(self.folder_problems)
         layout.addStretch(1)
         return box
@@ -434,15 +423,15 @@ class SyncScreen(QWidget):
             "folder": self.tr("through the sync folder"),
         }.get(activity.how, "")
         if sent:
-            text = self.tr("Last sent: %1 — %2").replace("%1", _when(activity.at))
+            text = self.tr("Last sent: %1 — %2").replace("%1", format_moment(activity.at))
         elif activity.tills:
             text = (
                 self.tr("Last received: %1 — %2 from till %3")
-                .replace("%1", _when(activity.at))
+                .replace("%1", format_moment(activity.at))
                 .replace("%3", ", ".join(str(n) for n in activity.tills))
             )
         else:
-            text = self.tr("Last received: %1 — %2").replace("%1", _when(activity.at))
+            text = self.tr("Last received: %1 — %2").replace("%1", format_moment(activity.at))
         text = text.replace("%2", events if activity.count or activity.how else "…")
         return f"{text}, {how}." if how else f"{text}."
 
@@ -517,7 +506,7 @@ class SyncScreen(QWidget):
         self.join_button.setEnabled(view.can_join)
 
     def _tone(self, label: QLabel, tone: str, text: str, size: int = 15) -> None:
-        label.setStyleSheet(f"color: {_TONES[tone]}; font-size: {size}px; font-weight: 600;")
+        label.setStyleSheet(f"color: {TONES[tone]}; font-size: {size}px; font-weight: 600;")
         label.setText(text)
 
     def say(self, tone: str, text: str) -> None:
