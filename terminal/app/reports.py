@@ -135,13 +135,19 @@ def period_figures(db: sqlite3.Connection, period: Period) -> PeriodFigures:
     # a member is active once (their first sale in the period has its previous one before the
     # period), a first sale ever has no previous one, and a member with k sales in the period
     # has k−1 whose previous sale is in it and max(0, k−2) whose one-before-previous is.
-    active, first_n, first_sum, previous_inside = db.execute(
-        "SELECT COALESCE(SUM(CASE WHEN prev_day < :lo THEN visits END), 0),"
-        " COALESCE(SUM(CASE WHEN prev_day = '' THEN visits END), 0),"
-        " COALESCE(SUM(CASE WHEN prev_day = '' THEN amount END), 0),"
-        " COALESCE(SUM(CASE WHEN prev_day >= :lo THEN visits END), 0)"
-        " FROM report_visit_gap WHERE day BETWEEN :lo AND :hi",
-        {"lo": first_day, "hi": last_day},
+    # retention rides on the same pairs: members active in the previous period are those whose
+    # first sale there had its previous one before it; of them, kept = those whose first sale in
+    # this period has its previous one in the previous period (their last sale before this one)
+    prev_first = _day(period.previous().start)
+    active, first_n, first_sum, previous_inside, active_before, kept = db.execute(
+        "SELECT COALESCE(SUM(CASE WHEN day >= :lo AND prev_day < :lo THEN visits END), 0),"
+        " COALESCE(SUM(CASE WHEN day >= :lo AND prev_day = '' THEN visits END), 0),"
+        " COALESCE(SUM(CASE WHEN day >= :lo AND prev_day = '' THEN amount END), 0),"
+        " COALESCE(SUM(CASE WHEN day >= :lo AND prev_day >= :lo THEN visits END), 0),"
+        " COALESCE(SUM(CASE WHEN day < :lo AND prev_day < :plo THEN visits END), 0),"
+        " COALESCE(SUM(CASE WHEN day >= :lo AND prev_day >= :plo AND prev_day < :lo"
+        " THEN visits END), 0) FROM report_visit_gap WHERE day BETWEEN :plo AND :hi",
+        {"plo": prev_first, "lo": first_day, "hi": last_day},
     ).fetchone()
     (before_previous_inside,) = db.execute(
         "SELECT COALESCE(SUM(visits), 0) FROM report_visit_gap2"
@@ -151,17 +157,6 @@ def period_figures(db: sqlite3.Connection, period: Period) -> PeriodFigures:
     two_plus = previous_inside - before_previous_inside
     (new_members,) = db.execute(
         "SELECT COUNT(*) FROM customer WHERE created_at >= ? AND created_at < ?", (lo, hi)
-    ).fetchone()
-    # retention: members active in the previous period are those whose first sale there had
-    # its previous one before it; of them, kept = those whose first sale in this period has
-    # its previous one in the previous period (their last sale before this period)
-    before = period.previous()
-    prev_first = _day(before.start)
-    active_before, kept = db.execute(
-        "SELECT COALESCE(SUM(CASE WHEN day < :lo AND prev_day < :plo THEN visits END), 0),"
-        " COALESCE(SUM(CASE WHEN day >= :lo AND prev_day >= :plo AND prev_day < :lo"
-        " THEN visits END), 0) FROM report_visit_gap WHERE day BETWEEN :plo AND :hi",
-        {"plo": prev_first, "lo": first_day, "hi": last_day},
     ).fetchone()
     # lifetime value: everything members paid up to the period's end, per member by then
     members_by_end, paid_by_end = db.execute(
