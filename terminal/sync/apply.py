@@ -30,6 +30,7 @@ from sqlmodel import SQLModel
 
 import terminal.db.models  # noqa: F401  (every table in SQLModel.metadata)
 from terminal.app.journal import sql_value
+from terminal.db import bulk_load
 from terminal.sync.clock import ZERO, Stamp, wall_ms
 
 # Settings that belong to this till's identity or secret: never taken from another till.
@@ -153,6 +154,8 @@ class _Affected:
 # Fact tables whose new rows decide what is recomputed; all are rowid tables, so the rows one
 # bundle inserted are exactly those above the highest rowid before it.
 _FACT_TABLES = ("customer", "purchase", "ledger_entry", "points_lot", "lot_movement", "refund")
+# What a big catch-up fills: their plain indexes are built once after it (db/bulk_load.py).
+_BULK_TABLES = ("journal_event", *_FACT_TABLES)
 
 # _db_value in SQL, for the date-time columns of rows inserted by executemany: the values are
 # bound by name straight from the parsed payload dicts, so no per-row Python work remains.
@@ -197,9 +200,17 @@ class EventApplier:
     """
 
     def __init__(
-        self, db: sqlite3.Connection, local_terminal_id: str, origin: str, now: datetime
+        self,
+        db: sqlite3.Connection,
+        local_terminal_id: str,
+        origin: str,
+        now: datetime,
+        *,
+        bulk: bool = False,
     ) -> None:
         self.db = db
+        self.bulk = bulk
+        self._indexes: list[tuple[str, str]] = []
         self.local_terminal_id = local_terminal_id
         self.origin = origin
         self.now = now
@@ -225,6 +236,8 @@ class EventApplier:
         self._clocked = {
             row[0] for row in db.execute("SELECT DISTINCT tbl FROM sync_field_clock")
         } & set(_KEYS)
+        if self.bulk:  # nothing below reads through them until finish() builds them again
+            self._indexes = bulk_load.drop_plain_indexes(db, _BULK_TABLES)
         self._started = True
 
     def feed(self, events: list[dict[str, Any]]) -> None:
@@ -296,6 +309,7 @@ class EventApplier:
         if not self._started:
             return 0
         db, now = self.db, self.now
+        bulk_load.restore_indexes(db, self._indexes)
         affected = _Affected()
         _reassert_later_edits(db, self._born, affected)
         for stamp, update, at in self._updates:
@@ -311,18 +325,21 @@ def apply_events(
     local_terminal_id: str,
     events: Iterable[list[dict[str, Any]]] | list[dict[str, Any]],
     now: datetime,
+    *,
+    bulk: bool = False,
 ) -> int:
     """Apply one till's events (already verified, in sequence order) inside the caller's
     transaction; events this till already holds are skipped. Returns how many were new.
 
-    ``events`` is a list of events, or an iterable of such lists (a bundle read in blocks)."""
+    ``events`` is a list of events, or an iterable of such lists (a bundle read in blocks);
+    ``bulk``: a catch-up big next to what the till holds, whose indexes are built after it."""
     batches = [events] if isinstance(events, list) else events
     applier: EventApplier | None = None
     for batch in batches:
         if not batch:
             continue
         if applier is None:
-            applier = EventApplier(db, local_terminal_id, batch[0]["terminal_id"], now)
+            applier = EventApplier(db, local_terminal_id, batch[0]["terminal_id"], now, bulk=bulk)
         applier.feed(batch)
     return applier.finish() if applier is not None else 0
 

@@ -334,9 +334,10 @@ class SyncExchange:
         (cache,) = db.execute("PRAGMA cache_size").fetchone()
         if size is None or size > BIG_BATCH:
             db.execute(f"PRAGMA cache_size={BIG_BATCH_CACHE_KIB}")
-        triggers = report_aggregates.drop_triggers(db) if _recount(db, size) else []
+        bulk = _recount(db, size)
+        triggers = report_aggregates.drop_triggers(db) if bulk else []
         try:
-            applied = apply_events(db, self.till.terminal_id, events, now)
+            applied = apply_events(db, self.till.terminal_id, events, now, bulk=bulk)
             if triggers:  # same transaction: a refused bundle rolls the DROP back too
                 report_aggregates.rebuild(db)
                 report_aggregates.restore_triggers(db, triggers)

@@ -1,6 +1,7 @@
 """A big catch-up (a new till importing a shop's history) counts the report aggregates once at the
-end instead of row by row; the owner's figures come out the same, the triggers are back for the
-next sale, and a refused bundle still changes nothing — not even the triggers."""
+end instead of row by row and builds the tables' plain indexes after the rows instead of row by
+row; the owner's figures come out the same, the triggers and indexes are back for the next sale,
+and a refused bundle still changes nothing — not even the triggers or indexes."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ YEAR = Period(date(2000, 1, 1), date(2100, 1, 1))
 def _triggers(till) -> set[str]:  # type: ignore[no-untyped-def]
     with sqlite3.connect(till.db_path) as db:
         return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+
+
+def _indexes(till) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    with sqlite3.connect(till.db_path) as db:
+        return set(db.execute("SELECT name, sql FROM sqlite_master WHERE type='index'"))
 
 
 def _figures(till):  # type: ignore[no-untyped-def]
@@ -61,13 +67,14 @@ def test_a_big_import_is_counted_once_and_the_figures_match(  # type: ignore[no-
         Counter(one).checkout(SaleRequest(card=card, amount=50_00))
         Refunds(one).refund(sale.sale_id, 40_00)
     Counter(one).checkout(SaleRequest(card=None, amount=30_00))
-    everything = _triggers(one)
+    everything, indexes = _triggers(one), _indexes(one)
     bundle = SyncExchange(one).export(tmp_path / "out", since=0)
     assert bundle.path is not None
     assert SyncExchange(two).import_file(bundle.path).applied == bundle.count
     assert recount_everything == [1]  # counted once, at the end
     assert _figures(two) == _figures(one)
     assert _triggers(two) == everything
+    assert _indexes(two) == indexes
     report = Integrity(two).check()
     assert report.ok, report.problems
     # the triggers count the next sale on the till that imported
@@ -89,8 +96,9 @@ def test_a_refused_big_import_changes_nothing(  # type: ignore[no-untyped-def]
     Counter(one).checkout(SaleRequest(card=card.card, amount=70_00))
     bundle = SyncExchange(one).export(tmp_path / "one", since=0)
     assert bundle.path is not None
-    before, triggers = file_digest(two), _triggers(two)
+    before, triggers, indexes = file_digest(two), _triggers(two), _indexes(two)
     with pytest.raises(BundleRefused):
         SyncExchange(two).import_file(bundle.path)
     assert file_digest(two) == before
     assert _triggers(two) == triggers
+    assert _indexes(two) == indexes
