@@ -102,10 +102,8 @@ class Card(SQLModel, table=True):
 
 class Purchase(SQLModel, table=True):
     __tablename__ = "purchase"
-    __table_args__ = (
-        Index("ix_purchase_customer_time", "customer_id", "created_at"),
-        Index("ix_purchase_time", "created_at"),
-    )
+    # indexes: ix_purchase_member_order and ix_purchase_time_customer_amount (migrations
+    # a_aggregates, a_reports); the schema is made by the migrations, not from these classes
 
     id: str = Field(primary_key=True)  # the client-generated sale UUID
     customer_id: str | None = Field(default=None, foreign_key="customer.id")
@@ -199,7 +197,7 @@ class JournalEvent(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("terminal_id", "seq", name="uq_journal_terminal_seq"),)
 
     id: str = Field(primary_key=True)  # UUIDv7
-    terminal_id: str = Field(index=True)
+    terminal_id: str  # led by the unique (terminal_id, seq) index
     seq: int
     created_at: NaiveDatetime
     type: str
