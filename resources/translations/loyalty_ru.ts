@@ -3855,6 +3855,10 @@ Cards: {cards}</source>
         <translation>Причина</translation>
     </message>
     <message>
+        <source>By</source>
+        <translation>Сотрудник</translation>
+    </message>
+    <message>
         <source>Money back</source>
         <translation>Деньги к возврату</translation>
     </message>

@@ -3855,6 +3855,10 @@ Cards: {cards}</source>
         <translation>Причина</translation>
     </message>
     <message>
+        <source>By</source>
+        <translation>Працівник</translation>
+    </message>
+    <message>
         <source>Money back</source>
         <translation>Гроші до повернення</translation>
     </message>

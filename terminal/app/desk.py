@@ -73,6 +73,7 @@ class LedgerLine:
     reason: str
     sale_id: str | None
     balance_after: int  # running balance, oldest first, as the customer saw it
+    by: str = ""  # the cashier or owner who wrote it (a name; empty for the program's own)
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,15 @@ class Desk:
             for e in entries:
                 running += e.points
                 ledger.append(
-                    LedgerLine(e.created_at, e.kind, e.points, e.reason, e.purchase_id, running)
+                    LedgerLine(
+                        e.created_at,
+                        e.kind,
+                        e.points,
+                        e.reason,
+                        e.purchase_id,
+                        running,
+                        by=names.get(e.created_by or "", ""),
+                    )
                 )
         ledger.reverse()
         return CustomerHistory(view, sales, refunds, ledger)

@@ -172,6 +172,7 @@ class CustomerDesk(QWidget):
                     lambda e: e.balance_after < 0,
                 ),
                 Column("Reason", lambda e: reason_text(e.reason, e.kind)),
+                Column("By", lambda e: e.by),
             ],
             self,
         )

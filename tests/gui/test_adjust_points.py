@@ -1,6 +1,7 @@
 """The owner's "Adjust points" at the customer desk: asks the owner PIN, previews the new balance,
 refuses an empty reason without writing anything, and the history shows the reason; a cashier
-cannot get past the PIN. The sales list names the cashier."""
+cannot get past the PIN. The sales list names the cashier, the points history who wrote each
+entry."""
 
 from __future__ import annotations
 
@@ -165,8 +166,10 @@ def test_owner_adjusts_with_a_reason(qtbot, till, window, desk, people, customer
         "Points adjusted by +50: balance 152. Reason: lost receipt of 12 May"
     )
     assert counts(till) == (before[0] + 1, before[1] + 1, before[2] + 2)  # + owner.unlocked
-    row = [desk.ledger_model.data(desk.ledger_model.index(0, c)) for c in range(5)]
-    assert row[1:] == ["Manual adjustment", "+50", "152", "lost receipt of 12 May"]
+    row = [desk.ledger_model.data(desk.ledger_model.index(0, c)) for c in range(6)]
+    assert row[1:] == ["Manual adjustment", "+50", "152", "lost receipt of 12 May", "Maria"]
+    # and the sale's points before it were written by the cashier at the till
+    assert desk.ledger_model.data(desk.ledger_model.index(1, 5)) == "Ivan"
     with till.read() as s:
         audit = s.exec(select(AuditLog.actor).where(AuditLog.action == "points.adjusted")).all()
     assert audit == [people["owner"].id]
