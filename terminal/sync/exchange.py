@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,9 @@ log = logging.getLogger("sync")
 
 BIG_BATCH = 10_000  # events
 BIG_BATCH_CACHE_KIB = -262_144  # 256 MiB of page cache while applying a big batch
+# helper threads SQLite may use to sort while building indexes and recounting after a big batch
+# (on 2 cores, building a million-row catch-up's indexes took 8 s instead of 13 s)
+BIG_BATCH_SORT_THREADS = min(4, os.cpu_count() or 1)
 # A batch this big, and at least a quarter the size of the sales already here, is counted into
 # the report aggregates once at the end instead of by the triggers row by row: the triggers'
 # per-sale work (~0.17 ms) then costs more than recounting everything (~0.035 ms per sale).
@@ -332,9 +336,12 @@ class SyncExchange:
         # A big catch-up (a new till, a month of another till's news) touches indexes all over
         # the file: a larger page cache for this transaction keeps it from spilling to disk.
         (cache,) = db.execute("PRAGMA cache_size").fetchone()
+        (threads,) = db.execute("PRAGMA threads").fetchone()
         if size is None or size > BIG_BATCH:
             db.execute(f"PRAGMA cache_size={BIG_BATCH_CACHE_KIB}")
         bulk = _recount(db, size)
+        if bulk:
+            db.execute(f"PRAGMA threads={BIG_BATCH_SORT_THREADS}")
         triggers = report_aggregates.drop_triggers(db) if bulk else []
         try:
             applied = apply_events(db, self.till.terminal_id, events, now, bulk=bulk)
@@ -344,6 +351,7 @@ class SyncExchange:
             return applied
         finally:
             db.execute(f"PRAGMA cache_size={int(cache)}")
+            db.execute(f"PRAGMA threads={int(threads)}")
 
     def status(self) -> SyncStatus:
         with self.till.read_driver() as db:
