@@ -1650,6 +1650,14 @@ The data as it is now is kept in %2 first.</source>
         <source>Thank you: the owner will read it in Feedback (F10).</source>
         <translation>Спасибо: владелец прочитает это в разделе «Отзывы» (F10).</translation>
     </message>
+    <message numerus="yes">
+        <source>Signed out after %n minute(s) without a key press. Who is at the till?</source>
+        <translation>
+            <numerusform>Выход после %n минуты без нажатия клавиш. Кто за кассой?</numerusform>
+            <numerusform>Выход после %n минут без нажатия клавиш. Кто за кассой?</numerusform>
+            <numerusform>Выход после %n минут без нажатия клавиш. Кто за кассой?</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CustomerDesk</name>
@@ -3168,6 +3176,10 @@ Cards: {cards}</source>
     <message>
         <source>The last owner cannot be switched off.</source>
         <translation>Последнего владельца нельзя выключить.</translation>
+    </message>
+    <message>
+        <source>Choose never, 5, 15, 30 or 60 minutes.</source>
+        <translation>Выберите «никогда», 5, 15, 30 или 60 минут.</translation>
     </message>
     <message>
         <source>Cannot write {target}.</source>
@@ -5468,6 +5480,14 @@ Cards: {cards}</source>
         <translation>Включить/выключить</translation>
     </message>
     <message>
+        <source>never</source>
+        <translation>никогда</translation>
+    </message>
+    <message>
+        <source>Sign an idle cashier at this till out:</source>
+        <translation>Автовыход кассира на этой кассе:</translation>
+    </message>
+    <message>
         <source>Role</source>
         <translation>Роль</translation>
     </message>
@@ -5514,6 +5534,14 @@ Cards: {cards}</source>
     <message>
         <source>Saved.</source>
         <translation>Сохранено.</translation>
+    </message>
+    <message numerus="yes">
+        <source>after %n minute(s) without a key press</source>
+        <translation>
+            <numerusform>через %n минуту без нажатия клавиш</numerusform>
+            <numerusform>через %n минуты без нажатия клавиш</numerusform>
+            <numerusform>через %n минут без нажатия клавиш</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1650,6 +1650,14 @@ The data as it is now is kept in %2 first.</source>
         <source>Thank you: the owner will read it in Feedback (F10).</source>
         <translation>Дякуємо: власник прочитає це в розділі «Відгуки» (F10).</translation>
     </message>
+    <message numerus="yes">
+        <source>Signed out after %n minute(s) without a key press. Who is at the till?</source>
+        <translation>
+            <numerusform>Вихід після %n хвилини без натискання клавіш. Хто за касою?</numerusform>
+            <numerusform>Вихід після %n хвилин без натискання клавіш. Хто за касою?</numerusform>
+            <numerusform>Вихід після %n хвилин без натискання клавіш. Хто за касою?</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CustomerDesk</name>
@@ -3168,6 +3176,10 @@ Cards: {cards}</source>
     <message>
         <source>The last owner cannot be switched off.</source>
         <translation>Останнього власника не можна вимкнути.</translation>
+    </message>
+    <message>
+        <source>Choose never, 5, 15, 30 or 60 minutes.</source>
+        <translation>Виберіть «ніколи», 5, 15, 30 або 60 хвилин.</translation>
     </message>
     <message>
         <source>Cannot write {target}.</source>
@@ -5468,6 +5480,14 @@ Cards: {cards}</source>
         <translation>Увімкнути/вимкнути</translation>
     </message>
     <message>
+        <source>never</source>
+        <translation>ніколи</translation>
+    </message>
+    <message>
+        <source>Sign an idle cashier at this till out:</source>
+        <translation>Автовихід касира на цій касі:</translation>
+    </message>
+    <message>
         <source>Role</source>
         <translation>Роль</translation>
     </message>
@@ -5514,6 +5534,14 @@ Cards: {cards}</source>
     <message>
         <source>Saved.</source>
         <translation>Збережено.</translation>
+    </message>
+    <message numerus="yes">
+        <source>after %n minute(s) without a key press</source>
+        <translation>
+            <numerusform>через %n хвилину без натискання клавіш</numerusform>
+            <numerusform>через %n хвилини без натискання клавіш</numerusform>
+            <numerusform>через %n хвилин без натискання клавіш</numerusform>
+        </translation>
     </message>
 </context>
 <context>

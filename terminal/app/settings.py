@@ -35,6 +35,12 @@ OPTIONS: dict[str, Option] = {
         Option("slip_printer", "", "Slip printer: usb:VID:PID, serial:/dev/ttyUSB0, network:IP"),
         Option("slip_width", 80, "Slip printer paper width in mm (58 or 80)"),
         Option("backup_mirror_dir", "", "Second folder for backups (USB stick, network share)"),
+        # This till's own: who works at which till (and its staff list) is the till's business.
+        Option(
+            "cashier_sign_out_minutes",
+            0,
+            "Sign the cashier at this till out after so many minutes without a key (0: never)",
+        ),
         # This till's own sync preferences: written without a journal event, so they never
         # travel to other tills (the hub address may carry a password).
         Option("sync_folder", "", "Shared or USB folder this till syncs bundles through"),

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError, NotFound
 from terminal.core.ids import new_id
@@ -28,6 +29,8 @@ from terminal.db.models import AuditLog, Staff
 log = logging.getLogger("staff")
 
 MAX_FAILURES = 5
+# the owner's choices for signing an idle cashier out at the counter (0: never)
+SIGN_OUT_CHOICES = (0, 5, 15, 30, 60)
 LOCKOUT = timedelta(minutes=5)
 PIN_MIN, PIN_MAX = 4, 8
 ROLES = ("cashier", "owner")
@@ -345,6 +348,25 @@ class StaffRoster:
                 staff_id=staff_id,
             )
             return _view(row)
+
+    def sign_out_after(self) -> int:
+        """Minutes without a key press or click after which the counter asks "Who is at the
+        till?" again (0: never) — so the next person cannot sell under a name that walked away."""
+        with self.till.read() as s:
+            minutes = get_setting(s, "cashier_sign_out_minutes")
+        return int(minutes) if isinstance(minutes, int) and minutes in SIGN_OUT_CHOICES else 0
+
+    def set_sign_out_after(self, actor_id: str, minutes: int) -> None:
+        """The owner's choice of :data:`SIGN_OUT_CHOICES`; this till's own setting, audited."""
+        if minutes not in SIGN_OUT_CHOICES:
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "Choose never, 5, 15, 30 or 60 minutes."),
+                field="minutes",
+            )
+        now = self.till.now()
+        with self.till.write() as s:
+            put_setting(s, "cashier_sign_out_minutes", minutes, now)
+            write_audit(s, now, actor_id, "staff.sign_out_after", minutes=minutes)
 
     def record(self, actor_id: str, action: str, **details: Any) -> None:
         """Audit an owner action that wrote nothing else (e.g. opened reports, exported)."""

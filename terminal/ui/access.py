@@ -4,6 +4,8 @@ has been idle for a while (default 5 minutes), then lock again.
 It also knows who is at the till: when the shop has cashiers, the counter asks for a PIN at start
 and after "Switch cashier", and that person's id goes on every sale, refund and registration.
 Unlocking the owner screens does not sign the cashier out; owner-screen actions are the owner's.
+When the owner chose so on the Staff screen, a cashier is signed out after that many minutes
+without a key press or click (:meth:`OwnerAccess.sign_out_if_idle`, asked by the counter).
 
 The main window calls :func:`install_access` once after building its :class:`AppServices`.
 """
@@ -32,18 +34,19 @@ class OwnerAccess(QObject, AccessPolicy):
         self.idle_lock = idle_lock
         self.owner: StaffView | None = None
         self.at_till: StaffView | None = None
-        self.last_activity: datetime = services.till.now()
+        self.last_activity: datetime = services.till.now()  # while the owner screens are open
+        self.till_activity: datetime = services.till.now()  # any key or click, for the cashier
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
 
-    # any key or click counts as activity while unlocked
+    # any key or click counts as activity (for the owner's unlock while it lasts)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self.owner is not None and event.type() in (
-            QEvent.Type.KeyPress,
-            QEvent.Type.MouseButtonPress,
-        ):
-            self.last_activity = self.services.till.now()
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            now = self.services.till.now()
+            self.till_activity = now
+            if self.owner is not None:
+                self.last_activity = now
         return False
 
     def _expire_if_idle(self) -> None:
@@ -96,7 +99,19 @@ class OwnerAccess(QObject, AccessPolicy):
     def sign_in_at_till(self, pin: str) -> StaffView:
         """Raises PinRefused / StaffLocked (the same lockout as the owner PIN) when wrong."""
         self.at_till = self.roster.sign_in_at_till(pin)
+        self.till_activity = self.services.till.now()
         return self.at_till
+
+    def sign_out_if_idle(self) -> int:
+        """Sign the person at the till out when nobody touched a key or the mouse for the
+        owner's chosen minutes; returns those minutes when it did, else 0."""
+        if self.at_till is None:
+            return 0
+        minutes = self.roster.sign_out_after()
+        if minutes and self.services.till.now() - self.till_activity >= timedelta(minutes=minutes):
+            self.at_till = None
+            return minutes
+        return 0
 
     def sign_out_at_till(self) -> None:
         self.at_till = None

@@ -45,7 +45,7 @@ from terminal.core.errors import (
 from terminal.core.ids import new_id
 from terminal.core.money import parse_amount
 from terminal.core.slip_text import SlipData
-from terminal.i18n_text import sentence_text
+from terminal.i18n_text import plural_text, sentence_text
 from terminal.ui import counter_theme, feedback_sound
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_display import display_link
@@ -70,6 +70,7 @@ CAMERA_CHECK_MS = 600
 CAMERA_KEY = "Ctrl+K"
 # The customer display keeps "you earned N points" up this long before it asks the 0–10 question.
 DISPLAY_NPS_AFTER_MS = 4000
+IDLE_CHECK_MS = 15_000  # how often the counter asks whether the cashier has been idle too long
 PRINT_SLIP_AGAIN_KEY = "Ctrl+P"
 SWITCH_CASHIER_KEY = "Ctrl+L"
 
@@ -95,6 +96,10 @@ class CounterScreen(QWidget):
         self._display_nps = QTimer(self)
         self._display_nps.setSingleShot(True)
         self._display_nps.timeout.connect(lambda: display_link(self.services).ask_nps())
+        self.idle_check = QTimer(self)
+        self.idle_check.setInterval(IDLE_CHECK_MS)
+        self.idle_check.timeout.connect(self.sign_out_if_idle)
+        self.idle_check.start()
         counter_theme.apply(self)
         self._build()
         self._shortcuts()
@@ -242,6 +247,23 @@ class CounterScreen(QWidget):
             self.right_pages.setCurrentWidget(self.sale)
         self._show_cashier()
         return needed
+
+    def sign_out_if_idle(self) -> None:
+        """The owner's "sign the cashier out after N minutes": the next person types their PIN
+        (a sale already on the screen stays there for them)."""
+        minutes = self.services.access.sign_out_if_idle()
+        if not minutes:
+            return
+        self._confirm_after_sign_in = False
+        self.check_sign_in(
+            plural_text(
+                "CounterScreen",
+                "Signed out after %n minute(s) without a key press. Who is at the till?",
+                minutes,
+            )
+        )
+        if self.isVisible():
+            self.focus_work()
 
     def _show_cashier(self) -> None:
         person = self.services.access.till_person()

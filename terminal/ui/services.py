@@ -53,6 +53,10 @@ class AccessPolicy:
     def sign_out_at_till(self) -> None:
         """ "Switch cashier": whoever was at the till leaves; the next sale needs a PIN."""
 
+    def sign_out_if_idle(self) -> int:
+        """Sign an idle cashier out (the owner's minutes); returns the minutes when it did."""
+        return 0
+
     def till_staff_id(self) -> str | None:
         """The staff id recorded on sales, refunds and registrations."""
         person = self.till_person()

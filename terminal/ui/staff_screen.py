@@ -1,5 +1,6 @@
-"""Owner screen "Staff": cashiers and owners, their PINs, switching someone off; and the audit
-log of owner actions. PINs are typed masked and go straight to :class:`StaffRoster` (hashed)."""
+"""Owner screen "Staff": cashiers and owners, their PINs, switching someone off, after how long
+an idle cashier is signed out at the counter; and the audit log of owner actions. PINs are typed
+masked and go straight to :class:`StaffRoster` (hashed)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from terminal.app.staff import PIN_MAX, StaffRoster, StaffView
+from terminal.app.staff import PIN_MAX, SIGN_OUT_CHOICES, StaffRoster, StaffView
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text, short_datetime_format
+from terminal.i18n_text import error_text, plural_text, short_datetime_format
 from terminal.ui.report_tables import RowsModel
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -60,6 +61,22 @@ class StaffScreen(QWidget):
         ):
             form.addWidget(w)
         layout.addLayout(form)
+        idle = QHBoxLayout()
+        self.sign_out = QComboBox()
+        for minutes in SIGN_OUT_CHOICES:
+            self.sign_out.addItem(
+                plural_text("StaffScreen", "after %n minute(s) without a key press", minutes)
+                if minutes
+                else self.tr("never"),
+                minutes,
+            )
+        self.sign_out.activated.connect(self._set_sign_out)
+        sign_out_label = QLabel(self.tr("Sign an idle cashier at this till out:"))
+        sign_out_label.setBuddy(self.sign_out)
+        idle.addWidget(sign_out_label)
+        idle.addWidget(self.sign_out)
+        idle.addStretch(1)
+        layout.addLayout(idle)
         self.message = QLabel("")
         layout.addWidget(self.message)
         self.model = RowsModel([self.tr("Name"), self.tr("Role"), self.tr("Status")])
@@ -95,6 +112,7 @@ class StaffScreen(QWidget):
             ],
             [p.id for p in self.people],
         )
+        self.sign_out.setCurrentIndex(max(0, self.sign_out.findData(self.roster.sign_out_after())))
         locale = QLocale()
         self.audit_model.set_rows(
             [
@@ -152,6 +170,10 @@ class StaffScreen(QWidget):
                 lambda: self.roster.set_active(self._actor(), person.id, not person.active),
                 self.tr("Saved."),
             )
+
+    def _set_sign_out(self, _index: int) -> None:
+        minutes = int(self.sign_out.currentData())
+        self._run(lambda: self.roster.set_sign_out_after(self._actor(), minutes), self.tr("Saved."))
 
 
 def _make(services: AppServices, parent: QWidget | None) -> QWidget:

@@ -1,11 +1,13 @@
 """Staff PINs: hashed with scrypt (never stored in clear), first owner PIN set once, five wrong
-PINs lock for five minutes by the till's clock, owner actions audited."""
+PINs lock for five minutes by the till's clock, owner actions audited; the owner's choice of when an
+idle cashier is signed out."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from sqlmodel import func, select
 
 from terminal.app.staff import (
     PinRefused,
@@ -15,7 +17,7 @@ from terminal.app.staff import (
     pin_matches,
 )
 from terminal.core.errors import InvalidInput
-from terminal.db.models import Staff
+from terminal.db.models import JournalEvent, Staff
 
 
 def test_pin_is_stored_as_a_salted_scrypt_hash() -> None:
@@ -89,3 +91,20 @@ def test_owner_manages_cashiers(till) -> None:  # type: ignore[no-untyped-def]
         "staff.pin_changed",
         "staff.deactivated",
     }
+
+
+def test_owner_chooses_when_an_idle_cashier_is_signed_out(till) -> None:  # type: ignore[no-untyped-def]
+    roster = StaffRoster(till)
+    owner = roster.set_first_owner("Olena", "2468")
+    assert roster.sign_out_after() == 0  # never, until the owner chooses
+    roster.set_sign_out_after(owner.id, 15)
+    assert roster.sign_out_after() == 15
+    with pytest.raises(InvalidInput, match="never, 5, 15, 30 or 60"):
+        roster.set_sign_out_after(owner.id, 7)
+    assert roster.sign_out_after() == 15  # a refused choice changes nothing
+    with till.read() as s:
+        events = s.exec(select(func.count()).select_from(JournalEvent)).one()
+    assert events == 0  # this till's own setting: it does not travel to other tills
+    assert [
+        line.details for line in roster.audit_log() if line.action == "staff.sign_out_after"
+    ] == [{"minutes": 15}]
