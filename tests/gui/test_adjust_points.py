@@ -5,11 +5,10 @@ entry."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from sqlmodel import func, select
 
@@ -26,6 +25,7 @@ from terminal.ui.customer_desk import CustomerDesk
 from terminal.ui.main_window import MainWindow
 from terminal.ui.pin_dialog import PinDialog
 from terminal.ui.services import AppServices
+from tests.gui.driving import show_main_window, type_in, when_modal
 
 
 @pytest.fixture
@@ -47,13 +47,7 @@ def window(qtbot, till, tmp_path, people) -> Iterator[MainWindow]:  # type: igno
     services = AppServices(till=till)
     access = install_access(services)
     access.sign_in_at_till("1357")  # Ivan is at the till
-    w = MainWindow(services, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = show_main_window(qtbot, services, tmp_path)
     yield w
     w.close()
     QApplication.instance().removeEventFilter(access)
@@ -70,53 +64,12 @@ def desk(qtbot, window, customer) -> CustomerDesk:  # type: ignore[no-untyped-de
     return screen
 
 
-class PersonClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        self.t += 0.2
-        return self.t
-
-
-def type_in(qtbot, window: MainWindow, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Keys at a person's pace (the scanner detector lets each one through as typed)."""
-    window.detector.clock = PersonClock()
-    try:
-        qtbot.keyClicks(widget, text)
-        window.detector.flush()
-    finally:
-        window.detector.clock = time.monotonic
-
-
 def counts(till) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     with till.read() as s:
         return tuple(  # type: ignore[return-value]
             s.exec(select(func.count()).select_from(table)).one()
             for table in (JournalEvent, LedgerEntry, AuditLog)
         )
-
-
-def when_modal(qtbot, kind: type, act: Callable[[QDialog], None]) -> list[QDialog]:  # type: ignore[no-untyped-def]
-    """Run ``act`` on the next modal dialog of ``kind``; close it if ``act`` left it open."""
-    seen: list[QDialog] = []
-
-    def handle() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind):
-            QTimer.singleShot(10, handle)
-            return
-        seen.append(dialog)
-        dialog.activateWindow()
-        qtbot.waitUntil(dialog.isActiveWindow)
-        try:
-            act(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, handle)
-    return seen
 
 
 def test_the_sales_list_names_the_cashier(desk) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlmodel import func, select
 
@@ -23,29 +23,12 @@ from terminal.ui import feedback_sound
 from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
-
-
-class PersonClock:
-    """A person types a key every 200 ms: the detector must let every key through as typed."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        self.t += 0.2
-        return self.t
+from tests.gui.driving import scan, show_main_window, type_as_person
 
 
 @pytest.fixture
 def window(qtbot, till, tmp_path) -> Iterator[MainWindow]:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(AppServices(till=till), settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = show_main_window(qtbot, AppServices(till=till), tmp_path)
     yield w
     w.close()
 
@@ -62,22 +45,6 @@ def olena(till) -> EnrollResult:
     result = Enrollment(till).register(CustomerForm("Olena Shevchenko", "0671234567"))
     Counter(till).checkout(SaleRequest(result.card, 200000), new_id())  # balance 100 + 100
     return result
-
-
-def scan(qtbot, code: str) -> None:
-    """A scanner burst: every key within a millisecond or two, into whatever has focus."""
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClicks(target, code)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-
-
-def type_as_person(qtbot, window, text: str) -> None:
-    window.detector.clock = PersonClock()
-    target = QApplication.focusWidget()
-    qtbot.keyClicks(target, text)
-    window.detector.flush()  # the person's last key, after the detector's short wait
-    window.detector.clock = __import__("time").monotonic
 
 
 def sale_count(till) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from terminal.app.enrollment import Enrollment
@@ -14,25 +14,8 @@ from terminal.core.customer_form import CustomerForm
 from terminal.core.program import DEFAULT_PROGRAM
 from terminal.core.promotions import Promotion
 from terminal.ui.counter_screen import CounterScreen
-from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
-
-
-def _window(qtbot, till, tmp_path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(AppServices(till=till), settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
-
-
-def _scan(qtbot, code: str) -> None:
-    qtbot.keyClicks(QApplication.focusWidget(), code)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+from tests.gui.driving import scan, show_main_window
 
 
 def _category_of_last_sale(till) -> str | None:
@@ -43,7 +26,7 @@ def _category_of_last_sale(till) -> str | None:
 
 
 def test_no_categories_no_line_and_no_key(qtbot, till, tmp_path) -> None:
-    counter = _window(qtbot, till, tmp_path).current_screen()
+    counter = show_main_window(qtbot, AppServices(till=till), tmp_path).current_screen()
     assert isinstance(counter, CounterScreen)
     assert not counter.sale.category_line.isVisible()
     assert counter.sale.category() is None
@@ -59,10 +42,10 @@ def test_slash_picks_the_category_and_its_promotion_applies(qtbot, till, clock, 
         )
     )
     card = Enrollment(till).register(CustomerForm("Olena", "0671234567")).card
-    counter = _window(qtbot, till, tmp_path).current_screen()
+    counter = show_main_window(qtbot, AppServices(till=till), tmp_path).current_screen()
     assert isinstance(counter, CounterScreen)
     qtbot.waitUntil(counter.sale.category_line.isVisible)
-    _scan(qtbot, card)
+    scan(qtbot, card)
     qtbot.waitUntil(lambda: counter.view is not None)
     amount = counter.sale.amount
     qtbot.keyClicks(amount, "1000")
@@ -81,7 +64,7 @@ def test_slash_picks_the_category_and_its_promotion_applies(qtbot, till, clock, 
 
 def test_slash_cycles_back_to_none(qtbot, till, tmp_path) -> None:
     ProgramBook(till).save(replace(DEFAULT_PROGRAM, categories=("Coffee", "Pastry")))
-    counter = _window(qtbot, till, tmp_path).current_screen()
+    counter = show_main_window(qtbot, AppServices(till=till), tmp_path).current_screen()
     assert isinstance(counter, CounterScreen)
     amount = counter.sale.amount
     for expected in ("Coffee", "Pastry", None):

@@ -12,7 +12,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from sqlmodel import func, select
@@ -29,18 +29,11 @@ from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.customer_display import DisplayPreference, display_link
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
+from tests.gui.driving import scan, show_main_window, type_as_person
 
 
 def _open_window(qtbot, till, tmp_path) -> MainWindow:  # type: ignore[no-untyped-def]
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(AppServices(till=till), settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    return w
+    return show_main_window(qtbot, AppServices(till=till), tmp_path)
 
 
 @pytest.fixture
@@ -73,31 +66,6 @@ def olha(till) -> EnrollResult:  # type: ignore[no-untyped-def]
     result = Enrollment(till).register(CustomerForm("Olha Petrenko", "0671112233"))
     Counter(till).checkout(SaleRequest(result.card, 200000), new_id())
     return result
-
-
-def scan(qtbot, code: str) -> None:  # type: ignore[no-untyped-def]
-    target = QApplication.focusWidget()
-    assert target is not None
-    qtbot.keyClicks(target, code)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-
-
-class PersonClock:
-    """A person types a key every 200 ms: the scan detector lets each key through as typed."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        self.t += 0.2
-        return self.t
-
-
-def type_as_person(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
-    window.detector.clock = PersonClock()
-    qtbot.keyClicks(QApplication.focusWidget(), text)
-    window.detector.flush()
-    window.detector.clock = __import__("time").monotonic
 
 
 def sale_count(till) -> int:  # type: ignore[no-untyped-def]

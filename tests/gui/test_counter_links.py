@@ -7,11 +7,10 @@ replaced by recorders, and the test checks they are opened for the right custome
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from terminal.app.card_stock import CardStock
@@ -26,37 +25,12 @@ from terminal.ui.customer_desk import CustomerDesk
 from terminal.ui.main_window import MainWindow
 from terminal.ui.registration import RegistrationDialog
 from terminal.ui.services import AppServices
-
-
-class PersonClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        self.t += 0.2
-        return self.t
-
-
-def type_in(qtbot, window, widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    widget.setFocus()
-    window.detector.clock = PersonClock()
-    try:
-        qtbot.keyClicks(widget, text)
-        window.detector.flush()
-    finally:
-        window.detector.clock = time.monotonic
+from tests.gui.driving import in_modal, show_main_window, type_in
 
 
 @pytest.fixture
 def window(qtbot, till, tmp_path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(AppServices(till=till), settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = show_main_window(qtbot, AppServices(till=till), tmp_path)
     yield w
     w.close()
 
@@ -111,23 +85,10 @@ def desk(qtbot, window, olena) -> CustomerDesk:  # type: ignore[no-untyped-def]
 
 
 def register_in_dialog(qtbot, window, counter, fill) -> None:  # type: ignore[no-untyped-def]
-    seen: list[RegistrationDialog] = []
-
-    def inside() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, RegistrationDialog)
-        seen.append(dialog)
-        dialog.activateWindow()
-        qtbot.waitUntil(dialog.isActiveWindow)
-        try:
-            fill(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, inside)
-    qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4)
-    assert seen, "the registration dialog did not open"
+    """F4 at the counter opens the registration dialog; ``fill`` runs inside it."""
+    in_modal(
+        qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill, RegistrationDialog
+    )
 
 
 def test_right_after_registration_ctrl_p_prints_the_new_card(

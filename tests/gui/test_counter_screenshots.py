@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QSettings, Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -24,9 +24,9 @@ from terminal.core.customer_form import CustomerForm
 from terminal.core.ids import new_id
 from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.customer_desk import CustomerDesk
-from terminal.ui.main_window import MainWindow
 from terminal.ui.registration import RegistrationDialog
 from terminal.ui.services import AppServices
+from tests.gui.driving import show_main_window
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -95,12 +95,7 @@ def english_locale():
 
 @pytest.fixture
 def window(qtbot, till, tmp_path, shop, english_locale):
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(AppServices(till=till), settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
+    w = show_main_window(qtbot, AppServices(till=till), tmp_path, activate=False)
     qtbot.waitUntil(lambda: w.all_loaded and bool(w.status_place.text()))
     return w
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
 from sqlmodel import select
 
@@ -23,27 +22,12 @@ from terminal.ui.customer_desk import CustomerDesk
 from terminal.ui.main_window import MainWindow
 from terminal.ui.refund_dialog import RefundDialog
 from terminal.ui.services import AppServices
-
-
-class PersonClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        self.t += 0.2
-        return self.t
+from tests.gui.driving import in_modal, show_main_window, type_in
 
 
 @pytest.fixture
 def window(qtbot, till, tmp_path) -> Iterator[MainWindow]:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(AppServices(till=till), settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = show_main_window(qtbot, AppServices(till=till), tmp_path)
     yield w
     w.close()
 
@@ -66,40 +50,6 @@ def desk(qtbot, window, olena) -> CustomerDesk:
     return screen
 
 
-def type_in(qtbot, window, widget, text: str) -> None:
-    widget.setFocus()
-    window.detector.clock = PersonClock()
-    try:
-        qtbot.keyClicks(widget, text)
-        window.detector.flush()
-    finally:
-        window.detector.clock = time.monotonic
-
-
-def in_modal(qtbot, open_it: Callable[[], None], act: Callable[[QDialog], None]) -> None:
-    done: list[bool] = []
-
-    def inside() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, QDialog)
-        dialog.activateWindow()
-        qtbot.waitUntil(dialog.isActiveWindow)
-        try:
-            act(dialog)
-            done.append(True)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, inside)
-    open_it()
-    assert done, "the dialog did not open or its step failed"
-    window = QApplication.topLevelWidgets()
-    main = next(w for w in window if isinstance(w, MainWindow) and w.isVisible())
-    main.activateWindow()
-    qtbot.waitUntil(main.isActiveWindow)
-
-
 def test_a_lost_card_is_replaced_and_the_balance_stays(qtbot, till, window, desk, olena) -> None:
     balance = Customers(till).by_card(olena.card).balance
 
@@ -111,6 +61,7 @@ def test_a_lost_card_is_replaced_and_the_balance_stays(qtbot, till, window, desk
         qtbot,
         lambda: qtbot.keyClick(desk.search, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier),
         answer,
+        back_to=window,
     )
     assert "Balance" in desk.message.text()
     cards = {c["number"]: c["status"] for c in desk.history.customer.cards}
@@ -136,6 +87,7 @@ def test_blocking_a_card_with_a_reason(qtbot, till, window, desk, olena) -> None
         qtbot,
         lambda: qtbot.keyClick(desk.search, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier),
         answer,
+        back_to=window,
     )
     with till.read() as s:
         card = s.get(Card, olena.card)
@@ -161,6 +113,7 @@ def test_part_refund_from_the_history_shows_the_points_first(qtbot, till, window
         qtbot,
         lambda: qtbot.keyClick(desk.sales, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier),
         refund,
+        back_to=window,
     )
     with till.read() as s:
         refunds = s.exec(select(Refund.amount, Refund.points_reversed)).all()
@@ -179,7 +132,7 @@ def test_a_refund_beyond_what_is_left_is_refused_in_the_dialog(qtbot, till, wind
         qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
         assert dialog.result is None and dialog.message.text()
 
-    in_modal(qtbot, lambda: desk.refund_selected(), refund)
+    in_modal(qtbot, lambda: desk.refund_selected(), refund, back_to=window)
     with till.read() as s:
         assert s.exec(select(Refund)).all() == []
 

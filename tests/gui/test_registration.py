@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from terminal.app.card_stock import CardStock
@@ -21,18 +19,12 @@ from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.registration import RegistrationDialog
 from terminal.ui.services import AppServices
+from tests.gui.driving import in_modal, scan, show_main_window, type_in
 
 
 @pytest.fixture
 def window(qtbot, till, tmp_path) -> Iterator[MainWindow]:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(AppServices(till=till), settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = show_main_window(qtbot, AppServices(till=till), tmp_path)
     yield w
     w.close()
 
@@ -44,53 +36,11 @@ def counter(window) -> CounterScreen:
     return screen
 
 
-def scan(qtbot, code: str) -> None:
-    qtbot.keyClicks(QApplication.focusWidget(), code)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-
-
-class PersonClock:
-    """A person types a key every 200 ms; the scanner detector lets such keys through."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        self.t += 0.2
-        return self.t
-
-
-def type_in(qtbot, window, widget, text: str) -> None:
-    """Type like a person: click into the field, then key by key."""
-    widget.setFocus()
-    window.detector.clock = PersonClock()
-    try:
-        qtbot.keyClicks(widget, text)
-        window.detector.flush()
-    finally:
-        window.detector.clock = time.monotonic
-
-
-def with_dialog(qtbot, open_it: Callable[[], None], fill: Callable[[RegistrationDialog], None]):
-    """Press the key that opens the modal dialog; ``fill`` runs inside it, as the cashier would."""
-    seen: list[RegistrationDialog] = []
-
-    def inside() -> None:
-        dialog = QApplication.activeModalWidget()
-        assert isinstance(dialog, RegistrationDialog)
-        seen.append(dialog)
-        dialog.activateWindow()
-        qtbot.waitUntil(dialog.isActiveWindow)
-        try:
-            fill(dialog)
-        finally:
-            if dialog.isVisible():
-                dialog.reject()
-
-    QTimer.singleShot(0, inside)
-    open_it()
-    assert seen, "the registration dialog did not open"
-    return seen[0]
+def with_dialog(  # type: ignore[no-untyped-def]
+    qtbot, open_it: Callable[[], None], fill: Callable[[RegistrationDialog], None]
+) -> RegistrationDialog:
+    """Press the key that opens the registration dialog; ``fill`` runs inside it."""
+    return in_modal(qtbot, open_it, fill, RegistrationDialog)
 
 
 def test_registration_with_a_scanned_referrer_grants_referral_bonuses_after_the_first_sale(

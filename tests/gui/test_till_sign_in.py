@@ -4,12 +4,11 @@ PINs lock; a shop without cashiers is never asked."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlmodel import select
 
@@ -26,15 +25,7 @@ from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.pin_dialog import PinDialog
 from terminal.ui.services import AppServices
-
-
-class PersonClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        self.t += 0.2
-        return self.t
+from tests.gui.driving import scan, show_main_window, type_as_person, when_modal
 
 
 @pytest.fixture
@@ -56,14 +47,7 @@ def customer(till) -> EnrollResult:
 def open_window(qtbot, till, tmp_path) -> MainWindow:  # type: ignore[no-untyped-def]
     services = AppServices(till=till)
     access = install_access(services)
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(services, settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = show_main_window(qtbot, services, tmp_path)
     w.destroyed.connect(lambda: QApplication.instance().removeEventFilter(access))
     return w
 
@@ -81,23 +65,8 @@ def counter_of(window: MainWindow) -> CounterScreen:
     return screen
 
 
-def type_as_person(qtbot, window, text: str) -> None:  # type: ignore[no-untyped-def]
-    window.detector.clock = PersonClock()
-    try:
-        qtbot.keyClicks(QApplication.focusWidget(), text)
-        window.detector.flush()
-    finally:
-        window.detector.clock = time.monotonic
-
-
 def type_pin(qtbot, window, pin: str) -> None:  # type: ignore[no-untyped-def]
     type_as_person(qtbot, window, pin)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
-
-
-def scan(qtbot, code: str) -> None:  # type: ignore[no-untyped-def]
-    assert QApplication.focusWidget() is not None
-    qtbot.keyClicks(QApplication.focusWidget(), code)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
 
 
@@ -198,15 +167,11 @@ def test_owner_unlocking_keeps_the_cashier_and_owner_actions_are_the_owners(
     counter = counter_of(window)
     type_pin(qtbot, window, "1357")
 
-    def unlock() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, PinDialog):
-            QTimer.singleShot(10, unlock)
-            return
+    def unlock(dialog: PinDialog) -> None:
         qtbot.keyClicks(dialog.pin, "2468")
         qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
 
-    QTimer.singleShot(0, unlock)
+    when_modal(qtbot, PinDialog, unlock)
     window.show_screen("reports")
     assert window.current_key == "reports"
     assert window.services.actor_id == people["owner"].id  # owner screens: the owner

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QHeaderView, QLabel, QWidget
 
 from terminal.app.counter import Counter, SaleRequest
@@ -21,8 +21,8 @@ from terminal.core.customer_form import CustomerForm
 from terminal.core.ids import new_id
 from terminal.i18n_text import install_translations, remove_translations
 from terminal.ui.counter_screen import CounterScreen
-from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
+from tests.gui.driving import show_main_window
 
 SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
@@ -104,12 +104,7 @@ def test_counter_speaks_the_language_and_nothing_is_cut(
     qtbot, till, tmp_path, shop, speak, code, welcome, to_pay
 ):
     assert speak(code) == code
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(AppServices(till=till), settings)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, AppServices(till=till), tmp_path, activate=False)
     qtbot.waitUntil(lambda: window.all_loaded and bool(window.status_place.text()))
     counter = window.current_screen()
     assert isinstance(counter, CounterScreen)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from terminal.app.card_admin import CardAdmin
@@ -23,9 +23,9 @@ from terminal.ledger_reasons import reason_text
 from terminal.ui.backup_screen import BackupsScreen
 from terminal.ui.cards_screen import CardsScreen
 from terminal.ui.customer_desk import CustomerDesk
-from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
 from terminal.ui.shop_devices_screen import ShopDevicesScreen
+from tests.gui.driving import show_main_window
 
 SHOTS = Path(os.environ.get("LOYALTY_SHOT_DIR", "/tmp"))
 
@@ -154,12 +154,7 @@ def deep_till(tmp_path, clock):  # type: ignore[no-untyped-def]
 
 
 def test_a_long_database_path_is_elided_in_the_middle(deep_till, qtbot, tmp_path) -> None:
-    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(AppServices(till=deep_till), settings)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, AppServices(till=deep_till), tmp_path, activate=False)
     window.refresh_status()
     qtbot.wait(50)
     path = str(deep_till.db_path)
