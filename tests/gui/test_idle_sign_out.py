@@ -1,0 +1,127 @@
+"""An idle cashier is signed out at the counter after the minutes the owner chose on the Staff
+screen: any key or click keeps them in, the next person types their PIN and their sales are
+theirs; with "never" nobody is signed out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from sqlmodel import select
+
+from terminal.app.enrollment import Enrollment
+from terminal.app.results import EnrollResult
+from terminal.app.staff import StaffRoster, StaffView
+from terminal.core.customer_form import CustomerForm
+from terminal.db.models import Purchase
+from terminal.ui.access import install_access
+from terminal.ui.counter_screen import CounterScreen
+from terminal.ui.main_window import MainWindow
+from terminal.ui.services import AppServices
+from terminal.ui.staff_screen import StaffScreen
+from tests.gui.driving import scan, show_main_window, type_as_person
+
+
+@pytest.fixture
+def people(till) -> dict[str, StaffView]:  # type: ignore[no-untyped-def]
+    roster = StaffRoster(till)
+    owner = roster.set_first_owner("Maria", "2468")
+    return {
+        "owner": owner,
+        "ivan": roster.add(owner.id, "Ivan", "1357"),
+        "olena": roster.add(owner.id, "Olena", "8642"),
+    }
+
+
+@pytest.fixture
+def customer(till) -> EnrollResult:  # type: ignore[no-untyped-def]
+    return Enrollment(till).register(CustomerForm("Iryna Koval", "0671234567"))
+
+
+@pytest.fixture
+def window(qtbot, till, tmp_path, people) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    services = AppServices(till=till)
+    access = install_access(services)
+    w = show_main_window(qtbot, services, tmp_path)
+    yield w
+    w.close()
+    QApplication.instance().removeEventFilter(access)
+
+
+def counter_of(window: MainWindow) -> CounterScreen:
+    screen = window.current_screen()
+    assert isinstance(screen, CounterScreen)
+    return screen
+
+
+def sign_in(qtbot, window: MainWindow, pin: str) -> None:  # type: ignore[no-untyped-def]
+    counter = counter_of(window)
+    assert counter.signing_in() and counter.sign_in.pin.hasFocus()
+    type_as_person(qtbot, window, pin)
+    qtbot.keyClick(counter.sign_in.pin, Qt.Key.Key_Return)
+    assert not counter.signing_in()
+
+
+def minutes_pass(counter: CounterScreen, clock, minutes: int) -> None:  # type: ignore[no-untyped-def]
+    """Time goes by on the till's clock, and the counter's periodic check runs."""
+    clock.advance(minutes=minutes)
+    counter.idle_check.timeout.emit()
+
+
+def test_an_idle_cashier_is_signed_out_and_the_next_one_sells(  # type: ignore[no-untyped-def]
+    qtbot, till, clock, window, people, customer
+) -> None:
+    StaffRoster(till).set_sign_out_after(people["owner"].id, 5)
+    counter = counter_of(window)
+    assert counter.idle_check.isActive()
+    sign_in(qtbot, window, "1357")
+    assert counter.cashier_button.text().startswith("Cashier: Ivan")
+    minutes_pass(counter, clock, 4)
+    type_as_person(qtbot, window, "1")  # Ivan types: he is still there
+    minutes_pass(counter, clock, 4)
+    assert not counter.signing_in(), "a key press four minutes ago must keep the cashier in"
+    minutes_pass(counter, clock, 1)
+    assert counter.signing_in()
+    assert counter.sign_in.pin.hasFocus()
+    assert counter.sign_in.message.text() == (
+        "Signed out after 5 minutes without a key press. Who is at the till?"
+    )
+    assert window.services.access.till_person() is None
+    sign_in(qtbot, window, "8642")
+    assert counter.cashier_button.text().startswith("Cashier: Olena")
+    counter.sale.amount.clear()
+    scan(qtbot, customer.card)
+    type_as_person(qtbot, window, "120")
+    qtbot.keyClick(counter.sale.amount, Qt.Key.Key_Return)
+    assert counter.done is not None
+    with till.read() as s:
+        sale = s.get(Purchase, counter.done.sale_id)
+        assert sale is not None and sale.cashier_id == people["olena"].id
+
+
+def test_never_keeps_the_cashier_signed_in(qtbot, clock, window) -> None:  # type: ignore[no-untyped-def]
+    counter = counter_of(window)
+    sign_in(qtbot, window, "1357")
+    minutes_pass(counter, clock, 120)
+    assert not counter.signing_in()
+    assert window.services.access.till_person() is not None
+
+
+def test_the_owner_chooses_the_minutes_on_the_staff_screen(qtbot, till, people) -> None:  # type: ignore[no-untyped-def]
+    screen = StaffScreen(AppServices(till=till))
+    qtbot.addWidget(screen)
+    screen.show()
+    qtbot.waitExposed(screen)
+    assert screen.sign_out.currentText() == "never"
+    screen.sign_out.setFocus()
+    qtbot.keyClick(screen.sign_out, Qt.Key.Key_Down)  # never -> 5 minutes
+    qtbot.keyClick(screen.sign_out, Qt.Key.Key_Down)  # -> 15 minutes
+    assert StaffRoster(till).sign_out_after() == 15
+    assert screen.message.text() == "Saved."
+    again = StaffScreen(AppServices(till=till))  # the choice is read back when the screen opens
+    qtbot.addWidget(again)
+    assert again.sign_out.currentText() == "after 15 minutes without a key press"
+    with till.read() as s:
+        assert s.exec(select(Purchase)).all() == []  # choosing writes no sale, just the setting
