@@ -76,6 +76,105 @@
     </message>
 </context>
 <context>
+    <name>Audit</name>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n минуту</numerusform>
+            <numerusform>%n минуты</numerusform>
+            <numerusform>%n минут</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Idle cashiers are no longer signed out</source>
+        <translation>Автовыход кассиров выключен</translation>
+    </message>
+    <message>
+        <source>Idle cashiers are signed out after {minutes}</source>
+        <translation>Автовыход кассиров через {minutes} без нажатия клавиш</translation>
+    </message>
+    <message>
+        <source>Owner added: {name}</source>
+        <translation>Добавлен владелец: {name}</translation>
+    </message>
+    <message>
+        <source>Cashier added: {name}</source>
+        <translation>Добавлен кассир: {name}</translation>
+    </message>
+    <message>
+        <source>Owner PIN set up for {name}</source>
+        <translation>PIN владельца задан для {name}</translation>
+    </message>
+    <message>
+        <source>Owner screens unlocked</source>
+        <translation>Открыты экраны владельца</translation>
+    </message>
+    <message>
+        <source>Signed in at the till</source>
+        <translation>Вход на кассе</translation>
+    </message>
+    <message>
+        <source>Sign-in locked for five minutes after wrong PINs</source>
+        <translation>Вход заблокирован на пять минут после неверных PIN</translation>
+    </message>
+    <message>
+        <source>PIN changed for {name}</source>
+        <translation>Изменён PIN: {name}</translation>
+    </message>
+    <message>
+        <source>Switched on: {name}</source>
+        <translation>Включено: {name}</translation>
+    </message>
+    <message>
+        <source>Switched off: {name}</source>
+        <translation>Выключено: {name}</translation>
+    </message>
+    <message>
+        <source>Points adjusted for {customer}: {points} ({reason})</source>
+        <translation>Баллы изменены для {customer}: {points} ({reason})</translation>
+    </message>
+    <message>
+        <source>A complaint or suggestion marked resolved</source>
+        <translation>Жалоба или предложение отмечены решёнными</translation>
+    </message>
+    <message>
+        <source>Card {card} blocked ({reason})</source>
+        <translation>Карта {card} заблокирована ({reason})</translation>
+    </message>
+    <message>
+        <source>Card {card} unblocked ({reason})</source>
+        <translation>Карта {card} разблокирована ({reason})</translation>
+    </message>
+    <message>
+        <source>Card {old} replaced by {new} for {customer}</source>
+        <translation>Карта {old} заменена на {new} для {customer}</translation>
+    </message>
+    <message>
+        <source>Customer data exported: {customer}</source>
+        <translation>Экспортированы данные клиента: {customer}</translation>
+    </message>
+    <message>
+        <source>A customer&apos;s personal data erased</source>
+        <translation>Личные данные клиента удалены</translation>
+    </message>
+    <message>
+        <source>Consent to messages given: {customer}</source>
+        <translation>Согласие на сообщения: {customer}</translation>
+    </message>
+    <message>
+        <source>Consent to messages withdrawn: {customer}</source>
+        <translation>Согласие на сообщения отозвано: {customer}</translation>
+    </message>
+    <message>
+        <source>Loyalty program changed</source>
+        <translation>Программа лояльности изменена</translation>
+    </message>
+    <message>
+        <source>{action} {facts}</source>
+        <translation>{action} {facts}</translation>
+    </message>
+</context>
+<context>
     <name>Backups</name>
     <message>
         <source>No backup of the till&apos;s data has been made yet. Owner: open Backups (F9).</source>
@@ -5504,20 +5603,20 @@ Cards: {cards}</source>
         <translation>Когда</translation>
     </message>
     <message>
-        <source>Action</source>
-        <translation>Действие</translation>
+        <source>Who</source>
+        <translation>Кто</translation>
     </message>
     <message>
-        <source>Details</source>
-        <translation>Данные</translation>
+        <source>What</source>
+        <translation>Что</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation>Активные</translation>
+        <translation>Работает</translation>
     </message>
     <message>
         <source>Switched off</source>
-        <translation>Выключен</translation>
+        <translation>Выключено</translation>
     </message>
     <message>
         <source>Choose a person in the list first.</source>

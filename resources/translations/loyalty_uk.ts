@@ -76,6 +76,105 @@
     </message>
 </context>
 <context>
+    <name>Audit</name>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n хвилину</numerusform>
+            <numerusform>%n хвилини</numerusform>
+            <numerusform>%n хвилин</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Idle cashiers are no longer signed out</source>
+        <translation>Автовихід касирів вимкнено</translation>
+    </message>
+    <message>
+        <source>Idle cashiers are signed out after {minutes}</source>
+        <translation>Автовихід касирів через {minutes} без натискання клавіш</translation>
+    </message>
+    <message>
+        <source>Owner added: {name}</source>
+        <translation>Додано власника: {name}</translation>
+    </message>
+    <message>
+        <source>Cashier added: {name}</source>
+        <translation>Додано касира: {name}</translation>
+    </message>
+    <message>
+        <source>Owner PIN set up for {name}</source>
+        <translation>PIN власника задано для {name}</translation>
+    </message>
+    <message>
+        <source>Owner screens unlocked</source>
+        <translation>Відкрито екрани власника</translation>
+    </message>
+    <message>
+        <source>Signed in at the till</source>
+        <translation>Вхід на касі</translation>
+    </message>
+    <message>
+        <source>Sign-in locked for five minutes after wrong PINs</source>
+        <translation>Вхід заблоковано на п’ять хвилин після неправильних PIN</translation>
+    </message>
+    <message>
+        <source>PIN changed for {name}</source>
+        <translation>Змінено PIN: {name}</translation>
+    </message>
+    <message>
+        <source>Switched on: {name}</source>
+        <translation>Увімкнено: {name}</translation>
+    </message>
+    <message>
+        <source>Switched off: {name}</source>
+        <translation>Вимкнено: {name}</translation>
+    </message>
+    <message>
+        <source>Points adjusted for {customer}: {points} ({reason})</source>
+        <translation>Бали змінено для {customer}: {points} ({reason})</translation>
+    </message>
+    <message>
+        <source>A complaint or suggestion marked resolved</source>
+        <translation>Скаргу чи пропозицію позначено вирішеною</translation>
+    </message>
+    <message>
+        <source>Card {card} blocked ({reason})</source>
+        <translation>Картку {card} заблоковано ({reason})</translation>
+    </message>
+    <message>
+        <source>Card {card} unblocked ({reason})</source>
+        <translation>Картку {card} розблоковано ({reason})</translation>
+    </message>
+    <message>
+        <source>Card {old} replaced by {new} for {customer}</source>
+        <translation>Картку {old} замінено на {new} для {customer}</translation>
+    </message>
+    <message>
+        <source>Customer data exported: {customer}</source>
+        <translation>Експортовано дані клієнта: {customer}</translation>
+    </message>
+    <message>
+        <source>A customer&apos;s personal data erased</source>
+        <translation>Особисті дані клієнта видалено</translation>
+    </message>
+    <message>
+        <source>Consent to messages given: {customer}</source>
+        <translation>Згода на повідомлення: {customer}</translation>
+    </message>
+    <message>
+        <source>Consent to messages withdrawn: {customer}</source>
+        <translation>Згоду на повідомлення відкликано: {customer}</translation>
+    </message>
+    <message>
+        <source>Loyalty program changed</source>
+        <translation>Програму лояльності змінено</translation>
+    </message>
+    <message>
+        <source>{action} {facts}</source>
+        <translation>{action} {facts}</translation>
+    </message>
+</context>
+<context>
     <name>Backups</name>
     <message>
         <source>No backup of the till&apos;s data has been made yet. Owner: open Backups (F9).</source>
@@ -5504,16 +5603,16 @@ Cards: {cards}</source>
         <translation>Коли</translation>
     </message>
     <message>
-        <source>Action</source>
-        <translation>Дія</translation>
+        <source>Who</source>
+        <translation>Хто</translation>
     </message>
     <message>
-        <source>Details</source>
-        <translation>Дані</translation>
+        <source>What</source>
+        <translation>Що</translation>
     </message>
     <message>
         <source>Active</source>
-        <translation>Активні</translation>
+        <translation>Працює</translation>
     </message>
     <message>
         <source>Switched off</source>

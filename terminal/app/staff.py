@@ -20,11 +20,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from terminal.app.audit_text import describe
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError, NotFound
 from terminal.core.ids import new_id
-from terminal.db.models import AuditLog, Staff
+from terminal.db.models import AuditLog, Customer, Staff
 
 log = logging.getLogger("staff")
 
@@ -66,6 +67,8 @@ class AuditLine:
     actor: str
     action: str
     details: dict[str, Any]
+    who: str = ""  # the actor's name today ("" for the program itself)
+    what: str = ""  # the line in words (a Sentence: translated when shown)
 
 
 def hash_pin(pin: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
@@ -139,9 +142,30 @@ class StaffRoster:
             )
 
     def audit_log(self, limit: int = 200) -> list[AuditLine]:
+        """The newest owner-log lines, with the people and customers they name resolved to
+        today's names (an erased customer reads as erased)."""
         with self.till.read() as s:
             rows = s.exec(select(AuditLog).order_by(AuditLog.at.desc()).limit(limit)).all()
-            return [AuditLine(r.at, r.actor, r.action, json.loads(r.details)) for r in rows]
+            staff = {person.id: person.name for person in s.exec(select(Staff)).all()}
+            lines = [(r.at, r.actor, r.action, json.loads(r.details)) for r in rows]
+            wanted = {str(d["customer_id"]) for *_, d in lines if d.get("customer_id")}
+            customers = {
+                row[0]: row[1]
+                for row in s.exec(
+                    select(Customer.id, Customer.name).where(col(Customer.id).in_(wanted))
+                ).all()
+            }
+        return [
+            AuditLine(
+                at,
+                actor,
+                action,
+                details,
+                who=staff.get(actor, ""),
+                what=describe(action, details, staff, customers),
+            )
+            for at, actor, action, details in lines
+        ]
 
     # -- first use -------------------------------------------------------------------------
     def set_first_owner(self, name: str, pin: str) -> StaffView:

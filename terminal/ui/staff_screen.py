@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.staff import PIN_MAX, SIGN_OUT_CHOICES, StaffRoster, StaffView
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text, plural_text, short_datetime_format
+from terminal.i18n_text import error_text, plural_text, sentence_text, short_datetime_format
 from terminal.ui.report_tables import RowsModel
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -87,11 +87,16 @@ class StaffScreen(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         layout.addWidget(QLabel(self.tr("Owner actions")))
-        self.audit_model = RowsModel([self.tr("When"), self.tr("Action"), self.tr("Details")])
+        self.audit_model = RowsModel([self.tr("When"), self.tr("Who"), self.tr("What")])
         audit = QTableView()
         audit.setModel(self.audit_model)
         audit.verticalHeader().setVisible(False)
         audit.horizontalHeader().setStretchLastSection(True)
+        for column in (0, 1):  # the time and the name whole; the sentence takes the rest
+            audit.horizontalHeader().setSectionResizeMode(
+                column, QHeaderView.ResizeMode.ResizeToContents
+            )
+        self.audit = audit
         layout.addWidget(audit, 1)
         self.refresh()
 
@@ -116,11 +121,7 @@ class StaffScreen(QWidget):
         locale = QLocale()
         self.audit_model.set_rows(
             [
-                [
-                    locale.toString(a.at, short_datetime_format()),
-                    a.action,
-                    ", ".join(f"{k}: {v}" for k, v in a.details.items()),
-                ]
+                [locale.toString(a.at, short_datetime_format()), a.who, sentence_text(a.what)]
                 for a in self.roster.audit_log()
             ]
         )

@@ -1,5 +1,5 @@
 """The owner adds a cashier with a PIN on the Staff screen; the PIN works, is not stored in
-clear, and the action is in the audit log."""
+clear, and the action is in the owner's log in words."""
 
 from __future__ import annotations
 
@@ -27,4 +27,8 @@ def test_owner_adds_a_cashier(qtbot, till):  # type: ignore[no-untyped-def]
     assert StaffRoster(till).sign_in("1234").name == "Ivan"
     with till.read() as s:
         assert all("1234" not in p.pin_hash for p in s.exec(select(Staff)).all())
-    assert any(row[1] == "staff.added" for row in screen.audit_model.rows)
+    # the owner's log in words, with names, newest first
+    assert [row[1:] for row in screen.audit_model.rows] == [
+        ["", "Cashier added: Ivan"],
+        ["Olena", "Owner PIN set up for Olena"],
+    ]

@@ -108,3 +108,32 @@ def test_owner_chooses_when_an_idle_cashier_is_signed_out(till) -> None:  # type
     assert [
         line.details for line in roster.audit_log() if line.action == "staff.sign_out_after"
     ] == [{"minutes": 15}]
+
+
+def test_the_owners_log_reads_as_sentences_with_names(till) -> None:  # type: ignore[no-untyped-def]
+    from terminal.app.adjustments import PointAdjustments
+    from terminal.app.card_admin import CardAdmin
+    from terminal.app.enrollment import Enrollment
+    from terminal.core.customer_form import CustomerForm
+
+    roster = StaffRoster(till)
+    owner = roster.set_first_owner("Olena", "2468")
+    ivan = roster.add(owner.id, "Ivan", "1111")
+    roster.change_pin(owner.id, ivan.id, "2222")
+    roster.set_active(owner.id, ivan.id, False)
+    roster.set_sign_out_after(owner.id, 30)
+    roster.set_sign_out_after(owner.id, 0)
+    who = Enrollment(till).register(CustomerForm("Iryna Koval", "0671234567"))
+    PointAdjustments(till).adjust(owner.id, who.customer_id, -20, "double welcome bonus")
+    CardAdmin(till).block(who.card, "lost", cashier=owner.id)
+    lines = list(reversed(roster.audit_log()))
+    assert [(line.who, str(line.what)) for line in lines] == [
+        ("Olena", "Owner PIN set up for Olena"),
+        ("Olena", "Cashier added: Ivan"),
+        ("Olena", "PIN changed for Ivan"),
+        ("Olena", "Switched off: Ivan"),
+        ("Olena", "Idle cashiers are signed out after 30 minutes"),
+        ("Olena", "Idle cashiers are no longer signed out"),
+        ("Olena", "Points adjusted for Iryna Koval: −20 (double welcome bonus)"),
+        ("Olena", f"Card {who.card} blocked (lost)"),
+    ]
