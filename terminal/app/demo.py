@@ -35,7 +35,7 @@ from terminal.app.demo_sales import (
 from terminal.app.journal import record_event
 from terminal.app.till import Till, current_program
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
-from terminal.db import report_aggregates
+from terminal.db import bulk_load, report_aggregates
 from terminal.db.models import Terminal
 
 log = logging.getLogger("demo")
@@ -88,7 +88,7 @@ class Demo:
             conn.execute("PRAGMA foreign_keys=OFF")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-200000")
-            indexes = _drop_indexes(conn)
+            indexes = bulk_load.drop_plain_indexes(conn, _BULK_TABLES)
             conn.execute("BEGIN")
             triggers = report_aggregates.drop_triggers(conn)
             gen.sales(people, lambda: _flush(conn, gen, people_done=False))
@@ -102,12 +102,12 @@ class Demo:
             conn.execute("COMMIT")
             report("indexes", 0, len(indexes))
             conn.execute("BEGIN")
-            for i, sql in enumerate(indexes):
+            for i, (_kind, _name, sql) in enumerate(indexes):
                 conn.execute(sql)
                 report("indexes", i + 1, len(indexes))
             # the dashboard's aggregates, counted once over the loaded facts (not row by row)
             report_aggregates.rebuild(conn)
-            report_aggregates.restore_triggers(conn, triggers)
+            bulk_load.restore(conn, triggers)
             conn.execute("COMMIT")
             conn.execute("ANALYZE")
         except BaseException:
@@ -115,7 +115,7 @@ class Demo:
                 conn.execute("ROLLBACK")
             if triggers:  # never leave the reports uncounted, even for half-written demo data
                 report_aggregates.rebuild(conn)
-                report_aggregates.restore_triggers(conn, triggers)
+                bulk_load.restore(conn, triggers)
             raise
         finally:
             conn.close()
@@ -129,17 +129,8 @@ class Demo:
         return result
 
 
-def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Secondary indexes of the bulk tables, dropped for the load and rebuilt from their SQL."""
-    tables = ("ledger_entry", "points_lot", "lot_movement", "purchase", "refund", "nps_response")
-    rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL "
-        f"AND tbl_name IN ({','.join('?' * len(tables))})",
-        tables,
-    ).fetchall()
-    for name, _sql in rows:
-        conn.execute(f'DROP INDEX "{name}"')
-    return [sql for _name, sql in rows]
+# the tables the demo fills in bulk: their indexes are built once after the load
+_BULK_TABLES = ("ledger_entry", "points_lot", "lot_movement", "purchase", "refund", "nps_response")
 
 
 _INSERTS = {

@@ -8,7 +8,9 @@ index over rows already in the table is one sort. So a bulk loader drops the pla
 again before it reads anything through them; a failure rolls the DROP back with the rest.
 
 Unique indexes (primary keys, ``UNIQUE`` constraints) always stay: they are what makes a
-repeated row an ignored duplicate instead of a second copy.
+repeated row an ignored duplicate instead of a second copy. The report triggers are set aside the
+same way (``report_aggregates.drop_triggers``) and both come back through :func:`restore`.
+Used by the sync catch-up (``sync/apply.py``, ``sync/exchange.py``) and the demo loader.
 """
 
 from __future__ import annotations
@@ -16,29 +18,34 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+# Schema objects set aside: (type, name, the SQL that creates it), as sqlite_master has them.
+SetAside = list[tuple[str, str, str]]
 
-def drop_plain_indexes(conn: sqlite3.Connection, tables: Iterable[str]) -> list[tuple[str, str]]:
-    """Drop the non-unique indexes of ``tables``; returns their names and SQL for
-    :func:`restore_indexes`."""
+
+def set_aside(conn: sqlite3.Connection, objects: SetAside) -> SetAside:
+    """Drop ``objects`` (indexes or triggers, from sqlite_master) inside the caller's
+    transaction; returns them for :func:`restore`."""
+    for kind, name, _sql in objects:
+        conn.execute(f'DROP {kind.upper()} "{name}"')
+    return objects
+
+
+def restore(conn: sqlite3.Connection, objects: SetAside) -> None:
+    """Create again those of the set-aside objects that are missing (safe to call twice)."""
+    present = set(conn.execute("SELECT type, name FROM sqlite_master"))
+    for kind, name, sql in objects:
+        if (kind, name) not in present:
+            conn.execute(sql)
+
+
+def drop_plain_indexes(conn: sqlite3.Connection, tables: Iterable[str]) -> SetAside:
+    """Drop the non-unique indexes of ``tables``; returns them for :func:`restore`."""
     wanted = list(tables)
     rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "SELECT type, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({', '.join('?' * len(wanted))}) ORDER BY name",
         wanted,
     ).fetchall()
-    plain = [
-        (name, sql) for name, sql in rows if not sql.lstrip().upper().startswith("CREATE UNIQUE")
-    ]
-    for name, _sql in plain:
-        conn.execute(f'DROP INDEX "{name}"')
-    return plain
-
-
-def restore_indexes(conn: sqlite3.Connection, indexes: list[tuple[str, str]]) -> None:
-    """Create again those of the dropped indexes that are missing (safe to call twice)."""
-    present = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
-    }
-    for name, sql in indexes:
-        if name not in present:
-            conn.execute(sql)
+    return set_aside(
+        conn, [row for row in rows if not row[2].lstrip().upper().startswith("CREATE UNIQUE")]
+    )

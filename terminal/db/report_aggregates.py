@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from terminal.db import bulk_load
+
 # each member's sales in (created_at, id) order with the days of the two sales before
 _ORDERED = """SELECT p.customer_id, substr(p.created_at, 1, 10) AS d, p.amount,
         LAG(substr(p.created_at, 1, 10), 1, '') OVER w AS p1,
@@ -103,24 +105,12 @@ def rebuild(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE IF EXISTS temp.report_rebuild_walk")
 
 
-def drop_triggers(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+def drop_triggers(conn: sqlite3.Connection) -> bulk_load.SetAside:
     """Drop the aggregate triggers for a bulk load into an empty database (each row's trigger
-    work is wasted there: :func:`rebuild` counts everything once at the end); returns their
-    names and SQL for :func:`restore_triggers`."""
+    work is wasted there: :func:`rebuild` counts everything once at the end); returns them for
+    :func:`terminal.db.bulk_load.restore`."""
     rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'report\\_%'"
-        " ESCAPE '\\'"
+        "SELECT type, name, sql FROM sqlite_master WHERE type = 'trigger'"
+        " AND name LIKE 'report\\_%' ESCAPE '\\'"
     ).fetchall()
-    for name, _sql in rows:
-        conn.execute(f'DROP TRIGGER "{name}"')
-    return [(name, sql) for name, sql in rows]
-
-
-def restore_triggers(conn: sqlite3.Connection, triggers: list[tuple[str, str]]) -> None:
-    """Create again those of the dropped triggers that are missing (safe to call twice)."""
-    present = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-    }
-    for name, sql in triggers:
-        if name not in present:
-            conn.execute(sql)
+    return bulk_load.set_aside(conn, rows)

@@ -210,7 +210,7 @@ class EventApplier:
     ) -> None:
         self.db = db
         self.bulk = bulk
-        self._indexes: list[tuple[str, str]] = []
+        self._indexes: bulk_load.SetAside = []
         self.local_terminal_id = local_terminal_id
         self.origin = origin
         self.now = now
@@ -309,7 +309,7 @@ class EventApplier:
         if not self._started:
             return 0
         db, now = self.db, self.now
-        bulk_load.restore_indexes(db, self._indexes)
+        bulk_load.restore(db, self._indexes)
         affected = _Affected()
         _reassert_later_edits(db, self._born, affected)
         for stamp, update, at in self._updates:

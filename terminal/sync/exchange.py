@@ -20,7 +20,7 @@ from terminal.app.journal import SCHEMA_VERSION
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP
-from terminal.db import report_aggregates
+from terminal.db import bulk_load, report_aggregates
 from terminal.sync.apply import _put_state, _state, apply_events, clock_local_events, known_seq
 from terminal.sync.bundle import (
     BundleRefused,
@@ -347,7 +347,7 @@ class SyncExchange:
             applied = apply_events(db, self.till.terminal_id, events, now, bulk=bulk)
             if triggers:  # same transaction: a refused bundle rolls the DROP back too
                 report_aggregates.rebuild(db)
-                report_aggregates.restore_triggers(db, triggers)
+                bulk_load.restore(db, triggers)
             return applied
         finally:
             db.execute(f"PRAGMA cache_size={int(cache)}")
