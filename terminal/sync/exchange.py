@@ -339,7 +339,7 @@ class SyncExchange:
         (threads,) = db.execute("PRAGMA threads").fetchone()
         if size is None or size > BIG_BATCH:
             db.execute(f"PRAGMA cache_size={BIG_BATCH_CACHE_KIB}")
-        bulk = _recount(db, size)
+        bulk = _bulk_catch_up(db, size)
         if bulk:
             db.execute(f"PRAGMA threads={BIG_BATCH_SORT_THREADS}")
         triggers = report_aggregates.drop_triggers(db) if bulk else []
@@ -398,9 +398,11 @@ class SyncExchange:
             ]
 
 
-def _recount(db: sqlite3.Connection, size: int | None) -> bool:
-    """Whether a batch of ``size`` events is big enough to recount the report aggregates
-    once rather than row by row (the rowid high-water mark stands in for the sales count)."""
+def _bulk_catch_up(db: sqlite3.Connection, size: int | None) -> bool:
+    """Whether a batch of ``size`` events is big enough, next to what the till holds, to be
+    loaded in bulk: report aggregates recounted once and plain indexes built once after the
+    rows, rather than both row by row (the rowid high-water mark stands in for the sales
+    count)."""
     if size is None or size < RECOUNT_MIN_EVENTS:
         return False
     (sales,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM purchase").fetchone()
