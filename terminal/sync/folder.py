@@ -37,7 +37,7 @@ from typing import Any
 from terminal.app.journal import SCHEMA_VERSION
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
-from terminal.sync.apply import known_seq
+from terminal.sync.apply import _put_state, _state, known_seq
 from terminal.sync.bundle import BundleRefused, read_bundle
 from terminal.sync.exchange import SyncExchange, note_activity, shop_id, shop_key
 
@@ -185,19 +185,6 @@ def _parse(path: Path) -> _Named:
         return _Named(path)
     number, prefix, first, last = match.groups()
     return _Named(path, int(number), prefix, int(first), int(last))
-
-
-def _state(db: sqlite3.Connection, key: str) -> str | None:
-    row = db.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def _put_state(db: sqlite3.Connection, key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
 
 
 class FolderSync:
