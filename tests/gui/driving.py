@@ -24,6 +24,9 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from terminal.app.till import Till
+from terminal.ui.access import install_access
+from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
 
@@ -65,6 +68,23 @@ def show_main_window(
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
     return window
+
+
+def show_window_with_staff_access(qtbot: QtBot, till: Till, tmp_path: Path) -> MainWindow:
+    """The till window with the real PIN gate (owner screens, "Who is at the till?"), as a shop
+    with staff starts it; the gate stops watching keys when the window is destroyed."""
+    services = AppServices(till=till)
+    access = install_access(services)
+    window = show_main_window(qtbot, services, tmp_path)
+    window.destroyed.connect(lambda: QApplication.instance().removeEventFilter(access))
+    return window
+
+
+def counter_of(window: MainWindow) -> CounterScreen:
+    """The Counter screen the window shows now (it opens first)."""
+    screen = window.current_screen()
+    assert isinstance(screen, CounterScreen)
+    return screen
 
 
 def scan(qtbot: QtBot, code: str) -> None:

@@ -8,31 +8,18 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from sqlmodel import select
 
 from terminal.app.enrollment import Enrollment
 from terminal.app.results import EnrollResult
-from terminal.app.staff import StaffRoster, StaffView
+from terminal.app.staff import StaffRoster
 from terminal.core.customer_form import CustomerForm
 from terminal.db.models import Purchase
-from terminal.ui.access import install_access
 from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
 from terminal.ui.staff_screen import StaffScreen
-from tests.gui.driving import scan, show_main_window, type_as_person
-
-
-@pytest.fixture
-def people(till) -> dict[str, StaffView]:  # type: ignore[no-untyped-def]
-    roster = StaffRoster(till)
-    owner = roster.set_first_owner("Maria", "2468")
-    return {
-        "owner": owner,
-        "ivan": roster.add(owner.id, "Ivan", "1357"),
-        "olena": roster.add(owner.id, "Olena", "8642"),
-    }
+from tests.gui.driving import counter_of, scan, show_window_with_staff_access, type_as_person
 
 
 @pytest.fixture
@@ -42,18 +29,9 @@ def customer(till) -> EnrollResult:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def window(qtbot, till, tmp_path, people) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    services = AppServices(till=till)
-    access = install_access(services)
-    w = show_main_window(qtbot, services, tmp_path)
+    w = show_window_with_staff_access(qtbot, till, tmp_path)
     yield w
     w.close()
-    QApplication.instance().removeEventFilter(access)
-
-
-def counter_of(window: MainWindow) -> CounterScreen:
-    screen = window.current_screen()
-    assert isinstance(screen, CounterScreen)
-    return screen
 
 
 def sign_in(qtbot, window: MainWindow, pin: str) -> None:  # type: ignore[no-untyped-def]

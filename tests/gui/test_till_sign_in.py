@@ -16,27 +16,20 @@ from terminal.app.counter import Counter, SaleRequest
 from terminal.app.desk import Desk
 from terminal.app.enrollment import Enrollment
 from terminal.app.results import EnrollResult
-from terminal.app.staff import StaffRoster, StaffView
+from terminal.app.staff import StaffRoster
 from terminal.core.customer_form import CustomerForm
 from terminal.core.ids import new_id
 from terminal.db.models import Purchase, Refund
-from terminal.ui.access import install_access
 from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.pin_dialog import PinDialog
-from terminal.ui.services import AppServices
-from tests.gui.driving import scan, show_main_window, type_as_person, when_modal
-
-
-@pytest.fixture
-def people(till) -> dict[str, StaffView]:
-    roster = StaffRoster(till)
-    owner = roster.set_first_owner("Maria", "2468")
-    return {
-        "owner": owner,
-        "ivan": roster.add(owner.id, "Ivan", "1357"),
-        "olena": roster.add(owner.id, "Olena", "8642"),
-    }
+from tests.gui.driving import (
+    counter_of,
+    scan,
+    show_window_with_staff_access,
+    type_as_person,
+    when_modal,
+)
 
 
 @pytest.fixture
@@ -44,25 +37,11 @@ def customer(till) -> EnrollResult:
     return Enrollment(till).register(CustomerForm("Iryna Koval", "0671234567"))
 
 
-def open_window(qtbot, till, tmp_path) -> MainWindow:  # type: ignore[no-untyped-def]
-    services = AppServices(till=till)
-    access = install_access(services)
-    w = show_main_window(qtbot, services, tmp_path)
-    w.destroyed.connect(lambda: QApplication.instance().removeEventFilter(access))
-    return w
-
-
 @pytest.fixture
 def window(qtbot, till, tmp_path, people) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = open_window(qtbot, till, tmp_path)
+    w = show_window_with_staff_access(qtbot, till, tmp_path)
     yield w
     w.close()
-
-
-def counter_of(window: MainWindow) -> CounterScreen:
-    screen = window.current_screen()
-    assert isinstance(screen, CounterScreen)
-    return screen
 
 
 def type_pin(qtbot, window, pin: str) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +177,7 @@ def test_refunds_and_registrations_record_the_cashier(qtbot, till, window, peopl
 
 def test_a_shop_without_cashiers_is_never_asked(qtbot, till, tmp_path, customer) -> None:  # type: ignore[no-untyped-def]
     StaffRoster(till).set_first_owner("Maria", "2468")  # an owner who works alone
-    w = open_window(qtbot, till, tmp_path)
+    w = show_window_with_staff_access(qtbot, till, tmp_path)
     counter = counter_of(w)
     assert not counter.signing_in()
     assert not counter.cashier_button.isVisible()
