@@ -118,7 +118,3 @@ def describe(action: str, details: Mapping[str, Any], staff: Names, customers: N
         return known(details, staff, customers)
     facts = ", ".join(f"{key}: {value}" for key, value in details.items())
     return _say(QT_TRANSLATE_NOOP("Audit", "{action} {facts}"), action=action, facts=facts)
-
-
-def known_actions() -> frozenset[str]:
-    return frozenset(_DESCRIPTIONS)
