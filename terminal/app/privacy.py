@@ -28,6 +28,7 @@ from terminal.app.settings import get_setting
 from terminal.app.till import Till, driver_connection
 from terminal.core.errors import QT_TRANSLATE_NOOP, CustomerNotFound, InvalidInput
 from terminal.core.ids import new_id
+from terminal.db import journal_archive
 from terminal.db.models import AuditLog, Customer
 from terminal.db.safety_models import ConsentChange
 
@@ -194,7 +195,7 @@ class Privacy:
             db.execute(
                 "UPDATE feedback SET text = ? WHERE customer_id = ?", (ERASED_FEEDBACK, customer.id)
             )
-            scrubbed = _scrub_journal(db, customer.id)
+            scrubbed = scrub_journal(db, customer.id, now)
             record_event(
                 s,
                 self.till.terminal_id,
@@ -280,33 +281,49 @@ class Privacy:
             )
 
 
-def _scrub_journal(db: sqlite3.Connection, customer_id: str) -> int:
+def scrub_journal(db: sqlite3.Connection, customer_id: str, now: datetime) -> int:
     """Blank the person's fields in journal payloads already written on this till.
 
     The journal keeps facts for other tills; a registration event holds the name and phone as
     typed. Those fields are replaced by the erased values (the same ones the erase event sets),
-    so replaying the journal gives the same result and no longer reveals the person.
+    so replaying the journal gives the same result and no longer reveals the person. Other
+    tills' events kept in the archive (``db/journal_archive.py``) are blanked the same way.
     """
     scrubbed = 0
-    pattern = f"%{customer_id}%"
     for event_id, payload in db.execute(
-        "SELECT id, payload FROM journal_event WHERE payload LIKE ?", (pattern,)
+        "SELECT id, payload FROM journal_event WHERE payload LIKE ?", (f"%{customer_id}%",)
     ).fetchall():
         data = json.loads(payload)
-        touched = False
-        for row in data.get("rows", {}).get("customer", []):
-            if row.get("id") == customer_id:
-                row.update(_PERSONAL)
-                touched = True
-        for update in data.get("updates", []):
-            if update.get("table") == "customer" and update.get("key") == customer_id:
-                for field in _PERSONAL.keys() & update["fields"].keys():
-                    update["fields"][field] = _PERSONAL[field]
-                    touched = True
-        if touched:
+        if _blank_person(data, customer_id):
             db.execute(
-                "UPDATE journal_event SET payload = ? WHERE id = ?",
-                (json.dumps(data, ensure_ascii=False, separators=(",", ":")), event_id),
+                "UPDATE journal_event SET payload = ? WHERE id = ?", (_payload_text(data), event_id)
             )
             scrubbed += 1
-    return scrubbed
+
+    def blank_archived(event: dict[str, Any]) -> bool:
+        data = json.loads(event["payload"])
+        if not _blank_person(data, customer_id):
+            return False
+        event["payload"] = _payload_text(data)
+        return True
+
+    return scrubbed + journal_archive.rewrite(db, customer_id, blank_archived, now)
+
+
+def _payload_text(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _blank_person(data: dict[str, Any], customer_id: str) -> bool:
+    """Put the erased values in the person's fields of one event's payload; whether any was."""
+    touched = False
+    for row in data.get("rows", {}).get("customer", []):
+        if row.get("id") == customer_id:
+            row.update(_PERSONAL)
+            touched = True
+    for update in data.get("updates", []):
+        if update.get("table") == "customer" and update.get("key") == customer_id:
+            for field in _PERSONAL.keys() & update["fields"].keys():
+                update["fields"][field] = _PERSONAL[field]
+                touched = True
+    return touched

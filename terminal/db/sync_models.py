@@ -1,13 +1,15 @@
 """Tables of sync between tills: the hybrid logical clock, per-field clocks, and conflicts.
 
-Which events a till already holds needs no table of its own: ``journal_event`` keeps every
-event, local or imported, so the cursor for each other till is its highest ``seq`` here.
+Which events a till already holds needs no table of its own: ``journal_event`` keeps this
+till's events (and other tills' events imported before the archive existed), and
+``journal_archive`` the runs of other tills' events imported since; the cursor for each other
+till is the highest ``seq`` of either.
 """
 
 from __future__ import annotations
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -57,3 +59,28 @@ class SyncConflict(SQLModel, table=True):
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     created_at: NaiveDatetime
     resolved_at: NaiveDatetime | None = None
+
+
+class JournalArchive(SQLModel, table=True):
+    """A run of another till's events, kept as it arrived (see ``db/journal_archive.py``).
+
+    ``body`` is gzip: the bundle file as imported (manifest, events, signature), or the events
+    of a hub pull. A body too big for one SQLite value is cut into ``piece`` 0, 1, … rows that
+    share the run's numbers; joined in order they are the gzip stream. The run is the
+    sequence numbers applied from it; the body may hold more (those the till already had).
+    """
+
+    __tablename__ = "journal_archive"
+    __table_args__ = (
+        UniqueConstraint("terminal_id", "first_seq", "piece", name="uq_journal_archive_run"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    terminal_id: str
+    first_seq: int
+    last_seq: int
+    piece: int = 0
+    source: str  # bundle | hub
+    received_at: NaiveDatetime
+    scrubbed_at: NaiveDatetime | None = None  # privacy erasure rewrote the body
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -20,8 +20,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -30,7 +31,9 @@ from sqlmodel import SQLModel
 
 import terminal.db.models  # noqa: F401  (every table in SQLModel.metadata)
 from terminal.app.journal import sql_value
+from terminal.app.privacy import scrub_journal
 from terminal.db import bulk_load
+from terminal.db import journal_archive as archive
 from terminal.sync.clock import ZERO, Stamp, wall_ms
 
 # Settings that belong to this till's identity or secret: never taken from another till.
@@ -137,10 +140,12 @@ def clock_local_events(db: sqlite3.Connection, terminal_id: str) -> None:
 
 
 def known_seq(db: sqlite3.Connection, terminal_id: str) -> int:
+    """The highest sequence number of till ``terminal_id`` this till holds: its own events are
+    rows of the journal, other tills' are archived runs (older imports may be rows too)."""
     (last,) = db.execute(
         "SELECT max(seq) FROM journal_event WHERE terminal_id = ?", (terminal_id,)
     ).fetchone()
-    return int(last or 0)
+    return max(int(last or 0), archive.highest_seq(db, terminal_id))
 
 
 class _Affected:
@@ -148,6 +153,7 @@ class _Affected:
 
     def __init__(self) -> None:
         self.customers: set[str] = set()
+        self.erased: set[str] = set()  # customers whose erasure arrived
         self.blocks: list[tuple[str, str]] = []  # (card, blocked at)
 
 
@@ -155,10 +161,10 @@ class _Affected:
 # bundle inserted are exactly those above the highest rowid before it.
 _FACT_TABLES = ("customer", "purchase", "ledger_entry", "points_lot", "lot_movement", "refund")
 # What a big catch-up fills: their plain indexes are built once after it (db/bulk_load.py).
-_BULK_TABLES = ("journal_event", *_FACT_TABLES)
+_BULK_TABLES = _FACT_TABLES
 
 # _db_value in SQL, for the date-time columns of rows inserted by executemany: the values are
-# bound by name straight from the parsed payload dicts, so no per-row Python work remains.
+# bound straight from the parsed payload dicts, so no per-row Python work remains.
 _STORED_TIME = (
     "CASE WHEN typeof({p}) = 'text' AND length({p}) IN (19, 26) AND substr({p}, 11, 1) = 'T'"
     " AND substr({p}, 5, 1) = '-' AND substr({p}, 14, 1) = ':'"
@@ -166,27 +172,34 @@ _STORED_TIME = (
     " || CASE WHEN length({p}) = 19 THEN '.000000' ELSE '' END ELSE {p} END"
 )
 
-_ROW_INSERTS: dict[tuple[str, tuple[str, ...]], str] = {}
+# (table, the payload row's columns) -> (the INSERT, what takes its values out of a row)
+_ROW_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, Callable[[dict[str, Any]], Any]]] = {}
 
 
-def _row_insert(table: str, columns: tuple[str, ...]) -> str:
-    """The INSERT for rows of ``table`` with ``columns``, parameters bound by name; times are
-    stored as the app stores them (see :func:`_db_value`) — in date-time columns, or in every
-    column of a table this program does not know."""
-    sql = _ROW_INSERTS.get((table, columns))
-    if sql is None:
+def _row_insert(
+    table: str, columns: tuple[str, ...]
+) -> tuple[str, Callable[[dict[str, Any]], Any]]:
+    """The INSERT for rows of ``table`` with ``columns`` and a getter that turns such a row
+    (a dict) into its parameters, in C (``itemgetter``): binding by name made the sqlite3
+    module build a string per column per row. Times are stored as the app stores them (see
+    :func:`_db_value`) — in date-time columns, or in every column of a table this program does
+    not know."""
+    made = _ROW_INSERTS.get((table, columns))
+    if made is None:
         known = SQLModel.metadata.tables.get(table)
         names = [c for c in columns if not (table == "lot_movement" and c == "id")]
         params = [
-            _STORED_TIME.format(p=":" + name)
+            _STORED_TIME.format(p=f"?{number}")
             if known is None or (name in known.c and isinstance(known.c[name].type, DateTime))
-            else ":" + name
-            for name in names
+            else f"?{number}"
+            for number, name in enumerate(names, start=1)
         ]
         verb = "INSERT" if table == "lot_movement" else "INSERT OR IGNORE"
         sql = f"{verb} INTO {table} ({', '.join(names)}) VALUES ({', '.join(params)})"
-        _ROW_INSERTS[(table, columns)] = sql
-    return sql
+        getter = itemgetter(*names)
+        made = (sql, getter if len(names) > 1 else lambda row: (getter(row),))
+        _ROW_INSERTS[(table, columns)] = made
+    return made
 
 
 class EventApplier:
@@ -194,9 +207,10 @@ class EventApplier:
     caller's transaction; :meth:`finish` then applies the field updates, recomputes the caches
     and flags conflicts once for everything fed.
 
-    Feeding inserts the journal events, their stamps and their rows at once (one
-    ``executemany`` per table and column set per batch), so a million events never sit in
-    memory parsed. Events this till already holds are skipped.
+    Feeding inserts the events' rows at once (one ``executemany`` per table and column set per
+    batch), so a million events never sit in memory parsed. Events this till already holds are
+    skipped. The events themselves are archived by :meth:`finish` as ``record`` holds them
+    (the bundle file as it arrived, or the gzip of a hub pull's events; ``db/journal_archive.py``).
     """
 
     def __init__(
@@ -206,10 +220,15 @@ class EventApplier:
         origin: str,
         now: datetime,
         *,
+        record: archive.Body,
+        source: str,
         bulk: bool = False,
     ) -> None:
         self.db = db
         self.bulk = bulk
+        self.record = record
+        self.source = source
+        self.first_seq = 0
         self._indexes: bulk_load.SetAside = []
         self.local_terminal_id = local_terminal_id
         self.origin = origin
@@ -220,7 +239,7 @@ class EventApplier:
         self._marks: dict[str, int] = {}
         self._clocked: set[str] = set()
         self._top = ZERO.text()
-        self._applied_at = sql_value(now)
+        self.last_seq = 0
         self._born: dict[str, dict[str, str]] = defaultdict(dict)  # table -> key -> insert stamp
         self._updates: list[tuple[str, dict[str, Any], str]] = []
 
@@ -248,31 +267,18 @@ class EventApplier:
         )
         if not self._started:
             self._start()
-        origin, applied_at, clocked, born = self.origin, self._applied_at, self._clocked, self._born
-        default_stamp = Stamp(0, 0, origin).text()
+        if not self.first_seq:
+            self.first_seq = fresh[0]["seq"]
+        self.last_seq = fresh[-1]["seq"]
+        clocked, born = self._clocked, self._born
+        default_stamp = Stamp(0, 0, self.origin).text()
         top = self._top
-        journal_rows = []
-        stamps = []
         groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
         loads = orjson.loads
         for event in fresh:
             stamp = event.get("hlc") or default_stamp
             if stamp > top:  # stamp texts sort like the stamps (clock.py)
                 top = stamp
-            created_at = event["created_at"]
-            journal_rows.append(
-                (
-                    event["id"],
-                    origin,
-                    event["seq"],
-                    created_at.replace("T", " "),
-                    event["type"],
-                    event["payload"],
-                    event.get("schema_version", 1),
-                    applied_at,
-                )
-            )
-            stamps.append((event["id"], stamp))
             payload = loads(event["payload"])
             rows = payload.get("rows")
             if rows:
@@ -289,19 +295,13 @@ class EventApplier:
                             same.append(row)
             updates = payload.get("updates")
             if updates:
-                self._updates.extend((stamp, update, created_at) for update in updates)
+                at = event["created_at"]
+                self._updates.extend((stamp, update, at) for update in updates)
         self._top = top
         db = self.db
-        db.executemany(
-            "INSERT INTO journal_event (id, terminal_id, seq, created_at, type, payload, "
-            "schema_version, applied_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            journal_rows,
-        )
-        db.executemany(
-            "INSERT OR IGNORE INTO sync_event_clock (event_id, hlc) VALUES (?, ?)", stamps
-        )
         for (table, columns), rows in groups.items():
-            db.executemany(_row_insert(table, columns), rows)
+            sql, values = _row_insert(table, columns)
+            db.executemany(sql, map(values, rows))
         self.applied += len(fresh)
 
     def finish(self) -> int:
@@ -317,6 +317,13 @@ class EventApplier:
         _recompute(db, self._marks, affected)
         _flag_conflicts(db, self._marks, affected, now)
         _put_state(db, "hlc", self._top)
+        archive.keep(
+            db, self.origin, self.first_seq, self.last_seq, self.source, self.record, self.now
+        )
+        # A customer erased on the other till: their name and phone go from this till's journal
+        # and archive too (the registration arrived in an earlier bundle, or in this one).
+        for customer_id in sorted(affected.erased):
+            scrub_journal(db, customer_id, now)
         return self.applied
 
 
@@ -326,20 +333,39 @@ def apply_events(
     events: Iterable[list[dict[str, Any]]] | list[dict[str, Any]],
     now: datetime,
     *,
+    record: archive.Body | None = None,
+    source: str = "bundle",
     bulk: bool = False,
 ) -> int:
     """Apply one till's events (already verified, in sequence order) inside the caller's
     transaction; events this till already holds are skipped. Returns how many were new.
 
     ``events`` is a list of events, or an iterable of such lists (a bundle read in blocks);
-    ``bulk``: a catch-up big next to what the till holds, whose indexes are built after it."""
-    batches = [events] if isinstance(events, list) else events
+    ``record``: what they arrived as, archived (the bundle file; for a list, by default the
+    gzip of the list); ``bulk``: a catch-up big next to what the till holds, whose indexes are
+    built after it."""
+    if isinstance(events, list):
+        batches: Iterable[list[dict[str, Any]]] = [events]
+        if record is None and events:
+            record = archive.encode_events(events)
+    else:
+        batches = events
     applier: EventApplier | None = None
     for batch in batches:
         if not batch:
             continue
         if applier is None:
-            applier = EventApplier(db, local_terminal_id, batch[0]["terminal_id"], now, bulk=bulk)
+            if record is None:
+                raise ValueError("events read from a file are archived from the file: record")
+            applier = EventApplier(
+                db,
+                local_terminal_id,
+                batch[0]["terminal_id"],
+                now,
+                record=record,
+                source=source,
+                bulk=bulk,
+            )
         applier.feed(batch)
     return applier.finish() if applier is not None else 0
 
@@ -374,6 +400,8 @@ def _apply_update(
         _note_card_assignment(db, key, fields["customer_id"], stamp, now)
     if table == "card" and fields.get("status") == "blocked":
         affected.blocks.append((key, at))
+    if table == "customer" and fields.get("erased_at"):  # scrubbed whatever the clocks say
+        affected.erased.add(key)
     winning: dict[str, Any] = {}
     for name, value in fields.items():
         row = db.execute(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import io
 import queue
 import threading
 import zlib
@@ -170,8 +171,9 @@ class VerifiedBundle:
     events are handed out, so the parsed form of a million events never exists at once.
     """
 
-    def __init__(self, manifest: Manifest, blocks: list[bytes], first: bytes) -> None:
+    def __init__(self, manifest: Manifest, blocks: list[bytes], first: bytes, raw: bytes) -> None:
         self.manifest = manifest
+        self.raw = raw  # the file as read and verified: what the importing till archives
         self._blocks: list[bytes] | None = blocks
         self._first = first  # the rest of the first block, after the manifest line
 
@@ -229,7 +231,10 @@ def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Ve
     held = b""  # the newest whole lines: not hashed yet, they may end with the signature line
     rest = b""  # text after the last newline read so far
     try:
-        with gzip.open(Path(path), "rb") as source:
+        # Read once and verified from memory: the bytes archived are the bytes checked, even if
+        # the file changes on disk meanwhile.
+        raw = Path(path).read_bytes()
+        with gzip.GzipFile(fileobj=io.BytesIO(raw), mode="rb") as source:
             while piece := source.read(CHUNK_BYTES):
                 data = rest + piece if rest else piece
                 cut = data.rfind(b"\n") + 1
@@ -309,7 +314,7 @@ def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Ve
             ),
             schema=manifest.schema_version,
         )
-    return VerifiedBundle(manifest, blocks, first)
+    return VerifiedBundle(manifest, blocks, first, raw)
 
 
 def read_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Bundle:

@@ -236,6 +236,7 @@ class SyncExchange:
             now = self.till.now()
             with self.till.read_driver() as db:
                 have = known_seq(db, manifest.terminal_id)
+                bulk = _bulk_catch_up(db, manifest.count)
             if manifest.first_seq > have + 1:
                 raise BundleRefused(
                     QT_TRANSLATE_NOOP(
@@ -251,7 +252,7 @@ class SyncExchange:
             applied = 0
             if manifest.last_seq > have:
                 try:
-                    with self.till.write_driver() as db:
+                    with self.till.write_driver(bulk=bulk) as db:
                         applied = self.apply(
                             db,
                             manifest.terminal_id,
@@ -259,6 +260,7 @@ class SyncExchange:
                             bundle.batches(),
                             now,
                             size=manifest.count,
+                            record=bundle.raw,
                         )
                         _put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
                         note_activity(
@@ -306,11 +308,16 @@ class SyncExchange:
         now: datetime,
         *,
         size: int | None = None,
+        record: bytes | None = None,
+        source: str = "bundle",
     ) -> int:
         """Apply verified events of one other till inside ``db``'s open transaction.
 
         ``events``: a list of events in sequence order, or an iterable of such lists (a bundle
-        read a block at a time); ``size``, when known, is how many there are in all.
+        read a block at a time); ``size``, when known, is how many there are in all;
+        ``record``: the bundle file they came in, archived as it is (``db/journal_archive.py``; a
+        list's events are archived by themselves when there is no file); ``source``: bundle or
+        hub.
         """
         have = known_seq(db, terminal_id)
         if isinstance(events, list):
@@ -344,7 +351,9 @@ class SyncExchange:
             db.execute(f"PRAGMA threads={BIG_BATCH_SORT_THREADS}")
         triggers = report_aggregates.drop_triggers(db) if bulk else []
         try:
-            applied = apply_events(db, self.till.terminal_id, events, now, bulk=bulk)
+            applied = apply_events(
+                db, self.till.terminal_id, events, now, record=record, source=source, bulk=bulk
+            )
             if triggers:  # same transaction: a refused bundle rolls the DROP back too
                 report_aggregates.rebuild(db)
                 bulk_load.restore(db, triggers)
@@ -358,12 +367,10 @@ class SyncExchange:
             mine = known_seq(db, self.till.terminal_id)
             sent = int(_state(db, "sent_seq") or 0)
             peers = [
-                {"terminal_id": tid, "number": number, "events": seq or 0}
-                for tid, number, seq in db.execute(
-                    "SELECT t.id, t.number, (SELECT max(seq) FROM journal_event e "
-                    "WHERE e.terminal_id = t.id) FROM terminal t WHERE t.is_local = 0 "
-                    "ORDER BY t.number"
-                )
+                {"terminal_id": tid, "number": number, "events": known_seq(db, tid)}
+                for tid, number in db.execute(
+                    "SELECT id, number FROM terminal WHERE is_local = 0 ORDER BY number"
+                ).fetchall()
             ]
             (conflicts,) = db.execute(
                 "SELECT COUNT(*) FROM sync_conflict WHERE resolved_at IS NULL"

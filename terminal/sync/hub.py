@@ -33,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
+from terminal.sync.apply import known_seq
 from terminal.sync.exchange import SyncExchange, local_events, mark_sent, note_activity, shop_id
 
 log = logging.getLogger("sync")
@@ -149,10 +150,7 @@ class Hub:
                 with self.till.write_driver() as db:
                     senders: list[int] = []
                     for terminal_id, number in tills:
-                        (have,) = db.execute(
-                            "SELECT coalesce(max(seq), 0) FROM journal_event WHERE terminal_id = ?",
-                            (terminal_id,),
-                        ).fetchone()
+                        have = known_seq(db, terminal_id)
                         rows = hub.execute(
                             select(
                                 hub_event.c.id,
@@ -174,7 +172,9 @@ class Hub:
                         events = [dict(row) for row in rows]
                         if events:
                             senders.append(int(number))
-                        applied += exchange.apply(db, terminal_id, number, events, now)
+                        applied += exchange.apply(
+                            db, terminal_id, number, events, now, source="hub"
+                        )
                     db.execute(
                         "INSERT INTO sync_state (key, value) VALUES ('last_pull_at', ?) "
                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -268,6 +268,52 @@ def verify_a_lean_indexes(till: Till) -> None:
     assert [line.amount for line in view.purchases] == [5000, 10000]
 
 
+OTHER_TILL = "0190a0a0-0000-7000-8000-0000000till2"
+
+
+def fill_a_journal_archive(db: sqlite3.Connection) -> None:
+    """Another till's events imported before the archive existed: one journal row each."""
+    db.execute("INSERT INTO terminal VALUES (?, 2, 'Till 2', 0, 1, ?)", (OTHER_TILL, _ts(57)))
+    for seq in (1, 2, 3):
+        db.execute(
+            "INSERT INTO journal_event (id, terminal_id, seq, created_at, type, payload, "
+            "schema_version, applied_at) VALUES (?, ?, ?, ?, 'sale', '{\"rows\":{}}', 1, ?)",
+            (f"ev2-{seq}", OTHER_TILL, seq, _ts(57 + seq), _ts(59)),
+        )
+
+
+def verify_a_journal_archive(till: Till) -> None:
+    from terminal.db import journal_archive
+    from terminal.sync.apply import known_seq
+    from terminal.sync.exchange import SyncExchange
+
+    with till.read_driver() as db:
+        assert known_seq(db, OTHER_TILL) == 3  # rows imported before the archive still count
+    # the next run of that till is archived and carries on from the rows
+    events = [
+        {
+            "id": f"ev2-{seq}",
+            "terminal_id": OTHER_TILL,
+            "seq": seq,
+            "type": "sale",
+            "created_at": "2025-06-01T11:05:00",
+            "payload": '{"rows":{}}',
+            "schema_version": 1,
+        }
+        for seq in (3, 4, 5)
+    ]
+    with till.write_driver() as db:
+        # the a_sync filler's clock value is a marker, not a stamp (verified above): a real one
+        db.execute("UPDATE sync_state SET value = ? WHERE key = 'hlc'", (f"{0:015d}.000000.x",))
+        assert SyncExchange(till).apply(db, OTHER_TILL, 2, events, till.now()) == 2
+    with till.read_driver() as db:
+        assert known_seq(db, OTHER_TILL) == 5
+        assert [e["seq"] for e in journal_archive.events(db, OTHER_TILL)] == [4, 5]
+    assert SyncExchange(till).status().peers[0]["events"] == 5
+    report = Integrity(till).check()
+    assert report.ok, report.problems
+
+
 STEPS: list[Step] = [
     Step("0001", fill_0001, verify_0001),
     Step("a_safety", fill_a_safety, verify_a_safety),
@@ -275,6 +321,7 @@ STEPS: list[Step] = [
     Step("a_reports", fill_a_reports, verify_a_reports),
     Step("a_aggregates", fill_a_aggregates, verify_a_aggregates),
     Step("a_lean_indexes", fill_a_lean_indexes, verify_a_lean_indexes),
+    Step("a_journal_archive", fill_a_journal_archive, verify_a_journal_archive),
     # Every new migration adds its Step here (revision, filler of its tables, assertions).
 ]
 

@@ -1,0 +1,155 @@
+"""Other tills' events are kept as they arrived (the bundle file, the hub's events), not as a
+journal row each: the till still knows how far it has got with every other till, ``check``
+still proves no event is missing, and an erased person's name is blanked in the archive on
+every till the erasure reaches."""
+
+from __future__ import annotations
+
+import gzip
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from terminal.app.counter import Counter, SaleRequest
+from terminal.app.enrollment import Enrollment
+from terminal.app.integrity import Integrity
+from terminal.app.privacy import ERASED_NAME, Privacy
+from terminal.core.customer_form import CustomerForm
+from terminal.db import journal_archive
+from terminal.sync.exchange import SyncExchange
+from tests.unit.sync.conftest import balances
+
+PHONE = "+380501234567"
+
+
+def _archive_text(till) -> bytes:  # type: ignore[no-untyped-def]
+    """Everything the till archived, decompressed (what a look into the file would find)."""
+    with till.read_driver() as db:
+        runs = db.execute(
+            "SELECT terminal_id, first_seq FROM journal_archive WHERE piece = 0 ORDER BY id"
+        ).fetchall()
+        return b"".join(
+            gzip.decompress(journal_archive._body(db, terminal, first)) for terminal, first in runs
+        )
+
+
+def _runs(till) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    with till.read_driver() as db:
+        return db.execute(
+            "SELECT first_seq, last_seq, source FROM journal_archive WHERE piece = 0 ORDER BY id"
+        ).fetchall()
+
+
+def _export(till, out: Path, since: int | None = None) -> Path:  # type: ignore[no-untyped-def]
+    bundle = SyncExchange(till).export(out, since=since)
+    assert bundle.path is not None
+    return bundle.path
+
+
+def test_an_imported_bundle_is_kept_as_the_file_and_the_cursor_reads_it(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path
+) -> None:
+    one, two, _ = shop
+    card = Enrollment(one).register(CustomerForm(name="Olena Koval", phone=PHONE)).card
+    Counter(one).checkout(SaleRequest(card=card, amount=120_00))
+    first = _export(one, tmp_path / "a")
+    result = SyncExchange(two).import_file(first)
+    assert result.applied == result.last_seq == 2  # registration, sale
+
+    with two.read_driver() as db:
+        rows = db.execute(
+            "SELECT COUNT(*) FROM journal_event WHERE terminal_id = ?", (one.terminal_id,)
+        ).fetchone()[0]
+        archived = list(journal_archive.events(db, one.terminal_id))
+    assert rows == 0  # no journal row per event of another till
+    with one.read_driver() as db:
+        ids = [r[0] for r in db.execute("SELECT id FROM journal_event ORDER BY seq")]
+    assert [e["id"] for e in archived] == ids
+    with two.read_driver() as db:
+        (body,) = db.execute("SELECT body FROM journal_archive").fetchone()
+    assert bytes(body) == first.read_bytes()  # the signed file, byte for byte
+    assert _runs(two) == [(1, 2, "bundle")]
+
+    # the same file again: nothing applied, nothing archived twice
+    assert SyncExchange(two).import_file(first).applied == 0
+    assert _runs(two) == [(1, 2, "bundle")]
+    # the next bundle carries on from the archived run; one that overlaps it applies the rest
+    Counter(one).checkout(SaleRequest(card=card, amount=30_00))
+    Counter(one).checkout(SaleRequest(card=card, amount=45_00))
+    overlapping = _export(one, tmp_path / "b", since=1)
+    assert SyncExchange(two).import_file(overlapping).applied == 2
+    assert _runs(two) == [(1, 2, "bundle"), (3, 4, "bundle")]
+    assert SyncExchange(two).status().peers[0]["events"] == 4
+    assert balances(two) == balances(one)
+    report = Integrity(two).check()
+    assert report.ok, report.problems
+    assert report.events == 4
+
+
+def test_check_names_a_missing_run_of_another_till(shop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    one, two, _ = shop
+    for amount in (10_00, 20_00):
+        Counter(one).checkout(SaleRequest(card=None, amount=amount))
+        SyncExchange(two).import_file(_export(one, tmp_path / str(amount)))
+    assert Integrity(two).check().ok
+    with sqlite3.connect(two.db_path) as db:
+        db.execute("DELETE FROM journal_archive WHERE first_seq = 1")
+    db.close()
+    problems = [str(p) for p in Integrity(two).check().problems]
+    assert any("1 events but sequence numbers run from 2 to 2" in p for p in problems), problems
+
+
+def test_erasing_a_customer_blanks_them_in_the_archive_of_every_till(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path
+) -> None:
+    one, two, three = shop
+    card = Enrollment(one).register(CustomerForm(name="Olena Koval", phone=PHONE)).card
+    Counter(one).checkout(SaleRequest(card=card, amount=120_00))
+    registration = _export(one, tmp_path / "a")
+    for till in (two, three):
+        SyncExchange(till).import_file(registration)
+    assert b"Olena Koval" in _archive_text(two)
+
+    # erased on till 2: its own archive of till 1's registration is blanked at once
+    Privacy(two).erase(card)
+    assert b"Olena Koval" not in _archive_text(two)
+    assert PHONE.encode() not in _archive_text(two)
+    assert ERASED_NAME.encode() in _archive_text(two)
+    with two.read_driver() as db:
+        assert db.execute("SELECT scrubbed_at IS NOT NULL FROM journal_archive").fetchone()[0]
+    assert Integrity(two).check().ok
+
+    # till 3 hears of the erasure from till 2's bundle and blanks its archive of till 1 too
+    SyncExchange(three).import_file(_export(two, tmp_path / "b"))
+    assert b"Olena Koval" not in _archive_text(three)
+    assert PHONE.encode() not in _archive_text(three)
+    # and till 1, which registered her, blanks its own journal
+    SyncExchange(one).import_file(_export(two, tmp_path / "c", since=0))
+    with one.read_driver() as db:
+        payloads = [r[0] for r in db.execute("SELECT payload FROM journal_event")]
+    assert not any("Olena Koval" in p for p in payloads)
+    for till in (one, two, three):
+        report = Integrity(till).check()
+        assert report.ok, report.problems
+    assert balances(one) == balances(two) == balances(three)
+
+
+@pytest.mark.parametrize("pieces", [1, 3])
+def test_a_body_too_big_for_one_value_is_kept_in_pieces(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pieces: int
+) -> None:
+    one, two, _ = shop
+    for amount in (10_00, 20_00, 30_00):
+        Counter(one).checkout(SaleRequest(card=None, amount=amount))
+    path = _export(one, tmp_path / "a")
+    size = len(path.read_bytes())
+    monkeypatch.setattr(journal_archive, "PIECE_BYTES", -(-size // pieces))
+    SyncExchange(two).import_file(path)
+    with two.read_driver() as db:
+        (count,) = db.execute("SELECT COUNT(*) FROM journal_archive").fetchone()
+        seqs = [e["seq"] for e in journal_archive.events(db, one.terminal_id)]
+    assert count == pieces
+    assert seqs == [1, 2, 3]
+    assert _runs(two) == [(1, 3, "bundle")]
+    assert Integrity(two).check().events == 3
