@@ -1,0 +1,84 @@
+"""A bulk load writes its pages once (a rollback journal) only while it has the file to itself:
+with anyone else on the file it stays in WAL, so nobody reading is locked out; either way the
+file is in WAL again afterwards and a failed load leaves nothing behind."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from terminal.db.bulk_load import rollback_journal
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA busy_timeout=5000")
+    return conn
+
+
+@pytest.fixture
+def db_file(tmp_path: Path) -> Path:
+    path = tmp_path / "till.db"
+    conn = _connect(path)
+    conn.execute("CREATE TABLE sale (id INTEGER PRIMARY KEY, amount INTEGER)")
+    conn.execute("INSERT INTO sale (amount) VALUES (100)")
+    conn.close()
+    return path
+
+
+def _mode(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def test_alone_on_the_file_the_load_uses_a_rollback_journal_then_wal_again(db_file: Path) -> None:
+    conn = _connect(db_file)
+    with rollback_journal(conn) as alone:
+        assert alone
+        assert _mode(conn) == "delete"
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO sale (amount) VALUES (?)", [(n,) for n in range(1000)])
+        conn.execute("COMMIT")
+    assert _mode(conn) == "wal"
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+    assert conn.execute("SELECT COUNT(*) FROM sale").fetchone()[0] == 1001
+
+
+def test_with_a_reader_on_the_file_the_load_stays_in_wal_and_the_reader_reads(
+    db_file: Path,
+) -> None:
+    conn, reader = _connect(db_file), _connect(db_file)
+    reader.execute("SELECT COUNT(*) FROM sale").fetchone()
+    with rollback_journal(conn) as alone:
+        assert not alone
+        assert _mode(conn) == "wal"
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO sale (amount) VALUES (5)")
+        # the counter reads while the load writes
+        assert reader.execute("SELECT COUNT(*) FROM sale").fetchone()[0] == 1
+        conn.execute("COMMIT")
+    assert _mode(conn) == "wal"
+    assert reader.execute("SELECT COUNT(*) FROM sale").fetchone()[0] == 2
+
+
+def test_a_failed_load_in_a_rollback_journal_leaves_the_file_as_it_was(db_file: Path) -> None:
+    before = db_file.read_bytes()
+    conn = _connect(db_file)
+    with pytest.raises(RuntimeError), rollback_journal(conn) as alone:
+        assert alone
+        conn.execute("PRAGMA cache_size=10")  # tiny cache: pages spill into the file
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO sale (amount) VALUES (?)", [(n,) for n in range(50_000)])
+        try:
+            raise RuntimeError("refused half-way")
+        finally:
+            conn.execute("ROLLBACK")
+    conn.close()
+    after = db_file.read_bytes()
+    assert len(after) == len(before)
+    # every byte but SQLite's two header counters (offsets 24 and 92), which count the writes
+    # to the header the switch of journal mode makes
+    changed = {i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
+    assert changed <= {*range(24, 28), *range(92, 96)}
