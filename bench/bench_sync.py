@@ -177,19 +177,13 @@ def _fill(db_path: Path, terminal_id: str, count: int) -> None:
     db.close()
 
 
-# What the raw baseline copies, in the order import writes it.
-_RAW_TABLES = (
-    "journal_event",
-    "sync_event_clock",
-    "customer",
-    "purchase",
-    "ledger_entry",
-    "points_lot",
-)
+# What the raw baseline copies, in the order import writes it: the facts, then the archived
+# bundle (the importing till keeps no journal row per event of another till).
+_RAW_TABLES = ("customer", "purchase", "ledger_entry", "points_lot", "journal_archive")
 
 
 def _raw_baseline(source: Path, target: Path, *, triggers: bool) -> float:
-    """Raw sqlite3: the rows the import wrote (journal, stamps, facts), copied from the importing
+    """Raw sqlite3: the rows the import wrote (facts, archived bundle), copied from the importing
     till into a fresh till's database with plain ``executemany`` in one transaction, commit
     included — the floor any import stands on. Reading the rows is not timed. With
     ``triggers=False`` the schema's triggers are dropped first, to show what they cost."""
