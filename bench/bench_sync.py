@@ -260,7 +260,7 @@ def main() -> int:
 
         print(f"import ... ({_load()})", flush=True)
         began = time.perf_counter()
-        imported = SyncExchange(two).import_file(exported.path)
+        imported = SyncExchange(two).import_file(exported.path, alone=True)  # as the CLI does
         import_s = time.perf_counter() - began
         print(
             f"import: {imported.applied:,} events in {import_s:.1f} s "

@@ -137,7 +137,7 @@ def _export(cli: Cli) -> int:
 
 
 def _import(cli: Cli) -> int:
-    result = SyncExchange(cli.till).import_file(cli.args.file)
+    result = SyncExchange(cli.till).import_file(cli.args.file, alone=True)
     cli.emit(
         result,
         lambda: cli.translate(

@@ -220,8 +220,14 @@ class SyncExchange:
         log.info("exported events %d..%d to %s", manifest.first_seq, manifest.last_seq, path)
         return ExportResult(path, manifest.first_seq, manifest.last_seq, manifest.count)
 
-    def import_file(self, path: Path) -> ImportResult:
-        """Verify and apply a bundle, all or nothing; a bundle already applied changes nothing."""
+    def import_file(self, path: Path, *, alone: bool = False) -> ImportResult:
+        """Verify and apply a bundle, all or nothing; a bundle already applied changes nothing.
+
+        ``alone``: the caller is a program of its own (``loyalty-terminal sync import``), not
+        the window, so a big catch-up may write with a rollback journal when nobody else has the
+        file open (``bulk_load.rollback_journal``). The window never asks: a screen opening a
+        connection meanwhile would wait for the import instead of reading beside it.
+        """
         key = shop_key(self.till)
         with _no_cycle_collection():
             bundle = open_bundle(Path(path), key, shop_id(self.till), SCHEMA_VERSION)
@@ -252,7 +258,7 @@ class SyncExchange:
             applied = 0
             if manifest.last_seq > have:
                 try:
-                    with self.till.write_driver(bulk=bulk) as db:
+                    with self.till.write_driver(bulk=bulk and alone) as db:
                         applied = self.apply(
                             db,
                             manifest.terminal_id,
