@@ -17,6 +17,7 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from terminal.app.settings import get_setting, put_setting
@@ -154,8 +155,17 @@ def open_till(db_path: Path | str | None = None, clock: Clock = system_clock) ->
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
     _defer_checkpoints(engine)
-    migrate.upgrade(engine, path, path.parent / "backups")
-    terminal_id, number = _ensure_identity(engine, clock)
+    try:
+        migrate.upgrade(engine, path, path.parent / "backups")
+        terminal_id, number = _ensure_identity(engine, clock)
+    except (sqlite3.OperationalError, OperationalError) as exc:
+        # e.g. `sync import` holds the file for a big catch-up: say so in plain words
+        engine.dispose()
+        mapped = storage_error(exc)
+        if mapped is None:
+            raise
+        log.warning("cannot open %s: %s", path, exc)
+        raise mapped from exc
     return Till(engine, path, clock, terminal_id, number)
 
 

@@ -82,3 +82,26 @@ def test_a_failed_load_in_a_rollback_journal_leaves_the_file_as_it_was(db_file: 
     # to the header the switch of journal mode makes
     changed = {i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b}
     assert changed <= {*range(24, 28), *range(92, 96)}
+
+
+def test_opening_the_till_while_a_bulk_load_holds_the_file_says_busy_in_plain_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partial
+
+    from terminal.app import till as till_module
+    from terminal.core.errors import DatabaseBusy
+    from terminal.db.engine import make_engine
+
+    path = tmp_path / "loyalty.db"
+    till_module.open_till(path).close()
+    loader = _connect(path)
+    with rollback_journal(loader) as alone:
+        assert alone
+        loader.execute("BEGIN EXCLUSIVE")  # a big load holds the file once its pages spill
+        monkeypatch.setattr(till_module, "make_engine", partial(make_engine, busy_timeout_ms=50))
+        with pytest.raises(DatabaseBusy) as refused:
+            till_module.open_till(path)
+        assert "busy with another program" in str(refused.value.args[0])
+        loader.execute("ROLLBACK")
+    till_module.open_till(path).close()  # and opens as usual once the load is done
