@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -215,7 +216,9 @@ class Privacy:
                 "SELECT COUNT(*) FROM purchase WHERE customer_id = ?", (customer.id,)
             ).fetchone()
             log.info("customer %s erased on request", customer.id)
-            return EraseResult(customer.id, now, purchases, customer.balance, scrubbed)
+            balance = customer.balance
+        scrubbed += finish_archive_scrubs(self.till)
+        return EraseResult(customer.id, now, purchases, balance, scrubbed)
 
     # ---- consent ---------------------------------------------------------------------------
 
@@ -282,12 +285,15 @@ class Privacy:
 
 
 def scrub_journal(db: sqlite3.Connection, customer_id: str, now: datetime) -> int:
-    """Blank the person's fields in journal payloads already written on this till.
+    """Blank the person's fields in journal payloads already written on this till; returns
+    how many events changed.
 
     The journal keeps facts for other tills; a registration event holds the name and phone as
     typed. Those fields are replaced by the erased values (the same ones the erase event sets),
     so replaying the journal gives the same result and no longer reveals the person. Other
-    tills' events kept in the archive (``db/journal_archive.py``) are blanked the same way.
+    tills' events kept in the archive (``db/journal_archive.py``) are blanked the same way by
+    :func:`finish_archive_scrubs` once this transaction is committed: here the person is only
+    noted as waiting for it (rewriting a big archive takes seconds the counter should not wait).
     """
     scrubbed = 0
     for event_id, payload in db.execute(
@@ -299,15 +305,48 @@ def scrub_journal(db: sqlite3.Connection, customer_id: str, now: datetime) -> in
                 "UPDATE journal_event SET payload = ? WHERE id = ?", (_payload_text(data), event_id)
             )
             scrubbed += 1
+    journal_archive.ask_scrub(db, customer_id, now)
+    return scrubbed
 
-    def blank_archived(event: dict[str, Any]) -> bool:
+
+# Rounds of planning and writing before giving up for now (each round covers what the archive
+# held when it was planned; another round is needed only if news arrived meanwhile).
+SCRUB_ROUNDS = 3
+
+
+def finish_archive_scrubs(till: Till) -> int:
+    """Blank the erased customers still waiting in the archive (see :func:`scrub_journal`);
+    returns how many archived events changed. The bodies are searched and compressed again
+    from a read snapshot, and only put in place inside a short write transaction. Called after
+    an erasure and after news arrive; the till's upkeep calls it too, so a request left by a
+    program that stopped half-way is finished."""
+    changed = 0
+    for _round in range(SCRUB_ROUNDS):
+        with till.read_driver() as db:
+            customers = journal_archive.waiting_scrubs(db)
+            if not customers:
+                break
+            plan = journal_archive.prepare_scrub(db, customers, _blanker(customers))
+        with till.write_driver() as db:
+            count, done = journal_archive.write_scrub(db, plan, till.now())
+        changed += count
+        if done:
+            break
+    return changed
+
+
+def _blanker(customers: list[str]) -> Callable[[dict[str, Any]], bool]:
+    """For :func:`journal_archive.prepare_scrub`: blank these people in one archived event."""
+
+    def blank(event: dict[str, Any]) -> bool:
         data = json.loads(event["payload"])
-        if not _blank_person(data, customer_id):
+        touched = [_blank_person(data, customer) for customer in customers]
+        if not any(touched):
             return False
         event["payload"] = _payload_text(data)
         return True
 
-    return scrubbed + journal_archive.rewrite(db, customer_id, blank_archived, now)
+    return blank
 
 
 def _payload_text(data: dict[str, Any]) -> str:
@@ -315,15 +354,20 @@ def _payload_text(data: dict[str, Any]) -> str:
 
 
 def _blank_person(data: dict[str, Any], customer_id: str) -> bool:
-    """Put the erased values in the person's fields of one event's payload; whether any was."""
+    """Put the erased values in the person's fields of one event's payload; whether any
+    changed (an event blanked before is left as it is)."""
     touched = False
     for row in data.get("rows", {}).get("customer", []):
-        if row.get("id") == customer_id:
+        if row.get("id") == customer_id and any(
+            row.get(field, value) != value for field, value in _PERSONAL.items()
+        ):
             row.update(_PERSONAL)
             touched = True
     for update in data.get("updates", []):
         if update.get("table") == "customer" and update.get("key") == customer_id:
-            for field in _PERSONAL.keys() & update["fields"].keys():
-                update["fields"][field] = _PERSONAL[field]
-                touched = True
+            fields = update["fields"]
+            for field in _PERSONAL.keys() & fields.keys():
+                if fields[field] != _PERSONAL[field]:
+                    fields[field] = _PERSONAL[field]
+                    touched = True
     return touched

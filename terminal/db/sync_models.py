@@ -84,3 +84,12 @@ class JournalArchive(SQLModel, table=True):
     received_at: NaiveDatetime
     scrubbed_at: NaiveDatetime | None = None  # privacy erasure rewrote the body
     body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class JournalArchiveScrub(SQLModel, table=True):
+    """A customer erased whose archived events are still to be blanked (``journal_archive``)."""
+
+    __tablename__ = "journal_archive_scrub"
+
+    customer_id: str = Field(primary_key=True)
+    asked_at: NaiveDatetime

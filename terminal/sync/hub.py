@@ -34,7 +34,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
 from terminal.sync.apply import known_seq
-from terminal.sync.exchange import SyncExchange, local_events, mark_sent, note_activity, shop_id
+from terminal.sync.exchange import (
+    SyncExchange,
+    finish_scrubs,
+    local_events,
+    mark_sent,
+    note_activity,
+    shop_id,
+)
 
 log = logging.getLogger("sync")
 
@@ -200,6 +207,8 @@ class Hub:
                 )
             ) from exc
         log.info("pulled and applied %d events from the hub", applied)
+        if applied:
+            finish_scrubs(self.till)
         return applied
 
 

@@ -1,4 +1,5 @@
-"""Quiet upkeep while the till is open: write off expired points, keep the WAL short.
+"""Quiet upkeep while the till is open: write off expired points, finish blanking erased
+customers in the journal archive, keep the WAL short.
 
 Expired points are already left out of every balance the counter shows; the sweep writes them
 as explicit ``expire`` entries shortly after start (in the background, it may touch thousands of
@@ -13,6 +14,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer
 
 from terminal.app.expiry import ExpirySweep
+from terminal.app.privacy import finish_archive_scrubs
 from terminal.ui.background import run_in_background
 from terminal.ui.services import AppServices
 
@@ -39,7 +41,13 @@ class Housekeeping(QObject):
 
     def sweep(self) -> None:
         till = self.services.till
-        run_in_background(lambda: ExpirySweep(till).run(), self._swept)
+
+        def upkeep() -> object:
+            outcome = ExpirySweep(till).run()
+            finish_archive_scrubs(till)  # an erasure a stopped program left half-done
+            return outcome
+
+        run_in_background(upkeep, self._swept)
 
     def _swept(self, outcome: object) -> None:
         if isinstance(outcome, Exception):

@@ -6,15 +6,25 @@ every till the erasure reaches."""
 from __future__ import annotations
 
 import gzip
+import json
 import sqlite3
 from pathlib import Path
 
+import orjson
 import pytest
 
 from terminal.app.counter import Counter, SaleRequest
+from terminal.app.customers import Customers
+from terminal.app.desk import Desk
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
-from terminal.app.privacy import ERASED_NAME, Privacy
+from terminal.app.privacy import (
+    ERASED_NAME,
+    Privacy,
+    _blanker,
+    finish_archive_scrubs,
+    scrub_journal,
+)
 from terminal.core.customer_form import CustomerForm
 from terminal.db import journal_archive
 from terminal.sync.exchange import SyncExchange
@@ -118,6 +128,7 @@ def test_erasing_a_customer_blanks_them_in_the_archive_of_every_till(  # type: i
     assert ERASED_NAME.encode() in _archive_text(two)
     with two.read_driver() as db:
         assert db.execute("SELECT scrubbed_at IS NOT NULL FROM journal_archive").fetchone()[0]
+        assert [e["seq"] for e in journal_archive.events(db, one.terminal_id)] == [1, 2]
     assert Integrity(two).check().ok
 
     # till 3 hears of the erasure from till 2's bundle and blanks its archive of till 1 too
@@ -153,3 +164,70 @@ def test_a_body_too_big_for_one_value_is_kept_in_pieces(  # type: ignore[no-unty
     assert seqs == [1, 2, 3]
     assert _runs(two) == [(1, 3, "bundle")]
     assert Integrity(two).check().events == 3
+
+
+def test_an_erasure_left_half_done_is_finished_and_news_meanwhile_are_covered(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path
+) -> None:
+    one, two, _ = shop
+    card = Enrollment(one).register(CustomerForm(name="Olena Koval", phone=PHONE)).card
+    SyncExchange(two).import_file(_export(one, tmp_path / "a"))
+    customer = Customers(two).find(card).customer_id
+
+    # a program stopped between the erasure's commit and the archive's rewrite...
+    with two.write_driver() as db:
+        scrub_journal(db, customer, two.now())
+    assert b"Olena Koval" in _archive_text(two)
+    # ...the next news finish it, and the news themselves are covered (till 1 corrected her phone)
+    Desk(one).edit(customer, CustomerForm(name="Olena Koval", phone="+380501112299"))
+    SyncExchange(two).import_file(_export(one, tmp_path / "b"))
+    text = _archive_text(two)
+    assert b"Olena Koval" not in text and b"+380501112299" not in text
+    with two.read_driver() as db:
+        assert journal_archive.waiting_scrubs(db) == []
+
+    # news archived while a rewrite is being prepared: that round is not the last
+    with two.write_driver() as db:
+        scrub_journal(db, customer, two.now())
+    with two.read_driver() as db:
+        plan = journal_archive.prepare_scrub(db, [customer], _blanker([customer]))
+    assert plan.rewrites == []  # nothing left to blank in what was read
+    edit = {
+        "id": "late-edit",
+        "terminal_id": one.terminal_id,
+        "seq": 99,
+        "type": "customer.edited",
+        "created_at": "2026-03-02T10:05:00",
+        "payload": json.dumps(
+            {"updates": [{"table": "customer", "key": customer, "fields": {"phone": "+3805"}}]}
+        ),
+    }
+    with two.write_driver() as db:
+        journal_archive.keep(
+            db, one.terminal_id, 99, 99, "hub", journal_archive.encode_events([edit]), two.now()
+        )
+    with two.write_driver() as db:
+        assert journal_archive.write_scrub(db, plan, two.now()) == (0, False)
+        assert journal_archive.waiting_scrubs(db) == [customer]  # still asked for
+    assert finish_archive_scrubs(two) == 1  # the next round covers the run that came meanwhile
+    assert b'"+3805"' not in _archive_text(two)
+    with two.read_driver() as db:
+        assert journal_archive.waiting_scrubs(db) == []
+
+
+def test_a_big_body_is_compressed_in_parallel_members_and_read_back_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(journal_archive, "PARALLEL_TEXT", 1_000)  # "big" from 1 kB
+    monkeypatch.setattr(journal_archive, "ZLIB_CHUNK", 64)  # fed to zlib 64 bytes at a time
+    events = [
+        {"id": f"e{seq}", "seq": seq, "payload": json.dumps({"rows": {"n": [seq] * 20}})}
+        for seq in range(1, 301)
+    ]
+    body = journal_archive.encode_events(events)
+    assert body.count(b"\x1f\x8b\x08") >= 2  # several gzip members
+    assert gzip.decompress(body) == b"".join(orjson.dumps(e) + b"\n" for e in events)
+    text = journal_archive._decompressed(body)
+    assert list(journal_archive._run_events(text, 1, 300)) == events
+    with pytest.raises(Exception, match="cut short"):
+        journal_archive._decompressed(body[:-20])

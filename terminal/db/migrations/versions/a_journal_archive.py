@@ -12,6 +12,10 @@ keys per event). ``journal_archive`` keeps the bundle file as it arrived instead
 signed), or the gzip of the events a hub pull brought, with the range of sequence numbers it
 applied; ``db/journal_archive.py`` reads and writes it.
 
+``journal_archive_scrub`` lists the customers erased whose archived events are still to be
+blanked: the erasure notes them in its transaction, the bodies are rewritten after it (seconds
+for a big archive, not spent inside the lock the counter waits on).
+
 Events imported before this revision stay rows of ``journal_event``; the cursor of each other
 till and ``check`` read both. The downgrade drops the table (events archived by then are lost
 from the record, not from the balances, which are rows of their own).
@@ -29,7 +33,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    if "journal_archive" in sa.inspect(op.get_bind()).get_table_names():
+    existing = set(sa.inspect(op.get_bind()).get_table_names())
+    if "journal_archive_scrub" not in existing:
+        op.create_table(
+            "journal_archive_scrub",
+            sa.Column("customer_id", sa.String(), nullable=False),
+            sa.Column("asked_at", sa.DateTime(), nullable=False),
+            sa.PrimaryKeyConstraint("customer_id"),
+        )
+    if "journal_archive" in existing:
         return
     op.create_table(
         "journal_archive",
@@ -48,4 +60,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("journal_archive_scrub")
     op.drop_table("journal_archive")
