@@ -27,19 +27,17 @@ import orjson
 PIECE_BYTES = 256 << 20
 # gzip level for bodies written here (a hub pull's events, a scrubbed body): as for bundles.
 COMPRESS_LEVEL = 1
+# Bytes fed to zlib at a time when a body is decompressed or compressed again.
+ZLIB_CHUNK = 1 << 20
+# A body's text over this size is compressed again in parallel parts (gzip members, which
+# joined are one valid gzip file): zlib lets go of the GIL, so two cores take half the time.
+PARALLEL_TEXT = 64 << 20
 
 Body = bytes | memoryview
 
 
 def _stored(moment: datetime) -> str:
     return moment.isoformat(sep=" ", timespec="microseconds")  # as SQLAlchemy stores it
-
-
-# Bytes fed to zlib at a time when a body is decompressed or compressed again.
-ZLIB_CHUNK = 1 << 20
-# A body's text over this size is compressed again in parallel parts (gzip members, which
-# joined are one valid gzip file): zlib lets go of the GIL, so two cores take half the time.
-PARALLEL_TEXT = 64 << 20
 
 
 def _decompressed(body: bytes) -> bytes:

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from terminal.app.journal import SCHEMA_VERSION
-from terminal.app.privacy import finish_archive_scrubs
+from terminal.app.privacy import finish_archive_scrubs_if_free
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
-from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db import bulk_load, report_aggregates
 from terminal.sync.apply import _put_state, _state, apply_events, clock_local_events, known_seq
 from terminal.sync.bundle import (
@@ -292,7 +292,7 @@ class SyncExchange:
                         till=manifest.terminal_number,
                     ) from exc
                 if applied:
-                    finish_scrubs(self.till)
+                    finish_archive_scrubs_if_free(self.till)
         log.info(
             "bundle of till %s: %d new events applied, %d already here",
             manifest.terminal_number,
@@ -423,16 +423,6 @@ def _bulk_catch_up(db: sqlite3.Connection, size: int | None) -> bool:
         return False
     (sales,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM purchase").fetchone()
     return size * RECOUNT_SHARE >= sales + size
-
-
-def finish_scrubs(till: Till) -> None:
-    """After news are in: blank in the archive the customers an erasure among them named (or
-    one left waiting). A failure here loses nothing — the request stays for the next time (the
-    next import, the till's upkeep) — so it is logged, not raised over a good import."""
-    try:
-        finish_archive_scrubs(till)
-    except (LoyaltyError, sqlite3.OperationalError) as exc:
-        log.warning("erased customers not yet blanked in the archive (next time): %s", exc)
 
 
 def events_waiting(till: Till) -> int:

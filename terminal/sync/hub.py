@@ -31,12 +31,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from terminal.app.privacy import finish_archive_scrubs_if_free
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
 from terminal.sync.apply import known_seq
 from terminal.sync.exchange import (
     SyncExchange,
-    finish_scrubs,
     local_events,
     mark_sent,
     note_activity,
@@ -208,7 +208,7 @@ class Hub:
             ) from exc
         log.info("pulled and applied %d events from the hub", applied)
         if applied:
-            finish_scrubs(self.till)
+            finish_archive_scrubs_if_free(self.till)
         return applied
 
 
