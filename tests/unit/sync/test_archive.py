@@ -57,13 +57,18 @@ def _export(till, out: Path, since: int | None = None) -> Path:  # type: ignore[
     return bundle.path
 
 
+def _olena_buys(till, out: Path) -> tuple[str, Path]:  # type: ignore[no-untyped-def]
+    """Till 1 registers Olena and sells to her; her card and the bundle of both events."""
+    card = Enrollment(till).register(CustomerForm(name="Olena Koval", phone=PHONE)).card
+    Counter(till).checkout(SaleRequest(card=card, amount=120_00))
+    return card, _export(till, out)
+
+
 def test_an_imported_bundle_is_kept_as_the_file_and_the_cursor_reads_it(  # type: ignore[no-untyped-def]
     shop, tmp_path: Path
 ) -> None:
     one, two, _ = shop
-    card = Enrollment(one).register(CustomerForm(name="Olena Koval", phone=PHONE)).card
-    Counter(one).checkout(SaleRequest(card=card, amount=120_00))
-    first = _export(one, tmp_path / "a")
+    card, first = _olena_buys(one, tmp_path / "a")
     result = SyncExchange(two).import_file(first)
     assert result.applied == result.last_seq == 2  # registration, sale
 
@@ -114,9 +119,7 @@ def test_erasing_a_customer_blanks_them_in_the_archive_of_every_till(  # type: i
     shop, tmp_path: Path
 ) -> None:
     one, two, three = shop
-    card = Enrollment(one).register(CustomerForm(name="Olena Koval", phone=PHONE)).card
-    Counter(one).checkout(SaleRequest(card=card, amount=120_00))
-    registration = _export(one, tmp_path / "a")
+    card, registration = _olena_buys(one, tmp_path / "a")
     for till in (two, three):
         SyncExchange(till).import_file(registration)
     assert b"Olena Koval" in _archive_text(two)
