@@ -300,14 +300,32 @@ def scrub_journal(db: sqlite3.Connection, customer_id: str, now: datetime) -> in
     for event_id, payload in db.execute(
         "SELECT id, payload FROM journal_event WHERE payload LIKE ?", (f"%{customer_id}%",)
     ).fetchall():
-        data = json.loads(payload)
-        if _blank_person(data, customer_id):
-            db.execute(
-                "UPDATE journal_event SET payload = ? WHERE id = ?", (_payload_text(data), event_id)
-            )
+        blanked = blanked_payload(payload, [customer_id])
+        if blanked is not None:
+            db.execute("UPDATE journal_event SET payload = ? WHERE id = ?", (blanked, event_id))
             scrubbed += 1
     journal_archive.ask_scrub(db, customer_id, now)
     return scrubbed
+
+
+def blanked_payload(payload: str, customers: list[str]) -> str | None:
+    """An event's payload text with these people's personal fields blanked, or None when it
+    holds none of them (or only blanks already). Used for this till's journal, the archive and
+    the sync server's copy of the journal (``sync/hub.py``)."""
+    data = json.loads(payload)
+    touched = [_blank_person(data, customer) for customer in customers]
+    return _payload_text(data) if any(touched) else None
+
+
+def erased_in(payload: str) -> list[str]:
+    """The customers an event's payload erases (its customer updates that set ``erased_at``)."""
+    if '"erased_at"' not in payload:
+        return []
+    return [
+        str(update["key"])
+        for update in json.loads(payload).get("updates", [])
+        if update.get("table") == "customer" and update.get("fields", {}).get("erased_at")
+    ]
 
 
 # Rounds of planning and writing before giving up for now (each round covers what the archive
@@ -351,11 +369,10 @@ def _blanker(customers: list[str]) -> Callable[[dict[str, Any]], bool]:
     """For :func:`journal_archive.prepare_scrub`: blank these people in one archived event."""
 
     def blank(event: dict[str, Any]) -> bool:
-        data = json.loads(event["payload"])
-        touched = [_blank_person(data, customer) for customer in customers]
-        if not any(touched):
+        blanked = blanked_payload(event["payload"], customers)
+        if blanked is None:
             return False
-        event["payload"] = _payload_text(data)
+        event["payload"] = blanked
         return True
 
     return blank

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     BigInteger,
     Column,
+    Connection,
     DateTime,
     Engine,
     Integer,
@@ -28,10 +29,11 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from terminal.app.privacy import finish_archive_scrubs_if_free
+from terminal.app.privacy import blanked_payload, erased_in, finish_archive_scrubs_if_free
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
 from terminal.sync.apply import known_seq
@@ -98,6 +100,25 @@ def _plain(exc: SQLAlchemyError) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
+def _blank_on_hub(hub: Connection, shop: str, customers: list[str]) -> None:
+    """The server keeps every till's journal for tills yet to pull (or to join): when this till
+    sends an erasure, the erased people's fields are blanked in the server's copy too, in the
+    same transaction, so a till that pulls later never receives them (replaying the blanked
+    events gives the same result: the erasure sets the same blanks)."""
+    for customer in customers:
+        rows = hub.execute(
+            select(hub_event.c.id, hub_event.c.payload).where(
+                hub_event.c.shop_id == shop, hub_event.c.payload.contains(customer)
+            )
+        ).all()
+        for event_id, payload in rows:
+            blanked = blanked_payload(payload, [customer])
+            if blanked is not None:
+                hub.execute(
+                    update(hub_event).where(hub_event.c.id == event_id).values(payload=blanked)
+                )
+
+
 class Hub:
     def __init__(self, till: Till, engine: Engine) -> None:
         self.till = till
@@ -129,6 +150,9 @@ class Hub:
                                 for event in events[start : start + PUSH_CHUNK]
                             ],
                         )
+                    erased = sorted({c for event in events for c in erased_in(event["payload"])})
+                    if erased:
+                        _blank_on_hub(hub, self.shop, erased)
                     if events:
                         mark_sent(db, events[-1]["seq"], now, "push", len(events))
         except SQLAlchemyError as exc:

@@ -11,8 +11,10 @@ from terminal.app.counter import Counter, SaleRequest
 from terminal.app.customers import Customers
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
+from terminal.app.privacy import ERASED_NAME, Privacy
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
+from terminal.db import journal_archive
 from terminal.sync.exchange import events_waiting
 from terminal.sync.hub import HubUnavailable, sync_with_hub
 from tests.unit.sync.conftest import balances
@@ -61,3 +63,38 @@ def test_two_tills_push_and_pull_and_converge(shop, hub_url):
 def test_unreachable_hub_is_a_plain_message(shop):
     with pytest.raises(HubUnavailable, match="Cannot reach the sync server"):
         sync_with_hub(shop[0], "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_an_erasure_blanks_the_person_on_the_server_and_on_every_till_that_pulls(shop, hub_url):
+    one, two, three = shop
+    olena = Enrollment(one).register(CustomerForm(name="Olena Koval", phone="+380501112233"))
+    Counter(one).checkout(SaleRequest(card=olena.card, amount=300_00))
+    sync_with_hub(one, hub_url)
+    sync_with_hub(two, hub_url)  # till 2 holds her registration in its archive
+
+    Privacy(two).erase(olena.card)
+    assert sync_with_hub(two, hub_url).pushed == 1
+    hub = create_engine(hub_url.replace("postgresql://", "postgresql+psycopg://"))
+    with hub.connect() as conn:
+        payloads = [row[0] for row in conn.execute(text("SELECT payload FROM hub_event"))]
+    hub.dispose()
+    assert len(payloads) == 3
+    assert not any("Olena Koval" in p or "+380501112233" in p for p in payloads)
+    # a till that pulls only now never receives her; one that had her blanks her
+    sync_with_hub(three, hub_url)
+    sync_with_hub(one, hub_url)
+    for till in (one, three):
+        with till.read_driver() as db:
+            kept = [r[0] for r in db.execute("SELECT payload FROM journal_event")]
+            kept += [e["payload"] for e in journal_archive.events(db, two.terminal_id)] + [
+                e["payload"] for e in journal_archive.events(db, one.terminal_id)
+            ]
+        assert not any("Olena Koval" in p for p in kept)
+        with till.read_driver() as db:
+            (name,) = db.execute(
+                "SELECT name FROM customer WHERE id = ?", (olena.customer_id,)
+            ).fetchone()
+        assert name == ERASED_NAME
+    assert balances(one) == balances(two) == balances(three)
+    for till in shop:
+        assert Integrity(till).check().ok
