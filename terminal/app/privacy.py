@@ -305,6 +305,7 @@ def scrub_journal(db: sqlite3.Connection, customer_id: str, now: datetime) -> in
             db.execute("UPDATE journal_event SET payload = ? WHERE id = ?", (blanked, event_id))
             scrubbed += 1
     journal_archive.ask_scrub(db, customer_id, now)
+    journal_archive.ask_folder_scrub(db, customer_id)
     return scrubbed
 
 
@@ -345,7 +346,7 @@ def finish_archive_scrubs(till: Till) -> int:
             customers = journal_archive.waiting_scrubs(db)
             if not customers:
                 break
-            plan = journal_archive.prepare_scrub(db, customers, _blanker(customers))
+            plan = journal_archive.prepare_scrub(db, customers, blanker(customers))
         with till.write_driver() as db:
             count, done = journal_archive.write_scrub(db, plan, till.now())
         changed += count
@@ -365,8 +366,9 @@ def finish_archive_scrubs_if_free(till: Till) -> int:
         return 0
 
 
-def _blanker(customers: list[str]) -> Callable[[dict[str, Any]], bool]:
-    """For :func:`journal_archive.prepare_scrub`: blank these people in one archived event."""
+def blanker(customers: list[str]) -> Callable[[dict[str, Any]], bool]:
+    """Blank these people in one event (archived, or a line of a bundle in a sync folder);
+    for :func:`journal_archive.prepare_scrub` and ``bundle.rewrite_bundle``."""
 
     def blank(event: dict[str, Any]) -> bool:
         blanked = blanked_payload(event["payload"], customers)

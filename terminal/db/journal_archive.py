@@ -190,6 +190,34 @@ def ask_scrub(db: sqlite3.Connection, customer_id: str, now: datetime) -> None:
     )
 
 
+# sync_state key: customers erased whose data may still be in the bundles of a sync folder
+FOLDER_SCRUBS = "folder_erasures"
+
+
+def ask_folder_scrub(db: sqlite3.Connection, customer_id: str) -> None:
+    """Note that the next folder-sync round must blank this person in the folder's bundles
+    (``sync/folder.py``); kept until a round has gone through every bundle there."""
+    waiting = set(folder_scrubs(db)) | {customer_id}
+    db.execute(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (FOLDER_SCRUBS, orjson.dumps(sorted(waiting)).decode()),
+    )
+
+
+def folder_scrubs(db: sqlite3.Connection) -> list[str]:
+    row = db.execute("SELECT value FROM sync_state WHERE key = ?", (FOLDER_SCRUBS,)).fetchone()
+    return list(orjson.loads(row[0])) if row else []
+
+
+def forget_folder_scrubs(db: sqlite3.Connection, customers: list[str]) -> None:
+    waiting = [c for c in folder_scrubs(db) if c not in set(customers)]
+    db.execute(
+        "UPDATE sync_state SET value = ? WHERE key = ?",
+        (orjson.dumps(waiting).decode(), FOLDER_SCRUBS),
+    )
+
+
 def waiting_scrubs(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in db.execute("SELECT customer_id FROM journal_archive_scrub ORDER BY 1")]
 
@@ -235,7 +263,7 @@ def prepare_scrub(
     ).fetchall()
     for row_id, terminal_id, first, last, source in runs:
         text = _decompressed(_body(db, terminal_id, first))
-        lines = sorted({span for marker in markers for span in _lines_holding(text, marker)})
+        lines = sorted({span for marker in markers for span in lines_holding(text, marker)})
         view = memoryview(text)
         parts: list[memoryview] = []
         done = 0  # text[:done] is in parts
@@ -255,7 +283,7 @@ def prepare_scrub(
     return ScrubPlan(customers, int(newest), rewrites)
 
 
-def _lines_holding(text: bytes, marker: bytes) -> Iterator[tuple[int, int]]:
+def lines_holding(text: bytes, marker: bytes) -> Iterator[tuple[int, int]]:
     """(start, end) of every line of ``text`` that holds ``marker``."""
     hit = text.find(marker)
     while hit != -1:

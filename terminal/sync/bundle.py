@@ -24,7 +24,7 @@ import io
 import queue
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from typing import Any
 import orjson
 
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
+from terminal.db import journal_archive
 
 BUNDLE_FORMAT = 1
 
@@ -208,6 +209,50 @@ class VerifiedBundle:
 
     def events(self) -> list[dict[str, Any]]:
         return [event for batch in self.batches() for event in batch]
+
+    def event_text(self) -> bytes:
+        """Every event line, as in the file (instead of :meth:`batches`; can run once)."""
+        if self._blocks is None:
+            raise RuntimeError("the events of a bundle can be read once")
+        blocks, self._blocks = self._blocks, None
+        return self._first + b"".join(blocks)
+
+
+def rewrite_bundle(
+    path: Path,
+    key: bytes,
+    shop_id: str,
+    schema_version: int,
+    needles: list[str],
+    change: Callable[[dict[str, Any]], bool],
+) -> int:
+    """Edit events of a bundle file in place and sign it again (privacy erasure reaching a
+    shared folder): every event line holding one of ``needles`` is passed to ``change``, which
+    edits the event and says whether it changed anything. Only a file that verifies under the
+    shop's key is touched, and it is replaced whole (written beside it, then renamed): a till
+    reading it meanwhile reads the old file or the new one. Returns how many events changed
+    (0: the file is left as it was)."""
+    verified = open_bundle(path, key, shop_id, schema_version)
+    text = verified.event_text()
+    spans = sorted(
+        {
+            (start, end)
+            for needle in needles
+            for start, end in journal_archive.lines_holding(text, needle.encode())
+        }
+    )
+    parts: list[bytes] = []
+    done = 0
+    for start, end in spans:
+        event = orjson.loads(text[start:end])
+        if isinstance(event, dict) and isinstance(event.get("payload"), str) and change(event):
+            parts += [text[done:start], orjson.dumps(event)]
+            done = end
+    if not parts:
+        return 0
+    parts.append(text[done:])
+    write_bundle_lines(path, key, verified.manifest, [b"".join(parts)])
+    return (len(parts) - 1) // 2
 
 
 def _signature_of(last: bytes) -> str:

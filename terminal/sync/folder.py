@@ -7,7 +7,8 @@ chose a folder and an interval on Settings → Sync):
 2. imports every other till's bundle found there that brings news, oldest first, skipping by
    file name (till number, id and sequence range) the ones already applied without opening
    them, and trying a refused one again after the others once news it depends on came in;
-3. records what happened (``sync_state`` key ``folder_last_round``) so the screen can show it.
+3. blanks the customers erased since in the folder's bundles and signs them again;
+4. records what happened (``sync_state`` key ``folder_last_round``) so the screen can show it.
 
 **The folder is the truth for what this till has put there**: the export starts after the
 highest event of this till that the folder holds in one unbroken run of its own bundles, not
@@ -35,10 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from terminal.app.journal import SCHEMA_VERSION
+from terminal.app.privacy import blanker
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
+from terminal.db import journal_archive
 from terminal.sync.apply import _put_state, _state, known_seq
-from terminal.sync.bundle import BundleRefused, read_bundle
+from terminal.sync.bundle import BundleRefused, read_bundle, rewrite_bundle
 from terminal.sync.exchange import SyncExchange, note_activity, shop_id, shop_key
 
 log = logging.getLogger("sync")
@@ -230,6 +233,7 @@ class FolderSync:
         named = [_parse(p) for p in found]
         exported, export_file, export_error = self._export(folder, named)
         files, skipped = self._import(named)
+        self._blank_erased(found)
         result = FolderRound(
             folder=str(folder),
             at=now,
@@ -315,6 +319,33 @@ class FolderSync:
             self._log_refusal(path, reason, seen)
         self._save_refusals_seen(seen, {p.name for p in refusals})
         return done, skipped
+
+    def _blank_erased(self, paths: list[Path]) -> int:
+        """Privacy erasure reaching the folder: the bundles there (every till's) still hold the
+        people erased since — on this till or on one whose news arrived — so the lines that
+        name them are blanked and the files signed again under the shop's key. A file that
+        does not verify is not the shop's to sign; one that cannot be written now (a stick
+        pulled out) keeps the request for the next round. Returns how many events changed."""
+        with self.till.read_driver() as db:
+            customers = journal_archive.folder_scrubs(db)
+        if not customers:
+            return 0
+        key, shop, change = shop_key(self.till), shop_id(self.till), blanker(customers)
+        changed, complete = 0, True
+        for path in paths:
+            try:
+                changed += rewrite_bundle(path, key, shop, SCHEMA_VERSION, customers, change)
+            except BundleRefused:
+                continue  # refused with its reason by the import step already
+            except OSError as exc:
+                log.warning("folder sync: could not blank erased customers in %s: %s", path, exc)
+                complete = False
+        if complete:
+            with self.till.write_driver() as db:
+                journal_archive.forget_folder_scrubs(db, customers)
+        if changed:
+            log.info("folder sync: erased customers blanked in %d events of the folder", changed)
+        return changed
 
     def _already_here(self, item: _Named) -> bool:
         """True when the name says the bundle holds nothing this till lacks."""

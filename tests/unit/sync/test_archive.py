@@ -21,7 +21,7 @@ from terminal.app.integrity import Integrity
 from terminal.app.privacy import (
     ERASED_NAME,
     Privacy,
-    _blanker,
+    blanker,
     finish_archive_scrubs,
     scrub_journal,
 )
@@ -193,7 +193,7 @@ def test_an_erasure_left_half_done_is_finished_and_news_meanwhile_are_covered(  
     with two.write_driver() as db:
         scrub_journal(db, customer, two.now())
     with two.read_driver() as db:
-        plan = journal_archive.prepare_scrub(db, [customer], _blanker([customer]))
+        plan = journal_archive.prepare_scrub(db, [customer], blanker([customer]))
     assert plan.rewrites == []  # nothing left to blank in what was read
     edit = {
         "id": "late-edit",

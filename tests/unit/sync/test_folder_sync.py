@@ -14,10 +14,14 @@ import pytest
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
+from terminal.app.journal import SCHEMA_VERSION
+from terminal.app.privacy import Privacy
 from terminal.app.till import Till
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import InvalidInput
-from terminal.sync.exchange import SyncExchange
+from terminal.db import journal_archive
+from terminal.sync.bundle import read_bundle
+from terminal.sync.exchange import SyncExchange, shop_id, shop_key
 from terminal.sync.folder import FolderSync, FolderUnavailable
 from terminal.sync.preferences import SyncSettings
 from tests.unit.sync.conftest import balances, file_digest
@@ -177,3 +181,34 @@ def test_folder_sync_reads_the_names_bundle_files_get():
     manifest = Manifest("shop", "01a2080d-aaaa-7bbb-8ccc-123456789abc", 12, 5, 40, 36, 1, "now")
     named = _parse(Path(bundle_name(manifest)))
     assert (named.number, named.prefix, named.first, named.last) == (12, "01a2080d", 5, 40)
+
+
+def test_an_erasure_reaches_the_bundles_in_the_folder_and_they_still_verify(shop, tmp_path: Path):
+    one, two, three = shop
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    card = _register(one, "Olena Koval", "+380501112233", 300_00)
+    FolderSync(one).run_round(folder)
+    FolderSync(two).run_round(folder)
+
+    def folder_text() -> bytes:
+        return b"".join(gzip.decompress(p.read_bytes()) for p in sorted(folder.glob("*.ltb")))
+
+    assert b"Olena Koval" in folder_text()
+    Privacy(two).erase(card)
+    FolderSync(two).run_round(folder)  # sends the erasure, blanks her in till 1's bundle too
+    assert b"Olena Koval" not in folder_text()
+    assert b"+380501112233" not in folder_text()
+    with two.read_driver() as db:
+        assert journal_archive.folder_scrubs(db) == []
+    for path in folder.glob("*.ltb"):  # signed again under the shop's key: every till takes them
+        read_bundle(path, shop_key(two), shop_id(two), SCHEMA_VERSION)
+    # a till that meets the folder only now never receives her, and ends up the same
+    FolderSync(three).run_round(folder)
+    FolderSync(one).run_round(folder)
+    with three.read_driver() as db:
+        archived = [e["payload"] for e in journal_archive.events(db, one.terminal_id)]
+    assert archived and not any("Olena Koval" in p for p in archived)
+    assert balances(one) == balances(two) == balances(three)
+    for till in shop:
+        assert Integrity(till).check().ok
