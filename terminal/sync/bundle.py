@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import io
 import queue
+import secrets
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -108,19 +109,25 @@ def write_bundle_lines(path: Path, key: bytes, manifest: Manifest, chunks: Itera
     ending in a newline (export builds them in SQL). Signed as they pass; compressed on a second
     thread (zlib lets go of the GIL), so reading the journal and compressing overlap."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as raw:
-        gz = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0)
-        with gz as out, _Compressor(out) as compressor:
-            head = _line({"manifest": manifest.to_dict()})
-            mac.update(head)
-            compressor.put(head)
-            for chunk in chunks:
-                mac.update(chunk)
-                compressor.put(chunk)
-            compressor.put(_line({"signature": mac.hexdigest()}))
-        raw.flush()
-    partial.replace(path)
+    # a name of this writer's own: two tills blanking the same bundle of a shared folder at
+    # once each write their own file, and the last rename wins (both are whole and signed)
+    partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.partial")
+    try:
+        with open(partial, "wb") as raw:
+            gz = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0)
+            with gz as out, _Compressor(out) as compressor:
+                head = _line({"manifest": manifest.to_dict()})
+                mac.update(head)
+                compressor.put(head)
+                for chunk in chunks:
+                    mac.update(chunk)
+                    compressor.put(chunk)
+                compressor.put(_line({"signature": mac.hexdigest()}))
+            raw.flush()
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return path
 
 
