@@ -13,6 +13,7 @@ from terminal.app.integrity import Integrity
 from terminal.app.refunds import Refunds
 from terminal.app.till import open_till
 from terminal.core.customer_form import CustomerForm
+from terminal.sync import bundle as bundle_module
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import SyncExchange, events_waiting
 from tests.unit.sync.conftest import balances, file_digest
@@ -126,3 +127,23 @@ def test_waiting_events_count_for_the_status_bar(shop, tmp_path: Path):
     SyncExchange(one).export(tmp_path / "out")
     assert events_waiting(one) == 0
     assert SyncExchange(one).export(tmp_path / "out").path is None
+
+
+def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_partial_one(
+    shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    one, _, _ = shop
+    _busy_day(one, "Olena Koval", "+380501112233")
+    out = tmp_path / "out"
+    first = SyncExchange(one).export(out, since=0)
+    assert first.path is not None
+    before = first.path.read_bytes()
+
+    def disk_full(self, chunk: bytes) -> None:  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bundle_module._Compressor, "put", disk_full)
+    with pytest.raises(OSError):
+        SyncExchange(one).export(out, since=0)  # the same name: written beside, never over
+    assert first.path.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [first.path.name]
