@@ -4,34 +4,16 @@ theirs; with "never" nobody is signed out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from PySide6.QtCore import Qt
 from sqlmodel import select
 
-from terminal.app.enrollment import Enrollment
-from terminal.app.results import EnrollResult
 from terminal.app.staff import StaffRoster
-from terminal.core.customer_form import CustomerForm
 from terminal.db.models import Purchase
 from terminal.ui.counter_screen import CounterScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
 from terminal.ui.staff_screen import StaffScreen
-from tests.gui.driving import counter_of, scan, show_window_with_staff_access, type_as_person
-
-
-@pytest.fixture
-def customer(till) -> EnrollResult:  # type: ignore[no-untyped-def]
-    return Enrollment(till).register(CustomerForm("Iryna Koval", "0671234567"))
-
-
-@pytest.fixture
-def window(qtbot, till, tmp_path, people) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = show_window_with_staff_access(qtbot, till, tmp_path)
-    yield w
-    w.close()
+from tests.gui.driving import counter_of, scan, type_as_person
 
 
 def sign_in(qtbot, window: MainWindow, pin: str) -> None:  # type: ignore[no-untyped-def]

@@ -4,24 +4,18 @@ PINs lock; a shop without cashiers is never asked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlmodel import select
 
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.desk import Desk
-from terminal.app.enrollment import Enrollment
-from terminal.app.results import EnrollResult
 from terminal.app.staff import StaffRoster
-from terminal.core.customer_form import CustomerForm
 from terminal.core.ids import new_id
 from terminal.db.models import Purchase, Refund
 from terminal.ui.counter_screen import CounterScreen
-from terminal.ui.main_window import MainWindow
 from terminal.ui.pin_dialog import PinDialog
 from tests.gui.driving import (
     counter_of,
@@ -30,18 +24,6 @@ from tests.gui.driving import (
     type_as_person,
     when_modal,
 )
-
-
-@pytest.fixture
-def customer(till) -> EnrollResult:
-    return Enrollment(till).register(CustomerForm("Iryna Koval", "0671234567"))
-
-
-@pytest.fixture
-def window(qtbot, till, tmp_path, people) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    w = show_window_with_staff_access(qtbot, till, tmp_path)
-    yield w
-    w.close()
 
 
 def type_pin(qtbot, window, pin: str) -> None:  # type: ignore[no-untyped-def]
