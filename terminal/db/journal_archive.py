@@ -254,7 +254,6 @@ def prepare_scrub(
     time it takes to decompress it, and compressed again only when someone in it changed — the
     seconds that takes are spent here, not inside the write lock the counter waits on.
     """
-    markers = [customer.encode() for customer in customers]
     (newest,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM journal_archive").fetchone()
     rewrites = []
     runs = db.execute(
@@ -263,27 +262,38 @@ def prepare_scrub(
     ).fetchall()
     for row_id, terminal_id, first, last, source in runs:
         text = _decompressed(_body(db, terminal_id, first))
-        lines = sorted({span for marker in markers for span in lines_holding(text, marker)})
-        view = memoryview(text)
-        parts: list[memoryview] = []
-        done = 0  # text[:done] is in parts
-        for start, end in lines:
-            event = orjson.loads(text[start:end])
-            # (a bundle's manifest and signature lines have no payload)
-            if isinstance(event, dict) and isinstance(event.get("payload"), str) and change(event):
-                parts += [view[done:start], memoryview(orjson.dumps(event))]
-                done = end
-        if not parts:
-            continue
-        parts.append(view[done:])
-        body = _compressed_parts(parts)
-        rewrites.append(
-            BodyRewrite(row_id, terminal_id, first, last, source, body, (len(parts) - 1) // 2)
-        )
+        parts, changed = edited_lines(text, customers, change)
+        if changed:
+            body = _compressed_parts(parts)
+            rewrites.append(BodyRewrite(row_id, terminal_id, first, last, source, body, changed))
     return ScrubPlan(customers, int(newest), rewrites)
 
 
-def lines_holding(text: bytes, marker: bytes) -> Iterator[tuple[int, int]]:
+def edited_lines(
+    text: bytes, needles: list[str], change: Callable[[dict[str, Any]], bool]
+) -> tuple[list[memoryview], int]:
+    """JSON Lines ``text`` with its events edited: every event line holding one of
+    ``needles`` is passed to ``change``, which edits the event in place and says whether it
+    changed anything. Returns the new text as parts to join (or compress) in order — every line
+    not changed is the old text, not copied — and how many events changed (0: leave it be).
+    For an archived body and for a bundle in a sync folder (``bundle.rewrite_bundle``)."""
+    view = memoryview(text)
+    spans = sorted({span for needle in needles for span in _lines_holding(text, needle.encode())})
+    parts: list[memoryview] = []
+    done = 0  # text[:done] is in parts
+    for start, end in spans:
+        event = orjson.loads(text[start:end])
+        # (a bundle's manifest and signature lines have no payload)
+        if isinstance(event, dict) and isinstance(event.get("payload"), str) and change(event):
+            parts += [view[done:start], memoryview(orjson.dumps(event))]
+            done = end
+    if not parts:
+        return [], 0
+    parts.append(view[done:])
+    return parts, (len(parts) - 1) // 2
+
+
+def _lines_holding(text: bytes, marker: bytes) -> Iterator[tuple[int, int]]:
     """(start, end) of every line of ``text`` that holds ``marker``."""
     hit = text.find(marker)
     while hit != -1:

@@ -104,10 +104,12 @@ def _encoded(events: Iterable[dict[str, Any]]) -> Iterator[bytes]:
         yield b"\n".join(parts) + b"\n"
 
 
-def write_bundle_lines(path: Path, key: bytes, manifest: Manifest, chunks: Iterable[bytes]) -> Path:
-    """Write a bundle whose event lines come ready-made: each chunk is whole lines, each line
-    ending in a newline (export builds them in SQL). Signed as they pass; compressed on a second
-    thread (zlib lets go of the GIL), so reading the journal and compressing overlap."""
+def write_bundle_lines(
+    path: Path, key: bytes, manifest: Manifest, chunks: Iterable[bytes | memoryview]
+) -> Path:
+    """Write a bundle whose event lines come ready-made: the chunks joined are whole lines,
+    each ending in a newline (export builds them in SQL). Signed as they pass; compressed on a
+    second thread (zlib lets go of the GIL), so reading the journal and compressing overlap."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
     # a name of this writer's own: two tills blanking the same bundle of a shared folder at
     # once each write their own file, and the last rename wins (both are whole and signed)
@@ -136,7 +138,7 @@ class _Compressor:
 
     def __init__(self, out: gzip.GzipFile) -> None:
         self._out = out
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self._queue: queue.Queue[bytes | memoryview | None] = queue.Queue(maxsize=4)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="bundle-gzip", daemon=True)
 
@@ -152,7 +154,7 @@ class _Compressor:
                 except BaseException as exc:  # handed to the caller's thread
                     self._error = exc
 
-    def put(self, chunk: bytes) -> None:
+    def put(self, chunk: bytes | memoryview) -> None:
         if self._error is not None:
             raise self._error
         self._queue.put(chunk)
@@ -240,26 +242,10 @@ def rewrite_bundle(
     reading it meanwhile reads the old file or the new one. Returns how many events changed
     (0: the file is left as it was)."""
     verified = open_bundle(path, key, shop_id, schema_version)
-    text = verified.event_text()
-    spans = sorted(
-        {
-            (start, end)
-            for needle in needles
-            for start, end in journal_archive.lines_holding(text, needle.encode())
-        }
-    )
-    parts: list[bytes] = []
-    done = 0
-    for start, end in spans:
-        event = orjson.loads(text[start:end])
-        if isinstance(event, dict) and isinstance(event.get("payload"), str) and change(event):
-            parts += [text[done:start], orjson.dumps(event)]
-            done = end
-    if not parts:
-        return 0
-    parts.append(text[done:])
-    write_bundle_lines(path, key, verified.manifest, [b"".join(parts)])
-    return (len(parts) - 1) // 2
+    parts, changed = journal_archive.edited_lines(verified.event_text(), needles, change)
+    if changed:
+        write_bundle_lines(path, key, verified.manifest, parts)
+    return changed
 
 
 def _signature_of(last: bytes) -> str:
