@@ -23,6 +23,8 @@ from typing import Any
 
 import orjson
 
+from terminal.db.sync_state import put_state, state
+
 # A body is stored in pieces of at most this many bytes (SQLite refuses values of 1 GB).
 PIECE_BYTES = 256 << 20
 # gzip level for bodies written here (a hub pull's events, a scrubbed body): as for bundles.
@@ -197,25 +199,19 @@ FOLDER_SCRUBS = "folder_erasures"
 def ask_folder_scrub(db: sqlite3.Connection, customer_id: str) -> None:
     """Note that the next folder-sync round must blank this person in the folder's bundles
     (``sync/folder.py``); kept until a round has gone through every bundle there."""
-    waiting = set(folder_scrubs(db)) | {customer_id}
-    db.execute(
-        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (FOLDER_SCRUBS, orjson.dumps(sorted(waiting)).decode()),
-    )
+    _put_folder_scrubs(db, [*folder_scrubs(db), customer_id])
 
 
 def folder_scrubs(db: sqlite3.Connection) -> list[str]:
-    row = db.execute("SELECT value FROM sync_state WHERE key = ?", (FOLDER_SCRUBS,)).fetchone()
-    return list(orjson.loads(row[0])) if row else []
+    return list(orjson.loads(state(db, FOLDER_SCRUBS) or "[]"))
 
 
 def forget_folder_scrubs(db: sqlite3.Connection, customers: list[str]) -> None:
-    waiting = [c for c in folder_scrubs(db) if c not in set(customers)]
-    db.execute(
-        "UPDATE sync_state SET value = ? WHERE key = ?",
-        (orjson.dumps(waiting).decode(), FOLDER_SCRUBS),
-    )
+    _put_folder_scrubs(db, [c for c in folder_scrubs(db) if c not in set(customers)])
+
+
+def _put_folder_scrubs(db: sqlite3.Connection, customers: list[str]) -> None:
+    put_state(db, FOLDER_SCRUBS, orjson.dumps(sorted(set(customers))).decode())
 
 
 def waiting_scrubs(db: sqlite3.Connection) -> list[str]:

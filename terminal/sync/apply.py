@@ -34,6 +34,7 @@ from terminal.app.journal import sql_value
 from terminal.app.privacy import scrub_journal
 from terminal.db import bulk_load
 from terminal.db import journal_archive as archive
+from terminal.db.sync_state import put_state, state
 from terminal.sync.clock import ZERO, Stamp, wall_ms
 
 # Settings that belong to this till's identity or secret: never taken from another till.
@@ -49,19 +50,6 @@ _KEYS = {
     "purchase": "id",
     "terminal": "id",
 }
-
-
-def _state(db: sqlite3.Connection, key: str) -> str | None:
-    row = db.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def _put_state(db: sqlite3.Connection, key: str, value: str) -> None:
-    db.execute(
-        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
 
 
 # tick() over a run of local events, in SQL. A stamp's wall time is the running maximum of the
@@ -99,8 +87,8 @@ def clock_local_events(db: sqlite3.Connection, terminal_id: str) -> None:
     one SQL statement (the first export of a till with a million events stamps them all); only
     the payloads that hold field updates are read back into Python.
     """
-    last = Stamp.parse(_state(db, "hlc") or ZERO.text())
-    clocked = int(_state(db, "clocked_seq") or 0)
+    last = Stamp.parse(state(db, "hlc") or ZERO.text())
+    clocked = int(state(db, "clocked_seq") or 0)
     (top_seq,) = db.execute(
         "SELECT MAX(seq) FROM journal_event WHERE terminal_id = ? AND seq > ?",
         (terminal_id, clocked),
@@ -135,8 +123,8 @@ def clock_local_events(db: sqlite3.Connection, terminal_id: str) -> None:
         "WHERE e.terminal_id = ? AND e.seq = ?",
         (terminal_id, top_seq),
     ).fetchone()
-    _put_state(db, "hlc", newest)
-    _put_state(db, "clocked_seq", str(top_seq))
+    put_state(db, "hlc", newest)
+    put_state(db, "clocked_seq", str(top_seq))
 
 
 def known_seq(db: sqlite3.Connection, terminal_id: str) -> int:
@@ -246,7 +234,7 @@ class EventApplier:
     def _start(self) -> None:
         db = self.db
         clock_local_events(db, self.local_terminal_id)
-        self._top = _state(db, "hlc") or ZERO.text()
+        self._top = state(db, "hlc") or ZERO.text()
         for table in _FACT_TABLES:
             (mark,) = db.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {table}").fetchone()
             self._marks[table] = int(mark)
@@ -316,7 +304,7 @@ class EventApplier:
             _apply_update(db, stamp, update, at, affected, now)
         _recompute(db, self._marks, affected)
         _flag_conflicts(db, self._marks, affected, now)
-        _put_state(db, "hlc", self._top)
+        put_state(db, "hlc", self._top)
         archive.keep(
             db, self.origin, self.first_seq, self.last_seq, self.source, self.record, self.now
         )

@@ -22,7 +22,8 @@ from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db import bulk_load, report_aggregates
-from terminal.sync.apply import _put_state, _state, apply_events, clock_local_events, known_seq
+from terminal.db.sync_state import put_state, state
+from terminal.sync.apply import apply_events, clock_local_events, known_seq
 from terminal.sync.bundle import (
     BundleRefused,
     Manifest,
@@ -159,10 +160,10 @@ def _no_cycle_collection() -> Iterator[None]:
 def mark_sent(
     db: sqlite3.Connection, last_seq: int, now: datetime, how: str, count: int = 0
 ) -> None:
-    sent = int(_state(db, "sent_seq") or 0)
+    sent = int(state(db, "sent_seq") or 0)
     if last_seq > sent:
-        _put_state(db, "sent_seq", str(last_seq))
-    _put_state(db, f"last_{how}_at", now.isoformat(timespec="seconds"))
+        put_state(db, "sent_seq", str(last_seq))
+    put_state(db, f"last_{how}_at", now.isoformat(timespec="seconds"))
     note_activity(db, "last_sent", now, how, count=count, last_seq=last_seq)
 
 
@@ -170,12 +171,12 @@ def note_activity(db: sqlite3.Connection, key: str, now: datetime, how: str, **f
     """Remember the last time events left (``last_sent``) or arrived (``last_received``): when,
     how (export, push, import, pull) and how many, for the Settings → Sync screen."""
     record = {"at": now.isoformat(timespec="seconds"), "how": how, **facts}
-    _put_state(db, key, json.dumps(record))
+    put_state(db, key, json.dumps(record))
 
 
 def last_activity(db: sqlite3.Connection, key: str) -> dict[str, Any] | None:
     """What :func:`note_activity` last wrote under ``key`` (None before the first time)."""
-    raw = _state(db, key)
+    raw = state(db, key)
     return json.loads(raw) if raw else None
 
 
@@ -190,7 +191,7 @@ class SyncExchange:
         now = self.till.now()
         out_dir.mkdir(parents=True, exist_ok=True)
         with self.till.write_driver() as db:
-            start = int(_state(db, "sent_seq") or 0) if since is None else since
+            start = int(state(db, "sent_seq") or 0) if since is None else since
             clock_local_events(db, self.till.terminal_id)
             first, last, count = db.execute(
                 "SELECT MIN(e.seq), MAX(e.seq), COUNT(*) FROM journal_event e "
@@ -269,7 +270,7 @@ class SyncExchange:
                             size=manifest.count,
                             record=bundle.raw,
                         )
-                        _put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
+                        put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
                         note_activity(
                             db,
                             "last_received",
@@ -374,7 +375,7 @@ class SyncExchange:
     def status(self) -> SyncStatus:
         with self.till.read_driver() as db:
             mine = known_seq(db, self.till.terminal_id)
-            sent = int(_state(db, "sent_seq") or 0)
+            sent = int(state(db, "sent_seq") or 0)
             peers = [
                 {"terminal_id": tid, "number": number, "events": known_seq(db, tid)}
                 for tid, number in db.execute(
@@ -389,8 +390,8 @@ class SyncExchange:
                 self.till.terminal_number,
                 mine,
                 max(0, mine - sent),
-                _state(db, "last_export_at") or _state(db, "last_push_at"),
-                _state(db, "last_import_at") or _state(db, "last_pull_at"),
+                state(db, "last_export_at") or state(db, "last_push_at"),
+                state(db, "last_import_at") or state(db, "last_pull_at"),
                 peers,
                 conflicts,
             )

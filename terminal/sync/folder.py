@@ -40,7 +40,8 @@ from terminal.app.privacy import blanker
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
 from terminal.db import journal_archive
-from terminal.sync.apply import _put_state, _state, known_seq
+from terminal.db.sync_state import put_state, state
+from terminal.sync.apply import known_seq
 from terminal.sync.bundle import BundleRefused, read_bundle, rewrite_bundle
 from terminal.sync.exchange import SyncExchange, note_activity, shop_id, shop_key
 
@@ -374,7 +375,7 @@ class FolderSync:
 
     def _refusals_seen(self) -> dict[str, list[Any]]:
         with self.till.read_driver() as db:
-            raw = _state(db, REFUSED_KEY)
+            raw = state(db, REFUSED_KEY)
         return json.loads(raw) if raw else {}
 
     def _log_refusal(self, path: Path, reason: Reason, seen: dict[str, list[Any]]) -> None:
@@ -391,13 +392,13 @@ class FolderSync:
     def _save_refusals_seen(self, seen: dict[str, list[Any]], still: set[str]) -> None:
         kept = {name: version for name, version in seen.items() if name in still}
         with self.till.write_driver() as db:
-            _put_state(db, REFUSED_KEY, json.dumps(kept))
+            put_state(db, REFUSED_KEY, json.dumps(kept))
 
     def _record(self, result: FolderRound) -> None:
         """Keep the round's outcome; news that left or arrived count as sent/received "through
         the folder" (one line for the whole round, not the round's last file)."""
         with self.till.write_driver() as db:
-            _put_state(db, LAST_ROUND_KEY, json.dumps(result.to_dict(), ensure_ascii=False))
+            put_state(db, LAST_ROUND_KEY, json.dumps(result.to_dict(), ensure_ascii=False))
             if result.exported:
                 note_activity(db, "last_sent", result.at, "folder", count=result.exported)
             if result.applied:
@@ -409,7 +410,7 @@ class FolderSync:
     def last_round(self) -> FolderRound | None:
         """The last round's outcome (None before the first)."""
         with self.till.read_driver() as db:
-            raw = _state(db, LAST_ROUND_KEY)
+            raw = state(db, LAST_ROUND_KEY)
         return FolderRound.from_dict(json.loads(raw)) if raw else None
 
     def due(self, folder: str, minutes: int) -> bool:

@@ -36,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from terminal.app.privacy import blanked_payload, erased_in, finish_archive_scrubs_if_free
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
+from terminal.db.sync_state import put_state
 from terminal.sync.apply import known_seq
 from terminal.sync.exchange import (
     SyncExchange,
@@ -206,11 +207,7 @@ class Hub:
                         applied += exchange.apply(
                             db, terminal_id, number, events, now, source="hub"
                         )
-                    db.execute(
-                        "INSERT INTO sync_state (key, value) VALUES ('last_pull_at', ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        (now.isoformat(timespec="seconds"),),
-                    )
+                    put_state(db, "last_pull_at", now.isoformat(timespec="seconds"))
                     if applied:
                         note_activity(
                             db, "last_received", now, "pull", tills=sorted(senders), count=applied

@@ -11,6 +11,7 @@ from typing import Any
 
 from terminal.app.settings import get_setting
 from terminal.app.till import Till
+from terminal.db.sync_state import state
 from terminal.sync.exchange import SyncExchange, last_activity
 from terminal.sync.folder import FolderRound, FolderSync
 from terminal.sync.preferences import SyncPreferences, SyncSettings
@@ -84,8 +85,7 @@ def sync_overview(till: Till) -> SyncOverview:
     with till.read_driver() as db:
         sent = last_activity(db, "last_sent")
         received = last_activity(db, "last_received")
-        row = db.execute("SELECT value FROM sync_state WHERE key = 'paired_numbers'").fetchone()
-        paired = tuple(sorted(int(n) for n in json.loads(row[0]))) if row else ()
+        paired = tuple(sorted(int(n) for n in json.loads(state(db, "paired_numbers") or "[]")))
         names: dict[str, str] = {}
         if wanted:
             marks = ",".join("?" * len(wanted))

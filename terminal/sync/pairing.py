@@ -20,7 +20,7 @@ from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db.models import JournalEvent, Terminal
-from terminal.sync.apply import _put_state, _state
+from terminal.db.sync_state import put_state, state
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import shop_key
 
@@ -43,13 +43,13 @@ def create_pairing(till: Till, number: int, out: Path) -> PairingResult:
     key = shop_key(till)
     with till.write_driver() as db:
         taken = {row[0] for row in db.execute("SELECT number FROM terminal")}
-        issued = set(json.loads(_state(db, "paired_numbers") or "[]"))
+        issued = set(json.loads(state(db, "paired_numbers") or "[]"))
         if number in taken or number in issued:
             raise BundleRefused(
                 QT_TRANSLATE_NOOP("Errors", "Till number {number} is already in use in this shop."),
                 number=number,
             )
-        _put_state(db, "paired_numbers", json.dumps(sorted(issued | {number})))
+        put_state(db, "paired_numbers", json.dumps(sorted(issued | {number})))
     with till.read() as s:
         shop = str(get_setting(s, "shop_id"))
         name = str(get_setting(s, "shop_name"))

@@ -8,14 +8,15 @@ enough for every refresh.
 from __future__ import annotations
 
 from terminal.app.till import Till
-from terminal.sync.apply import _state, known_seq
+from terminal.db.sync_state import state
+from terminal.sync.apply import known_seq
 
 
 def pending_events(till: Till) -> int:
     """This till's events after the last one exported or pushed (0 when all have left)."""
     with till.read_driver() as db:
         newest = known_seq(db, till.terminal_id)
-        sent = int(_state(db, "sent_seq") or 0)
+        sent = int(state(db, "sent_seq") or 0)
     return max(0, newest - sent)
 
 
