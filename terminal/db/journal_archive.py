@@ -113,19 +113,32 @@ def keep(
 ) -> None:
     """Archive the run ``first_seq``..``last_seq`` of till ``terminal_id``, applied from
     ``body``, inside the caller's transaction."""
+    _insert(db, terminal_id, first_seq, last_seq, source, body, _stored(now), None)
+
+
+def _insert(
+    db: sqlite3.Connection,
+    terminal_id: str,
+    first_seq: int,
+    last_seq: int,
+    source: str,
+    body: Body,
+    received_at: str,
+    scrubbed_at: str | None,
+) -> None:
     view = memoryview(body)
-    received = _stored(now)
     for piece, start in enumerate(range(0, max(len(view), 1), PIECE_BYTES)):
         db.execute(
             "INSERT INTO journal_archive (terminal_id, first_seq, last_seq, piece, source, "
-            "received_at, scrubbed_at, body) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)",
+            "received_at, scrubbed_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 terminal_id,
                 first_seq,
                 last_seq,
                 piece,
                 source,
-                received,
+                received_at,
+                scrubbed_at,
                 view[start : start + PIECE_BYTES],
             ),
         )
@@ -309,7 +322,8 @@ def write_scrub(db: sqlite3.Connection, plan: ScrubPlan, now: datetime) -> tuple
     done = True
     for rewrite in plan.rewrites:
         still = db.execute(
-            "SELECT 1 FROM journal_archive WHERE id = ? AND terminal_id = ? AND first_seq = ?",
+            "SELECT received_at FROM journal_archive "
+            "WHERE id = ? AND terminal_id = ? AND first_seq = ?",
             (rewrite.row_id, rewrite.terminal_id, rewrite.first_seq),
         ).fetchone()
         if still is None:
@@ -319,18 +333,15 @@ def write_scrub(db: sqlite3.Connection, plan: ScrubPlan, now: datetime) -> tuple
             "DELETE FROM journal_archive WHERE terminal_id = ? AND first_seq = ?",
             (rewrite.terminal_id, rewrite.first_seq),
         )
-        keep(
+        _insert(
             db,
             rewrite.terminal_id,
             rewrite.first_seq,
             rewrite.last_seq,
             rewrite.source,
             rewrite.body,
-            now,
-        )
-        db.execute(
-            "UPDATE journal_archive SET scrubbed_at = ? WHERE terminal_id = ? AND first_seq = ?",
-            (_stored(now), rewrite.terminal_id, rewrite.first_seq),
+            still[0],  # when it arrived stays as it was
+            _stored(now),
         )
         changed += rewrite.events
     (newest,) = db.execute(

@@ -116,16 +116,22 @@ def test_check_names_a_missing_run_of_another_till(shop, tmp_path: Path) -> None
 
 
 def test_erasing_a_customer_blanks_them_in_the_archive_of_every_till(  # type: ignore[no-untyped-def]
-    shop, tmp_path: Path
+    shop, tmp_path: Path, clock
 ) -> None:
     one, two, three = shop
     card, registration = _olena_buys(one, tmp_path / "a")
     for till in (two, three):
         SyncExchange(till).import_file(registration)
     assert b"Olena Koval" in _archive_text(two)
+    with two.read_driver() as db:
+        (arrived,) = db.execute("SELECT received_at FROM journal_archive").fetchone()
 
-    # erased on till 2: its own archive of till 1's registration is blanked at once
+    # erased on till 2 a day later: its own archive of till 1's registration is blanked at once
+    clock.advance(days=1)
     Privacy(two).erase(card)
+    with two.read_driver() as db:
+        row = db.execute("SELECT received_at, scrubbed_at FROM journal_archive").fetchone()
+    assert row[0] == arrived and row[1] > arrived  # when it arrived stays; when blanked is new
     assert b"Olena Koval" not in _archive_text(two)
     assert PHONE.encode() not in _archive_text(two)
     assert ERASED_NAME.encode() in _archive_text(two)
