@@ -38,6 +38,33 @@ def test_a_bundle_carries_customers_sales_and_refunds_to_another_till(shop, tmp_
     assert Integrity(two).check().ok, Integrity(two).check().problems
 
 
+def _times(till) -> list[tuple]:
+    with till.read_driver() as db:
+        return db.execute(
+            "SELECT 'sale', id, created_at FROM purchase UNION ALL "
+            "SELECT 'entry', id, created_at FROM ledger_entry UNION ALL "
+            "SELECT 'lot', id, granted_at || '|' || COALESCE(expires_at, '') FROM points_lot "
+            "UNION ALL SELECT 'customer', id, created_at FROM customer ORDER BY 1, 2"
+        ).fetchall()
+
+
+def test_imported_times_are_stored_as_the_selling_till_stored_them(shop, clock, tmp_path):
+    """A sale at a whole second and one a few microseconds past: the other till files both
+    exactly as this one did, so days in reports and "latest visit" agree between them."""
+    one, two, _ = shop
+    card = Enrollment(one).register(CustomerForm(name="Olena Koval", phone="+380501112233")).card
+    Counter(one).checkout(SaleRequest(card=card, amount=100_00))
+    clock.advance(hours=1, microseconds=250)
+    Counter(one).checkout(SaleRequest(card=card, amount=50_00))
+    path = SyncExchange(one).export(tmp_path / "out", since=0).path
+    SyncExchange(two).import_file(path)
+    mine = _times(one)
+    assert {len(at) for _, _, at in mine if "|" not in at} == {26}
+    assert any(at.endswith(".000000") for _, _, at in mine)
+    assert any(at.endswith(".000250") for _, _, at in mine)
+    assert _times(two) == mine
+
+
 def test_reimport_changes_nothing(shop, tmp_path: Path):
     one, two, _ = shop
     _busy_day(one, "Olena Koval", "+380501112233")
