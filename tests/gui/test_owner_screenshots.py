@@ -1,5 +1,6 @@
 """Screenshots of the Reports dashboard and the Feedback list on demo data at 1366×768
-(docs/screenshots/dashboard.png, feedback.png), and the dashboard printed to PDF."""
+(docs/screenshots/dashboard.png, feedback.png), the dashboard printed to PDF, and the Staff
+screen with its owner's log (staff.png)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import QLocale
 
 from terminal.app.demo import Demo, DemoPlan
+from terminal.app.staff import StaffRoster
 from terminal.ui.dashboard_screen import DashboardScreen
 from terminal.ui.feedback_screen import FeedbackScreen
 from terminal.ui.services import AppServices
+from terminal.ui.staff_screen import StaffScreen
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -46,5 +49,31 @@ def test_dashboard_and_feedback_screenshots(qtbot, till, clock, tmp_path):  # ty
         assert not feedback.grab().isNull()
         if shots:
             assert feedback.grab().save(str(SHOTS / "feedback.png"))
+    finally:
+        QLocale.setDefault(before)
+
+
+def test_staff_screenshot(qtbot, till):  # type: ignore[no-untyped-def]
+    roster = StaffRoster(till)
+    owner = roster.set_first_owner("Olena Koval", "2468")
+    ivan = roster.add(owner.id, "Ivan Petrenko", "1234")
+    roster.add(owner.id, "Mariia Shevchenko", "5678")
+    roster.set_active(owner.id, ivan.id, False)
+    roster.set_sign_out_after(owner.id, 15)
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    try:
+        screen = StaffScreen(AppServices(till=till))
+        qtbot.addWidget(screen)
+        screen.resize(1366, 768)
+        screen.show()
+        qtbot.waitExposed(screen)
+        assert [row[1:] for row in screen.audit_model.rows[:2]] == [
+            ["Olena Koval", "Idle cashiers are signed out after 15 minutes"],
+            ["Olena Koval", "Switched off: Ivan Petrenko"],
+        ]
+        assert not screen.grab().isNull()
+        if os.environ.get("LOYALTY_SCREENSHOTS"):  # refreshed on request only
+            assert screen.grab().save(str(SHOTS / "staff.png"))
     finally:
         QLocale.setDefault(before)
