@@ -241,7 +241,9 @@ class CounterScreen(QWidget):
         if needed and not self.signing_in():
             self.right_pages.setCurrentWidget(self.sign_in)
             self.sign_in.ask(why)
-            if self.message.property("tone") == "ready":
+            # "ready", or a confirmation such as "Hello, Ivan!…" that is no longer true once
+            # the panel asks who is at the till; an error or a warning stays to be read
+            if self.message.property("tone") in ("ready", "ok"):
                 self.say("")
         elif not needed and self.signing_in():
             self.right_pages.setCurrentWidget(self.sale)

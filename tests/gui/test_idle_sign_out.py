@@ -48,6 +48,7 @@ def test_an_idle_cashier_is_signed_out_and_the_next_one_sells(  # type: ignore[n
     assert counter.sign_in.message.text() == (
         "Signed out after 5 minutes without a key press. Who is at the till?"
     )
+    assert "Ivan" not in counter.message.text(), "the greeting is no longer true"
     assert window.services.access.till_person() is None
     sign_in(qtbot, window, "8642")
     assert counter.cashier_button.text().startswith("Cashier: Olena")
