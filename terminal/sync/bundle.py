@@ -20,10 +20,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
-import io
 import queue
 import secrets
 import threading
+import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -173,58 +173,242 @@ def bundle_name(manifest: Manifest) -> str:
     )
 
 
-class VerifiedBundle:
-    """A bundle whose signature, format, shop and schema have been checked; its events are read
-    a chunk at a time by :meth:`batches`, which checks the run of numbers as it goes.
+# Blocks of text the inflating thread may be ahead of the reader: enough to keep both busy,
+# few enough that the decompressed text of a big bundle never sits in memory (a million events
+# are ~1.5 GB of text; held whole, an import peaked at 2 GB, too much for a shop's old PC).
+_BLOCKS_AHEAD = 4
+# Compressed bytes handed to zlib per call (its output is cut into CHUNK_BYTES pieces).
+_INFLATE_INPUT = 1 << 20
 
-    The text is kept as line-aligned blocks of bytes (a few MiB each), each released once its
-    events are handed out, so the parsed form of a million events never exists at once.
+
+def _inflated(raw: bytes) -> Iterator[bytes]:
+    """The text of a gzip file, at most CHUNK_BYTES a piece; members one after the other and
+    zero padding after the last ignored, as ``gzip`` reads them. Raises ``EOFError`` for a file
+    cut short and ``zlib.error`` for damaged data.
+
+    zlib is called directly rather than through ``gzip.GzipFile``, which inflates 8 KiB of
+    input a call: every call takes the GIL back, and on a thread beside the busy importer that
+    meant a GIL hand-over every ~100 KiB of text (the two threads were slower than one)."""
+    view = memoryview(raw)
+    pos = 0
+    while True:
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        pending: bytes | memoryview = b""
+        while not inflater.eof:
+            if not pending:
+                if pos >= len(view):
+                    raise EOFError("the gzip stream ends before its end marker")
+                pending = view[pos : pos + _INFLATE_INPUT]
+                pos += len(pending)
+            piece = inflater.decompress(pending, CHUNK_BYTES)
+            pending = inflater.unconsumed_tail
+            if piece:
+                yield piece
+        pos -= len(inflater.unused_data)  # the next member starts where this one ended
+        if raw.count(b"\0", pos) == len(raw) - pos:
+            return
+
+
+class _End:
+    """The inflating thread's last word: why the file is refused, or None when it is whole
+    and its signature matches."""
+
+    def __init__(self, refusal: BaseException | None) -> None:
+        self.refusal = refusal
+
+
+class _Abandoned(Exception):
+    """The reader closed the bundle before reading it out."""
+
+
+class _Inflater:
+    """Decompresses and hashes a bundle file on a worker thread (zlib and the HMAC let go of
+    the GIL), handing the reader line-aligned blocks of text a few ahead, and last an
+    :class:`_End` with the verdict on the whole file."""
+
+    def __init__(self, raw: bytes, key: bytes) -> None:
+        self._raw = raw
+        self._key = key
+        self._blocks: queue.Queue[bytes | _End] = queue.Queue(maxsize=_BLOCKS_AHEAD)
+        self._stopped = threading.Event()
+        self._ended = False
+        self._refusal: BaseException | None = None
+        threading.Thread(target=self._run, name="bundle-inflate", daemon=True).start()
+
+    # -- the reader's side
+
+    def next_block(self) -> bytes | None:
+        """The next block of text; None after the last, or the file's refusal raised there."""
+        if not self._ended:
+            item = self._blocks.get()
+            if not isinstance(item, _End):
+                return item
+            self._ended, self._refusal = True, item.refusal
+        if self._refusal is not None:
+            raise self._refusal
+        return None
+
+    def verify(self) -> None:
+        """Read what is left (unused) and raise the file's refusal, if it has one."""
+        while self.next_block() is not None:
+            pass
+
+    def close(self) -> None:
+        self._stopped.set()
+
+    # -- the worker's side
+
+    def _put(self, item: bytes | _End) -> None:
+        while not self._stopped.is_set():
+            try:
+                self._blocks.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+        raise _Abandoned
+
+    def _run(self) -> None:
+        try:
+            try:
+                verdict = self._read()
+            except _Abandoned:
+                raise
+            except BaseException as exc:  # e.g. MemoryError: handed to the reader's thread
+                verdict = exc
+            self._put(_End(verdict))
+        except _Abandoned:
+            pass
+
+    def _read(self) -> BaseException | None:
+        mac = hmac.new(self._key, digestmod=hashlib.sha256)
+        held = b""  # the newest whole lines: not hashed yet, they may end with the signature line
+        rest = b""  # text after the last newline read so far
+        handed = 0
+        try:
+            for piece in _inflated(self._raw):
+                data = rest + piece if rest else piece
+                cut = data.rfind(b"\n") + 1
+                if not cut:
+                    rest = data
+                    continue
+                if held:
+                    mac.update(held)
+                    self._put(held)
+                    handed += 1
+                held, rest = data[:cut], data[cut:]
+        except (EOFError, zlib.error):
+            return BundleRefused(
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "The bundle file is damaged or cut short (it is not a complete gzip file).",
+                )
+            )
+        tail, sep, last = (held + rest).rstrip(b"\n").rpartition(b"\n")
+        if not sep and not handed:
+            return BundleRefused(
+                QT_TRANSLATE_NOOP(
+                    "Errors", "The bundle file is incomplete: it has no signature line."
+                )
+            )
+        try:
+            signature = _signature_of(last)
+        except BundleRefused as refusal:
+            return refusal
+        if tail:
+            tail += b"\n"
+            mac.update(tail)
+            self._put(tail)
+        if not hmac.compare_digest(signature, mac.hexdigest()):
+            return BundleRefused(
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "The bundle's signature does not match: the file was changed after export, "
+                    "or it was made with another shop's key.",
+                )
+            )
+        return None
+
+
+class SignedBundle:
+    """A bundle file being read: the manifest at once, the events a block at a time from a
+    thread that decompresses and hashes the file a few blocks ahead (``_Inflater``).
+
+    Whether the signature matches is known only once the last block is read, so nothing read
+    may outlive a refusal: :meth:`batches` raises at its end when the file fails, inside the
+    importer's transaction, which then rolls back every event of it; the events are never
+    acted on outside that transaction before then (the archive, the erasures, the caches all
+    come after the last batch). A reader that stops on an error of its own asks :meth:`verify`
+    first, so a changed file is refused for being changed, not for what the change broke.
+    Reading while verifying, rather than verifying first, keeps the text out of memory and
+    puts the decompression on another core.
     """
 
-    def __init__(self, manifest: Manifest, blocks: list[bytes], first: bytes, raw: bytes) -> None:
-        self.manifest = manifest
+    def __init__(self, raw: bytes, manifest: Manifest, stream: _Inflater, first: bytes) -> None:
         self.raw = raw  # the file as read and verified: what the importing till archives
-        self._blocks: list[bytes] | None = blocks
+        self.manifest = manifest
+        self._stream = stream
         self._first = first  # the rest of the first block, after the manifest line
+        self._started = False
+        weakref.finalize(self, stream.close)
+
+    def __enter__(self) -> SignedBundle:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the inflating thread (a bundle left unread, e.g. after a refusal)."""
+        self._stream.close()
+
+    def verify(self) -> None:
+        """Read what is left of the file (its events unused) and raise its refusal if it is
+        damaged or its signature does not match; returns when it is whole and signed."""
+        self._stream.verify()
+
+    def _begin(self) -> bytes:
+        if self._started:
+            raise RuntimeError("the events of a bundle can be read once")
+        self._started = True
+        first, self._first = self._first, b""
+        return first
 
     def batches(self) -> Iterator[list[dict[str, Any]]]:
         """The events in order, in lists of a few thousand; raises :class:`BundleRefused` (and
-        stops) at the first event that breaks the run the manifest announces. Can run once."""
-        if self._blocks is None:
-            raise RuntimeError("the events of a bundle can be read once")
-        blocks, self._blocks = self._blocks, None
+        stops) at the first event that breaks the run the manifest announces, and after the last
+        when the file fails its signature. Can run once."""
+        text: bytes | None = self._begin()
         run = _RunCheck(self.manifest)
-        text: bytes | None = self._first
-        index = 0
         while text is not None:
             if text:
                 try:
                     events = [orjson.loads(line) for line in text.split(b"\n")[:-1]]
+                    text = None
+                    run.check(events)
                 except orjson.JSONDecodeError as exc:
+                    self.verify()
                     raise BundleRefused(
                         QT_TRANSLATE_NOOP(
                             "Errors", "The bundle file is not in the expected format."
                         )
                     ) from exc
-                text = None
-                run.check(events)
+                except BundleRefused:
+                    self.verify()
+                    raise
                 yield events
-            if index < len(blocks):
-                text, blocks[index] = blocks[index], b""
-                index += 1
-            else:
-                text = None
+            text = self._stream.next_block()
         run.done()
 
     def events(self) -> list[dict[str, Any]]:
         return [event for batch in self.batches() for event in batch]
 
     def event_text(self) -> bytes:
-        """Every event line, as in the file (instead of :meth:`batches`; can run once)."""
-        if self._blocks is None:
-            raise RuntimeError("the events of a bundle can be read once")
-        blocks, self._blocks = self._blocks, None
-        return self._first + b"".join(blocks)
+        """Every event line, as in the file, once the whole file is verified (instead of
+        :meth:`batches`; can run once)."""
+        parts = [self._begin()]
+        while (block := self._stream.next_block()) is not None:
+            parts.append(block)
+        return b"".join(parts)
 
 
 def rewrite_bundle(
@@ -241,8 +425,9 @@ def rewrite_bundle(
     shop's key is touched, and it is replaced whole (written beside it, then renamed): a till
     reading it meanwhile reads the old file or the new one. Returns how many events changed
     (0: the file is left as it was)."""
-    verified = open_bundle(path, key, shop_id, schema_version)
-    parts, changed = journal_archive.edited_lines(verified.event_text(), needles, change)
+    with open_bundle(path, key, shop_id, schema_version) as verified:
+        text = verified.event_text()
+    parts, changed = journal_archive.edited_lines(text, needles, change)
     if changed:
         write_bundle_lines(path, key, verified.manifest, parts)
     return changed
@@ -260,64 +445,45 @@ def _signature_of(last: bytes) -> str:
     return str(value)
 
 
-def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> VerifiedBundle:
-    """Decompress and verify a bundle: the HMAC over every byte above the signature line is
-    checked before anything else is looked at, then the manifest; the events are parsed later,
-    a block at a time (:meth:`VerifiedBundle.batches`)."""
-    mac = hmac.new(key, digestmod=hashlib.sha256)
-    blocks: list[bytes] = []
-    held = b""  # the newest whole lines: not hashed yet, they may end with the signature line
-    rest = b""  # text after the last newline read so far
+def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> SignedBundle:
+    """Open a bundle and check its manifest; the events follow through
+    :meth:`SignedBundle.batches`, verified as they are read (see there). Close it, or use it
+    as a context manager, when it may be left unread."""
     try:
         # Read once and verified from memory: the bytes archived are the bytes checked, even if
         # the file changes on disk meanwhile.
         raw = Path(path).read_bytes()
-        with gzip.GzipFile(fileobj=io.BytesIO(raw), mode="rb") as source:
-            while piece := source.read(CHUNK_BYTES):
-                data = rest + piece if rest else piece
-                cut = data.rfind(b"\n") + 1
-                if not cut:
-                    rest = data
-                    continue
-                if held:
-                    mac.update(held)
-                    blocks.append(held)
-                held, rest = data[:cut], data[cut:]
     except FileNotFoundError as exc:
         raise BundleRefused(
             QT_TRANSLATE_NOOP("Errors", "There is no bundle file at {path}."), path=str(path)
         ) from exc
-    except (OSError, EOFError, zlib.error) as exc:
+    except OSError as exc:
         raise BundleRefused(
             QT_TRANSLATE_NOOP(
                 "Errors",
                 "The bundle file is damaged or cut short (it is not a complete gzip file).",
             )
         ) from exc
-    tail, sep, last = (held + rest).rstrip(b"\n").rpartition(b"\n")
-    if not sep and not blocks:
-        raise BundleRefused(
-            QT_TRANSLATE_NOOP("Errors", "The bundle file is incomplete: it has no signature line.")
-        )
-    signature = _signature_of(last)
-    if tail:
-        tail += b"\n"
-        mac.update(tail)
-        blocks.append(tail)
-    if not hmac.compare_digest(signature, mac.hexdigest()):
-        raise BundleRefused(
-            QT_TRANSLATE_NOOP(
-                "Errors",
-                "The bundle's signature does not match: the file was changed after export, "
-                "or it was made with another shop's key.",
-            )
-        )
-    if not blocks:
-        raise BundleRefused(
-            QT_TRANSLATE_NOOP("Errors", "The bundle file is not in the expected format.")
-        )
-    head, _, first = blocks[0].partition(b"\n")
-    blocks[0] = b""
+    stream = _Inflater(raw, key)
+    try:
+        first = stream.next_block()
+        try:
+            if first is None:
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP("Errors", "The bundle file is not in the expected format.")
+                )
+            head, _, rest = first.partition(b"\n")
+            manifest = _manifest_of(head, shop_id, schema_version)
+        except BundleRefused:
+            stream.verify()  # a changed file is refused for that, not for what the change broke
+            raise
+    except BaseException:
+        stream.close()
+        raise
+    return SignedBundle(raw, manifest, stream, rest)
+
+
+def _manifest_of(head: bytes, shop_id: str, schema_version: int) -> Manifest:
     try:
         raw_manifest = orjson.loads(head)["manifest"]
         fields = {k: v for k, v in raw_manifest.items() if k != "format"}
@@ -352,14 +518,14 @@ def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Ve
             ),
             schema=manifest.schema_version,
         )
-    return VerifiedBundle(manifest, blocks, first, raw)
+    return manifest
 
 
 def read_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Bundle:
     """Open, verify and parse a whole bundle; refuse it with a plain reason when anything is
     off. (Import reads big bundles a block at a time through :func:`open_bundle` instead.)"""
-    verified = open_bundle(path, key, shop_id, schema_version)
-    return Bundle(verified.manifest, verified.events())
+    with open_bundle(path, key, shop_id, schema_version) as verified:
+        return Bundle(verified.manifest, verified.events())
 
 
 class _RunCheck:

@@ -27,6 +27,7 @@ from terminal.sync.apply import apply_events, clock_local_events, known_seq
 from terminal.sync.bundle import (
     BundleRefused,
     Manifest,
+    SignedBundle,
     bundle_name,
     open_bundle,
     write_bundle_lines,
@@ -231,69 +232,21 @@ class SyncExchange:
         connection meanwhile would wait for the import instead of reading beside it.
         """
         key = shop_key(self.till)
-        with _no_cycle_collection():
-            bundle = open_bundle(Path(path), key, shop_id(self.till), SCHEMA_VERSION)
+        with (
+            _no_cycle_collection(),
+            open_bundle(Path(path), key, shop_id(self.till), SCHEMA_VERSION) as bundle,
+        ):
             manifest = bundle.manifest
-            if manifest.terminal_id == self.till.terminal_id:
-                raise BundleRefused(
-                    QT_TRANSLATE_NOOP(
-                        "Errors",
-                        "This bundle was made by this very till; there is nothing to import.",
-                    )
-                )
-            now = self.till.now()
-            with self.till.read_driver() as db:
-                have = known_seq(db, manifest.terminal_id)
-                bulk = _bulk_catch_up(db, manifest.count)
-            if manifest.first_seq > have + 1:
-                raise BundleRefused(
-                    QT_TRANSLATE_NOOP(
-                        "Errors",
-                        "Bundles of till {till} are missing: this till has its events up to "
-                        "number {have}, the bundle starts at {first}. Import the earlier bundle "
-                        "first (or export again with --since {have}).",
-                    ),
-                    till=manifest.terminal_number,
-                    have=have,
-                    first=manifest.first_seq,
-                )
-            applied = 0
-            if manifest.last_seq > have:
-                try:
-                    with self.till.write_driver(bulk=bulk and alone) as db:
-                        applied = self.apply(
-                            db,
-                            manifest.terminal_id,
-                            manifest.terminal_number,
-                            bundle.batches(),
-                            now,
-                            size=manifest.count,
-                            record=bundle.raw,
-                        )
-                        put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
-                        note_activity(
-                            db,
-                            "last_received",
-                            now,
-                            "import",
-                            tills=[manifest.terminal_number],
-                            count=applied,
-                        )
-                except sqlite3.IntegrityError as exc:
-                    # e.g. a sale on a customer registered on a third till whose bundle is not
-                    # here
-                    raise BundleRefused(
-                        QT_TRANSLATE_NOOP(
-                            "Errors",
-                            "The bundle of till {till} builds on news from other tills that this "
-                            "till has not received yet (a customer, card or sale made elsewhere). "
-                            "Import the other tills' bundles first, then this one again; nothing "
-                            "was changed.",
-                        ),
-                        till=manifest.terminal_number,
-                    ) from exc
-                if applied:
-                    finish_archive_scrubs_if_free(self.till)
+            try:
+                applied = self._import(bundle, alone)
+            except Exception:
+                # Read while verified: a changed file is refused for that, not for what the
+                # change broke (its numbers, a row that clashes); nothing of it was kept.
+                bundle.verify()
+                raise
+            # A bundle already applied is read to its end too: a changed copy is refused, not
+            # waved through as "nothing new".
+            bundle.verify()
         log.info(
             "bundle of till %s: %d new events applied, %d already here",
             manifest.terminal_number,
@@ -308,6 +261,71 @@ class SyncExchange:
             applied,
             manifest.count - applied,
         )
+
+    def _import(self, bundle: SignedBundle, alone: bool) -> int:
+        """Apply an opened bundle (see :meth:`import_file`); returns how many events were new."""
+        manifest = bundle.manifest
+        if manifest.terminal_id == self.till.terminal_id:
+            raise BundleRefused(
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "This bundle was made by this very till; there is nothing to import.",
+                )
+            )
+        now = self.till.now()
+        with self.till.read_driver() as db:
+            have = known_seq(db, manifest.terminal_id)
+            bulk = _bulk_catch_up(db, manifest.count)
+        if manifest.first_seq > have + 1:
+            raise BundleRefused(
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "Bundles of till {till} are missing: this till has its events up to "
+                    "number {have}, the bundle starts at {first}. Import the earlier bundle "
+                    "first (or export again with --since {have}).",
+                ),
+                till=manifest.terminal_number,
+                have=have,
+                first=manifest.first_seq,
+            )
+        applied = 0
+        if manifest.last_seq > have:
+            try:
+                with self.till.write_driver(bulk=bulk and alone) as db:
+                    applied = self.apply(
+                        db,
+                        manifest.terminal_id,
+                        manifest.terminal_number,
+                        bundle.batches(),
+                        now,
+                        size=manifest.count,
+                        record=bundle.raw,
+                    )
+                    put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
+                    note_activity(
+                        db,
+                        "last_received",
+                        now,
+                        "import",
+                        tills=[manifest.terminal_number],
+                        count=applied,
+                    )
+            except sqlite3.IntegrityError as exc:
+                # e.g. a sale on a customer registered on a third till whose bundle is not
+                # here
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "The bundle of till {till} builds on news from other tills that this "
+                        "till has not received yet (a customer, card or sale made elsewhere). "
+                        "Import the other tills' bundles first, then this one again; nothing "
+                        "was changed.",
+                    ),
+                    till=manifest.terminal_number,
+                ) from exc
+            if applied:
+                finish_archive_scrubs_if_free(self.till)
+        return applied
 
     def apply(
         self,

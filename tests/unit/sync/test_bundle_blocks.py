@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,77 @@ def test_a_run_broken_in_a_late_block_changes_nothing(shop, tmp_path: Path, monk
     assert file_digest(two) == before
     assert SyncExchange(two).import_file(path).applied == 15
     assert balances(two) == balances(one)
+
+
+def _changed_without_signing(path: Path, out: Path, change) -> Path:
+    """The bundle with its text edited and the old signature left in place (a hand edit)."""
+    lines = gzip.decompress(path.read_bytes()).split(b"\n")
+    out.write_bytes(gzip.compress(b"\n".join(change(lines))))
+    return out
+
+
+def test_a_hand_edit_that_breaks_a_late_block_is_refused_for_the_edit(
+    shop, tmp_path: Path, monkeypatch
+):
+    """The file is read while its signature is computed: an edit that makes a late event look
+    out of order (or that clashes with a row) is reported as what it is, a changed file."""
+    one, two, _ = shop
+    _sales(one, 4)
+    path = SyncExchange(one).export(tmp_path / "out", since=0).path
+    assert path is not None
+
+    def late_gap(lines: list[bytes]) -> list[bytes]:
+        last = json.loads(lines[-3])
+        last["seq"] += 5
+        return [*lines[:-3], json.dumps(last, separators=(",", ":")).encode(), *lines[-2:]]
+
+    def earlier_start(lines: list[bytes]) -> list[bytes]:
+        return [lines[0].replace(b'"first_seq":1', b'"first_seq":3'), *lines[1:]]
+
+    monkeypatch.setattr(bundle_module, "CHUNK_BYTES", SMALL_BLOCKS)
+    before = file_digest(two)
+    for name, change in (("gap.ltb", late_gap), ("manifest.ltb", earlier_start)):
+        edited = _changed_without_signing(path, tmp_path / name, change)
+        with pytest.raises(BundleRefused, match="signature does not match"):
+            SyncExchange(two).import_file(edited)
+        assert file_digest(two) == before
+    assert SyncExchange(two).import_file(path).applied == 15
+
+
+def test_a_bundle_in_several_gzip_members_or_padded_with_zeros_reads_as_one(shop, tmp_path: Path):
+    """What ``gzip`` accepts is accepted: a file re-compressed in parts by a copying tool, or
+    padded with zero bytes by a memory card, is the same bundle."""
+    one, two, three = shop
+    _sales(one, 2)
+    path = SyncExchange(one).export(tmp_path / "out", since=0).path
+    assert path is not None
+    text = gzip.decompress(path.read_bytes())
+    middle = len(text) // 2
+    parts = tmp_path / "parts.ltb"
+    parts.write_bytes(gzip.compress(text[:middle]) + gzip.compress(text[middle:]))
+    padded = tmp_path / "padded.ltb"
+    padded.write_bytes(path.read_bytes() + bytes(512))
+    assert SyncExchange(two).import_file(parts).applied == 9
+    assert SyncExchange(three).import_file(padded).applied == 9
+    assert balances(two) == balances(one) == balances(three)
+
+
+def test_a_bundle_left_unread_stops_its_reading_thread(shop, tmp_path: Path, monkeypatch):
+    """Folder sync opens bundles all day: one refused before its end must not leave a thread
+    (and the file's text) behind."""
+    one, two, _ = shop
+    _sales(one, 4)
+    path = SyncExchange(one).export(tmp_path / "out", since=0).path
+    assert path is not None
+    monkeypatch.setattr(bundle_module, "CHUNK_BYTES", SMALL_BLOCKS)
+
+    def readers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "bundle-inflate"]
+
+    with open_bundle(path, shop_key(two), shop_id(two), 1) as opened:
+        next(opened.batches())
+        assert readers()  # still reading ahead
+    deadline = time.monotonic() + 5
+    while readers() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not readers()
