@@ -103,7 +103,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     The three tables that need each member's previous sales are counted by one pass over the
     member sales in order (:func:`_walked_counts`) rather than by the window queries ``check``
     runs: SQLite's windows buffered each member's rows and the three groupings each sorted a
-    million (8.4 s of a million-sale import, the pass takes ~1.5 s); ``check`` still recounts
+    million (8.4 s of a million-sale import; the pass takes ~2 s); ``check`` still recounts
     them in SQL after every bulk load in the tests, so each way proves the other.
     """
     for table, columns, _empty, recomputed in RECOMPUTED:

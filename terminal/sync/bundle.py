@@ -240,6 +240,8 @@ class _Inflater:
     def next_block(self) -> bytes | None:
         """The next block of text; None after the last, or the file's refusal raised there."""
         if not self._ended:
+            if self._stopped.is_set():  # the thread may be gone: waiting would never end
+                raise RuntimeError("the bundle was closed before it was read out")
             item = self._blocks.get()
             if not isinstance(item, _End):
                 return item
