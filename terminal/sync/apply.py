@@ -312,7 +312,7 @@ class EventApplier:
         _reassert_later_edits(db, self._born, affected)
         for stamp, update, at in self._updates:
             _apply_update(db, stamp, update, at, affected, now)
-        _recompute(db, self._marks, affected)
+        _recompute(db, self._marks, affected, whole_tables=self.bulk)
         _flag_conflicts(db, self._marks, affected, now)
         put_state(db, "hlc", self._top)
         archive.keep(
@@ -531,10 +531,14 @@ _LOT_REMAINING = (
 )
 
 
-def _recompute(db: sqlite3.Connection, marks: dict[str, int], affected: _Affected) -> None:
+def _recompute(
+    db: sqlite3.Connection, marks: dict[str, int], affected: _Affected, *, whole_tables: bool
+) -> None:
     """Derived figures from the facts, with the sums ``check`` proves (see the module doc), for
     what this bundle touched: rows above ``marks`` (the highest rowids before it) and the
-    customers its field updates named. Set-based SQL throughout."""
+    customers its field updates named. Set-based SQL throughout; ``whole_tables``: a catch-up
+    big next to the till (most customers touched), whose customer sums are taken by one pass
+    over each table (:data:`_CUSTOMER_SUMS_BY_SCAN`)."""
     refunds = f"SELECT purchase_id FROM refund WHERE rowid > {marks['refund']}"
     late_sales = ""
     (new_sales,) = db.execute(
@@ -580,6 +584,13 @@ def _recompute(db: sqlite3.Connection, marks: dict[str, int], affected: _Affecte
         "AND customer_id IS NOT NULL",
         f"SELECT DISTINCT customer_id FROM ledger_entry WHERE rowid > {marks['ledger_entry']}",
     )
+    if whole_tables:
+        for statement in _CUSTOMER_SUMS_BY_SCAN:
+            db.execute(statement)
+        db.execute(_CUSTOMER_CACHES_FROM_SUMS)
+        for table in _SUM_TABLES:
+            db.execute(f"DROP TABLE temp.{table}")
+        return
     db.execute(
         """UPDATE customer SET
              balance = (SELECT COALESCE(SUM(e.points), 0) FROM ledger_entry e
@@ -595,6 +606,35 @@ def _recompute(db: sqlite3.Connection, marks: dict[str, int], affected: _Affecte
                               WHERE p.customer_id = customer.id)
            WHERE id IN (SELECT id FROM sync_touched)"""
     )
+
+
+# A bulk catch-up's customer sums: each table read once in storage order and grouped (a sort),
+# instead of every touched customer's rows looked up through an index that does not hold the
+# summed column (a table row fetched per sale: 4.3 s for a million sales against 1.9 s).
+_SUM_TABLES = ("sync_points_sum", "sync_sales_sum", "sync_returned_sum")
+_CUSTOMER_SUMS_BY_SCAN = (
+    *(f"DROP TABLE IF EXISTS temp.{table}" for table in _SUM_TABLES),
+    "CREATE TEMP TABLE sync_points_sum (customer_id TEXT PRIMARY KEY, points INTEGER)",
+    "INSERT INTO sync_points_sum SELECT customer_id, SUM(points) FROM ledger_entry NOT INDEXED "
+    "GROUP BY customer_id",
+    "CREATE TEMP TABLE sync_sales_sum "
+    "(customer_id TEXT PRIMARY KEY, paid INTEGER, visits INTEGER, last_at TEXT)",
+    "INSERT INTO sync_sales_sum SELECT customer_id, SUM(paid), COUNT(*), MAX(created_at) "
+    "FROM purchase NOT INDEXED WHERE customer_id IS NOT NULL GROUP BY customer_id",
+    "CREATE TEMP TABLE sync_returned_sum (customer_id TEXT PRIMARY KEY, returned INTEGER)",
+    "INSERT INTO sync_returned_sum SELECT p.customer_id, SUM(r.money_returned) FROM refund r "
+    "JOIN purchase p ON p.id = r.purchase_id WHERE p.customer_id IS NOT NULL "
+    "GROUP BY p.customer_id",
+)
+# The same figures as the UPDATE in _recompute, from those sums.
+_CUSTOMER_CACHES_FROM_SUMS = """UPDATE customer SET
+    balance = COALESCE((SELECT points FROM sync_points_sum s WHERE s.customer_id = customer.id), 0),
+    lifetime_paid =
+      COALESCE((SELECT paid FROM sync_sales_sum s WHERE s.customer_id = customer.id), 0)
+      - COALESCE((SELECT returned FROM sync_returned_sum s WHERE s.customer_id = customer.id), 0),
+    visits = COALESCE((SELECT visits FROM sync_sales_sum s WHERE s.customer_id = customer.id), 0),
+    last_visit_at = (SELECT last_at FROM sync_sales_sum s WHERE s.customer_id = customer.id)
+  WHERE id IN (SELECT id FROM sync_touched)"""
 
 
 def _flag_conflicts(
