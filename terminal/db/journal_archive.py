@@ -173,6 +173,27 @@ def _body(db: sqlite3.Connection, terminal_id: str, first_seq: int) -> bytes:
     )
 
 
+def holds_body(
+    db: sqlite3.Connection, terminal_id: str, first_seq: int, last_seq: int, body: Body
+) -> bool:
+    """Whether ``body`` is, byte for byte, a body archived unchanged for a run of till
+    ``terminal_id`` inside ``first_seq``..``last_seq``: a bundle file applied (and verified)
+    here before. Lengths are compared before any body is read."""
+    size = len(body)
+    for (first,) in db.execute(
+        "SELECT first_seq FROM journal_archive WHERE terminal_id = ? AND piece = 0 "
+        "AND scrubbed_at IS NULL AND first_seq BETWEEN ? AND ? AND last_seq <= ?",
+        (terminal_id, first_seq, last_seq, last_seq),
+    ).fetchall():
+        (stored,) = db.execute(
+            "SELECT SUM(length(body)) FROM journal_archive WHERE terminal_id = ? AND first_seq = ?",
+            (terminal_id, first),
+        ).fetchone()
+        if stored == size and _body(db, terminal_id, first) == body:
+            return True
+    return False
+
+
 def _run_events(text: bytes, first_seq: int, last_seq: int) -> Iterator[dict[str, Any]]:
     """The events of the run in a body's decompressed ``text`` (a bundle's manifest and
     signature lines, and events the till already had when it was applied, are skipped)."""

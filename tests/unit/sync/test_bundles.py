@@ -174,3 +174,32 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_partial_one(
         SyncExchange(one).export(out, since=0)  # the same name: written beside, never over
     assert first.path.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [first.path.name]
+
+
+def test_reimporting_the_applied_file_is_answered_from_the_archive_and_a_changed_copy_is_not(
+    shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The very file applied before (kept in the archive, byte for byte) is "nothing new" at
+    once, without decompressing it again; a copy with one byte changed is read out and refused
+    for its signature, even though it claims only numbers this till already holds."""
+    one, two, _ = shop
+    _busy_day(one, "Olena Koval", "+380501112233")
+    path = SyncExchange(one).export(tmp_path / "out", since=0).path
+    assert path is not None
+    SyncExchange(two).import_file(path)
+    read_out: list[int] = []
+    verify = bundle_module.SignedBundle.verify
+
+    def counted(self) -> None:  # type: ignore[no-untyped-def]
+        read_out.append(1)
+        verify(self)
+
+    monkeypatch.setattr(bundle_module.SignedBundle, "verify", counted)
+    copy = tmp_path / "copy.ltb"
+    copy.write_bytes(path.read_bytes())
+    again = SyncExchange(two).import_file(copy)
+    assert (again.applied, again.skipped) == (0, 4)
+    assert read_out == []
+    tampered = _rewrite(path, lambda lines: [line.replace(b"10000", b"99900") for line in lines])
+    _refused(two, tampered, "signature does not match")
+    assert read_out
