@@ -178,36 +178,6 @@ def bundle_name(manifest: Manifest) -> str:
 # few enough that the decompressed text of a big bundle never sits in memory (a million events
 # are ~1.5 GB of text; held whole, an import peaked at 2 GB, too much for a shop's old PC).
 _BLOCKS_AHEAD = 4
-# Compressed bytes handed to zlib per call (its output is cut into CHUNK_BYTES pieces).
-_INFLATE_INPUT = 1 << 20
-
-
-def _inflated(raw: bytes) -> Iterator[bytes]:
-    """The text of a gzip file, at most CHUNK_BYTES a piece; members one after the other and
-    zero padding after the last ignored, as ``gzip`` reads them. Raises ``EOFError`` for a file
-    cut short and ``zlib.error`` for damaged data.
-
-    zlib is called directly rather than through ``gzip.GzipFile``, which inflates 8 KiB of
-    input a call: every call takes the GIL back, and on a thread beside the busy importer that
-    meant a GIL hand-over every ~100 KiB of text (the two threads were slower than one)."""
-    view = memoryview(raw)
-    pos = 0
-    while True:
-        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-        pending: bytes | memoryview = b""
-        while not inflater.eof:
-            if not pending:
-                if pos >= len(view):
-                    raise EOFError("the gzip stream ends before its end marker")
-                pending = view[pos : pos + _INFLATE_INPUT]
-                pos += len(pending)
-            piece = inflater.decompress(pending, CHUNK_BYTES)
-            pending = inflater.unconsumed_tail
-            if piece:
-                yield piece
-        pos -= len(inflater.unused_data)  # the next member starts where this one ended
-        if raw.count(b"\0", pos) == len(raw) - pos:
-            return
 
 
 class _End:
@@ -288,7 +258,7 @@ class _Inflater:
         rest = b""  # text after the last newline read so far
         handed = 0
         try:
-            for piece in _inflated(self._raw):
+            for piece in journal_archive.inflated(self._raw, CHUNK_BYTES):
                 data = rest + piece if rest else piece
                 cut = data.rfind(b"\n") + 1
                 if not cut:
@@ -299,7 +269,7 @@ class _Inflater:
                     self._put(held)
                     handed += 1
                 held, rest = data[:cut], data[cut:]
-        except (EOFError, zlib.error):
+        except zlib.error:
             return BundleRefused(
                 QT_TRANSLATE_NOOP(
                     "Errors",

@@ -16,6 +16,7 @@ from terminal.app.counter import Counter, SaleRequest
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
 from terminal.core.customer_form import CustomerForm
+from terminal.db import journal_archive
 from terminal.sync import apply as apply_module
 from terminal.sync.bundle import BundleRefused, open_bundle, sign
 from terminal.sync.exchange import SyncExchange, shop_id, shop_key
@@ -132,6 +133,12 @@ def test_a_bundle_in_several_gzip_members_or_padded_with_zeros_reads_as_one(shop
     assert SyncExchange(two).import_file(parts).applied == 9
     assert SyncExchange(three).import_file(padded).applied == 9
     assert balances(two) == balances(one) == balances(three)
+    # each file is archived as it arrived, and the archive reads it back (erasure and the
+    # cursor read it there)
+    for till in (two, three):
+        with till.read_driver() as db:
+            archived = [e["seq"] for e in journal_archive.events(db, one.terminal_id)]
+        assert archived == list(range(1, 10))
 
 
 def test_a_bundle_left_unread_stops_its_reading_thread(shop, tmp_path: Path, monkeypatch):
