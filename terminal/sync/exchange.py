@@ -23,7 +23,14 @@ from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db import bulk_load, journal_archive, report_aggregates
 from terminal.db.sync_state import put_state, state
-from terminal.sync.apply import apply_events, clock_local_events, known_seq
+from terminal.sync.apply import (
+    EVENT_STAMP,
+    STAMP_JOIN,
+    STAMPED,
+    apply_events,
+    clock_local_events,
+    known_seq,
+)
 from terminal.sync.bundle import (
     BundleRefused,
     Manifest,
@@ -96,9 +103,9 @@ def _event_lines(db: sqlite3.Connection, terminal_id: str, since: int) -> Iterat
     """This till's (already stamped) events after ``since`` as bundle lines, streamed in
     sequence order straight from SQL."""
     cursor = db.execute(
-        "SELECT e.id, e.seq, e.created_at, e.type, e.payload, e.schema_version, c.hlc "
-        "FROM journal_event e JOIN sync_event_clock c ON c.event_id = e.id "
-        "WHERE e.terminal_id = ? AND e.seq > ? ORDER BY e.seq",
+        "SELECT e.id, e.seq, e.created_at, e.type, e.payload, e.schema_version, "
+        f"{EVENT_STAMP} FROM journal_event e {STAMP_JOIN} "
+        f"WHERE e.terminal_id = ? AND e.seq > ? AND {STAMPED} ORDER BY e.seq",
         (terminal_id, since),
     )
     while rows := cursor.fetchmany(10_000):
@@ -124,10 +131,10 @@ def _event_line_chunks(
     cursor = db.execute(
         "SELECT CAST(json_object('id', e.id, 'terminal_id', e.terminal_id, 'seq', e.seq, "
         "'created_at', replace(e.created_at, ' ', 'T'), 'type', e.type, "
-        "'payload', e.payload, 'schema_version', e.schema_version, 'hlc', c.hlc) "
+        f"'payload', e.payload, 'schema_version', e.schema_version, 'hlc', {EVENT_STAMP}) "
         "|| char(10) AS BLOB) "
-        "FROM journal_event e JOIN sync_event_clock c ON c.event_id = e.id "
-        "WHERE e.terminal_id = ? AND e.seq > ? AND e.seq <= ? ORDER BY e.seq",
+        f"FROM journal_event e {STAMP_JOIN} "
+        f"WHERE e.terminal_id = ? AND e.seq > ? AND e.seq <= ? AND {STAMPED} ORDER BY e.seq",
         (terminal_id, since, until),
     )
     while rows := cursor.fetchmany(2_000):
@@ -196,8 +203,7 @@ class SyncExchange:
             clock_local_events(db, self.till.terminal_id)
             first, last, count = db.execute(
                 "SELECT MIN(e.seq), MAX(e.seq), COUNT(*) FROM journal_event e "
-                "JOIN sync_event_clock c ON c.event_id = e.id "
-                "WHERE e.terminal_id = ? AND e.seq > ?",
+                f"WHERE e.terminal_id = ? AND e.seq > ? AND {STAMPED}",
                 (self.till.terminal_id, start),
             ).fetchone()
         if not count:
