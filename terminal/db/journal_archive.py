@@ -35,7 +35,7 @@ ZLIB_CHUNK = 1 << 20
 # joined are one valid gzip file): zlib lets go of the GIL, so two cores take half the time.
 PARALLEL_TEXT = 64 << 20
 
-Body = bytes | memoryview
+Body = bytes | bytearray | memoryview
 
 
 def _stored(moment: datetime) -> str:
@@ -114,10 +114,30 @@ def _member(parts: list[memoryview]) -> bytes:
     return b"".join(out)
 
 
+def _event_text(events: Iterable[dict[str, Any]]) -> bytes:
+    dumps, keys = orjson.dumps, orjson.OPT_NON_STR_KEYS  # a hub row's keys are str subclasses
+    return b"".join(dumps(event, option=keys) + b"\n" for event in events)
+
+
 def encode_events(events: Iterable[dict[str, Any]]) -> bytes:
     """The gzip of events as JSON Lines (a hub pull's events, which come without a file)."""
-    dumps, keys = orjson.dumps, orjson.OPT_NON_STR_KEYS  # a hub row's keys are str subclasses
-    return _compressed(b"".join(dumps(event, option=keys) + b"\n" for event in events))
+    return _compressed(_event_text(events))
+
+
+class EventsBody:
+    """:func:`encode_events` of events that pass a batch at a time (a hub pull streams a
+    till's news): each batch is compressed as it goes by, so only the gzip is held, never
+    every event. ``body`` is whole once :meth:`close` has run."""
+
+    def __init__(self) -> None:
+        self.body = bytearray()
+        self._deflate = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, 31)  # 31: gzip header
+
+    def add(self, events: Iterable[dict[str, Any]]) -> None:
+        self.body += self._deflate.compress(_event_text(events))
+
+    def close(self) -> None:
+        self.body += self._deflate.flush()
 
 
 def keep(

@@ -141,10 +141,21 @@ def _event_line_chunks(
         yield b"".join([row[0] for row in rows])
 
 
-def local_events(db: sqlite3.Connection, terminal_id: str, since: int) -> list[dict[str, Any]]:
-    """This till's events after ``since`` as bundle lines (stamped by the HLC first)."""
+def local_events(db: sqlite3.Connection, terminal_id: str, since: int) -> Iterator[dict[str, Any]]:
+    """This till's events after ``since`` as bundle lines (stamped by the HLC first), read a
+    few thousand at a time while ``db``'s transaction lasts: a till sending years of history
+    to the hub holds one batch of it, not all."""
     clock_local_events(db, terminal_id)
-    return list(_event_lines(db, terminal_id, since))
+    return _event_lines(db, terminal_id, since)
+
+
+def events_missing(terminal_number: int, have: int) -> BundleRefused:
+    """The refusal of news that start after a gap: this till holds ``have`` of that till's."""
+    return BundleRefused(
+        QT_TRANSLATE_NOOP("Errors", "Events of till {till} are missing after number {have}."),
+        till=terminal_number,
+        have=have,
+    )
 
 
 @contextmanager
@@ -352,7 +363,7 @@ class SyncExchange:
         now: datetime,
         *,
         size: int | None = None,
-        record: bytes | None = None,
+        record: journal_archive.Body | None = None,
         source: str = "bundle",
     ) -> int:
         """Apply verified events of one other till inside ``db``'s open transaction.
@@ -367,13 +378,7 @@ class SyncExchange:
         if isinstance(events, list):
             size = len(events)
             if events and events[0]["seq"] > have + 1:
-                raise BundleRefused(
-                    QT_TRANSLATE_NOOP(
-                        "Errors", "Events of till {till} are missing after number {have}."
-                    ),
-                    till=terminal_number,
-                    have=have,
-                )
+                raise events_missing(terminal_number, have)
         db.execute(
             "INSERT OR IGNORE INTO terminal (id, number, name, is_local, next_card_serial, "
             "created_at) VALUES (?, ?, ?, 0, 1, ?)",

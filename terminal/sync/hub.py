@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Column,
     Connection,
+    CursorResult,
     DateTime,
     Engine,
     Integer,
@@ -36,10 +40,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from terminal.app.privacy import blanked_payload, erased_in, finish_archive_scrubs_if_free
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
+from terminal.db import journal_archive
 from terminal.db.sync_state import put_state
 from terminal.sync.apply import known_seq
 from terminal.sync.exchange import (
     SyncExchange,
+    events_missing,
     local_events,
     mark_sent,
     note_activity,
@@ -67,7 +73,10 @@ hub_event = Table(
     UniqueConstraint("shop_id", "terminal_id", "seq", name="uq_hub_event_till_seq"),
 )
 
+# Events sent or fetched at a time: a till with years of history moves it in batches this size
+# (held in memory one at a time), not all at once.
 PUSH_CHUNK = 5_000
+PULL_CHUNK = 5_000
 
 
 class HubUnavailable(LoyaltyError):
@@ -120,6 +129,19 @@ def _blank_on_hub(hub: Connection, shop: str, customers: list[str]) -> None:
                 )
 
 
+def _recorded_batches(
+    rows: CursorResult[Any], record: journal_archive.EventsBody
+) -> Iterator[list[dict[str, Any]]]:
+    """The pulled rows as events a batch at a time, each batch added to the archived body as
+    it passes (the body is whole before the applier archives it: it asks for the next batch
+    until there is none)."""
+    for part in rows.mappings().partitions():
+        events = [dict(row) for row in part]
+        record.add(events)
+        yield events
+    record.close()
+
+
 class Hub:
     def __init__(self, till: Till, engine: Engine) -> None:
         self.till = till
@@ -139,7 +161,8 @@ class Hub:
                 ).scalar_one()
                 with self.till.write_driver() as db:
                     events = local_events(db, self.till.terminal_id, int(have))
-                    for start in range(0, len(events), PUSH_CHUNK):
+                    pushed, last_seq, erased = 0, 0, set()
+                    while batch := list(islice(events, PUSH_CHUNK)):
                         hub.execute(
                             insert(hub_event),
                             [
@@ -148,21 +171,22 @@ class Hub:
                                     "shop_id": self.shop,
                                     "terminal_number": self.till.terminal_number,
                                 }
-                                for event in events[start : start + PUSH_CHUNK]
+                                for event in batch
                             ],
                         )
-                    erased = sorted({c for event in events for c in erased_in(event["payload"])})
+                        erased.update(c for event in batch for c in erased_in(event["payload"]))
+                        pushed, last_seq = pushed + len(batch), batch[-1]["seq"]
                     if erased:
-                        _blank_on_hub(hub, self.shop, erased)
-                    if events:
-                        mark_sent(db, events[-1]["seq"], now, "push", len(events))
+                        _blank_on_hub(hub, self.shop, sorted(erased))
+                    if pushed:
+                        mark_sent(db, last_seq, now, "push", pushed)
         except SQLAlchemyError as exc:
             raise HubUnavailable(
                 QT_TRANSLATE_NOOP("Errors", "Pushing to the sync server failed: {reason}."),
                 reason=_plain(exc),
             ) from exc
-        log.info("pushed %d events to the hub", len(events))
-        return len(events)
+        log.info("pushed %d events to the hub", pushed)
+        return pushed
 
     def pull(self) -> int:
         """Fetch and apply every other till's new events; returns how many were applied."""
@@ -183,6 +207,18 @@ class Hub:
                     senders: list[int] = []
                     for terminal_id, number in tills:
                         have = known_seq(db, terminal_id)
+                        news = (
+                            hub_event.c.shop_id == self.shop,
+                            hub_event.c.terminal_id == terminal_id,
+                            hub_event.c.seq > have,
+                        )
+                        count, first = hub.execute(
+                            select(func.count(), func.min(hub_event.c.seq)).where(*news)
+                        ).one()
+                        if not count:
+                            continue
+                        if first > have + 1:
+                            raise events_missing(int(number), have)
                         rows = hub.execute(
                             select(
                                 hub_event.c.id,
@@ -194,18 +230,21 @@ class Hub:
                                 hub_event.c.schema_version,
                                 hub_event.c.hlc,
                             )
-                            .where(
-                                hub_event.c.shop_id == self.shop,
-                                hub_event.c.terminal_id == terminal_id,
-                                hub_event.c.seq > have,
-                            )
-                            .order_by(hub_event.c.seq)
-                        ).mappings()
-                        events = [dict(row) for row in rows]
-                        if events:
-                            senders.append(int(number))
+                            .where(*news)
+                            .order_by(hub_event.c.seq),
+                            execution_options={"stream_results": True, "yield_per": PULL_CHUNK},
+                        )
+                        record = journal_archive.EventsBody()
+                        senders.append(int(number))
                         applied += exchange.apply(
-                            db, terminal_id, number, events, now, source="hub"
+                            db,
+                            terminal_id,
+                            number,
+                            _recorded_batches(rows, record),
+                            now,
+                            size=int(count),
+                            record=record.body,
+                            source="hub",
                         )
                     put_state(db, "last_pull_at", now.isoformat(timespec="seconds"))
                     if applied:

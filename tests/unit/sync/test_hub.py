@@ -15,6 +15,7 @@ from terminal.app.privacy import ERASED_NAME, Privacy
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.db import journal_archive
+from terminal.sync import hub as hub_module
 from terminal.sync.exchange import events_waiting
 from terminal.sync.hub import HubUnavailable, sync_with_hub
 from tests.unit.sync.conftest import balances
@@ -98,3 +99,29 @@ def test_an_erasure_blanks_the_person_on_the_server_and_on_every_till_that_pulls
     assert balances(one) == balances(two) == balances(three)
     for till in shop:
         assert Integrity(till).check().ok
+
+
+def test_a_long_history_moves_through_the_hub_a_batch_at_a_time(shop, hub_url, monkeypatch):
+    """A till with years of sales pushes and pulls them in batches (here of 3 events): all of
+    them arrive, in order, once, and the puller archives every one of them as it came."""
+    monkeypatch.setattr(hub_module, "PUSH_CHUNK", 3)
+    monkeypatch.setattr(hub_module, "PULL_CHUNK", 3)
+    one, two, _three = shop
+    olena = Enrollment(one).register(CustomerForm(name="Olena Koval", phone="+380501112233"))
+    for amount in (100_00, 250_00, 75_00, 310_00, 42_00, 18_00, 99_00):
+        Counter(one).checkout(SaleRequest(card=olena.card, amount=amount))
+    with one.read_driver() as db:
+        sent = [row[0] for row in db.execute("SELECT id FROM journal_event ORDER BY seq")]
+    assert len(sent) == 8  # not a multiple of the batch: the last batch is a short one
+
+    assert sync_with_hub(one, hub_url).pushed == 8
+    assert events_waiting(one) == 0
+    assert sync_with_hub(two, hub_url).pulled == 8
+    with two.read_driver() as db:
+        archived = [event["id"] for event in journal_archive.events(db, one.terminal_id)]
+    assert archived == sent
+    assert balances(one) == balances(two)
+    assert Customers(two).get(olena.customer_id).visits == 7
+    assert Integrity(two).check().ok
+    again = sync_with_hub(two, hub_url)
+    assert (again.pushed, again.pulled) == (0, 0)
