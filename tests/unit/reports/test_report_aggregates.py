@@ -23,6 +23,18 @@ from terminal.core.kpis import Period
 from terminal.db import report_aggregates
 from terminal.db.report_aggregates import RECOMPUTED
 
+
+def _examples(count: int) -> settings:
+    """Hypothesis settings of these tests: each example builds a till of its own (a function
+    fixture, slow by hypothesis's measure), so both health checks are off and nothing times
+    out; only how many examples differs."""
+    return settings(
+        max_examples=count,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+
+
 START = datetime(2026, 1, 1, 9, 0)
 DAY_SPAN = 120
 
@@ -102,11 +114,7 @@ def _expected(rows: list[dict], p: Period) -> dict[str, int]:
     }
 
 
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_examples(20)
 @given(
     sales=st.lists(sale, min_size=1, max_size=40),
     shuffle=st.randoms(use_true_random=False),
@@ -203,11 +211,7 @@ def _aggregates(till: Till) -> dict[str, list[tuple]]:
         }
 
 
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@_examples(30)
 @given(
     sales=st.lists(sale, min_size=1, max_size=40),
     shuffle=st.randoms(use_true_random=False),
