@@ -161,7 +161,8 @@ class Hub:
                 ).scalar_one()
                 with self.till.write_driver() as db:
                     events = local_events(db, self.till.terminal_id, int(have))
-                    pushed, last_seq, erased = 0, 0, set()
+                    pushed, last_seq = 0, 0
+                    erased: set[str] = set()  # customers whose erasure is pushed
                     while batch := list(islice(events, PUSH_CHUNK)):
                         hub.execute(
                             insert(hub_event),
