@@ -3496,6 +3496,10 @@ Cards: {cards}</source>
         <source>The bundle&apos;s last event is not the one its manifest names.</source>
         <translation>Последнее событие пакета не то, что указано в его описании.</translation>
     </message>
+    <message>
+        <source>Another till&apos;s events need a newer version of the program (journal schema {schema}); update this till first. Nothing was changed.</source>
+        <translation>События другой кассы требуют более новой версии программы (схема журнала {schema}); сначала обновите эту кассу. Ничего не изменено.</translation>
+    </message>
 </context>
 <context>
     <name>Feedback</name>

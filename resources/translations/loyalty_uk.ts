@@ -3496,6 +3496,10 @@ Cards: {cards}</source>
         <source>The bundle&apos;s last event is not the one its manifest names.</source>
         <translation>Остання подія пакета не та, що вказана в його описі.</translation>
     </message>
+    <message>
+        <source>Another till&apos;s events need a newer version of the program (journal schema {schema}); update this till first. Nothing was changed.</source>
+        <translation>Події іншої каси потребують новішої версії програми (схема журналу {schema}); спочатку оновіть цю касу. Нічого не змінено.</translation>
+    </message>
 </context>
 <context>
     <name>Feedback</name>

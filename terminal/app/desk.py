@@ -20,6 +20,7 @@ from terminal.app.journal import ChangeSet, record_event
 from terminal.app.lookup import name_key
 from terminal.app.results import CustomerView
 from terminal.app.settings import get_setting
+from terminal.app.staff import staff_names
 from terminal.app.till import Till
 from terminal.core.customer_form import CustomerForm, clean
 from terminal.core.errors import (
@@ -29,7 +30,7 @@ from terminal.core.errors import (
     SaleNotFound,
 )
 from terminal.core.refunds import RefundFigures, SaleFigures, split_refund
-from terminal.db.models import Customer, LedgerEntry, Purchase, Refund, Staff
+from terminal.db.models import Customer, LedgerEntry, Purchase, Refund
 
 log = logging.getLogger("desk")
 
@@ -100,7 +101,7 @@ class Desk:
     def history(self, customer_id: str) -> CustomerHistory:
         view = Customers(self.till).get(customer_id, visits=0)
         with self.till.read() as s:
-            names = {person.id: person.name for person in s.exec(select(Staff)).all()}
+            names = staff_names(s)
             sales = [
                 SaleLine(
                     sale_id=p.id,

@@ -20,7 +20,12 @@ from terminal.app.till import driver_connection
 from terminal.core.ids import uuid7
 from terminal.db.models import JournalEvent
 
-SCHEMA_VERSION = 1
+# The newest journal schema this program writes and applies. 2 added ``staff_name`` (event
+# ``staff.named``). Each event carries the first schema that can apply it, not this number, so
+# a till still on an older release goes on taking bundles until one carries something it
+# could not apply, and then refuses it as made by a newer version instead of failing on it.
+SCHEMA_VERSION = 2
+_FIRST_SCHEMA = {"staff.named": 2}  # any other event type: 1
 
 
 def _plain(value: Any) -> Any:
@@ -131,7 +136,7 @@ def record_event(
         "created_at": now,
         "type": event_type,
         "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": _FIRST_SCHEMA.get(event_type, 1),
         "applied_at": None,
     }
     db.execute(insert_sql("journal_event", tuple(values)), [sql_value(v) for v in values.values()])

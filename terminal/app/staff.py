@@ -21,11 +21,12 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from terminal.app.audit_text import describe
+from terminal.app.journal import ChangeSet, record_event
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, LoyaltyError, NotFound
 from terminal.core.ids import new_id
-from terminal.db.models import AuditLog, Customer, Staff
+from terminal.db.models import AuditLog, Customer, Staff, StaffName
 
 log = logging.getLogger("staff")
 
@@ -112,6 +113,29 @@ def write_audit(session: Session, now: datetime, actor: str, action: str, **deta
     )
 
 
+def staff_names(session: Session) -> dict[str, str]:
+    """Everyone's name by staff id, this till's people and every other till's: what a sale's
+    cashier or an adjustment's author reads as, wherever it was made."""
+    names = {row.id: row.name for row in session.exec(select(StaffName)).all()}
+    names.update((row.id, row.name) for row in session.exec(select(Staff)).all())
+    return names
+
+
+def _share_name(session: Session, till: Till, person: Staff, now: datetime) -> None:
+    """Tell the other tills this person's name (never the PIN hash or the lockout): a
+    ``staff_name`` row and its ``staff.named`` event, in the transaction that adds the person."""
+    changes = ChangeSet(session)
+    changes.add(
+        StaffName(
+            id=person.id,
+            name=person.name,
+            terminal_id=till.terminal_id,
+            created_at=person.created_at,
+        )
+    )
+    record_event(session, till.terminal_id, "staff.named", changes.payload(staff_id=person.id), now)
+
+
 def _view(row: Staff) -> StaffView:
     return StaffView(row.id, row.name, row.role, row.active, row.locked_until, bool(row.pin_hash))
 
@@ -146,7 +170,7 @@ class StaffRoster:
         today's names (an erased customer reads as erased)."""
         with self.till.read() as s:
             rows = s.exec(select(AuditLog).order_by(AuditLog.at.desc()).limit(limit)).all()
-            staff = {person.id: person.name for person in s.exec(select(Staff)).all()}
+            staff = staff_names(s)
             lines = [(r.at, r.actor, r.action, json.loads(r.details)) for r in rows]
             wanted = {str(d["customer_id"]) for *_, d in lines if d.get("customer_id")}
             customers = {
@@ -185,6 +209,7 @@ class StaffRoster:
                 id=new_id(), name=name, role="owner", pin_hash=hash_pin(pin), created_at=now
             )
             s.add(row)
+            _share_name(s, self.till, row, now)
             write_audit(s, now, row.id, "owner.created", name=name)
             s.flush()
             log.info("first owner PIN set")
@@ -321,6 +346,7 @@ class StaffRoster:
                     )
             row = Staff(id=new_id(), name=name, role=role, pin_hash=hash_pin(pin), created_at=now)
             s.add(row)
+            _share_name(s, self.till, row, now)
             write_audit(s, now, actor_id, "staff.added", staff_id=row.id, name=name, role=role)
             s.flush()
             return _view(row)

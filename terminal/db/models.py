@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -59,6 +59,24 @@ class Staff(SQLModel, table=True):
     failed_attempts: int = 0
     locked_until: NaiveDatetime | None = None
     active: bool = True
+    created_at: NaiveDatetime
+
+
+class StaffName(SQLModel, table=True):
+    """The name of everyone who works at any of the shop's tills, by their staff id: what a
+    sale's or an adjustment's ``cashier_id`` / ``created_by`` reads as on every till.
+
+    ``staff`` holds this till's own people with their PIN hashes and lockouts, which never
+    leave the till; these rows are what travels instead (journal event ``staff.named``), so a
+    till shows who made another till's sales without learning anyone's PIN, and a person of
+    another till can never sign in or count as an owner here.
+    """
+
+    __tablename__ = "staff_name"
+
+    id: str = Field(primary_key=True)  # the person's id in ``staff`` on their own till
+    name: str
+    terminal_id: str  # the till whose roster the person is on
     created_at: NaiveDatetime
 
 
@@ -194,7 +212,17 @@ class JournalEvent(SQLModel, table=True):
     """Outbox of domain changes, exported to other tills and the hub. Append-only."""
 
     __tablename__ = "journal_event"
-    __table_args__ = (UniqueConstraint("terminal_id", "seq", name="uq_journal_terminal_seq"),)
+    __table_args__ = (
+        UniqueConstraint("terminal_id", "seq", name="uq_journal_terminal_seq"),
+        # the few events only a newer release can apply (journal.py), for the bundle manifest;
+        # partial, so a sale never writes to it
+        Index(
+            "ix_journal_event_newer_schema",
+            "terminal_id",
+            "seq",
+            sqlite_where=text("schema_version > 1"),
+        ),
+    )
 
     id: str = Field(primary_key=True)  # UUIDv7
     terminal_id: str  # led by the unique (terminal_id, seq) index

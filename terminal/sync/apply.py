@@ -22,6 +22,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -30,11 +31,13 @@ from sqlalchemy import DateTime
 from sqlmodel import SQLModel
 
 import terminal.db.models  # noqa: F401  (every table in SQLModel.metadata)
-from terminal.app.journal import sql_value
+from terminal.app.journal import SCHEMA_VERSION, sql_value
 from terminal.app.privacy import scrub_journal
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db import bulk_load
 from terminal.db import journal_archive as archive
 from terminal.db.sync_state import put_state, state
+from terminal.sync.bundle import BundleRefused
 from terminal.sync.clock import ZERO, Stamp, tick, wall_ms
 
 # Settings that belong to this till's identity or secret: never taken from another till.
@@ -281,6 +284,16 @@ class EventApplier:
         fresh = (
             events if events[0]["seq"] > self.have else [e for e in events if e["seq"] > self.have]
         )
+        newest = max(map(dict.get, fresh, repeat("schema_version"), repeat(1)))
+        if newest > SCHEMA_VERSION:  # a bundle's manifest says so first; a hub pull has none
+            raise BundleRefused(
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "Another till's events need a newer version of the program (journal "
+                    "schema {schema}); update this till first. Nothing was changed.",
+                ),
+                schema=newest,
+            )
         if not self._started:
             self._start()
         if not self.first_seq:

@@ -217,6 +217,12 @@ class SyncExchange:
                 f"WHERE e.terminal_id = ? AND e.seq > ? AND {STAMPED}",
                 (self.till.terminal_id, start),
             ).fetchone()
+            # through the small partial index of the events of a newer schema (models.py)
+            (schema,) = db.execute(
+                "SELECT MAX(schema_version) FROM journal_event WHERE terminal_id = ? "
+                "AND seq > ? AND seq <= ? AND schema_version > 1",
+                (self.till.terminal_id, start, last or start),
+            ).fetchone()
         if not count:
             return ExportResult(None, start + 1, start, 0)
         manifest = Manifest(
@@ -226,7 +232,9 @@ class SyncExchange:
             first_seq=first,
             last_seq=last,
             count=count,
-            schema_version=SCHEMA_VERSION,
+            # the newest its events need (journal.py), so an older till refuses only what
+            # it could not apply
+            schema_version=int(schema or 1),
             created_at=now.isoformat(timespec="seconds"),
         )
         # The file is written from a read snapshot, not inside the write transaction: the

@@ -104,20 +104,21 @@ def test_a_bundle_exported_with_the_button_brings_the_customer_to_the_second_til
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(usb))
     said = _click_and_wait(qtbot, screen, screen.export_button)
     bundle = next(usb.glob("*.ltb"))
-    assert said == f"Exported 2 events to {bundle}."
-    assert screen.sent_line.text().endswith("— 2 events, exported to a bundle.")
+    # the registration, the sale, and the owner's name (staff.named)
+    assert said == f"Exported 3 events to {bundle}."
+    assert screen.sent_line.text().endswith("— 3 events, exported to a bundle.")
     assert "0 waiting for sync" in screen.till_line.text()
 
     other = _screen(qtbot, second)
     assert other.received_line.text() == "Nothing received yet."
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bundle), ""))
     said = _click_and_wait(qtbot, other, other.import_button)
-    assert said == "Till 1: 2 new events applied."
+    assert said == "Till 1: 3 new events applied."
     name, balance = _balance(second, card)
     assert (name, balance) == _balance(till, card) and name == "Olena Koval" and balance > 0
-    assert other.received_line.text().endswith("— 2 events from till 1, imported from a bundle.")
+    assert other.received_line.text().endswith("— 3 events from till 1, imported from a bundle.")
     assert other.peers.item(0, 0).text() == "Till 1"
-    assert other.peers.item(0, 1).text() == "event no. 2"
+    assert other.peers.item(0, 1).text() == "event no. 3"
 
 
 def test_a_changed_bundle_is_refused_in_plain_words_and_changes_nothing(

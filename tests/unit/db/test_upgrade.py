@@ -314,6 +314,63 @@ def verify_a_journal_archive(till: Till) -> None:
     assert report.ok, report.problems
 
 
+def fill_a_staff_names(db: sqlite3.Connection) -> None:
+    """A cashier of the other till, known here by name only (as a ``staff.named`` brings it)."""
+    db.execute(
+        "INSERT INTO staff_name (id, name, terminal_id, created_at) "
+        "VALUES ('staff-2', 'Taras', ?, ?)",
+        (OTHER_TILL, _ts(60)),
+    )
+
+
+def verify_a_staff_names(till: Till) -> None:
+    from terminal.app.desk import Desk
+    from terminal.app.staff import StaffRoster, staff_names
+
+    with till.read_driver() as db:
+        # the roster already on the till was shared: its name, and one journal event for it
+        assert db.execute(
+            "SELECT id, name, terminal_id FROM staff_name ORDER BY id"
+        ).fetchall() == [
+            ("staff-1", "Olena", TILL_ID),
+            ("staff-2", "Taras", OTHER_TILL),
+        ]
+        events = db.execute(
+            "SELECT seq, type, payload, schema_version FROM journal_event "
+            "WHERE terminal_id = ? AND type = 'staff.named'",
+            (TILL_ID,),
+        ).fetchall()
+        (last,) = db.execute(
+            "SELECT MAX(seq) FROM journal_event WHERE terminal_id = ?", (TILL_ID,)
+        ).fetchone()
+        # the export's question of which schema a range needs reads the small partial index
+        plan = " ".join(
+            str(row[-1])
+            for row in db.execute(
+                "EXPLAIN QUERY PLAN SELECT MAX(schema_version) FROM journal_event "
+                "WHERE terminal_id = 'x' AND seq > 0 AND seq <= 9 AND schema_version > 1"
+            )
+        )
+    assert plan.startswith("SEARCH") and "ix_journal_event_newer_schema" in plan, plan
+    assert len(events) == 1
+    seq, _type, payload, schema = events[0]
+    assert (seq, schema) == (last, 2)  # appended after the till's own events, gap-free
+    assert json.loads(payload)["rows"]["staff_name"] == [
+        {
+            "id": "staff-1",
+            "name": "Olena",
+            "terminal_id": TILL_ID,
+            "created_at": "2025-06-01T10:00:00",
+        }
+    ]
+    assert "pin" not in payload
+    with till.read() as s:
+        assert staff_names(s) == {"staff-1": "Olena", "staff-2": "Taras"}
+    assert [sale.cashier for sale in Desk(till).history("cust-1").sales] == ["Olena", "Olena"]
+    # a person of another till is a name here, never someone who can sign in
+    assert [person.name for person in StaffRoster(till).list()] == ["Olena"]
+
+
 STEPS: list[Step] = [
     Step("0001", fill_0001, verify_0001),
     Step("a_safety", fill_a_safety, verify_a_safety),
@@ -322,6 +379,7 @@ STEPS: list[Step] = [
     Step("a_aggregates", fill_a_aggregates, verify_a_aggregates),
     Step("a_lean_indexes", fill_a_lean_indexes, verify_a_lean_indexes),
     Step("a_journal_archive", fill_a_journal_archive, verify_a_journal_archive),
+    Step("a_staff_names", fill_a_staff_names, verify_a_staff_names),
     # Every new migration adds its Step here (revision, filler of its tables, assertions).
 ]
 
