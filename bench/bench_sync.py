@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from terminal.app.journal import SCHEMA_VERSION
+from terminal.app.journal import event_schema
 from terminal.app.till import open_till
 from terminal.core.ids import uuid7
 from terminal.sync.bundle import COMPRESS_LEVEL
@@ -147,7 +147,7 @@ def _fill(db_path: Path, terminal_id: str, count: int) -> None:
                     at.isoformat(sep=" ", timespec="microseconds"),
                     kind,
                     json.dumps(payload, separators=(",", ":")),
-                    SCHEMA_VERSION,
+                    event_schema(kind),
                 )
             )
         db.executemany(

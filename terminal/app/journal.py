@@ -28,6 +28,11 @@ SCHEMA_VERSION = 2
 _FIRST_SCHEMA = {"staff.named": 2}  # any other event type: 1
 
 
+def event_schema(event_type: str) -> int:
+    """The first journal schema that can apply an event of this type (see SCHEMA_VERSION)."""
+    return _FIRST_SCHEMA.get(event_type, 1)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -136,7 +141,7 @@ def record_event(
         "created_at": now,
         "type": event_type,
         "payload": json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
-        "schema_version": _FIRST_SCHEMA.get(event_type, 1),
+        "schema_version": event_schema(event_type),
         "applied_at": None,
     }
     db.execute(insert_sql("journal_event", tuple(values)), [sql_value(v) for v in values.values()])

@@ -220,6 +220,7 @@ class JournalEvent(SQLModel, table=True):
             "ix_journal_event_newer_schema",
             "terminal_id",
             "seq",
+            "schema_version",
             sqlite_where=text("schema_version > 1"),
         ),
     )

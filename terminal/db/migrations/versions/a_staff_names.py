@@ -49,7 +49,7 @@ def upgrade() -> None:
         )
     op.execute(
         "CREATE INDEX IF NOT EXISTS ix_journal_event_newer_schema "
-        "ON journal_event (terminal_id, seq) WHERE schema_version > 1"
+        "ON journal_event (terminal_id, seq, schema_version) WHERE schema_version > 1"
     )
     local = bind.execute(sa.text("SELECT id FROM terminal WHERE is_local = 1")).first()
     if local is None:
