@@ -115,10 +115,10 @@ def write_audit(session: Session, now: datetime, actor: str, action: str, **deta
 
 def staff_names(session: Session) -> dict[str, str]:
     """Everyone's name by staff id, this till's people and every other till's: what a sale's
-    cashier or an adjustment's author reads as, wherever it was made."""
-    names = {row.id: row.name for row in session.exec(select(StaffName)).all()}
-    names.update((row.id, row.name) for row in session.exec(select(Staff)).all())
-    return names
+    cashier or an adjustment's author reads as, wherever it was made. ``staff_name`` holds
+    them all: adding a person writes their row (``_share_name``), and migration
+    ``a_staff_names`` wrote the rows of everyone added before it."""
+    return {row.id: row.name for row in session.exec(select(StaffName)).all()}
 
 
 def _share_name(session: Session, till: Till, person: Staff, now: datetime) -> None:
