@@ -1192,8 +1192,8 @@ The data as it is now is kept in %2 first.</source>
         <translation>Нужно посмотреть: {conflicts}; выполните `sync conflicts`.</translation>
     </message>
     <message>
-        <source>points spent twice on two tills offline; the balance went below zero</source>
-        <translation>баллы потрачены дважды на двух кассах без связи; баланс ушёл ниже нуля</translation>
+        <source>points used twice on two tills offline (spent, or taken back by two refunds); the balance went below zero</source>
+        <translation>баллы использованы дважды на двух кассах без связи (потрачены или списаны двумя возвратами); баланс ушёл ниже нуля</translation>
     </message>
     <message>
         <source>the same card was given to two customers</source>
@@ -1202,6 +1202,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>a sale was made with a card another till had blocked</source>
         <translation>продажа по карте, которую другая касса заблокировала</translation>
+    </message>
+    <message>
+        <source>a sale was refunded on two tills offline; more money went back than its check</source>
+        <translation>возврат одной продажи прошёл на двух кассах без связи; вернули больше денег, чем был чек</translation>
     </message>
     <message>
         <source>No conflicts.</source>
@@ -5902,11 +5906,11 @@ Cards: {cards}</source>
         <translation>(на этой кассе пока нет)</translation>
     </message>
     <message numerus="yes">
-        <source>Points were spent twice on two tills while offline: the balance went %n point(s) below zero. The next points earned pay it back.</source>
+        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale): the balance went %n point(s) below zero. The next points earned pay it back.</source>
         <translation>
-            <numerusform>Баллы потратили дважды на двух кассах без связи: баланс ушёл на %n балл ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
-            <numerusform>Баллы потратили дважды на двух кассах без связи: баланс ушёл на %n балла ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
-            <numerusform>Баллы потратили дважды на двух кассах без связи: баланс ушёл на %n баллов ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
+            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n балл ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
+            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n балла ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
+            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n баллов ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
         </translation>
     </message>
     <message>
@@ -5916,6 +5920,10 @@ Cards: {cards}</source>
     <message>
         <source>A sale was made with card %1 after another till had blocked it. The sale stands; the card stays blocked.</source>
         <translation>Продажа прошла по карте %1 после того, как другая касса её заблокировала. Продажа остаётся в силе; карта остаётся заблокированной.</translation>
+    </message>
+    <message>
+        <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>
+        <translation>Возврат продажи на %2 прошёл на двух кассах без связи: вернули на %3 больше, чем был чек. Оба возврата остаются в силе; эту продажу больше нельзя вернуть.</translation>
     </message>
     <message>
         <source>Folder for the bundle</source>

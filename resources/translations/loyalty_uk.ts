@@ -1192,8 +1192,8 @@ The data as it is now is kept in %2 first.</source>
         <translation>Потрібно переглянути: {conflicts}; виконайте `sync conflicts`.</translation>
     </message>
     <message>
-        <source>points spent twice on two tills offline; the balance went below zero</source>
-        <translation>бали витрачено двічі на двох касах без зв&apos;язку; баланс пішов нижче нуля</translation>
+        <source>points used twice on two tills offline (spent, or taken back by two refunds); the balance went below zero</source>
+        <translation>бали використано двічі на двох касах без зв'язку (витрачено або списано двома поверненнями); баланс пішов нижче нуля</translation>
     </message>
     <message>
         <source>the same card was given to two customers</source>
@@ -1202,6 +1202,10 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>a sale was made with a card another till had blocked</source>
         <translation>продаж за карткою, яку інша каса заблокувала</translation>
+    </message>
+    <message>
+        <source>a sale was refunded on two tills offline; more money went back than its check</source>
+        <translation>повернення одного продажу пройшло на двох касах без зв'язку; повернули більше грошей, ніж був чек</translation>
     </message>
     <message>
         <source>No conflicts.</source>
@@ -5902,11 +5906,11 @@ Cards: {cards}</source>
         <translation>(на цій касі поки немає)</translation>
     </message>
     <message numerus="yes">
-        <source>Points were spent twice on two tills while offline: the balance went %n point(s) below zero. The next points earned pay it back.</source>
+        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale): the balance went %n point(s) below zero. The next points earned pay it back.</source>
         <translation>
-            <numerusform>Бали витратили двічі на двох касах без зв’язку: баланс пішов на %n бал нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
-            <numerusform>Бали витратили двічі на двох касах без зв’язку: баланс пішов на %n бали нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
-            <numerusform>Бали витратили двічі на двох касах без зв’язку: баланс пішов на %n балів нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв'язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n бал нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв'язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n бали нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв'язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n балів нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
         </translation>
     </message>
     <message>
@@ -5916,6 +5920,10 @@ Cards: {cards}</source>
     <message>
         <source>A sale was made with card %1 after another till had blocked it. The sale stands; the card stays blocked.</source>
         <translation>Продаж пройшов за карткою %1 після того, як інша каса її заблокувала. Продаж залишається в силі; картка залишається заблокованою.</translation>
+    </message>
+    <message>
+        <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>
+        <translation>Повернення продажу на %2 пройшло на двох касах без зв'язку: повернули на %3 більше, ніж був чек. Обидва повернення залишаються в силі; цей продаж більше не можна повернути.</translation>
     </message>
     <message>
         <source>Folder for the bundle</source>

@@ -301,11 +301,16 @@ def _status(cli: Cli) -> int:
 
 _KINDS = {
     "points_overspent": QT_TRANSLATE_NOOP(
-        "Cli", "points spent twice on two tills offline; the balance went below zero"
+        "Cli",
+        "points used twice on two tills offline (spent, or taken back by two refunds); the "
+        "balance went below zero",
     ),
     "card_assigned_twice": QT_TRANSLATE_NOOP("Cli", "the same card was given to two customers"),
     "sale_on_blocked_card": QT_TRANSLATE_NOOP(
         "Cli", "a sale was made with a card another till had blocked"
+    ),
+    "sale_refunded_twice": QT_TRANSLATE_NOOP(
+        "Cli", "a sale was refunded on two tills offline; more money went back than its check"
     ),
 }
 

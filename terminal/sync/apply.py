@@ -680,7 +680,8 @@ _CUSTOMER_CACHES_FROM_SUMS = """UPDATE customer SET
 def _flag_conflicts(
     db: sqlite3.Connection, marks: dict[str, int], affected: _Affected, now: datetime
 ) -> None:
-    """Points spent twice offline, and sales on a card another till had blocked."""
+    """Points spent twice offline, sales refunded twice offline, and sales on a card another
+    till had blocked."""
     overspent = {
         row[0]: row
         for touched_lots in _TOUCHED_LOTS
@@ -697,6 +698,26 @@ def _flag_conflicts(
             customer_id,
             lot_id,
             {"lot": lot_id, "overspent": -remaining},
+            now,
+        )
+    # The same sale refunded on two tills offline: each till let its refund through against
+    # what it knew was left, and the money went back at both counters, so both refunds stand
+    # and the sale ends refunded beyond its check. Refunds are few, so every sale with a new
+    # refund (or a new sale whose refunds came first) is looked at through them.
+    for sale_id, customer_id, amount, refunded in db.execute(
+        "SELECT p.id, p.customer_id, p.amount, p.refunded_amount FROM refund r "
+        "JOIN purchase p ON p.id = r.purchase_id "
+        "WHERE (r.rowid > ? OR p.rowid > ?) AND p.refunded_amount > p.amount "
+        "GROUP BY p.id ORDER BY p.id",
+        (marks["refund"], marks["purchase"]),
+    ).fetchall():
+        _flag(
+            db,
+            f"sale_refunded_twice:{sale_id}",
+            "sale_refunded_twice",
+            customer_id,
+            sale_id,
+            {"sale": sale_id, "amount": amount, "refunded": refunded},
             now,
         )
     # new sales on a card that is blocked here: flagged when made after the block

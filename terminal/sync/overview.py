@@ -35,11 +35,13 @@ class PeerTill:
 
 @dataclass(frozen=True)
 class ConflictView:
-    kind: str  # points_overspent | card_assigned_twice | sale_on_blocked_card
+    kind: str  # points_overspent | card_assigned_twice | sale_on_blocked_card | sale_refunded_twice
     noticed_at: datetime
     customers: tuple[str, ...]  # names; "" for a customer this till has not got
     card: str
     overspent: int  # points, for points_overspent
+    sale_amount: int = 0  # minor units: the check, for sale_refunded_twice
+    refunded_over: int = 0  # minor units refunded beyond the check, for sale_refunded_twice
 
 
 @dataclass(frozen=True)
@@ -92,20 +94,27 @@ def sync_overview(till: Till) -> SyncOverview:
             names = dict(
                 db.execute(f"SELECT id, name FROM customer WHERE id IN ({marks})", list(wanted))
             )
-        card_of_sale: dict[str, str] = {}
+        # the sale's figures as they stand now (a third till's refund may have come since)
+        sale_rows: dict[str, tuple[str | None, int, int]] = {}
         sales = [r["details"]["sale"] for r in raw_conflicts if r["details"].get("sale")]
         if sales:
             marks = ",".join("?" * len(sales))
-            card_of_sale = dict(
-                db.execute(f"SELECT id, card_number FROM purchase WHERE id IN ({marks})", sales)
-            )
+            sale_rows = {
+                row[0]: (row[1], int(row[2]), int(row[3]))
+                for row in db.execute(
+                    "SELECT id, card_number, amount, refunded_amount FROM purchase "
+                    f"WHERE id IN ({marks})",
+                    sales,
+                )
+            }
     conflicts = []
     for row in raw_conflicts:
         details = row["details"]
         ids = list(details.get("customers", ())) or (
             [row["customer_id"]] if row["customer_id"] else []
         )
-        card = str(details.get("card") or card_of_sale.get(details.get("sale", ""), "") or "")
+        sale_card, sale_amount, refunded = sale_rows.get(details.get("sale", ""), (None, 0, 0))
+        card = str(details.get("card") or sale_card or "")
         conflicts.append(
             ConflictView(
                 row["kind"],
@@ -113,6 +122,8 @@ def sync_overview(till: Till) -> SyncOverview:
                 tuple(names.get(i, "") for i in ids),
                 card,
                 int(details.get("overspent", 0)),
+                sale_amount,
+                max(0, refunded - sale_amount),
             )
         )
     return SyncOverview(

@@ -54,7 +54,7 @@ from terminal.sync.pairing import create_pairing, join_pairing
 from terminal.sync.preferences import FOLDER_INTERVALS, SyncSettings
 from terminal.ui.background import run_in_background
 from terminal.ui.counter_theme import TONES
-from terminal.ui.money_format import format_moment, format_time
+from terminal.ui.money_format import format_moment, format_money, format_time
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
 
@@ -466,12 +466,14 @@ class SyncScreen(QWidget):
             else self.tr("Conflicts to look at: none")
         )
         self.conflicts.setRowCount(count)
+        currency = self.services.till.currency()
         for row, conflict in enumerate(view.conflicts):
             names = " / ".join(n or self.tr("(not on this till yet)") for n in conflict.customers)
             what = {
                 "points_overspent": self.tr(
-                    "Points were spent twice on two tills while offline: the balance went "
-                    "%n point(s) below zero. The next points earned pay it back.",
+                    "Points were used twice on two tills while offline (spent, or taken back by "
+                    "two refunds of one sale): the balance went %n point(s) below zero. The next "
+                    "points earned pay it back.",
                     "",
                     conflict.overspent,
                 ),
@@ -483,6 +485,12 @@ class SyncScreen(QWidget):
                     "A sale was made with card %1 after another till had blocked it. The sale "
                     "stands; the card stays blocked."
                 ),
+                "sale_refunded_twice": self.tr(
+                    "A sale of %2 was refunded on two tills while offline: %3 more than its "
+                    "check went back. Both refunds stand; the sale cannot be refunded again."
+                )
+                .replace("%2", format_money(conflict.sale_amount, currency))
+                .replace("%3", format_money(conflict.refunded_over, currency)),
             }.get(conflict.kind, conflict.kind)
             items = (
                 format_time(conflict.noticed_at),

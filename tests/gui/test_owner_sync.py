@@ -17,11 +17,13 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.customers import Customers
 from terminal.app.enrollment import Enrollment
+from terminal.app.refunds import Refunds
 from terminal.app.staff import StaffRoster
 from terminal.app.till import Till, open_till
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import CardNotFound
 from terminal.i18n_text import install_translations, remove_translations
+from terminal.sync.exchange import SyncExchange
 from terminal.sync.pairing import create_pairing, join_pairing
 from terminal.sync.preferences import SyncSettings
 from terminal.ui.access import install_access
@@ -244,3 +246,24 @@ def test_a_cashier_cannot_open_the_sync_screen(qtbot, till, tmp_path):  # type: 
     qtbot.keyClick(w, Qt.Key.Key_F9, Qt.KeyboardModifier.ControlModifier)  # its key asks too
     assert seen == ["Wrong PIN. Tries left before a 5-minute lock: 4."]
     assert "sync" not in w.pages
+
+
+def test_a_sale_refunded_on_both_tills_offline_is_shown_to_the_owner_with_the_money(
+    qtbot, till, second, tmp_path
+):  # type: ignore[no-untyped-def]
+    card = Enrollment(till).register(CustomerForm(name="Olena Koval", phone="+380501112233")).card
+    sale_id = Counter(till).checkout(SaleRequest(card=card, amount=450_00)).sale_id
+    bundle = SyncExchange(till).export(tmp_path / "first").path
+    SyncExchange(second).import_file(bundle)
+    Refunds(till).refund(sale_id, 300_00)  # both tills offline: each knows 450.00 is left
+    Refunds(second).refund(sale_id, 250_00)
+    SyncExchange(till).import_file(SyncExchange(second).export(tmp_path / "two").path)
+    screen = _screen(qtbot, till)
+    assert screen.conflicts_box.title() == "Conflicts to look at (2)"
+    texts = [screen.conflicts.item(row, 2).text() for row in range(2)]
+    assert (
+        "A sale of 450.00\xa0₴ was refunded on two tills while offline: 100.00\xa0₴ more than "
+        "its check "
+        "went back. Both refunds stand; the sale cannot be refunded again."
+    ) in texts
+    assert screen.conflicts.item(0, 1).text() == "Olena Koval"

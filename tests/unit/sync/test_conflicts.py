@@ -1,8 +1,10 @@
-"""The four offline conflicts of docs/sync.md, each played out on two tills."""
+"""The offline conflicts of docs/sync.md, each played out on two tills."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from terminal.app.card_admin import CardAdmin
 from terminal.app.card_stock import CardStock
@@ -11,8 +13,10 @@ from terminal.app.customers import Customers
 from terminal.app.desk import Desk
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
+from terminal.app.refunds import Refunds
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
+from terminal.core.errors import RefundRefused
 from terminal.sync.exchange import SyncExchange
 from tests.unit.sync.conftest import balances
 from tests.unit.sync.helpers import exchange_all
@@ -112,5 +116,40 @@ def test_same_preprinted_card_assigned_on_two_tills(shop, tmp_path, clock):
         assert Customers(till).by_card(card).customer_id == later.customer_id
         flags = SyncExchange(till).conflicts()
         assert [(f["kind"], f["subject"]) for f in flags] == [("card_assigned_twice", card)]
+    assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
+
+
+def test_same_sale_refunded_on_two_tills_offline_both_refunds_stand_and_owner_sees_it(
+    shop, tmp_path, clock
+):
+    """Both cashiers really handed money back, so both refunds are the record; the sale ends
+    refunded beyond its check, and the owner is told by how much."""
+    one, two, three = shop
+    enrolled = Enrollment(one).register(CustomerForm(name="Olena Koval", phone="+380501112233"))
+    sale = Counter(one).checkout(SaleRequest(card=enrolled.card, amount=500_00))
+    exchange_all(shop, tmp_path / "first")
+    clock.advance(minutes=3)
+    first = Refunds(one).refund(sale.sale_id, 300_00)
+    second = Refunds(two).refund(sale.sale_id, 400_00)
+    exchange_all(shop, tmp_path / "second")
+    for till in shop:
+        with till.read_driver() as db:
+            (refunded,) = db.execute(
+                "SELECT refunded_amount FROM purchase WHERE id = ?", (sale.sale_id,)
+            ).fetchone()
+        assert refunded == 700_00
+        flags = {f["kind"]: f for f in SyncExchange(till).conflicts()}
+        assert sorted(flags) == ["points_overspent", "sale_refunded_twice"]
+        twice = flags["sale_refunded_twice"]
+        assert (twice["subject"], twice["customer_id"]) == (sale.sale_id, enrolled.customer_id)
+        # the earned points were taken back by both refunds: more than the sale gave
+        reversed_points = first.points_reversed + second.points_reversed
+        assert reversed_points > sale.points_earned
+        assert flags["points_overspent"]["customer_id"] == enrolled.customer_id
+        view = Customers(till).get(enrolled.customer_id)
+        assert view.lifetime_paid == 500_00 - first.money_returned - second.money_returned
+        with pytest.raises(RefundRefused):  # nothing is left of it to refund
+            Refunds(till).refund(sale.sale_id, 1_00)
     assert balances(one) == balances(two) == balances(three)
     _checked(shop)
