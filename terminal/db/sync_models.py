@@ -44,6 +44,24 @@ class SyncFieldClock(SQLModel, table=True):
     value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class SyncCardStatus(SQLModel, table=True):
+    """Every change of a card's status this till knows of, from any till, with its HLC stamp.
+
+    The field clock keeps only the last write; deciding whether a sale was made while its card
+    was blocked needs the card's status *at the sale's time*, whatever order the news of the
+    block, the sale and a later unblock arrive in (``sync/apply.py``: sale_on_blocked_card).
+    A rowid table, so the rows one bundle added are those above the highest rowid before it.
+    """
+
+    __tablename__ = "sync_card_status"
+    __table_args__ = (UniqueConstraint("card", "hlc", name="uq_sync_card_status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card: str
+    hlc: str
+    status: str
+
+
 class SyncConflict(SQLModel, table=True):
     """Something two tills did offline that the owner should look at (points spent twice...).
 

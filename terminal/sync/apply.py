@@ -38,7 +38,7 @@ from terminal.db import bulk_load
 from terminal.db import journal_archive as archive
 from terminal.db.sync_state import put_state, state
 from terminal.sync.bundle import BundleRefused
-from terminal.sync.clock import ZERO, Stamp, tick, wall_ms
+from terminal.sync.clock import ZERO, Stamp, tick
 
 # Settings that belong to this till's identity or secret: never taken from another till.
 PRIVATE_SETTINGS = frozenset({"shop_id", "shop_key"})
@@ -122,6 +122,7 @@ def clock_local_events(db: sqlite3.Connection, terminal_id: str) -> None:
     db.executemany("INSERT OR IGNORE INTO sync_event_clock (event_id, hlc) VALUES (?, ?)", kept)
     put_state(db, "clocked_seq", str(top_seq))
     fields: list[tuple[str, str, str, str, str]] = []
+    statuses: list[tuple[str, str, str]] = []
     edits = db.execute(
         f"SELECT {EVENT_STAMP}, e.payload FROM journal_event e {STAMP_JOIN} "
         "WHERE e.terminal_id = ? AND e.seq > ? AND e.payload GLOB '*\"updates\"*' "
@@ -134,18 +135,26 @@ def clock_local_events(db: sqlite3.Connection, terminal_id: str) -> None:
                 fields.append(
                     (update["table"], str(update["key"]), name, edited_at, json.dumps(value))
                 )
+            if update["table"] == "card" and "status" in update["fields"]:
+                statuses.append((str(update["key"]), edited_at, update["fields"]["status"]))
     db.executemany(
         "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT(tbl, key, field) DO UPDATE SET hlc = excluded.hlc, "
         "value = excluded.value WHERE excluded.hlc > sync_field_clock.hlc",
         fields,
     )
+    db.executemany(_KEEP_CARD_STATUS, statuses)
     (newest,) = db.execute(
         f"SELECT {EVENT_STAMP} FROM journal_event e {STAMP_JOIN} "
         "WHERE e.terminal_id = ? AND e.seq = ?",
         (terminal_id, top_seq),
     ).fetchone()
     put_state(db, "hlc", newest)
+
+
+# A card's status change, kept with its stamp whether or not it is the last write (see
+# db/sync_models.SyncCardStatus): the status at any sale's time is read from these.
+_KEEP_CARD_STATUS = "INSERT OR IGNORE INTO sync_card_status (card, hlc, status) VALUES (?, ?, ?)"
 
 
 def known_seq(db: sqlite3.Connection, terminal_id: str) -> int:
@@ -163,7 +172,6 @@ class _Affected:
     def __init__(self) -> None:
         self.customers: set[str] = set()
         self.erased: set[str] = set()  # customers whose erasure arrived
-        self.blocks: list[tuple[str, str]] = []  # (card, blocked at)
 
 
 # Fact tables whose new rows decide what is recomputed; all are rowid tables, so the rows one
@@ -269,10 +277,14 @@ class EventApplier:
         self._top = ZERO.text()
         self.last_seq = 0
         self._born: dict[str, dict[str, str]] = defaultdict(dict)  # table -> key -> insert stamp
-        self._updates: list[tuple[str, dict[str, Any], str]] = []
+        self._updates: list[tuple[str, dict[str, Any]]] = []
 
     def _start(self) -> None:
         db = self.db
+        # card status changes recorded from here on (this till's own, stamped just below, and
+        # the news') decide again which sales of those cards were made while they were blocked
+        (mark,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM sync_card_status").fetchone()
+        self._marks["sync_card_status"] = int(mark)
         clock_local_events(db, self.local_terminal_id)
         self._top = state(db, "hlc") or ZERO.text()
         for table in _FACT_TABLES:
@@ -333,8 +345,7 @@ class EventApplier:
                             same.append(row)
             updates = payload.get("updates")
             if updates:
-                at = event["created_at"]
-                self._updates.extend((stamp, update, at) for update in updates)
+                self._updates.extend((stamp, update) for update in updates)
         self._top = top
         db = self.db
         for (table, columns), rows in groups.items():
@@ -350,8 +361,8 @@ class EventApplier:
         bulk_load.restore(db, self._indexes)
         affected = _Affected()
         _reassert_later_edits(db, self._born, affected)
-        for stamp, update, at in self._updates:
-            _apply_update(db, stamp, update, at, affected, now)
+        for stamp, update in self._updates:
+            _apply_update(db, stamp, update, affected, now)
         _recompute(db, self._marks, affected, whole_tables=self.bulk)
         _flag_conflicts(db, self._marks, affected, now)
         put_state(db, "hlc", self._top)
@@ -426,7 +437,6 @@ def _apply_update(
     db: sqlite3.Connection,
     stamp: str,
     update: dict[str, Any],
-    at: str,
     affected: _Affected,
     now: datetime,
 ) -> None:
@@ -436,8 +446,8 @@ def _apply_update(
     key_column = _KEYS.get(table, "id")
     if table == "card" and "customer_id" in fields:
         _note_card_assignment(db, key, fields["customer_id"], stamp, now)
-    if table == "card" and fields.get("status") == "blocked":
-        affected.blocks.append((key, at))
+    if table == "card" and "status" in fields:
+        db.execute(_KEEP_CARD_STATUS, (key, stamp, fields["status"]))
     if table == "customer" and fields.get("erased_at"):  # scrubbed whatever the clocks say
         affected.erased.add(key)
     winning: dict[str, Any] = {}
@@ -720,23 +730,50 @@ def _flag_conflicts(
             {"sale": sale_id, "amount": amount, "refunded": refunded},
             now,
         )
-    # new sales on a card that is blocked here: flagged when made after the block
-    for sale_id, card, customer_id, created_at, blocked_hlc in db.execute(
-        "SELECT p.id, p.card_number, p.customer_id, p.created_at, f.hlc FROM purchase p "
-        "JOIN card c ON c.number = p.card_number AND c.status = 'blocked' "
-        "LEFT JOIN sync_field_clock f ON f.tbl = 'card' AND f.key = c.number "
-        "AND f.field = 'status' WHERE p.rowid > ? ORDER BY p.rowid",
+    # Sales made while their card was blocked, decided from the card's status at each sale's
+    # time (its history of status changes from every till), so a block, the sale and a later
+    # unblock give the same flags in whatever order they arrive. New sales on cards that have a
+    # history are looked at once; every sale of a card whose history grew is looked at again,
+    # and a flag an earlier, shorter history raised is taken back (when not yet dealt with).
+    for sale_id, card, customer_id in db.execute(
+        f"SELECT p.id, p.card_number, p.customer_id FROM purchase p WHERE p.rowid > ? "
+        f"AND p.card_number IN (SELECT card FROM sync_card_status) "
+        f"AND {_STATUS_AT_SALE} = 'blocked' ORDER BY p.rowid",
         (marks["purchase"],),
     ).fetchall():
-        blocked_ms = Stamp.parse(blocked_hlc).ms if blocked_hlc else 0
-        if wall_ms(datetime.fromisoformat(created_at)) >= blocked_ms:
-            _flag_blocked_sale(db, sale_id, card, customer_id, now)
-    for card, at in affected.blocks:
-        for sale_id, customer_id in db.execute(
-            "SELECT id, customer_id FROM purchase WHERE card_number = ? AND created_at >= ?",
-            (card, at.replace("T", " ")),
+        _flag_blocked_sale(db, sale_id, card, customer_id, now)
+    for (card,) in db.execute(
+        "SELECT DISTINCT card FROM sync_card_status WHERE id > ? ORDER BY card",
+        (marks["sync_card_status"],),
+    ).fetchall():
+        for sale_id, customer_id, blocked in db.execute(
+            f"SELECT p.id, p.customer_id, {_STATUS_AT_SALE} = 'blocked' FROM purchase p "
+            f"WHERE p.customer_id IN ({_CARD_HOLDERS}) AND p.card_number = :card",
+            {"card": card},
         ).fetchall():
-            _flag_blocked_sale(db, sale_id, card, customer_id, now)
+            if blocked:
+                _flag_blocked_sale(db, sale_id, card, customer_id, now)
+            else:
+                db.execute(
+                    "DELETE FROM sync_conflict WHERE id = ? AND resolved_at IS NULL",
+                    (f"sale_on_blocked_card:{sale_id}",),
+                )
+
+
+# The status of sale ``p``'s card at the sale's time: the last change stamped in or before
+# the sale's millisecond (a stamp's text starts with its wall time, zero-padded, so every stamp
+# of an earlier or the same millisecond sorts before the next millisecond's number).
+_STATUS_AT_SALE = (
+    "(SELECT h.status FROM sync_card_status h WHERE h.card = p.card_number "
+    f"AND h.hlc < printf('%015d', {_wall_ms('p')} + 1) ORDER BY h.hlc DESC LIMIT 1)"
+)
+# Who may have sales on card :card: its holder, and the customers it was given to twice
+# (sales are found through the customer's index; purchase has none on the card).
+_CARD_HOLDERS = (
+    "SELECT customer_id FROM card WHERE number = :card AND customer_id IS NOT NULL "
+    "UNION SELECT j.value FROM sync_conflict k, json_each(k.details, '$.customers') j "
+    "WHERE k.kind = 'card_assigned_twice' AND k.subject = :card"
+)
 
 
 def _flag_blocked_sale(

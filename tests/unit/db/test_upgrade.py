@@ -316,11 +316,26 @@ def verify_a_journal_archive(till: Till) -> None:
 
 def fill_a_staff_names(db: sqlite3.Connection) -> None:
     """A cashier of the other till, known here by name only (as a ``staff.named`` brings it)."""
+    fill_a_staff_names_clocks(db)
     db.execute(
         "INSERT INTO staff_name (id, name, terminal_id, created_at) "
         "VALUES ('staff-2', 'Taras', ?, ?)",
         (OTHER_TILL, _ts(60)),
     )
+
+
+def fill_a_staff_names_clocks(db: sqlite3.Connection) -> None:
+    """Field clocks a synced till holds: card 201000000001 blocked by the other till, a name."""
+    db.executemany(
+        "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) VALUES (?, ?, ?, ?, ?)",
+        [
+            ("card", "201000000001", "status", CARD_BLOCKED_AT, '"blocked"'),
+            ("customer", "cust-2", "name", CARD_BLOCKED_AT, '"Customer Two"'),
+        ],
+    )
+
+
+CARD_BLOCKED_AT = f"{1_780_000_000_000:015d}.000000.{OTHER_TILL}"
 
 
 def verify_a_staff_names(till: Till) -> None:
@@ -371,6 +386,25 @@ def verify_a_staff_names(till: Till) -> None:
     assert [person.name for person in StaffRoster(till).list()] == ["Olena"]
 
 
+def fill_a_card_status(db: sqlite3.Connection) -> None:
+    """A later status change of the same card, kept beside the one the upgrade carried over."""
+    db.execute(
+        "INSERT INTO sync_card_status (card, hlc, status) VALUES ('201000000001', ?, 'active')",
+        (f"{1_780_000_060_000:015d}.000000.{TILL_ID}",),
+    )
+
+
+def verify_a_card_status(till: Till) -> None:
+    with till.read_driver() as db:
+        # the history starts from the field clock: the card's last status, nothing else
+        assert db.execute(
+            "SELECT card, hlc, status FROM sync_card_status ORDER BY id"
+        ).fetchall() == [
+            ("201000000001", CARD_BLOCKED_AT, "blocked"),
+            ("201000000001", f"{1_780_000_060_000:015d}.000000.{TILL_ID}", "active"),
+        ]
+
+
 STEPS: list[Step] = [
     Step("0001", fill_0001, verify_0001),
     Step("a_safety", fill_a_safety, verify_a_safety),
@@ -380,6 +414,7 @@ STEPS: list[Step] = [
     Step("a_lean_indexes", fill_a_lean_indexes, verify_a_lean_indexes),
     Step("a_journal_archive", fill_a_journal_archive, verify_a_journal_archive),
     Step("a_staff_names", fill_a_staff_names, verify_a_staff_names),
+    Step("a_card_status", fill_a_card_status, verify_a_card_status),
     # Every new migration adds its Step here (revision, filler of its tables, assertions).
 ]
 

@@ -153,3 +153,42 @@ def test_same_sale_refunded_on_two_tills_offline_both_refunds_stand_and_owner_se
             Refunds(till).refund(sale.sale_id, 1_00)
     assert balances(one) == balances(two) == balances(three)
     _checked(shop)
+
+
+def test_a_sale_while_the_card_was_blocked_is_flagged_on_every_till_whatever_the_order(
+    shop, tmp_path, clock
+):
+    """Till 1 blocks the card, till 2 (offline) sells on it, till 1 finds the card and unblocks
+    it. Whether a till hears of the unblock before the sale or after, the sale was made while
+    the card was blocked; a sale after the unblock was not."""
+    one, two, three = shop
+    enrolled = _customer_on_both(shop, tmp_path, spend=100_00)
+    clock.advance(minutes=1)
+    CardAdmin(one).block(enrolled.card, "Lost")
+    clock.advance(minutes=1)
+    during = Counter(two).checkout(SaleRequest(card=enrolled.card, amount=80_00))
+    clock.advance(minutes=1)
+    CardAdmin(one).unblock(enrolled.card, "Found")
+    bundle_one = SyncExchange(one).export(tmp_path / "one").path
+    clock.advance(minutes=1)
+    # till 3 hears of till 1's block and unblock first, then of the sale
+    SyncExchange(three).import_file(bundle_one)
+    after = Counter(three).checkout(SaleRequest(card=enrolled.card, amount=20_00))
+    bundle_two = SyncExchange(two).export(tmp_path / "two").path
+    bundle_three = SyncExchange(three).export(tmp_path / "three").path
+    SyncExchange(three).import_file(bundle_two)
+    SyncExchange(one).import_file(bundle_two)  # the block and unblock are this till's own
+    SyncExchange(one).import_file(bundle_three)
+    SyncExchange(two).import_file(bundle_three)  # the sale after the unblock comes first
+    SyncExchange(two).import_file(bundle_one)
+    for till in shop:
+        flags = [(f["kind"], f["subject"]) for f in SyncExchange(till).conflicts()]
+        assert flags == [("sale_on_blocked_card", during.sale_id)], till.terminal_number
+        assert after.sale_id not in {subject for _kind, subject in flags}
+        with till.read_driver() as db:
+            (status,) = db.execute(
+                "SELECT status FROM card WHERE number = ?", (enrolled.card,)
+            ).fetchone()
+        assert status == "active"
+    assert balances(one) == balances(two) == balances(three)
+    _checked(shop)

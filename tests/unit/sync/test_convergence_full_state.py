@@ -1,10 +1,11 @@
 """Three tills work offline in random ways, then swap bundles in random order: every table the
 owner would look at ends the same, not only the balances.
 
-Alongside ``test_convergence.py`` this one also blocks cards and sells or refunds on customers
-and sales of other tills, and compares whole rows: customers (name, phone, e-mail, balance,
-lifetime paid, visits, last visit), every lot's remainder, every sale's refunded amount, every
-card's status and holder. ``SYNC_EXAMPLES=60`` runs a longer hunt.
+Alongside ``test_convergence.py`` this one also blocks, unblocks and replaces cards, sells or
+refunds on customers and sales of other tills, has the owner adjust points and erase customers,
+and compares whole rows: customers (name, phone, e-mail, balance, lifetime paid, visits, last
+visit), every lot's remainder, every sale's refunded amount, every card's status and holder,
+and the conflict flags each till raised for its owner. ``SYNC_EXAMPLES=60`` runs a longer hunt.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from terminal.app.adjustments import PointAdjustments
 from terminal.app.card_admin import CardAdmin
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.desk import Desk
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
+from terminal.app.privacy import Privacy
 from terminal.app.refunds import Refunds
+from terminal.app.staff import StaffRoster
 from terminal.core.checkout import MAX, NONE
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import LoyaltyError
@@ -32,7 +36,20 @@ from terminal.sync.exchange import SyncExchange
 from tests.conftest import FixedClock
 from tests.unit.sync.conftest import make_shop
 
-ACTIONS = st.sampled_from(["register", "sale", "redeem", "refund", "edit", "block"])
+ACTIONS = st.sampled_from(
+    [
+        "register",
+        "sale",
+        "redeem",
+        "refund",
+        "edit",
+        "block",
+        "unblock",
+        "replace",
+        "adjust",
+        "erase",
+    ]
+)
 DAY = st.lists(st.tuples(st.integers(0, 2), ACTIONS, st.integers(0, 10**6)), max_size=14)
 
 
@@ -54,6 +71,10 @@ def _state(till) -> dict[str, list[tuple]]:
             ).fetchall(),
             "ledger": db.execute(
                 "SELECT COUNT(*), COALESCE(SUM(points),0) FROM ledger_entry"
+            ).fetchall(),
+            # ids are made from what clashed, so every till raises the same flags
+            "conflicts": db.execute(
+                "SELECT id, kind, customer_id, subject FROM sync_conflict ORDER BY id"
             ).fetchall(),
         }
 
@@ -87,6 +108,19 @@ def _play(till, action: str, pick: int, known: dict) -> None:
         elif action == "block":
             card, _ = rng.choice(cards)
             CardAdmin(till).block(card, "Lost")
+        elif action == "unblock":
+            card, _ = rng.choice(cards)
+            CardAdmin(till).unblock(card, "Found")
+        elif action == "replace":
+            card, cid = rng.choice(cards)
+            cards.append((CardAdmin(till).replace(card).new_card, cid))
+        elif action == "adjust":
+            _, cid = rng.choice(cards)
+            points = rng.choice([-1, 1]) * rng.randrange(1, 500)
+            PointAdjustments(till).adjust(known["owner"], cid, points, "Goodwill")
+        elif action == "erase":
+            card, _ = rng.choice(cards)
+            Privacy(till).erase(card)
     except LoyaltyError:
         pass  # refused the way the cashier would see it: nothing written
 
@@ -110,7 +144,14 @@ def test_three_tills_converge_whatever_they_did_and_however_bundles_travel(
         clock = FixedClock(datetime(2026, 3, 2, 10, 0, 0))
         tills = make_shop(root, clock, 3)
         try:
-            known = [{"cards": [], "sales": []} for _ in tills]
+            known = [
+                {
+                    "cards": [],
+                    "sales": [],
+                    "owner": StaffRoster(t).set_first_owner("Owner", "2468").id,
+                }
+                for t in tills
+            ]
             # a first day everyone hears about, so the offline day works on shared customers
             for who, action, pick in shared:
                 clock.advance(seconds=37)
