@@ -1196,6 +1196,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>баллы использованы дважды на двух кассах без связи (потрачены или списаны двумя возвратами); баланс ушёл ниже нуля</translation>
     </message>
     <message>
+        <source>points taken back on one till were not known to another that gave points meanwhile; the balance is right, the points lots hold more</source>
+        <translation>баллы, списанные на одной кассе, не были известны другой, которая тем временем начислила баллы; баланс верный, в партиях баллов больше</translation>
+    </message>
+    <message>
         <source>the same card was given to two customers</source>
         <translation>одну и ту же карту выдали двум клиентам</translation>
     </message>
@@ -5911,6 +5915,14 @@ Cards: {cards}</source>
             <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n балл ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
             <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n балла ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
             <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n баллов ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; %n point(s) more sit in their points lots and are written off when those expire.</source>
+        <translation>
+            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n балл больше, он спишется, когда они сгорят.</numerusform>
+            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n балла больше, они спишутся, когда сгорят.</numerusform>
+            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n баллов больше, они спишутся, когда сгорят.</numerusform>
         </translation>
     </message>
     <message>

@@ -1193,7 +1193,11 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>points used twice on two tills offline (spent, or taken back by two refunds); the balance went below zero</source>
-        <translation>бали використано двічі на двох касах без зв'язку (витрачено або списано двома поверненнями); баланс пішов нижче нуля</translation>
+        <translation>бали використано двічі на двох касах без зв&apos;язку (витрачено або списано двома поверненнями); баланс пішов нижче нуля</translation>
+    </message>
+    <message>
+        <source>points taken back on one till were not known to another that gave points meanwhile; the balance is right, the points lots hold more</source>
+        <translation>бали, списані на одній касі, не були відомі іншій, яка тим часом нарахувала бали; баланс правильний, у партіях балів більше</translation>
     </message>
     <message>
         <source>the same card was given to two customers</source>
@@ -1205,7 +1209,7 @@ The data as it is now is kept in %2 first.</source>
     </message>
     <message>
         <source>a sale was refunded on two tills offline; more money went back than its check</source>
-        <translation>повернення одного продажу пройшло на двох касах без зв'язку; повернули більше грошей, ніж був чек</translation>
+        <translation>повернення одного продажу пройшло на двох касах без зв&apos;язку; повернули більше грошей, ніж був чек</translation>
     </message>
     <message>
         <source>No conflicts.</source>
@@ -5908,9 +5912,17 @@ Cards: {cards}</source>
     <message numerus="yes">
         <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale): the balance went %n point(s) below zero. The next points earned pay it back.</source>
         <translation>
-            <numerusform>Бали використали двічі на двох касах без зв'язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n бал нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
-            <numerusform>Бали використали двічі на двох касах без зв'язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n бали нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
-            <numerusform>Бали використали двічі на двох касах без зв'язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n балів нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n бал нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n бали нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n балів нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; %n point(s) more sit in their points lots and are written off when those expire.</source>
+        <translation>
+            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n бал більше, він спишеться, коли вони згорять.</numerusform>
+            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n бали більше, вони спишуться, коли згорять.</numerusform>
+            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n балів більше, вони спишуться, коли згорять.</numerusform>
         </translation>
     </message>
     <message>
@@ -5923,7 +5935,7 @@ Cards: {cards}</source>
     </message>
     <message>
         <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>
-        <translation>Повернення продажу на %2 пройшло на двох касах без зв'язку: повернули на %3 більше, ніж був чек. Обидва повернення залишаються в силі; цей продаж більше не можна повернути.</translation>
+        <translation>Повернення продажу на %2 пройшло на двох касах без зв&apos;язку: повернули на %3 більше, ніж був чек. Обидва повернення залишаються в силі; цей продаж більше не можна повернути.</translation>
     </message>
     <message>
         <source>Folder for the bundle</source>

@@ -79,10 +79,14 @@ _CHECKS: list[tuple[str, tuple[str, ...], str]] = [
             "customer {customer}: live lots hold {live} points but the balance is {balance}",
         ),
         ("customer", "live", "balance"),
+        # Sync flags the two ways tills apart can leave lots and balance apart, both honest:
+        # points spent twice (a lot below zero), and a debt one till made that another till's
+        # points did not pay (docs/sync.md, "Conflicts").
         """SELECT c.id, COALESCE(SUM(l.remaining), 0) AS live, c.balance
            FROM customer c LEFT JOIN points_lot l ON l.customer_id = c.id
            WHERE c.id NOT IN
-             (SELECT customer_id FROM sync_conflict WHERE kind = 'points_overspent')
+             (SELECT customer_id FROM sync_conflict
+              WHERE kind IN ('points_overspent', 'points_debt_unsettled'))
            GROUP BY c.id HAVING live != MAX(c.balance, 0)""",
     ),
     (

@@ -305,6 +305,11 @@ _KINDS = {
         "points used twice on two tills offline (spent, or taken back by two refunds); the "
         "balance went below zero",
     ),
+    "points_debt_unsettled": QT_TRANSLATE_NOOP(
+        "Cli",
+        "points taken back on one till were not known to another that gave points meanwhile; "
+        "the balance is right, the points lots hold more",
+    ),
     "card_assigned_twice": QT_TRANSLATE_NOOP("Cli", "the same card was given to two customers"),
     "sale_on_blocked_card": QT_TRANSLATE_NOOP(
         "Cli", "a sale was made with a card another till had blocked"

@@ -71,7 +71,8 @@ class SyncConflict(SQLModel, table=True):
     __tablename__ = "sync_conflict"
 
     id: str = Field(primary_key=True)
-    # points_overspent | card_assigned_twice | sale_on_blocked_card | sale_refunded_twice
+    # points_overspent | points_debt_unsettled | card_assigned_twice | sale_on_blocked_card |
+    # sale_refunded_twice
     kind: str = Field(index=True)
     customer_id: str | None = Field(default=None, index=True)
     subject: str = ""  # the lot, card or sale it is about

@@ -35,11 +35,11 @@ class PeerTill:
 
 @dataclass(frozen=True)
 class ConflictView:
-    kind: str  # points_overspent | card_assigned_twice | sale_on_blocked_card | sale_refunded_twice
+    kind: str  # see sync_models.SyncConflict.kind
     noticed_at: datetime
     customers: tuple[str, ...]  # names; "" for a customer this till has not got
     card: str
-    overspent: int  # points, for points_overspent
+    overspent: int  # points: below zero (points_overspent), lots over balance (..._unsettled)
     sale_amount: int = 0  # minor units: the check, for sale_refunded_twice
     refunded_over: int = 0  # minor units refunded beyond the check, for sale_refunded_twice
 
@@ -121,7 +121,7 @@ def sync_overview(till: Till) -> SyncOverview:
                 datetime.fromisoformat(str(row["created_at"]).replace(" ", "T")),
                 tuple(names.get(i, "") for i in ids),
                 card,
-                int(details.get("overspent", 0)),
+                int(details.get("overspent", details.get("points", 0))),
                 sale_amount,
                 max(0, refunded - sale_amount),
             )

@@ -477,6 +477,14 @@ class SyncScreen(QWidget):
                     "",
                     conflict.overspent,
                 ),
+                "points_debt_unsettled": self.tr(
+                    "A refund on one till took back points the customer had already spent, "
+                    "while another till gave them points without knowing. The balance is "
+                    "right; %n point(s) more sit in their points lots and are written off "
+                    "when those expire.",
+                    "",
+                    conflict.overspent,
+                ),
                 "card_assigned_twice": self.tr(
                     "Card %1 was given to two customers. The later one keeps it; the other "
                     "keeps their points but needs a new card."

@@ -405,6 +405,32 @@ def verify_a_card_status(till: Till) -> None:
         ]
 
 
+def fill_a_expiry_replay(db: sqlite3.Connection) -> None:
+    """Nothing new to fill: the revision adds a trigger on ``ledger_entry``."""
+
+
+def verify_a_expiry_replay(till: Till) -> None:
+    with till.write_driver() as db:
+        (entry_id, day, points) = db.execute(
+            "SELECT id, substr(created_at, 1, 10), points FROM ledger_entry "
+            "WHERE points > 0 ORDER BY id LIMIT 1"
+        ).fetchone()
+        (before,) = db.execute(
+            "SELECT plus FROM report_points_day WHERE day = ? AND kind = "
+            "(SELECT kind FROM ledger_entry WHERE id = ?)",
+            (day, entry_id),
+        ).fetchone()
+        # an entry whose points change moves the day's total with it (sync's expiry replay)
+        db.execute("UPDATE ledger_entry SET points = points - 1 WHERE id = ?", (entry_id,))
+        (after,) = db.execute(
+            "SELECT plus FROM report_points_day WHERE day = ? AND kind = "
+            "(SELECT kind FROM ledger_entry WHERE id = ?)",
+            (day, entry_id),
+        ).fetchone()
+        db.execute("UPDATE ledger_entry SET points = points + 1 WHERE id = ?", (entry_id,))
+    assert (points > 0, after) == (True, before - 1)
+
+
 STEPS: list[Step] = [
     Step("0001", fill_0001, verify_0001),
     Step("a_safety", fill_a_safety, verify_a_safety),
@@ -415,6 +441,7 @@ STEPS: list[Step] = [
     Step("a_journal_archive", fill_a_journal_archive, verify_a_journal_archive),
     Step("a_staff_names", fill_a_staff_names, verify_a_staff_names),
     Step("a_card_status", fill_a_card_status, verify_a_card_status),
+    Step("a_expiry_replay", fill_a_expiry_replay, verify_a_expiry_replay),
     # Every new migration adds its Step here (revision, filler of its tables, assertions).
 ]
 

@@ -3,6 +3,7 @@ owner would look at ends the same, not only the balances.
 
 Alongside ``test_convergence.py`` this one also blocks, unblocks and replaces cards, sells or
 refunds on customers and sales of other tills, has the owner adjust points and erase customers,
+lets months pass and runs each till's expiry sweep,
 and compares whole rows: customers (name, phone, e-mail, balance, lifetime paid, visits, last
 visit), every lot's remainder, every sale's refunded amount, every card's status and holder,
 and the conflict flags each till raised for its owner. ``SYNC_EXAMPLES=60`` runs a longer hunt.
@@ -24,6 +25,7 @@ from terminal.app.card_admin import CardAdmin
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.desk import Desk
 from terminal.app.enrollment import Enrollment
+from terminal.app.expiry import ExpirySweep
 from terminal.app.integrity import Integrity
 from terminal.app.privacy import Privacy
 from terminal.app.refunds import Refunds
@@ -48,6 +50,8 @@ ACTIONS = st.sampled_from(
         "replace",
         "adjust",
         "erase",
+        "later",
+        "sweep",
     ]
 )
 DAY = st.lists(st.tuples(st.integers(0, 2), ACTIONS, st.integers(0, 10**6)), max_size=14)
@@ -79,7 +83,7 @@ def _state(till) -> dict[str, list[tuple]]:
         }
 
 
-def _play(till, action: str, pick: int, known: dict) -> None:
+def _play(till, action: str, pick: int, known: dict, clock: FixedClock) -> None:
     rng = random.Random(pick)
     cards = known["cards"]
     try:
@@ -118,6 +122,10 @@ def _play(till, action: str, pick: int, known: dict) -> None:
             _, cid = rng.choice(cards)
             points = rng.choice([-1, 1]) * rng.randrange(1, 500)
             PointAdjustments(till).adjust(known["owner"], cid, points, "Goodwill")
+        elif action == "later":  # months pass: points granted a year before expire
+            clock.advance(days=rng.randrange(60, 400))
+        elif action == "sweep":  # the till's start-of-day expiry sweep
+            ExpirySweep(till).run()
         elif action == "erase":
             card, _ = rng.choice(cards)
             Privacy(till).erase(card)
@@ -155,14 +163,14 @@ def test_three_tills_converge_whatever_they_did_and_however_bundles_travel(
             # a first day everyone hears about, so the offline day works on shared customers
             for who, action, pick in shared:
                 clock.advance(seconds=37)
-                _play(tills[who], action, pick, known[who])
+                _play(tills[who], action, pick, known[who], clock)
             _swap(tills, root / "first", order)
             for mine in known:
                 mine["cards"] = [c for k in known for c in k["cards"]]
                 mine["sales"] = [s for k in known for s in k["sales"]]
             for who, action, pick in offline:
                 clock.advance(seconds=41)
-                _play(tills[who], action, pick, known[who])
+                _play(tills[who], action, pick, known[who], clock)
             _swap(tills, root / "second", order)
             states = [_state(t) for t in tills]
             assert states[0] == states[1] == states[2]
