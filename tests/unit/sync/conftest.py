@@ -138,3 +138,26 @@ def pg_url() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def new_hub_database(pg_url: str) -> str:
+    """A fresh, empty hub database on the session's server: each test (or property example)
+    starts from a hub no till has pushed to."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = "hub_" + uuid.uuid4().hex[:12]
+    admin = create_engine(
+        pg_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return pg_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def hub_url(pg_url: str) -> str:
+    """A fresh hub database on the session's server for each test."""
+    return new_hub_database(pg_url)

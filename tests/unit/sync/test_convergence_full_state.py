@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from terminal.app.integrity import Integrity
 from terminal.app.privacy import Privacy
 from terminal.app.refunds import Refunds
 from terminal.app.staff import StaffRoster
+from terminal.app.till import Till
 from terminal.core.checkout import MAX, NONE
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import LoyaltyError
@@ -149,37 +151,43 @@ def test_three_tills_converge_whatever_they_did_and_however_bundles_travel(
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        clock = FixedClock(datetime(2026, 3, 2, 10, 0, 0))
-        tills = make_shop(root, clock, 3)
-        try:
-            known = [
-                {
-                    "cards": [],
-                    "sales": [],
-                    "owner": StaffRoster(t).set_first_owner("Owner", "2468").id,
-                }
-                for t in tills
-            ]
-            # a first day everyone hears about, so the offline day works on shared customers
-            for who, action, pick in shared:
-                clock.advance(seconds=37)
-                _play(tills[who], action, pick, known[who], clock)
-            _swap(tills, root / "first", order)
-            for mine in known:
-                mine["cards"] = [c for k in known for c in k["cards"]]
-                mine["sales"] = [s for k in known for s in k["sales"]]
-            for who, action, pick in offline:
-                clock.advance(seconds=41)
-                _play(tills[who], action, pick, known[who], clock)
-            _swap(tills, root / "second", order)
-            states = [_state(t) for t in tills]
-            assert states[0] == states[1] == states[2]
-            for till in tills:
-                report = Integrity(till).check()
-                assert report.ok, report.problems
-        finally:
-            for till in tills:
-                till.close()
+        play_two_days(root, shared, offline, lambda tills, day: _swap(tills, root / day, order))
+
+
+def play_two_days(
+    root: Path,
+    shared: list[tuple[int, str, int]],
+    offline: list[tuple[int, str, int]],
+    exchange: Callable[[list[Till], str], None],
+) -> None:
+    """Three paired tills (each with its owner) play ``shared``, exchange their news (day
+    "first"), play ``offline``, exchange again ("second"); then every till must hold the same
+    rows and flags, and pass ``check``."""
+    clock = FixedClock(datetime(2026, 3, 2, 10, 0, 0))
+    tills = make_shop(root, clock, 3)
+    try:
+        owners = [StaffRoster(t).set_first_owner("Owner", "2468").id for t in tills]
+        known = [{"cards": [], "sales": [], "owner": owner} for owner in owners]
+        # a first day everyone hears about, so the offline day works on shared customers
+        for who, action, pick in shared:
+            clock.advance(seconds=37)
+            _play(tills[who], action, pick, known[who], clock)
+        exchange(tills, "first")
+        for mine in known:
+            mine["cards"] = [c for k in known for c in k["cards"]]
+            mine["sales"] = [s for k in known for s in k["sales"]]
+        for who, action, pick in offline:
+            clock.advance(seconds=41)
+            _play(tills[who], action, pick, known[who], clock)
+        exchange(tills, "second")
+        states = [_state(t) for t in tills]
+        assert states[0] == states[1] == states[2]
+        for till in tills:
+            report = Integrity(till).check()
+            assert report.ok, report.problems
+    finally:
+        for till in tills:
+            till.close()
 
 
 def _swap(tills, folder: Path, order: random.Random) -> None:

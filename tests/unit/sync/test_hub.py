@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -19,19 +17,6 @@ from terminal.sync import hub as hub_module
 from terminal.sync.exchange import events_waiting
 from terminal.sync.hub import HubUnavailable, sync_with_hub
 from tests.unit.sync.conftest import balances
-
-
-@pytest.fixture
-def hub_url(pg_url: str) -> str:
-    """A fresh database on the session's server for each test."""
-    name = "hub_" + uuid.uuid4().hex[:12]
-    admin = create_engine(
-        pg_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return pg_url.rsplit("/", 1)[0] + "/" + name
 
 
 def test_two_tills_push_and_pull_and_converge(shop, hub_url):

@@ -3,11 +3,9 @@ carried some of them past the hub. Nothing diverges and nothing is half-applied.
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from terminal.app.card_admin import CardAdmin
 from terminal.app.counter import Counter, SaleRequest
@@ -20,19 +18,6 @@ from terminal.sync.hub import HubUnavailable, sync_with_hub
 from tests.unit.sync.conftest import balances, file_digest
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def hub_url(pg_url: str) -> str:
-    """A fresh hub database on the session's server."""
-    name = "hub_" + uuid.uuid4().hex[:12]
-    admin = create_engine(
-        pg_url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return pg_url.rsplit("/", 1)[0] + "/" + name
 
 
 def test_news_carried_past_the_hub_wait_until_their_till_pushes(shop, hub_url, tmp_path: Path):
