@@ -661,10 +661,12 @@ def _recompute(
 
 # Lots that have an expiry and a movement this bundle brought (an expiry, or points spent or put
 # back that another till's expiry did not know of).
-_LOTS_TO_REPLAY = """SELECT DISTINCT m.lot_id FROM lot_movement m WHERE m.rowid > ?
-    AND EXISTS (SELECT 1 FROM lot_movement x JOIN ledger_entry e ON e.id = x.entry_id
-                WHERE x.lot_id = m.lot_id AND e.kind = 'expire')
-    ORDER BY m.lot_id"""
+# Each touched lot is asked once (a catch-up brings many movements of the same lots).
+_LOTS_TO_REPLAY = """SELECT t.lot_id
+    FROM (SELECT DISTINCT lot_id FROM lot_movement WHERE rowid > ?) t
+    WHERE EXISTS (SELECT 1 FROM lot_movement x JOIN ledger_entry e ON e.id = x.entry_id
+                  WHERE x.lot_id = t.lot_id AND e.kind = 'expire')
+    ORDER BY t.lot_id"""
 # A lot's movements in the order they happened; at the same moment the points moved before the
 # expiry that writes them off (a refund putting points back into an expired lot writes them off
 # in the same instant).
@@ -764,7 +766,8 @@ def _flag_conflicts(
     # already spent) while another till, not knowing, gave them points: on one till the points
     # given would first have paid the debt; here the lots hold more than the balance. The
     # balance is right (Σ entries); the owner is told, and ``check`` knows why the lots differ.
-    # Customers with a lot below zero are flagged as points_overspent above.
+    # Customers with a lot below zero are flagged as points_overspent above. The customers
+    # looked at are those _recompute just recomputed (it leaves them in sync_touched).
     for customer_id, lots, balance in db.execute(
         "SELECT c.id, (SELECT COALESCE(SUM(l.remaining), 0) FROM points_lot l "
         "WHERE l.customer_id = c.id) AS lots, c.balance FROM customer c "
