@@ -78,13 +78,15 @@ RECOMPUTED: tuple[tuple[str, str, str, str], ...] = (
 
 def mismatch_sql(table: str, columns: str, empty: str, recomputed: str) -> str:
     """Rows (table, first key column) where the kept table and the recomputation disagree —
-    a kept row that counts nothing is the same as no row."""
+    a row that counts nothing is the same as no row, on either side (a day's expiries can
+    all be 0 points: a second till's sweep of a lot already written off, ``sync/apply.py``)."""
     key = columns.split(",")[0]
     kept = f"SELECT {columns} FROM {table} WHERE NOT ({empty})"
+    fresh = f"SELECT {columns} FROM fresh WHERE NOT ({empty})"
     return (
         f"WITH fresh ({columns}) AS ({recomputed})"
-        f" SELECT '{table}', {key} FROM (SELECT * FROM fresh EXCEPT {kept})"
-        f" UNION SELECT '{table}', {key} FROM ({kept} EXCEPT SELECT * FROM fresh)"
+        f" SELECT '{table}', {key} FROM ({fresh} EXCEPT {kept})"
+        f" UNION SELECT '{table}', {key} FROM ({kept} EXCEPT {fresh})"
     )
 
 

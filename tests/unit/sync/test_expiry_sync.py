@@ -76,3 +76,26 @@ def test_points_spent_before_the_expiry_on_another_till_are_not_written_off_agai
         assert figures.points_expired == WELCOME - sale.points_redeemed
     assert balances(one) == balances(two) == balances(three)
     _checked(shop)
+
+
+def test_a_lot_swept_again_a_day_later_on_a_till_that_was_off_leaves_check_clean(
+    shop, tmp_path, clock
+):
+    """The second sweep takes 0 points on a day of its own: that day's expiries count nothing,
+    which `check` must take for what it is (before, it reported the day's points figures as
+    differing from the facts on every till)."""
+    one, two, three = shop
+    got = Enrollment(one).register(CustomerForm(name="Olena Koval", phone="+380501112233"))
+    exchange_all(shop, tmp_path / "first")
+    clock.advance(days=366)
+    assert ExpirySweep(one).run().points == WELCOME
+    clock.advance(days=1)  # till 2 was off yesterday and has not heard of till 1's sweep
+    assert ExpirySweep(two).run().points == WELCOME
+    day = clock().date()
+    exchange_all(shop, tmp_path / "second")
+    for till in shop:
+        assert Customers(till).get(got.customer_id).balance == 0
+        assert _expired_total(till) == WELCOME
+        assert Reports(till).kpis(Period(day, day)).current.points_expired == 0
+    assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
