@@ -1215,6 +1215,10 @@ The data as it is now is kept in %2 first.</source>
         <source>No conflicts.</source>
         <translation>Конфликтов нет.</translation>
     </message>
+    <message>
+        <source>Marked as dealt with; the other tills hear of it with this till&apos;s next news.</source>
+        <translation>Отмечено как решённое; другие кассы узнают об этом с ближайшими новостями этой кассы.</translation>
+    </message>
 </context>
 <context>
     <name>CliHelp</name>
@@ -1621,6 +1625,14 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>list what two tills did offline that the owner should look at</source>
         <translation>показать, что две кассы сделали офлайн и что стоит проверить владельцу</translation>
+    </message>
+    <message>
+        <source>mark a conflict as dealt with: it leaves the list here, and on the other tills with this till&apos;s next news</source>
+        <translation>отметить конфликт как решённый: он уйдёт из списка здесь и на других кассах с ближайшими новостями этой кассы</translation>
+    </message>
+    <message>
+        <source>the conflict, as `sync conflicts` shows it</source>
+        <translation>конфликт, как его показывает `sync conflicts`</translation>
     </message>
     <message>
         <source>postgresql://user@host:port/database</source>
@@ -3399,6 +3411,14 @@ Cards: {cards}</source>
     <message>
         <source>The bundle of till {till} builds on news from other tills that this till has not received yet (a customer, card or sale made elsewhere). Import the other tills&apos; bundles first, then this one again; nothing was changed.</source>
         <translation>Пакет кассы {till} опирается на новости других касс, которых эта касса ещё не получила (покупатель, карта или продажа, сделанные в другом месте). Сначала загрузите пакеты других касс, затем этот снова; ничего не изменено.</translation>
+    </message>
+    <message>
+        <source>That conflict is no longer on the list: news from another till showed it did not happen.</source>
+        <translation>Этого конфликта уже нет в списке: новости с другой кассы показали, что его не было.</translation>
+    </message>
+    <message>
+        <source>That conflict is already marked as dealt with.</source>
+        <translation>Этот конфликт уже отмечен как решённый.</translation>
     </message>
     <message>
         <source>Events of till {till} are missing after number {have}.</source>
@@ -5790,6 +5810,18 @@ Cards: {cards}</source>
         <translation>Что произошло</translation>
     </message>
     <message>
+        <source>Mark as dealt with</source>
+        <translation>Отметить как решённое</translation>
+    </message>
+    <message>
+        <source>Once you have sorted it out with the customer: the conflict leaves this list here and on the other tills.</source>
+        <translation>Когда вы уладили это с покупателем: конфликт уйдёт из этого списка здесь и на других кассах.</translation>
+    </message>
+    <message>
+        <source>Select a conflict you have dealt with.</source>
+        <translation>Выберите конфликт, который вы уже уладили.</translation>
+    </message>
+    <message>
         <source>This is till %1 of %2.</source>
         <translation>Это касса %1 магазина «%2».</translation>
     </message>
@@ -5936,6 +5968,30 @@ Cards: {cards}</source>
     <message>
         <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>
         <translation>Возврат продажи на %2 прошёл на двух кассах без связи: вернули на %3 больше, чем был чек. Оба возврата остаются в силе; эту продажу больше нельзя вернуть.</translation>
+    </message>
+    <message>
+        <source>Mark as dealt with?</source>
+        <translation>Отметить как решённое?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) will leave the list, on this till and on the others once they have this till&apos;s news. Do this once you have sorted it out with the customer.</source>
+        <translation>
+            <numerusform>%n конфликт уйдёт из списка — на этой кассе и на других, когда к ним придут новости этой кассы. Делайте это, когда уладили всё с покупателем.</numerusform>
+            <numerusform>%n конфликта уйдут из списка — на этой кассе и на других, когда к ним придут новости этой кассы. Делайте это, когда уладили всё с покупателем.</numerusform>
+            <numerusform>%n конфликтов уйдут из списка — на этой кассе и на других, когда к ним придут новости этой кассы. Делайте это, когда уладили всё с покупателем.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Marking as dealt with…</source>
+        <translation>Отмечаем как решённое…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) marked as dealt with.</source>
+        <translation>
+            <numerusform>%n конфликт отмечен как решённый.</numerusform>
+            <numerusform>%n конфликта отмечены как решённые.</numerusform>
+            <numerusform>%n конфликтов отмечены как решённые.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Folder for the bundle</source>

@@ -1215,6 +1215,10 @@ The data as it is now is kept in %2 first.</source>
         <source>No conflicts.</source>
         <translation>Конфліктів немає.</translation>
     </message>
+    <message>
+        <source>Marked as dealt with; the other tills hear of it with this till&apos;s next news.</source>
+        <translation>Позначено як вирішене; інші каси дізнаються про це з найближчими новинами цієї каси.</translation>
+    </message>
 </context>
 <context>
     <name>CliHelp</name>
@@ -1621,6 +1625,14 @@ The data as it is now is kept in %2 first.</source>
     <message>
         <source>list what two tills did offline that the owner should look at</source>
         <translation>показати, що дві каси зробили офлайн і що варто перевірити власникові</translation>
+    </message>
+    <message>
+        <source>mark a conflict as dealt with: it leaves the list here, and on the other tills with this till&apos;s next news</source>
+        <translation>позначити конфлікт як вирішений: він зникне зі списку тут і на інших касах з найближчими новинами цієї каси</translation>
+    </message>
+    <message>
+        <source>the conflict, as `sync conflicts` shows it</source>
+        <translation>конфлікт, як його показує `sync conflicts`</translation>
     </message>
     <message>
         <source>postgresql://user@host:port/database</source>
@@ -3399,6 +3411,14 @@ Cards: {cards}</source>
     <message>
         <source>The bundle of till {till} builds on news from other tills that this till has not received yet (a customer, card or sale made elsewhere). Import the other tills&apos; bundles first, then this one again; nothing was changed.</source>
         <translation>Пакет каси {till} спирається на новини інших кас, яких ця каса ще не отримала (покупець, картка або продаж, зроблені деінде). Спочатку завантажте пакети інших кас, потім цей знову; нічого не змінено.</translation>
+    </message>
+    <message>
+        <source>That conflict is no longer on the list: news from another till showed it did not happen.</source>
+        <translation>Цього конфлікту вже немає в списку: новини з іншої каси показали, що його не було.</translation>
+    </message>
+    <message>
+        <source>That conflict is already marked as dealt with.</source>
+        <translation>Цей конфлікт уже позначено як вирішений.</translation>
     </message>
     <message>
         <source>Events of till {till} are missing after number {have}.</source>
@@ -5790,6 +5810,18 @@ Cards: {cards}</source>
         <translation>Що сталося</translation>
     </message>
     <message>
+        <source>Mark as dealt with</source>
+        <translation>Позначити як вирішене</translation>
+    </message>
+    <message>
+        <source>Once you have sorted it out with the customer: the conflict leaves this list here and on the other tills.</source>
+        <translation>Коли ви владнали це з покупцем: конфлікт зникне з цього списку тут і на інших касах.</translation>
+    </message>
+    <message>
+        <source>Select a conflict you have dealt with.</source>
+        <translation>Виберіть конфлікт, який ви вже владнали.</translation>
+    </message>
+    <message>
         <source>This is till %1 of %2.</source>
         <translation>Це каса %1 магазину «%2».</translation>
     </message>
@@ -5936,6 +5968,30 @@ Cards: {cards}</source>
     <message>
         <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>
         <translation>Повернення продажу на %2 пройшло на двох касах без зв&apos;язку: повернули на %3 більше, ніж був чек. Обидва повернення залишаються в силі; цей продаж більше не можна повернути.</translation>
+    </message>
+    <message>
+        <source>Mark as dealt with?</source>
+        <translation>Позначити як вирішене?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) will leave the list, on this till and on the others once they have this till&apos;s news. Do this once you have sorted it out with the customer.</source>
+        <translation>
+            <numerusform>%n конфлікт зникне зі списку — на цій касі та на інших, коли до них надійдуть новини цієї каси. Робіть це, коли владнали все з покупцем.</numerusform>
+            <numerusform>%n конфлікти зникнуть зі списку — на цій касі та на інших, коли до них надійдуть новини цієї каси. Робіть це, коли владнали все з покупцем.</numerusform>
+            <numerusform>%n конфліктів зникнуть зі списку — на цій касі та на інших, коли до них надійдуть новини цієї каси. Робіть це, коли владнали все з покупцем.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Marking as dealt with…</source>
+        <translation>Позначаємо як вирішене…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conflict(s) marked as dealt with.</source>
+        <translation>
+            <numerusform>%n конфлікт позначено як вирішений.</numerusform>
+            <numerusform>%n конфлікти позначено як вирішені.</numerusform>
+            <numerusform>%n конфліктів позначено як вирішені.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Folder for the bundle</source>

@@ -8,6 +8,7 @@ sync push|pull|run --server URL        exchange events with a PostgreSQL hub
 sync folder DIR                        one folder-sync round: export news, import others'
 sync status                            till number, events waiting, peers, conflicts
 sync conflicts                         what two tills did offline that needs a look
+sync settle ID                         mark one of those conflicts as dealt with
 """
 
 from __future__ import annotations
@@ -112,6 +113,17 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
     )
     conflicts.set_defaults(handler=_conflicts)
+
+    settle = commands.add_parser(
+        "settle",
+        help=cli_help(
+            "mark a conflict as dealt with: it leaves the list here, and on the other tills "
+            "with this till's next news"
+        ),
+        parents=[common],
+    )
+    settle.add_argument("id", help=cli_help("the conflict, as `sync conflicts` shows it"))
+    settle.set_defaults(handler=_settle)
 
 
 def _events(n: int) -> Count:
@@ -329,9 +341,23 @@ def _conflicts(cli: Cli) -> int:
         return "\n".join(
             f"{_moment(cli, row['created_at'][:16])}  "
             f"{cli.translate(_KINDS[row['kind']]) if row['kind'] in _KINDS else row['kind']} "
-            f"({row['subject']})"
+            f"({row['subject']})\n    {row['id']}"
             for row in rows
         )
 
     cli.emit({"conflicts": rows}, text)
+    return int(ExitCode.OK)
+
+
+def _settle(cli: Cli) -> int:
+    SyncExchange(cli.till).settle_conflict(cli.args.id, None)
+    cli.emit(
+        {"settled": cli.args.id},
+        lambda: cli.translate(
+            QT_TRANSLATE_NOOP(
+                "Cli",
+                "Marked as dealt with; the other tills hear of it with this till's next news.",
+            )
+        ),
+    )
     return int(ExitCode.OK)

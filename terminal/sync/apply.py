@@ -52,6 +52,7 @@ _KEYS = {
     "staff": "id",
     "purchase": "id",
     "terminal": "id",
+    "sync_conflict": "id",  # only ``resolved_at``: the owner dealt with it (exchange.py)
 }
 
 
@@ -553,11 +554,22 @@ def _flag(
     details: dict[str, Any],
     now: datetime,
 ) -> None:
-    db.execute(
+    raised = db.execute(
         "INSERT OR IGNORE INTO sync_conflict (id, kind, customer_id, subject, details, "
         "created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
         (conflict_id, kind, customer_id, subject, json.dumps(details), sql_value(now)),
-    )
+    ).rowcount
+    if raised:  # the owner may have dealt with it on another till, whose news came first
+        settled = db.execute(
+            "SELECT value FROM sync_field_clock "
+            "WHERE tbl = 'sync_conflict' AND key = ? AND field = 'resolved_at'",
+            (conflict_id,),
+        ).fetchone()
+        if settled and settled[0] is not None and (at := json.loads(settled[0])) is not None:
+            db.execute(
+                "UPDATE sync_conflict SET resolved_at = ? WHERE id = ?",
+                (_db_value(at), conflict_id),
+            )
 
 
 def _temp_ids(db: sqlite3.Connection, name: str, ids: Iterable[str], *selects: str) -> None:

@@ -16,11 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from terminal.app.journal import SCHEMA_VERSION
+from terminal.app.journal import SCHEMA_VERSION, ChangeSet, record_event, sql_value
 from terminal.app.privacy import finish_archive_scrubs_if_free
 from terminal.app.settings import get_setting, put_setting
-from terminal.app.till import Till
-from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.app.staff import write_audit
+from terminal.app.till import Till, driver_connection
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
 from terminal.db import bulk_load, journal_archive, report_aggregates
 from terminal.db.sync_state import put_state, state
 from terminal.sync.apply import (
@@ -460,6 +461,43 @@ class SyncExchange:
                     "FROM sync_conflict WHERE resolved_at IS NULL ORDER BY created_at, id"
                 )
             ]
+
+    def settle_conflict(self, conflict_id: str, actor: str | None) -> None:
+        """The owner has dealt with a conflict (spoken to the customer, given a new card): it
+        leaves the list here, and on every other till once that till has this one's news.
+
+        Written as a field update of the flag (``resolved_at``), which every till applies by
+        the hybrid clock like any edit; a till that has not raised the flag yet keeps the
+        update and raises the flag already dealt with (``apply._flag``). The audit log names
+        who did it."""
+        now = self.till.now()
+        with self.till.write() as s:
+            db = driver_connection(s)
+            row = db.execute(
+                "SELECT resolved_at FROM sync_conflict WHERE id = ?", (conflict_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFound(
+                    QT_TRANSLATE_NOOP(
+                        "Errors",
+                        "That conflict is no longer on the list: news from another till "
+                        "showed it did not happen.",
+                    ),
+                    conflict_id=conflict_id,
+                )
+            if row[0] is not None:
+                raise InvalidInput(
+                    QT_TRANSLATE_NOOP("Errors", "That conflict is already marked as dealt with."),
+                    field="conflict",
+                )
+            db.execute(
+                "UPDATE sync_conflict SET resolved_at = ? WHERE id = ?",
+                (sql_value(now), conflict_id),
+            )
+            changes = ChangeSet(s)
+            changes.update("sync_conflict", conflict_id, {"resolved_at": now})
+            record_event(s, self.till.terminal_id, "sync.conflict_settled", changes.payload(), now)
+            write_audit(s, now, actor or "", "sync.conflict_settled", conflict_id=conflict_id)
 
 
 def _bulk_catch_up(db: sqlite3.Connection, size: int | None) -> bool:

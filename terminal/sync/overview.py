@@ -42,6 +42,7 @@ class ConflictView:
     overspent: int  # points: below zero (points_overspent), lots over balance (..._unsettled)
     sale_amount: int = 0  # minor units: the check, for sale_refunded_twice
     refunded_over: int = 0  # minor units refunded beyond the check, for sale_refunded_twice
+    conflict_id: str = ""  # what SyncExchange.settle_conflict takes
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def sync_overview(till: Till) -> SyncOverview:
                 int(details.get("overspent", details.get("points", 0))),
                 sale_amount,
                 max(0, refunded - sale_amount),
+                conflict_id=row["id"],
             )
         )
     return SyncOverview(

@@ -5,6 +5,7 @@ Shown: this till's number and shop, when news last left and arrived (how many ev
 which till), what waits to be sent, every other till known here with how far this till has its
 news, and the conflicts the owner should look at, with the customers' names. Done here: export
 a bundle, import one, make a pairing file for a new till, join a shop (a new, empty till only),
+mark conflicts the owner has sorted out as dealt with (on every till, by its next news),
 the PostgreSQL server's address (its password shown as *** once saved) with "Push and pull now",
 and **folder sync**: a shared or USB folder and an interval.
 
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -215,6 +217,7 @@ class SyncScreen(QWidget):
             self.hub_button,
             self.pair_button,
             self.join_button,
+            self.settle_button,
         ]
 
     def _muted(self, text: str = "") -> QLabel:
@@ -352,7 +355,21 @@ class SyncScreen(QWidget):
         self.conflicts.setMinimumHeight(80)
         # takes the room left over, never asks for more: no scroll bar at 1366×768
         self.conflicts.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        layout.addWidget(self.conflicts)
+        layout.addWidget(self.conflicts, 1)
+        row = QHBoxLayout()
+        self.settle_button = QPushButton(self.tr("Mark as dealt with"))
+        self.settle_button.setToolTip(
+            self.tr(
+                "Once you have sorted it out with the customer: the conflict leaves this list "
+                "here and on the other tills."
+            )
+        )
+        self.settle_button.clicked.connect(self._settle_selected)
+        row.addWidget(self.settle_button)
+        self.settle_hint = self._muted(self.tr("Select a conflict you have dealt with."))
+        row.addWidget(self.settle_hint, 1)
+        layout.addLayout(row)
+        self.conflicts.itemSelectionChanged.connect(self._update_buttons)
         return self.conflicts_box
 
     def _plain_table(self, table: QTableWidget) -> None:
@@ -520,6 +537,9 @@ class SyncScreen(QWidget):
         self.folder_now_button.setEnabled(bool(view.preferences.folder))
         self.hub_button.setEnabled(view.preferences.has_hub)
         self.join_button.setEnabled(view.can_join)
+        chosen = bool(self._selected_conflicts())
+        self.settle_button.setEnabled(chosen)
+        self.settle_hint.setVisible(bool(view.conflicts) and not chosen)
 
     def _tone(self, label: QLabel, tone: str, text: str, size: int = 15) -> None:
         label.setStyleSheet(f"color: {TONES[tone]}; font-size: {size}px; font-weight: 600;")
@@ -566,6 +586,45 @@ class SyncScreen(QWidget):
             self._update_buttons()
 
         run_in_background(work, finished)
+
+    def _selected_conflicts(self) -> list[str]:
+        view = self.overview
+        if view is None:
+            return []
+        rows = sorted({index.row() for index in self.conflicts.selectedIndexes()})
+        return [view.conflicts[r].conflict_id for r in rows if r < len(view.conflicts)]
+
+    def _settle_selected(self) -> None:
+        chosen = self._selected_conflicts()
+        if not chosen:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Mark as dealt with?"),
+            self.tr(
+                "%n conflict(s) will leave the list, on this till and on the others once "
+                "they have this till's news. Do this once you have sorted it out with the "
+                "customer.",
+                "",
+                len(chosen),
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        exchange, actor = SyncExchange(self.services.till), self.services.actor_id
+
+        def work() -> int:
+            for conflict_id in chosen:
+                exchange.settle_conflict(conflict_id, actor)
+            return len(chosen)
+
+        self._run(
+            self.tr("Marking as dealt with…"),
+            work,
+            lambda n: self.tr("%n conflict(s) marked as dealt with.", "", n),
+        )
 
     def _choose_export(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the bundle"))

@@ -47,3 +47,30 @@ def test_pair_export_import_through_the_command(tmp_path: Path):
     assert refused.returncode != 0
     assert "signature does not match" in refused.stderr
     assert dump(one) == before
+
+
+@pytest.mark.slow
+def test_the_owner_lists_a_conflict_and_marks_it_dealt_with_from_the_command(tmp_path: Path):
+    one, two = tmp_path / "one" / "loyalty.db", tmp_path / "two" / "loyalty.db"
+    one.parent.mkdir()
+    two.parent.mkdir()
+    olena = run_json(one, "customer", "add", "--name", "Олена Коваленко", "--phone", "0671234567")
+    run_json(one, "sale", "--card", olena["card"], "--amount", "500")
+    run_json(one, "sync", "pair-create", "--till", "2", "--out", str(tmp_path / "till2.pair"))
+    run_json(two, "sync", "pair-join", str(tmp_path / "till2.pair"))
+    run_json(two, "sync", "import", run_json(one, "sync", "export", "--out", str(tmp_path))["path"])
+    for till in (one, two):  # the same points spent on both tills, offline
+        run_json(till, "sale", "--card", olena["card"], "--amount", "300", "--redeem", "max")
+    run_json(one, "sync", "import", run_json(two, "sync", "export", "--out", str(tmp_path))["path"])
+
+    [conflict] = run_json(one, "sync", "conflicts")["conflicts"]
+    assert conflict["kind"] == "points_overspent"
+    listed = run_cli(one, "sync", "conflicts", check=True).stdout
+    assert conflict["id"] in listed
+    settled = run_cli(one, "sync", "settle", conflict["id"], check=True).stdout
+    assert settled.startswith("Marked as dealt with")
+    assert run_json(one, "sync", "conflicts")["conflicts"] == []
+    again = run_cli(one, "sync", "settle", conflict["id"])
+    assert again.returncode != 0
+    assert "already marked as dealt with" in again.stderr
+    assert run_cli(one, "check").returncode == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.customers import Customers
@@ -267,3 +267,42 @@ def test_a_sale_refunded_on_both_tills_offline_is_shown_to_the_owner_with_the_mo
         "went back. Both refunds stand; the sale cannot be refunded again."
     ) in texts
     assert screen.conflicts.item(0, 1).text() == "Olena Koval"
+
+
+def test_the_owner_marks_a_conflict_dealt_with_and_it_leaves_the_list(
+    qtbot, till, second, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    card = Enrollment(till).register(CustomerForm(name="Olena Koval", phone="+380501112233")).card
+    sale_id = Counter(till).checkout(SaleRequest(card=card, amount=450_00)).sale_id
+    SyncExchange(second).import_file(SyncExchange(till).export(tmp_path / "first").path)
+    Refunds(till).refund(sale_id, 300_00)
+    Refunds(second).refund(sale_id, 250_00)
+    SyncExchange(till).import_file(SyncExchange(second).export(tmp_path / "two").path)
+    screen = _screen(qtbot, till)
+    assert screen.conflicts_box.title() == "Conflicts to look at (2)"
+    assert not screen.settle_button.isEnabled()  # nothing chosen yet
+    first_row = screen.conflicts.visualItemRect(screen.conflicts.item(0, 2)).center()
+    qtbot.mouseClick(screen.conflicts.viewport(), Qt.MouseButton.LeftButton, pos=first_row)
+    assert screen.settle_button.isEnabled()
+    chosen = screen.conflicts.item(0, 2).text()
+    chosen_id = screen.overview.conflicts[0].conflict_id
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+    asked: list[str] = []
+
+    def answer(parent, title, text, *args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    qtbot.mouseClick(screen.settle_button, Qt.MouseButton.LeftButton)  # cancelled: stays
+    assert screen.conflicts_box.title() == "Conflicts to look at (2)"
+    assert _click_and_wait(qtbot, screen, screen.settle_button) == (
+        "1 conflict marked as dealt with."
+    )
+    assert asked[-1].startswith("1 conflict will leave the list")
+    qtbot.waitUntil(lambda: screen.conflicts_box.title() == "Conflicts to look at (1)")
+    assert screen.conflicts.item(0, 2).text() != chosen
+    # the other till hears of it with this till's next news
+    SyncExchange(second).import_file(SyncExchange(till).export(tmp_path / "three").path)
+    left = [row["id"] for row in SyncExchange(second).conflicts()]
+    assert len(left) == 1 and chosen_id not in left

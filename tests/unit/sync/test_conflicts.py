@@ -16,7 +16,7 @@ from terminal.app.integrity import Integrity
 from terminal.app.refunds import Refunds
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
-from terminal.core.errors import RefundRefused
+from terminal.core.errors import InvalidInput, NotFound, RefundRefused
 from terminal.sync.exchange import SyncExchange
 from tests.unit.sync.conftest import balances
 from tests.unit.sync.helpers import exchange_all
@@ -218,4 +218,56 @@ def test_a_debt_made_on_one_till_and_points_given_on_another_is_flagged_not_a_fa
         flags = [(f["kind"], f["customer_id"]) for f in SyncExchange(till).conflicts()]
         assert flags == [("points_debt_unsettled", enrolled.customer_id)]
     assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
+
+
+def _points_used_twice(shop, tmp_path: Path) -> str:
+    """Points of one customer redeemed on till 1 and till 2 offline; returns the customer."""
+    one, two, _three = shop
+    enrolled = _customer_on_both(shop, tmp_path, spend=500_00)
+    Counter(one).checkout(SaleRequest(card=enrolled.card, amount=300_00, redeem=MAX))
+    Counter(two).checkout(SaleRequest(card=enrolled.card, amount=300_00, redeem=MAX))
+    return enrolled.customer_id
+
+
+def test_a_conflict_the_owner_dealt_with_leaves_the_list_on_every_till(shop, tmp_path):
+    one, two, three = shop
+    _points_used_twice(shop, tmp_path)
+    exchange_all(shop, tmp_path / "second")
+    [flag] = SyncExchange(two).conflicts()
+    SyncExchange(two).settle_conflict(flag["id"], None)
+    assert SyncExchange(two).conflicts() == []
+    assert SyncExchange(one).conflicts() != []  # till 1 has not heard yet
+    exchange_all(shop, tmp_path / "third")
+    for till in shop:
+        assert SyncExchange(till).conflicts() == []
+        assert SyncExchange(till).status().open_conflicts == 0
+    _checked(shop)  # the balance below zero is still understood as points used twice
+    with pytest.raises(InvalidInput, match="already marked as dealt with"):
+        SyncExchange(one).settle_conflict(flag["id"], None)
+    with pytest.raises(NotFound, match="no longer on the list"):
+        SyncExchange(one).settle_conflict("points_overspent:nobody", None)
+
+
+def test_a_till_that_hears_the_owner_dealt_with_it_before_it_saw_the_clash_shows_it_dealt_with(
+    shop, tmp_path
+):
+    """Till 3 gets till 1's and till 2's sales (the clash) in the same round as the owner's
+    word from till 1: the flag it raises is already dealt with, whatever order the news came in."""
+    one, two, three = shop
+    _points_used_twice(shop, tmp_path)
+    bundle_two = SyncExchange(two).export(tmp_path / "two", since=0).path
+    SyncExchange(one).import_file(bundle_two)
+    [flag] = SyncExchange(one).conflicts()
+    SyncExchange(one).settle_conflict(flag["id"], None)
+    bundle_one = SyncExchange(one).export(tmp_path / "one", since=0).path
+    SyncExchange(three).import_file(bundle_one)  # the word, and till 1's sale: no clash yet
+    assert SyncExchange(three).conflicts() == []
+    SyncExchange(three).import_file(bundle_two)  # now the clash: raised, and dealt with
+    assert SyncExchange(three).conflicts() == []
+    with three.read_driver() as db:
+        assert db.execute(
+            "SELECT COUNT(*) FROM sync_conflict WHERE id = ? AND resolved_at IS NOT NULL",
+            (flag["id"],),
+        ).fetchone() == (1,)
     _checked(shop)
