@@ -841,7 +841,7 @@ def _flag_conflicts(
                 _flag_blocked_sale(db, sale_id, card, customer_id, now)
             else:
                 db.execute(
-                    "DELETE FROM sync_conflict WHERE id = ? AND resolved_at IS NULL",
+                    "DELETE FROM sync_conflict WHERE id = ?",
                     (f"sale_on_blocked_card:{sale_id}",),
                 )
 

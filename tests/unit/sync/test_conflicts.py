@@ -231,7 +231,7 @@ def _points_used_twice(shop, tmp_path: Path) -> str:
 
 
 def test_a_conflict_the_owner_dealt_with_leaves_the_list_on_every_till(shop, tmp_path):
-    one, two, three = shop
+    one, two, _three = shop
     _points_used_twice(shop, tmp_path)
     exchange_all(shop, tmp_path / "second")
     [flag] = SyncExchange(two).conflicts()

@@ -3,7 +3,7 @@ owner would look at ends the same, not only the balances.
 
 Alongside ``test_convergence.py`` this one also blocks, unblocks and replaces cards, sells or
 refunds on customers and sales of other tills, has the owner adjust points and erase customers,
-lets months pass and runs each till's expiry sweep,
+lets months pass and runs each till's expiry sweep, then has the owner mark flags dealt with,
 and compares whole rows: customers (name, phone, e-mail, balance, lifetime paid, visits, last
 visit), every lot's remainder, every sale's refunded amount, every card's status and holder,
 and the conflict flags each till raised for its owner. ``SYNC_EXAMPLES=60`` runs a longer hunt.
@@ -80,7 +80,7 @@ def _state(till) -> dict[str, list[tuple]]:
             ).fetchall(),
             # ids are made from what clashed, so every till raises the same flags
             "conflicts": db.execute(
-                "SELECT id, kind, customer_id, subject FROM sync_conflict ORDER BY id"
+                "SELECT id, kind, customer_id, subject, resolved_at FROM sync_conflict ORDER BY id"
             ).fetchall(),
         }
 
@@ -161,8 +161,9 @@ def play_two_days(
     exchange: Callable[[list[Till], str], None],
 ) -> None:
     """Three paired tills (each with its owner) play ``shared``, exchange their news (day
-    "first"), play ``offline``, exchange again ("second"); then every till must hold the same
-    rows and flags, and pass ``check``."""
+    "first"), play ``offline``, exchange again ("second"), and when the owner then marks flags
+    dealt with, once more ("third"); then every till must hold the same rows and flags, and
+    pass ``check``."""
     clock = FixedClock(datetime(2026, 3, 2, 10, 0, 0))
     tills = make_shop(root, clock, 3)
     try:
@@ -180,6 +181,8 @@ def play_two_days(
             clock.advance(seconds=41)
             _play(tills[who], action, pick, known[who], clock)
         exchange(tills, "second")
+        if _settle_some(tills, known, random.Random(len(shared) * 31 + len(offline))):
+            exchange(tills, "third")  # the owner's word on the flags travels like any news
         states = [_state(t) for t in tills]
         assert states[0] == states[1] == states[2]
         for till in tills:
@@ -188,6 +191,18 @@ def play_two_days(
     finally:
         for till in tills:
             till.close()
+
+
+def _settle_some(tills: list[Till], known: list[dict], rng: random.Random) -> bool:
+    """After the swap the owner, on a till or two, marks some of the flags dealt with (maybe
+    the same flag on two tills); returns whether anything was marked."""
+    marked = False
+    for till, mine in zip(tills, known, strict=True):
+        flags = SyncExchange(till).conflicts()
+        if flags and rng.random() < 0.6:
+            SyncExchange(till).settle_conflict(rng.choice(flags)["id"], mine["owner"])
+            marked = True
+    return marked
 
 
 def _swap(tills, folder: Path, order: random.Random) -> None:
