@@ -4,23 +4,31 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.e2e.cli_helpers import dump, run_cli, run_json
 
 
-@pytest.mark.slow
-def test_pair_export_import_through_the_command(tmp_path: Path):
+def _two_tills(tmp_path: Path, amount: str) -> tuple[Path, Path, dict[str, Any]]:
+    """Till 1 with Olena and her sale of ``amount``, and till 2 joined to its shop with the
+    commands (nothing exchanged yet)."""
     one, two = tmp_path / "one" / "loyalty.db", tmp_path / "two" / "loyalty.db"
     one.parent.mkdir()
     two.parent.mkdir()
     olena = run_json(one, "customer", "add", "--name", "Олена Коваленко", "--phone", "0671234567")
-    run_json(one, "sale", "--card", olena["card"], "--amount", "300,00")
-    pairing = tmp_path / "till2.pair"
-    run_json(one, "sync", "pair-create", "--till", "2", "--out", str(pairing))
-    joined = run_json(two, "sync", "pair-join", str(pairing))
+    run_json(one, "sale", "--card", olena["card"], "--amount", amount)
+    run_json(one, "sync", "pair-create", "--till", "2", "--out", str(tmp_path / "till2.pair"))
+    joined = run_json(two, "sync", "pair-join", str(tmp_path / "till2.pair"))
     assert joined["till_number"] == 2
+    return one, two, olena
+
+
+@pytest.mark.slow
+def test_pair_export_import_through_the_command(tmp_path: Path):
+    one, two, olena = _two_tills(tmp_path, "300,00")
+    pairing = tmp_path / "till2.pair"
     log_text = "".join(p.read_text(errors="replace") for p in tmp_path.rglob("*.log"))
     assert pairing.read_text().split('"shop_key": "')[1][:64] not in log_text
 
@@ -51,13 +59,7 @@ def test_pair_export_import_through_the_command(tmp_path: Path):
 
 @pytest.mark.slow
 def test_the_owner_lists_a_conflict_and_marks_it_dealt_with_from_the_command(tmp_path: Path):
-    one, two = tmp_path / "one" / "loyalty.db", tmp_path / "two" / "loyalty.db"
-    one.parent.mkdir()
-    two.parent.mkdir()
-    olena = run_json(one, "customer", "add", "--name", "Олена Коваленко", "--phone", "0671234567")
-    run_json(one, "sale", "--card", olena["card"], "--amount", "500")
-    run_json(one, "sync", "pair-create", "--till", "2", "--out", str(tmp_path / "till2.pair"))
-    run_json(two, "sync", "pair-join", str(tmp_path / "till2.pair"))
+    one, two, olena = _two_tills(tmp_path, "500")
     run_json(two, "sync", "import", run_json(one, "sync", "export", "--out", str(tmp_path))["path"])
     for till in (one, two):  # the same points spent on both tills, offline
         run_json(till, "sale", "--card", olena["card"], "--amount", "300", "--redeem", "max")
