@@ -5941,6 +5941,10 @@ Cards: {cards}</source>
         <source>(not on this till yet)</source>
         <translation>(на этой кассе пока нет)</translation>
     </message>
+    <message>
+        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale); it has been made good since.</source>
+        <translation>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи); с тех пор это возмещено.</translation>
+    </message>
     <message numerus="yes">
         <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale): the balance went %n point(s) below zero. The next points earned pay it back.</source>
         <translation>
@@ -5948,6 +5952,10 @@ Cards: {cards}</source>
             <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n балла ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
             <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n баллов ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. Their points lots and balance agree again now.</source>
+        <translation>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Теперь партии баллов и баланс снова сходятся.</translation>
     </message>
     <message numerus="yes">
         <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; %n point(s) more sit in their points lots and are written off when those expire.</source>

@@ -764,13 +764,15 @@ def _flag_conflicts(
             + touched_lots.format(lots=marks["points_lot"], moves=marks["lot_movement"])
         )
     }
+    # One flag per customer, named by the customer: which of their lots a till saw below zero
+    # first depends on the order news came in (the figures shown are read live, overview.py).
     for lot_id, customer_id, remaining in sorted(overspent.values()):
         _flag(
             db,
             f"points_overspent:{customer_id}",
             "points_overspent",
             customer_id,
-            lot_id,
+            customer_id,
             {"lot": lot_id, "overspent": -remaining},
             now,
         )

@@ -489,12 +489,23 @@ class SyncScreen(QWidget):
             what = {
                 "points_overspent": self.tr(
                     "Points were used twice on two tills while offline (spent, or taken back by "
+                    "two refunds of one sale); it has been made good since."
+                )
+                if conflict.overspent == 0
+                else self.tr(
+                    "Points were used twice on two tills while offline (spent, or taken back by "
                     "two refunds of one sale): the balance went %n point(s) below zero. The next "
                     "points earned pay it back.",
                     "",
                     conflict.overspent,
                 ),
                 "points_debt_unsettled": self.tr(
+                    "A refund on one till took back points the customer had already spent, "
+                    "while another till gave them points without knowing. Their points lots and "
+                    "balance agree again now."
+                )
+                if conflict.overspent == 0
+                else self.tr(
                     "A refund on one till took back points the customer had already spent, "
                     "while another till gave them points without knowing. The balance is "
                     "right; %n point(s) more sit in their points lots and are written off "

@@ -20,6 +20,7 @@ from terminal.app.enrollment import Enrollment
 from terminal.app.refunds import Refunds
 from terminal.app.staff import StaffRoster
 from terminal.app.till import Till, open_till
+from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import CardNotFound
 from terminal.i18n_text import install_translations, remove_translations
@@ -306,3 +307,25 @@ def test_the_owner_marks_a_conflict_dealt_with_and_it_leaves_the_list(
     SyncExchange(second).import_file(SyncExchange(till).export(tmp_path / "three").path)
     left = [row["id"] for row in SyncExchange(second).conflicts()]
     assert len(left) == 1 and chosen_id not in left
+
+
+def test_points_used_twice_show_the_shortfall_now_and_say_when_it_was_made_good(
+    qtbot, till, second, tmp_path
+):  # type: ignore[no-untyped-def]
+    card = Enrollment(till).register(CustomerForm(name="Olena Koval", phone="+380501112233")).card
+    Counter(till).checkout(SaleRequest(card=card, amount=500_00))
+    SyncExchange(second).import_file(SyncExchange(till).export(tmp_path / "first").path)
+    first = Counter(till).checkout(SaleRequest(card=card, amount=300_00, redeem=MAX))
+    other = Counter(second).checkout(SaleRequest(card=card, amount=300_00, redeem=MAX))
+    SyncExchange(till).import_file(SyncExchange(second).export(tmp_path / "two").path)
+    screen = _screen(qtbot, till)
+    said = screen.conflicts.item(0, 2).text()
+    assert first.points_redeemed == other.points_redeemed  # every point, once on each till
+    assert f"the balance went {other.points_redeemed} points below zero" in said, said
+    Refunds(till).refund(other.sale_id)  # both sales go back: the points with them
+    Refunds(till).refund(first.sale_id)
+    screen.refresh()
+    assert screen.conflicts.item(0, 2).text() == (
+        "Points were used twice on two tills while offline (spent, or taken back by two "
+        "refunds of one sale); it has been made good since."
+    )

@@ -18,6 +18,7 @@ from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import InvalidInput, NotFound, RefundRefused
 from terminal.sync.exchange import SyncExchange
+from terminal.sync.overview import sync_overview
 from tests.unit.sync.conftest import balances
 from tests.unit.sync.helpers import exchange_all
 
@@ -270,4 +271,35 @@ def test_a_till_that_hears_the_owner_dealt_with_it_before_it_saw_the_clash_shows
             "SELECT COUNT(*) FROM sync_conflict WHERE id = ? AND resolved_at IS NOT NULL",
             (flag["id"],),
         ).fetchone() == (1,)
+    _checked(shop)
+
+
+def test_points_used_twice_again_show_the_whole_shortfall_alike_on_every_till(shop, tmp_path):
+    """Points used twice offline, then again the next day: each till raised the flag when it
+    first saw a lot below zero (which lot depends on the order news came in), and the owner
+    is shown what the customer's lots are short now — the same on every till."""
+    one, two, three = shop
+    customer = _points_used_twice(shop, tmp_path)
+    exchange_all(shop, tmp_path / "second")
+    card = Customers(one).get(customer).card
+    for till in (one, two):  # more sales, then points used twice again
+        Counter(till).checkout(SaleRequest(card=card, amount=900_00))
+    exchange_all(shop, tmp_path / "third")
+    for till in (two, one):
+        Counter(till).checkout(SaleRequest(card=card, amount=300_00, redeem=MAX))
+    SyncExchange(three).import_file(SyncExchange(two).export(tmp_path / "two").path)
+    exchange_all(shop, tmp_path / "fourth")
+    shown = []
+    for till in shop:
+        [flag] = SyncExchange(till).conflicts()
+        assert flag["subject"] == customer
+        [view] = sync_overview(till).conflicts
+        with till.read_driver() as db:
+            (short,) = db.execute(
+                "SELECT -SUM(remaining) FROM points_lot WHERE customer_id = ? AND remaining < 0",
+                (customer,),
+            ).fetchone()
+        shown.append(view.overspent)
+        assert view.overspent == short > 0
+    assert shown[0] == shown[1] == shown[2]
     _checked(shop)
