@@ -5953,10 +5953,6 @@ Cards: {cards}</source>
             <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n баллов ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
         </translation>
     </message>
-    <message>
-        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. Their points lots and balance agree again now.</source>
-        <translation>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Теперь партии баллов и баланс снова сходятся.</translation>
-    </message>
     <message numerus="yes">
         <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; %n point(s) more sit in their points lots and are written off when those expire.</source>
         <translation>

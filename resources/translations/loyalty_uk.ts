@@ -5953,10 +5953,6 @@ Cards: {cards}</source>
             <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n балів нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
         </translation>
     </message>
-    <message>
-        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. Their points lots and balance agree again now.</source>
-        <translation>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Тепер партії балів і баланс знову збігаються.</translation>
-    </message>
     <message numerus="yes">
         <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; %n point(s) more sit in their points lots and are written off when those expire.</source>
         <translation>

@@ -39,8 +39,8 @@ class ConflictView:
     noticed_at: datetime
     customers: tuple[str, ...]  # names; "" for a customer this till has not got
     card: str
-    # points, as they stand now: the customer's lots below zero together (points_overspent;
-    # 0 once made good), or what their lots hold over the balance (points_debt_unsettled)
+    # points: what the customer's lots below zero are short now (points_overspent; 0 once made
+    # good), or what their lots held over the balance when flagged (points_debt_unsettled)
     overspent: int
     sale_amount: int = 0  # minor units: the check, for sale_refunded_twice
     refunded_over: int = 0  # minor units refunded beyond the check, for sale_refunded_twice
@@ -114,24 +114,17 @@ def sync_overview(till: Till) -> SyncOverview:
         # (what a till saw when it raised the flag depends on the order the news came in)
         points_now: dict[str, int] = {}
         flagged = sorted(
-            {
-                r["customer_id"]
-                for r in raw_conflicts
-                if r["kind"] in ("points_overspent", "points_debt_unsettled") and r["customer_id"]
-            }
+            {r["customer_id"] for r in raw_conflicts if r["kind"] == "points_overspent"}
         )
         if flagged:
             marks = ",".join("?" * len(flagged))
-            points_now = {
-                row[0]: (int(row[1]), int(row[2]))
-                for row in db.execute(
-                    "SELECT c.id, COALESCE(SUM(MAX(-l.remaining, 0)), 0), "
-                    "COALESCE(SUM(l.remaining), 0) - MAX(c.balance, 0) FROM customer c "
-                    "LEFT JOIN points_lot l ON l.customer_id = c.id "
-                    f"WHERE c.id IN ({marks}) GROUP BY c.id",
+            points_now = dict(
+                db.execute(
+                    "SELECT customer_id, SUM(-remaining) FROM points_lot "
+                    f"WHERE customer_id IN ({marks}) AND remaining < 0 GROUP BY customer_id",
                     flagged,
                 )
-            }
+            )
     conflicts = []
     for row in raw_conflicts:
         details = row["details"]
@@ -140,8 +133,11 @@ def sync_overview(till: Till) -> SyncOverview:
         )
         sale_card, sale_amount, refunded = sale_rows.get(details.get("sale", ""), (None, 0, 0))
         card = str(details.get("card") or sale_card or "")
-        below, over = points_now.get(row["customer_id"] or "", (0, 0))
-        points = below if row["kind"] == "points_overspent" else max(0, over)
+        points = (
+            int(points_now.get(row["customer_id"], 0))
+            if row["kind"] == "points_overspent"
+            else int(details.get("overspent", details.get("points", 0)))
+        )
         conflicts.append(
             ConflictView(
                 row["kind"],

@@ -501,12 +501,6 @@ class SyncScreen(QWidget):
                 ),
                 "points_debt_unsettled": self.tr(
                     "A refund on one till took back points the customer had already spent, "
-                    "while another till gave them points without knowing. Their points lots and "
-                    "balance agree again now."
-                )
-                if conflict.overspent == 0
-                else self.tr(
-                    "A refund on one till took back points the customer had already spent, "
                     "while another till gave them points without knowing. The balance is "
                     "right; %n point(s) more sit in their points lots and are written off "
                     "when those expire.",
