@@ -39,6 +39,9 @@ log = logging.getLogger("privacy")
 ERASED_NAME = "Erased customer"
 ERASED_FEEDBACK = "(text erased at the customer's request)"
 _PERSONAL = {"name": ERASED_NAME, "name_key": "", "phone": None, "email": None, "birthday": None}
+# What an erasure sets for good: no later edit from a till that had not heard of it yet may
+# set these again (sync/apply.py), whatever the clocks say.
+ERASED_FIELDS = frozenset(_PERSONAL) | {"consent"}
 
 # What each part of the export is, in the customer's terms (also the basis of docs/privacy.md).
 _EXPLAINED = {

@@ -32,7 +32,7 @@ from sqlmodel import SQLModel
 
 import terminal.db.models  # noqa: F401  (every table in SQLModel.metadata)
 from terminal.app.journal import SCHEMA_VERSION, sql_value
-from terminal.app.privacy import scrub_journal
+from terminal.app.privacy import ERASED_FIELDS, scrub_journal
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db import bulk_load
 from terminal.db import journal_archive as archive
@@ -449,20 +449,27 @@ def _apply_update(
         _note_card_assignment(db, key, fields["customer_id"], stamp, now)
     if table == "card" and "status" in fields:
         db.execute(_KEEP_CARD_STATUS, (key, stamp, fields["status"]))
-    if table == "customer" and fields.get("erased_at"):  # scrubbed whatever the clocks say
+    # An erasure is for good, whatever the clocks say: its fields win even over a later edit
+    # made on a till that had not heard of it, and such an edit, arriving after it, leaves the
+    # person's fields alone (otherwise tills would disagree by the order news came in, and some
+    # would show the erased name again).
+    erasing = table == "customer" and bool(fields.get("erased_at"))
+    if erasing:
         affected.erased.add(key)
+    elif table == "customer" and ERASED_FIELDS.intersection(fields) and _erased(db, key):
+        fields = {name: value for name, value in fields.items() if name not in ERASED_FIELDS}
     winning: dict[str, Any] = {}
     for name, value in fields.items():
         row = db.execute(
             "SELECT hlc FROM sync_field_clock WHERE tbl = ? AND key = ? AND field = ?",
             (table, key, name),
         ).fetchone()
-        if row is None or stamp > row[0]:
+        if row is None or stamp > row[0] or (erasing and name in ERASED_FIELDS):
             winning[name] = value
             db.execute(
                 "INSERT INTO sync_field_clock (tbl, key, field, hlc, value) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT(tbl, key, field) "
-                "DO UPDATE SET hlc = excluded.hlc, value = excluded.value",
+                "DO UPDATE SET hlc = max(hlc, excluded.hlc), value = excluded.value",
                 (table, key, name, stamp, json.dumps(value)),
             )
     if not winning:
@@ -479,6 +486,18 @@ def _apply_update(
     )
     if table == "customer":
         affected.customers.add(key)
+
+
+def _erased(db: sqlite3.Connection, customer_id: str) -> bool:
+    """Whether the customer is erased here: their row says so, or (the row not here yet) an
+    erasure of them is kept in the field clock."""
+    (erased,) = db.execute(
+        "SELECT EXISTS (SELECT 1 FROM customer WHERE id = :id AND erased_at IS NOT NULL) "
+        "OR EXISTS (SELECT 1 FROM sync_field_clock WHERE tbl = 'customer' AND key = :id "
+        "AND field = 'erased_at' AND value IS NOT NULL AND value != 'null')",
+        {"id": customer_id},
+    ).fetchone()
+    return bool(erased)
 
 
 def _reassert_later_edits(

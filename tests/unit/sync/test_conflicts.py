@@ -13,6 +13,7 @@ from terminal.app.customers import Customers
 from terminal.app.desk import Desk
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
+from terminal.app.privacy import ERASED_NAME, Privacy
 from terminal.app.refunds import Refunds
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
@@ -302,4 +303,34 @@ def test_points_used_twice_again_show_the_whole_shortfall_alike_on_every_till(sh
         shown.append(view.overspent)
         assert view.overspent == short > 0
     assert shown[0] == shown[1] == shown[2]
+    _checked(shop)
+
+
+@pytest.mark.parametrize("edit_first", [True, False])
+def test_an_erasure_stands_over_an_edit_made_later_on_a_till_that_had_not_heard_of_it(
+    shop, tmp_path, clock, edit_first
+):
+    """Till 1 erases the customer at her request; later that day till 2, offline, corrects her
+    phone and gives consent. Whatever order the news reach the third till in, every till shows
+    her erased: no name, no phone, no consent."""
+    one, two, three = shop
+    enrolled = _customer_on_both(shop, tmp_path)
+    Privacy(one).erase(enrolled.card)
+    clock.advance(minutes=30)
+    Desk(two).edit(enrolled.customer_id, CustomerForm(name="Olena Koval", phone="+380671234567"))
+    Privacy(two).set_consent(enrolled.card, True)
+    erasure = SyncExchange(one).export(tmp_path / "one").path
+    edit = SyncExchange(two).export(tmp_path / "two").path
+    for path in (edit, erasure) if edit_first else (erasure, edit):
+        SyncExchange(three).import_file(path)
+    SyncExchange(one).import_file(edit)
+    SyncExchange(two).import_file(erasure)
+    for till in shop:
+        with till.read_driver() as db:
+            assert db.execute(
+                "SELECT name, phone, email, consent, erased_at IS NOT NULL FROM customer "
+                "WHERE id = ?",
+                (enrolled.customer_id,),
+            ).fetchone() == (ERASED_NAME, None, None, 0, 1)
+    assert balances(one) == balances(two) == balances(three)
     _checked(shop)
