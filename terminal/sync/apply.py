@@ -458,6 +458,7 @@ def _apply_update(
         affected.erased.add(key)
     elif table == "customer" and ERASED_FIELDS.intersection(fields) and _erased(db, key):
         fields = {name: value for name, value in fields.items() if name not in ERASED_FIELDS}
+        affected.erased.add(key)  # the edit's name and phone go from the archive too
     winning: dict[str, Any] = {}
     for name, value in fields.items():
         row = db.execute(
@@ -543,6 +544,8 @@ def _reassert_later_edits(
             )
             if table == "customer":
                 affected.customers.add(key)
+                if name == "erased_at" and raw is not None:  # registered after her erasure
+                    affected.erased.add(key)
 
 
 def _note_card_assignment(

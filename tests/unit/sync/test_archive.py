@@ -240,3 +240,34 @@ def test_a_big_body_is_compressed_in_parallel_members_and_read_back_whole(
     assert list(journal_archive._run_events(text, 1, 300)) == events
     with pytest.raises(Exception, match="cut short"):
         journal_archive._decompressed(body[:-20])
+
+
+@pytest.mark.parametrize("news_last", ["registration", "edit"])
+def test_news_of_a_customer_arriving_after_her_erasure_are_blanked_in_the_archive(  # type: ignore[no-untyped-def]
+    shop, tmp_path: Path, clock, news_last: str
+) -> None:
+    """Till 3 hears of the erasure before the news that carry her name: the registration
+    (till 1's bundle comes last) or an edit made on till 2 before it heard of the erasure."""
+    one, two, three = shop
+    card, registration = _olena_buys(one, tmp_path / "a")
+    SyncExchange(two).import_file(registration)
+    customer = Customers(two).by_card(card).customer_id
+    if news_last == "edit":
+        SyncExchange(three).import_file(registration)
+    clock.advance(hours=1)
+    Privacy(two).erase(card)
+    erasure = _export(two, tmp_path / "b", since=0)
+    clock.advance(hours=1)
+    if news_last == "edit":  # till 1 has not heard of it when it corrects her phone
+        Desk(one).edit(customer, CustomerForm(name="Olena Koval", phone="+380671234567"))
+    SyncExchange(three).import_file(erasure)
+    SyncExchange(three).import_file(_export(one, tmp_path / "c", since=0))
+    assert b"Olena Koval" not in _archive_text(three)
+    assert PHONE.encode() not in _archive_text(three)
+    assert b"+380671234567" not in _archive_text(three)
+    with three.read_driver() as db:
+        assert db.execute(
+            "SELECT name, phone FROM customer WHERE id = ?", (customer,)
+        ).fetchone() == (ERASED_NAME, None)
+    report = Integrity(three).check()
+    assert report.ok, report.problems
