@@ -328,8 +328,8 @@ def test_an_erasure_stands_over_an_edit_made_later_on_a_till_that_had_not_heard_
     for till in shop:
         with till.read_driver() as db:
             assert db.execute(
-                "SELECT name, phone, email, consent, erased_at IS NOT NULL FROM customer "
-                "WHERE id = ?",
+                "SELECT name, phone, email, consent, erased_at IS NOT NULL "
+                "FROM customer WHERE id = ?",
                 (enrolled.customer_id,),
             ).fetchone() == (ERASED_NAME, None, None, 0, 1)
     assert balances(one) == balances(two) == balances(three)
