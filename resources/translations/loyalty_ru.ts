@@ -4053,6 +4053,10 @@ Cards: {cards}</source>
         <translation>Владелец: {screen}</translation>
     </message>
     <message>
+        <source>Till %1</source>
+        <translation>Касса %1</translation>
+    </message>
+    <message>
         <source>{shop} — {till} — Loyalty terminal</source>
         <translation>{shop} — {till} — Терминал лояльности</translation>
     </message>

@@ -4053,6 +4053,10 @@ Cards: {cards}</source>
         <translation>Власник: {screen}</translation>
     </message>
     <message>
+        <source>Till %1</source>
+        <translation>Каса %1</translation>
+    </message>
+    <message>
         <source>{shop} — {till} — Loyalty terminal</source>
         <translation>{shop} — {till} — Термінал лояльності</translation>
     </message>

@@ -44,6 +44,7 @@ class StatusFacts:
     pending_events: int
     last_backup: datetime | None  # None: no backup known (or no backup feature yet)
     backup_overdue: bool = False
+    till_number: int = 0  # what the window shows, in its language ("Till 3", "Каса 3")
 
 
 def backup_state(till: Till) -> tuple[datetime | None, bool]:
@@ -97,7 +98,13 @@ class ShopSetup:
             )
         last_backup, overdue = backup_state(self.till)
         return StatusFacts(
-            shop, till_name, self.till.db_path, pending_sync_events(self.till), last_backup, overdue
+            shop,
+            till_name,
+            self.till.db_path,
+            pending_sync_events(self.till),
+            last_backup,
+            overdue,
+            till_number=self.till.terminal_number,
         )
 
     @staticmethod

@@ -269,14 +269,13 @@ class MainWindow(QMainWindow):
             log.exception("status bar refresh failed")
             return
         self.shop_label.setText(facts.shop_name)
+        # the stored name is the English "Till N"; shown in the window's language
+        till = self.tr("Till %1").replace("%1", str(facts.till_number))
         self.setWindowTitle(
-            self.tr("{shop} — {till} — Loyalty terminal").format(
-                shop=facts.shop_name, till=facts.till_name
-            )
+            self.tr("{shop} — {till} — Loyalty terminal").format(shop=facts.shop_name, till=till)
         )
-        self.status_place.setText(
-            self.tr("{shop} · {till}").format(shop=facts.shop_name, till=facts.till_name)
-        )
+        place = self.tr("{shop} · {till}").format(shop=facts.shop_name, till=till)
+        self.status_place.setText(place)
         self.status_db.setText(self.tr("Database: {path}").format(path=str(facts.db_path)))
         self.status_db.setToolTip(str(facts.db_path))
         self.status_backup.setText(

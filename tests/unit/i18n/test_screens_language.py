@@ -185,3 +185,15 @@ def test_the_pin_lock_time_is_written_the_locales_way(language) -> None:
     assert format_clock(datetime(2026, 3, 2, 15, 5)) == "15:05"
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     assert format_clock(datetime(2026, 3, 2, 15, 5)).replace("\u202f", " ") == "3:05 PM"
+
+
+@pytest.mark.parametrize(("code", "till_word"), [("uk", "Каса 1"), ("ru", "Касса 1")])
+def test_the_till_is_named_in_the_windows_language(
+    language, till, qtbot, tmp_path, code, till_word
+) -> None:  # type: ignore[no-untyped-def]
+    language(code)
+    window = show_main_window(qtbot, AppServices(till=till), tmp_path, activate=False)
+    window.refresh_status()
+    assert window.status_place.text().endswith(f" · {till_word}")
+    assert f" — {till_word} — " in window.windowTitle()
+    assert "Till" not in window.status_place.text() + window.windowTitle()
