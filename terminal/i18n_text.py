@@ -21,7 +21,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTranslator
 
-from terminal.core.errors import ERRORS_CONTEXT, LoyaltyError, format_template
+from terminal.core.erasure import ERASED_FEEDBACK, ERASED_NAME
+from terminal.core.errors import ERRORS_CONTEXT, QT_TRANSLATE_NOOP, LoyaltyError, format_template
 from terminal.core.sentences import Amount, Count, Day, Listing, Percent, Sentence
 from terminal.i18n_build import LANGUAGES, ensure_compiled
 
@@ -189,3 +190,17 @@ def locale_date(value: date) -> str:
 def points_text(points: int) -> str:
     """“1 point / 5 points” with the language's plural forms (ru: балл/балла/баллов)."""
     return QCoreApplication.translate("Points", "%n point(s)", None, points)
+
+
+# The erasure markers stored in place of a person's data (core/erasure.py), as screens show them.
+_ERASED_SHOWN = {
+    ERASED_NAME: QT_TRANSLATE_NOOP("Erasure", "Erased customer"),
+    ERASED_FEEDBACK: QT_TRANSLATE_NOOP("Erasure", "(text erased at the customer's request)"),
+}
+
+
+def erased_marker_text(text: str) -> str:
+    """``text`` as shown: an erased customer's name or feedback marker (stored in English on
+    every till) in the interface language, anything else as it is."""
+    source = _ERASED_SHOWN.get(text)
+    return QCoreApplication.translate("Erasure", source) if source is not None else text

@@ -2547,6 +2547,17 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Erasure</name>
+    <message>
+        <source>Erased customer</source>
+        <translation>Видалений клієнт</translation>
+    </message>
+    <message>
+        <source>(text erased at the customer&apos;s request)</source>
+        <translation>(текст видалено на прохання клієнта)</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Scan or type a card number.</source>

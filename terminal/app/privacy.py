@@ -28,6 +28,7 @@ from terminal.app.journal import ChangeSet, record_event
 from terminal.app.lookup import find_customer
 from terminal.app.settings import get_setting
 from terminal.app.till import Till, driver_connection
+from terminal.core.erasure import ERASED_FEEDBACK, ERASED_NAME
 from terminal.core.errors import QT_TRANSLATE_NOOP, CustomerNotFound, InvalidInput, LoyaltyError
 from terminal.core.ids import new_id
 from terminal.db import journal_archive
@@ -36,8 +37,6 @@ from terminal.db.safety_models import ConsentChange
 
 log = logging.getLogger("privacy")
 
-ERASED_NAME = "Erased customer"
-ERASED_FEEDBACK = "(text erased at the customer's request)"
 _PERSONAL = {"name": ERASED_NAME, "name_key": "", "phone": None, "email": None, "birthday": None}
 # What an erasure sets for good: no later edit from a till that had not heard of it yet may
 # set these again (sync/apply.py), whatever the clocks say.

@@ -42,7 +42,7 @@ from terminal.app.report_series import ReportSeries, ReportSeriesQuery
 from terminal.app.reports import KpiReport, Reports
 from terminal.core.errors import LoyaltyError
 from terminal.core.kpis import Period
-from terminal.i18n_text import short_date_format
+from terminal.i18n_text import erased_marker_text, short_date_format
 from terminal.ui.background import run_in_background
 from terminal.ui.dashboard_charts import DashboardCharts
 from terminal.ui.dashboard_tiles import TILES, KpiTile, tr
@@ -401,7 +401,7 @@ class DashboardScreen(DashboardCharts, QWidget):
         self.top_model.set_rows(
             [
                 [
-                    t.name,
+                    erased_marker_text(t.name),
                     locale.toString(t.sales),
                     format_money(t.revenue, currency),
                     format_points(t.balance),
@@ -434,9 +434,9 @@ class DashboardScreen(DashboardCharts, QWidget):
             [
                 [
                     locale.toString(i.created_at.date(), short_date_format()),
-                    i.customer_name or tr("(no customer)"),
+                    erased_marker_text(i.customer_name) or tr("(no customer)"),
                     kinds.get(i.kind, i.kind),
-                    i.text,
+                    erased_marker_text(i.text),
                 ]
                 for i in items
             ],

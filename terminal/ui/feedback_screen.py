@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.feedback import FeedbackBook, FeedbackItem
 from terminal.core.errors import LoyaltyError
-from terminal.i18n_text import error_text, short_datetime_format
+from terminal.i18n_text import erased_marker_text, error_text, short_datetime_format
 from terminal.ui.report_tables import RowsModel, export_csv
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -156,10 +156,10 @@ class FeedbackScreen(QWidget):
             [
                 [
                     locale.toString(i.created_at, short_datetime_format()),
-                    i.customer_name or self.tr("(no customer)"),
+                    erased_marker_text(i.customer_name) or self.tr("(no customer)"),
                     kinds.get(i.kind, i.kind),
                     status.get(i.status, i.status),
-                    i.text,
+                    erased_marker_text(i.text),
                     i.resolution,
                 ]
                 for i in self.items

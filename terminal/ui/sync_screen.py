@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.core.errors import ERRORS_CONTEXT, LoyaltyError
-from terminal.i18n_text import error_text, translated
+from terminal.i18n_text import erased_marker_text, error_text, translated
 from terminal.sync.exchange import SyncExchange
 from terminal.sync.folder import FolderRound, FolderSync, FolderSyncBusy, Reason
 from terminal.sync.hub import sync_with_hub
@@ -485,7 +485,8 @@ class SyncScreen(QWidget):
         self.conflicts.setRowCount(count)
         currency = self.services.till.currency()
         for row, conflict in enumerate(view.conflicts):
-            names = " / ".join(n or self.tr("(not on this till yet)") for n in conflict.customers)
+            unknown = self.tr("(not on this till yet)")
+            names = " / ".join(erased_marker_text(n) or unknown for n in conflict.customers)
             what = {
                 "points_overspent": self.tr(
                     "Points were used twice on two tills while offline (spent, or taken back by "

@@ -197,3 +197,21 @@ def test_the_till_is_named_in_the_windows_language(
     assert window.status_place.text().endswith(f" · {till_word}")
     assert f" — {till_word} — " in window.windowTitle()
     assert "Till" not in window.status_place.text() + window.windowTitle()
+
+
+def test_an_erased_customers_feedback_reads_in_the_shops_language(language, till, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from terminal.app.feedback import FeedbackBook
+    from terminal.app.privacy import Privacy
+    from terminal.ui.feedback_screen import FeedbackScreen
+
+    got = Enrollment(till).register(CustomerForm(name="Olena Koval", phone="+380501112233"))
+    FeedbackBook(till).record("complaint", "The coffee was cold", customer_id=got.customer_id)
+    Privacy(till).erase(got.card)
+    language("uk")
+    screen = FeedbackScreen(AppServices(till=till))
+    qtbot.addWidget(screen)
+    screen.refresh()
+    row = [screen.model.index(0, column).data() for column in range(screen.model.columnCount())]
+    assert "Видалений клієнт" in row
+    assert "(текст видалено на прохання клієнта)" in row
+    assert "Erased customer" not in row and "Olena Koval" not in row
