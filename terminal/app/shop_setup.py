@@ -39,12 +39,11 @@ class ShopIdentity:
 @dataclass(frozen=True)
 class StatusFacts:
     shop_name: str
-    till_name: str
+    till_number: int  # the window names the till in its own language ("Till 3", "Каса 3")
     db_path: Path
     pending_events: int
     last_backup: datetime | None  # None: no backup known (or no backup feature yet)
     backup_overdue: bool = False
-    till_number: int = 0  # what the window shows, in its language ("Till 3", "Каса 3")
 
 
 def backup_state(till: Till) -> tuple[datetime | None, bool]:
@@ -92,19 +91,14 @@ class ShopSetup:
     def status(self) -> StatusFacts:
         with self.till.read() as s:
             shop = str(get_setting(s, "shop_name"))
-            terminal = s.get(Terminal, self.till.terminal_id)
-            till_name = (
-                terminal.name if terminal and terminal.name else f"Till {self.till.terminal_number}"
-            )
         last_backup, overdue = backup_state(self.till)
         return StatusFacts(
             shop,
-            till_name,
+            self.till.terminal_number,
             self.till.db_path,
             pending_sync_events(self.till),
             last_backup,
             overdue,
-            till_number=self.till.terminal_number,
         )
 
     @staticmethod

@@ -112,5 +112,5 @@ def test_first_start_saves_the_shop_and_locks_the_till_number_after_a_card(till)
     with pytest.raises(InvalidInput):
         setup.save("  ", "EUR", 3)
     status = setup.status()
-    assert status.shop_name == "Kava & Co" and status.till_name == "Till 3"
+    assert status.shop_name == "Kava & Co" and status.till_number == 3
     assert status.pending_events >= 2
