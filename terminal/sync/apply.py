@@ -581,17 +581,10 @@ def _flag(
         "created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
         (conflict_id, kind, customer_id, subject, json.dumps(details), sql_value(now)),
     ).rowcount
-    if raised:  # the owner may have dealt with it on another till, whose news came first
-        settled = db.execute(
-            "SELECT value FROM sync_field_clock "
-            "WHERE tbl = 'sync_conflict' AND key = ? AND field = 'resolved_at'",
-            (conflict_id,),
-        ).fetchone()
-        if settled and settled[0] is not None and (at := json.loads(settled[0])) is not None:
-            db.execute(
-                "UPDATE sync_conflict SET resolved_at = ? WHERE id = ?",
-                (_db_value(at), conflict_id),
-            )
+    if raised:  # the owner may have dealt with it on another till, whose news came first:
+        # a flag is raised here, never inserted from the news, so every edit kept for it is
+        # newer than its birth ("")
+        _reassert_later_edits(db, {"sync_conflict": {conflict_id: ""}}, _Affected())
 
 
 def _temp_ids(db: sqlite3.Connection, name: str, ids: Iterable[str], *selects: str) -> None:
