@@ -6,6 +6,13 @@ Invariants kept here and proven by ``check``:
 * a lot's remainder is its points plus the lot movements recorded against it, never below zero;
 * the live lots of a customer hold exactly ``max(0, balance)`` points — when a refund drives a
   balance below zero, the next grant first settles that debt and only the rest becomes spendable.
+
+Sync can break the last two for a while (docs/sync.md, "Conflicts"): points spent on two tills
+offline leave a lot below zero, and a debt one till made is not known to another that gives
+points. Every grant and every refund's points therefore settle against all the lots, not only
+against the balance: what the lots hold beyond the balance is not given again, and lots below
+zero are filled from the live ones, so the next change of points brings lots and balance
+together again on every till (the movements are facts the other tills apply as they are).
 """
 
 from __future__ import annotations
@@ -138,6 +145,7 @@ class Ledger:
         self.created_by = created_by
         self._lots: dict[str, _Lot] | None = None  # live lots
         self._known: dict[str, _Lot] = {}  # every lot loaded or made, live or not
+        self._short: list[_Lot] | None = None  # lots that were below zero when first looked at
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -193,6 +201,46 @@ class Ledger:
         else:
             live.pop(lot.id, None)
 
+    def _below_zero(self) -> list[_Lot]:
+        """Lots spent on two tills offline (an index seek that finds nothing on a single till),
+        read once per customer: later moves in this transaction update the same objects."""
+        if self._short is None:
+            rows = self._db.execute(
+                f"SELECT {_LOT_COLUMNS} FROM points_lot WHERE customer_id = ? AND remaining < 0 "
+                "ORDER BY granted_at, id",
+                (self.customer.id,),
+            )
+            self._short = [self._known.setdefault(row[0], _lot(row)) for row in rows]
+        return [lot for lot in self._short if lot.remaining < 0]
+
+    def _unbacked(self, below_zero: list[_Lot]) -> int:
+        """Points the lots hold beyond the balance: a debt that points given must pay first.
+
+        On one till it is ``max(0, -balance)`` (a refund took back points already spent). After
+        sync it also holds a debt another till made while this one gave points whole; lots
+        below zero count against it, as the balance already went down with them.
+        """
+        held = sum(lot.remaining for lot in self._live().values())
+        held += sum(lot.remaining for lot in below_zero)
+        return max(0, held - self.customer.balance)
+
+    def _fill_below_zero(self, entry: LedgerEntry, below_zero: list[_Lot]) -> None:
+        """Move live points into the lots below zero (soonest to expire first), so the points
+        the customer can spend, and that will expire, are what the balance says."""
+        short = [lot for lot in below_zero if lot.remaining < 0]  # a refund may have filled some
+        need = -sum(lot.remaining for lot in short)
+        if not need:
+            return
+        live = self._live()
+        taken, _left = lotrules.allocate([lot.view() for lot in live.values()], need)
+        for lot_id, amount in taken:
+            self._move(entry, live[lot_id], -amount)
+            for target in short:
+                fill = min(amount, -target.remaining)
+                if fill > 0:
+                    self._move(entry, target, fill)
+                    amount -= fill
+
     def _new_lot(self, points: int, expires_at: datetime | None) -> _Lot:
         lot = _Lot(new_id(), points, points, self.now, expires_at)
         self.changes.insert(
@@ -215,12 +263,14 @@ class Ledger:
         """Add points as a new lot; part of them first settles a negative balance."""
         if points <= 0:
             return None
-        debt = max(0, -self.customer.balance)
+        below_zero = self._below_zero()
+        debt = self._unbacked(below_zero)
         lot = self._new_lot(points, lotrules.expiry_for(self.now, expiry_days))
         entry = self._entry(kind, points, lot_id=lot.id, **fields)
         self._live()[lot.id] = lot
         if debt:
             self._move(entry, lot, -min(debt, points))
+        self._fill_below_zero(entry, below_zero)
         return entry
 
     def take(
@@ -252,12 +302,13 @@ class Ledger:
         """
         if points <= 0:
             return None
-        debt = max(0, -self.customer.balance)
+        below_zero = self._below_zero()
+        debt = self._unbacked(below_zero)
         entry = self._entry(kind, points, **fields)
         to_restore = max(0, points - debt)
         if not to_restore:
+            self._fill_below_zero(entry, below_zero)
             return entry
-        self._live()
         taken: dict[str, int] = {}
         if source_entry_ids:
             marks = ",".join("?" * len(source_entry_ids))
@@ -289,6 +340,7 @@ class Ledger:
         if to_restore:  # nothing to put it back into (lots gone): a fresh lot keeps the value
             lot = self._new_lot(0, None)
             self._move(entry, lot, to_restore)
+        self._fill_below_zero(entry, below_zero)
         self.expire_due()
         return entry
 

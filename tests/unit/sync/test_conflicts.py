@@ -221,6 +221,14 @@ def test_a_debt_made_on_one_till_and_points_given_on_another_is_flagged_not_a_fa
         assert flags == [("points_debt_unsettled", enrolled.customer_id)]
     assert balances(one) == balances(two) == balances(three)
     _checked(shop)
+    # The next points given, on any till, first pay what the lots hold beyond the balance.
+    clock.advance(minutes=5)
+    later = Counter(three).checkout(SaleRequest(card=enrolled.card, amount=9_000_00))
+    exchange_all(shop, tmp_path / "third")
+    for till in shop:
+        balance = Customers(till).get(enrolled.customer_id).balance
+        assert balance == refund.balance + given.points_earned + later.points_earned > 0
+        assert _lots(till, enrolled.customer_id) == (balance, 0)
 
 
 def _points_used_twice(shop, tmp_path: Path) -> str:
@@ -333,4 +341,59 @@ def test_an_erasure_stands_over_an_edit_made_later_on_a_till_that_had_not_heard_
                 (enrolled.customer_id,),
             ).fetchone() == (ERASED_NAME, None, None, 0, 1)
     assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
+
+
+def _lots(till, customer_id: str) -> tuple[int, int]:
+    """What a customer's lots hold: points that can be spent, and points short below zero."""
+    with till.read_driver() as db:
+        live, short = db.execute(
+            "SELECT COALESCE(SUM(MAX(remaining, 0)), 0), COALESCE(-SUM(MIN(remaining, 0)), 0) "
+            "FROM points_lot WHERE customer_id = ?",
+            (customer_id,),
+        ).fetchone()
+    return live, short
+
+
+def test_refunding_both_sales_that_used_the_same_points_gives_them_back_to_spend(shop, tmp_path):
+    """Points used twice offline, then till 1 refunds both sales: the first refund pays the
+    debt into the lot that went below zero, the second puts the points back into it, so the
+    customer's lots hold the balance again (before, the lot stayed below zero and the points
+    given back could not expire or be seen as expiring)."""
+    one, two, three = shop
+    enrolled = _customer_on_both(shop, tmp_path, spend=500_00)
+    before = Customers(one).get(enrolled.customer_id).balance
+    first = Counter(one).checkout(SaleRequest(card=enrolled.card, amount=300_00, redeem=MAX))
+    second = Counter(two).checkout(SaleRequest(card=enrolled.card, amount=300_00, redeem=MAX))
+    exchange_all(shop, tmp_path / "second")
+    Refunds(one).refund(first.sale_id)
+    Refunds(one).refund(second.sale_id)
+    exchange_all(shop, tmp_path / "third")
+    for till in shop:
+        assert Customers(till).get(enrolled.customer_id).balance == before
+        assert _lots(till, enrolled.customer_id) == (before, 0)
+        kinds = [f["kind"] for f in SyncExchange(till).conflicts()]
+        assert kinds == ["points_overspent"]  # the clash happened; the owner still hears of it
+        [view] = sync_overview(till).conflicts
+        assert view.overspent == 0  # and is shown it has been made good
+    assert balances(one) == balances(two) == balances(three)
+    _checked(shop)
+
+
+def test_points_earned_after_points_used_twice_first_fill_the_lot_below_zero(shop, tmp_path):
+    one, two, _three = shop
+    enrolled = _customer_on_both(shop, tmp_path, spend=500_00)
+    Counter(one).checkout(SaleRequest(card=enrolled.card, amount=300_00, redeem=MAX))
+    Counter(two).checkout(SaleRequest(card=enrolled.card, amount=300_00, redeem=MAX))
+    exchange_all(shop, tmp_path / "second")
+    debt = -Customers(one).get(enrolled.customer_id).balance
+    live, short = _lots(one, enrolled.customer_id)  # each sale's own points, beside the lot
+    assert live > 0 and short > 0 and live - short == -debt  # both tills spent below zero
+    earned = Counter(one).checkout(SaleRequest(card=enrolled.card, amount=9_000_00))
+    assert earned.points_earned > debt
+    exchange_all(shop, tmp_path / "third")
+    for till in shop:
+        balance = Customers(till).get(enrolled.customer_id).balance
+        assert balance == earned.points_earned - debt
+        assert _lots(till, enrolled.customer_id) == (balance, 0)
     _checked(shop)
