@@ -5957,23 +5957,27 @@ Cards: {cards}</source>
         <translation>(на этой кассе пока нет)</translation>
     </message>
     <message>
-        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale); it has been made good since.</source>
-        <translation>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи); с тех пор это возмещено.</translation>
+        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale); nothing is owed now.</source>
+        <translation>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи); сейчас клиент ничего не должен.</translation>
     </message>
     <message numerus="yes">
-        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale): the balance went %n point(s) below zero. The next points earned pay it back.</source>
+        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale): %n point(s) are still owed, and the next points the customer is given pay them back.</source>
         <translation>
-            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n балл ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
-            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n балла ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
-            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): баланс ушёл на %n баллов ниже нуля. Следующие начисленные баллы покроют долг.</numerusform>
+            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): ещё не возмещён %n балл, его покроют следующие баллы, начисленные клиенту.</numerusform>
+            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): ещё не возмещены %n балла, их покроют следующие баллы, начисленные клиенту.</numerusform>
+            <numerusform>Баллы использовали дважды на двух кассах без связи (потратили или списали двумя возвратами одной продажи): ещё не возмещены %n баллов, их покроют следующие баллы, начисленные клиенту.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing; it has been made good since.</source>
+        <translation>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы; с тех пор это возмещено.</translation>
+    </message>
     <message numerus="yes">
-        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; %n point(s) more sit in their points lots and are written off when those expire.</source>
+        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; their points lots hold %n point(s) more, which the next points the customer is given pay off.</source>
         <translation>
-            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n балл больше, он спишется, когда они сгорят.</numerusform>
-            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n балла больше, они спишутся, когда сгорят.</numerusform>
-            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n баллов больше, они спишутся, когда сгорят.</numerusform>
+            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n балл больше, его погасят следующие баллы, начисленные клиенту.</numerusform>
+            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n балла больше, их погасят следующие баллы, начисленные клиенту.</numerusform>
+            <numerusform>Возврат на одной кассе списал баллы, которые клиент уже потратил, а другая касса, не зная об этом, начислила ему баллы. Баланс верный; в партиях баллов на %n баллов больше, их погасят следующие баллы, начисленные клиенту.</numerusform>
         </translation>
     </message>
     <message>

@@ -5957,23 +5957,27 @@ Cards: {cards}</source>
         <translation>(на цій касі поки немає)</translation>
     </message>
     <message>
-        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale); it has been made good since.</source>
-        <translation>Бали використали двічі на двох касах без зв’язку (витратили або списали двома поверненнями одного продажу); відтоді це відшкодовано.</translation>
+        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale); nothing is owed now.</source>
+        <translation>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу); зараз клієнт нічого не винен.</translation>
     </message>
     <message numerus="yes">
-        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale): the balance went %n point(s) below zero. The next points earned pay it back.</source>
+        <source>Points were used twice on two tills while offline (spent, or taken back by two refunds of one sale): %n point(s) are still owed, and the next points the customer is given pay them back.</source>
         <translation>
-            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n бал нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
-            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n бали нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
-            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): баланс пішов на %n балів нижче нуля. Наступні нараховані бали покриють борг.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): ще не відшкодовано %n бал, його покриють наступні бали, нараховані клієнту.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): ще не відшкодовано %n бали, їх покриють наступні бали, нараховані клієнту.</numerusform>
+            <numerusform>Бали використали двічі на двох касах без зв&apos;язку (витратили або списали двома поверненнями одного продажу): ще не відшкодовано %n балів, їх покриють наступні бали, нараховані клієнту.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing; it has been made good since.</source>
+        <translation>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали; відтоді це відшкодовано.</translation>
+    </message>
     <message numerus="yes">
-        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; %n point(s) more sit in their points lots and are written off when those expire.</source>
+        <source>A refund on one till took back points the customer had already spent, while another till gave them points without knowing. The balance is right; their points lots hold %n point(s) more, which the next points the customer is given pay off.</source>
         <translation>
-            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n бал більше, він спишеться, коли вони згорять.</numerusform>
-            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n бали більше, вони спишуться, коли згорять.</numerusform>
-            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n балів більше, вони спишуться, коли згорять.</numerusform>
+            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n бал більше, його погасять наступні бали, нараховані клієнту.</numerusform>
+            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n бали більше, їх погасять наступні бали, нараховані клієнту.</numerusform>
+            <numerusform>Повернення на одній касі списало бали, які клієнт уже витратив, а інша каса, не знаючи про це, нарахувала йому бали. Баланс правильний; у партіях балів на %n балів більше, їх погасять наступні бали, нараховані клієнту.</numerusform>
         </translation>
     </message>
     <message>

@@ -39,8 +39,9 @@ class ConflictView:
     noticed_at: datetime
     customers: tuple[str, ...]  # names; "" for a customer this till has not got
     card: str
-    # points: what the customer's lots below zero are short now (points_overspent; 0 once made
-    # good), or what their lots held over the balance when flagged (points_debt_unsettled)
+    # points, read now (0 once made good): what the customer's lots together are below zero
+    # (points_overspent), or what their lots hold beyond the balance (points_debt_unsettled);
+    # either is what the next points given to the customer pay first (app/ledger.py)
     overspent: int
     sale_amount: int = 0  # minor units: the check, for sale_refunded_twice
     refunded_over: int = 0  # minor units refunded beyond the check, for sale_refunded_twice
@@ -112,19 +113,32 @@ def sync_overview(till: Till) -> SyncOverview:
             }
         # the points figures as they stand now: the same on every till that has the same news
         # (what a till saw when it raised the flag depends on the order the news came in)
-        points_now: dict[str, int] = {}
-        flagged = sorted(
+        points_now: dict[tuple[str, str], int] = {}
+        overspent = sorted(
             {r["customer_id"] for r in raw_conflicts if r["kind"] == "points_overspent"}
         )
-        if flagged:
-            marks = ",".join("?" * len(flagged))
-            points_now = dict(
-                db.execute(
-                    "SELECT customer_id, SUM(-remaining) FROM points_lot "
-                    f"WHERE customer_id IN ({marks}) AND remaining < 0 GROUP BY customer_id",
-                    flagged,
-                )
-            )
+        if overspent:
+            marks = ",".join("?" * len(overspent))
+            # the points the lots below zero are short, less what the customer's other lots
+            # still hold (the next points given move those in first)
+            for customer_id, short in db.execute(
+                "SELECT customer_id, MAX(0, -SUM(remaining)) FROM points_lot "
+                f"WHERE customer_id IN ({marks}) GROUP BY customer_id",
+                overspent,
+            ):
+                points_now["points_overspent", customer_id] = short
+        in_debt = sorted(
+            {r["customer_id"] for r in raw_conflicts if r["kind"] == "points_debt_unsettled"}
+        )
+        if in_debt:
+            marks = ",".join("?" * len(in_debt))
+            for customer_id, unbacked in db.execute(
+                "SELECT c.id, MAX(0, COALESCE((SELECT SUM(l.remaining) FROM points_lot l "
+                "WHERE l.customer_id = c.id), 0) - c.balance) "
+                f"FROM customer c WHERE c.id IN ({marks})",
+                in_debt,
+            ):
+                points_now["points_debt_unsettled", customer_id] = unbacked
     conflicts = []
     for row in raw_conflicts:
         details = row["details"]
@@ -133,11 +147,7 @@ def sync_overview(till: Till) -> SyncOverview:
         )
         sale_card, sale_amount, refunded = sale_rows.get(details.get("sale", ""), (None, 0, 0))
         card = str(details.get("card") or sale_card or "")
-        points = (
-            int(points_now.get(row["customer_id"], 0))
-            if row["kind"] == "points_overspent"
-            else int(details.get("overspent", details.get("points", 0)))
-        )
+        points = int(points_now.get((row["kind"], row["customer_id"]), 0))
         conflicts.append(
             ConflictView(
                 row["kind"],

@@ -490,21 +490,27 @@ class SyncScreen(QWidget):
             what = {
                 "points_overspent": self.tr(
                     "Points were used twice on two tills while offline (spent, or taken back by "
-                    "two refunds of one sale); it has been made good since."
+                    "two refunds of one sale); nothing is owed now."
                 )
                 if conflict.overspent == 0
                 else self.tr(
                     "Points were used twice on two tills while offline (spent, or taken back by "
-                    "two refunds of one sale): the balance went %n point(s) below zero. The next "
-                    "points earned pay it back.",
+                    "two refunds of one sale): %n point(s) are still owed, and the next points "
+                    "the customer is given pay them back.",
                     "",
                     conflict.overspent,
                 ),
                 "points_debt_unsettled": self.tr(
                     "A refund on one till took back points the customer had already spent, "
+                    "while another till gave them points without knowing; it has been made "
+                    "good since."
+                )
+                if conflict.overspent == 0
+                else self.tr(
+                    "A refund on one till took back points the customer had already spent, "
                     "while another till gave them points without knowing. The balance is "
-                    "right; %n point(s) more sit in their points lots and are written off "
-                    "when those expire.",
+                    "right; their points lots hold %n point(s) more, which the next points "
+                    "the customer is given pay off.",
                     "",
                     conflict.overspent,
                 ),

@@ -219,6 +219,9 @@ def test_a_debt_made_on_one_till_and_points_given_on_another_is_flagged_not_a_fa
         assert view.balance == refund.balance + given.points_earned
         flags = [(f["kind"], f["customer_id"]) for f in SyncExchange(till).conflicts()]
         assert flags == [("points_debt_unsettled", enrolled.customer_id)]
+        live, _short = _lots(till, enrolled.customer_id)
+        [view] = sync_overview(till).conflicts
+        assert view.overspent == live - max(0, refund.balance + given.points_earned) > 0
     assert balances(one) == balances(two) == balances(three)
     _checked(shop)
     # The next points given, on any till, first pay what the lots hold beyond the balance.
@@ -229,6 +232,8 @@ def test_a_debt_made_on_one_till_and_points_given_on_another_is_flagged_not_a_fa
         balance = Customers(till).get(enrolled.customer_id).balance
         assert balance == refund.balance + given.points_earned + later.points_earned > 0
         assert _lots(till, enrolled.customer_id) == (balance, 0)
+        [view] = sync_overview(till).conflicts
+        assert view.kind == "points_debt_unsettled" and view.overspent == 0  # made good
 
 
 def _points_used_twice(shop, tmp_path: Path) -> str:
@@ -283,10 +288,11 @@ def test_a_till_that_hears_the_owner_dealt_with_it_before_it_saw_the_clash_shows
     _checked(shop)
 
 
-def test_points_used_twice_again_show_the_whole_shortfall_alike_on_every_till(shop, tmp_path):
+def test_points_used_twice_again_show_what_is_owed_alike_on_every_till(shop, tmp_path):
     """Points used twice offline, then again the next day: each till raised the flag when it
     first saw a lot below zero (which lot depends on the order news came in), and the owner
-    is shown what the customer's lots are short now — the same on every till."""
+    is shown what the customer owes now (their lots together below zero) — the same on every
+    till."""
     one, two, three = shop
     customer = _points_used_twice(shop, tmp_path)
     exchange_all(shop, tmp_path / "second")
@@ -305,11 +311,11 @@ def test_points_used_twice_again_show_the_whole_shortfall_alike_on_every_till(sh
         [view] = sync_overview(till).conflicts
         with till.read_driver() as db:
             (short,) = db.execute(
-                "SELECT -SUM(remaining) FROM points_lot WHERE customer_id = ? AND remaining < 0",
-                (customer,),
+                "SELECT -SUM(remaining) FROM points_lot WHERE customer_id = ?", (customer,)
             ).fetchone()
         shown.append(view.overspent)
-        assert view.overspent == short > 0
+        assert short == -Customers(till).get(customer).balance
+        assert view.overspent == max(0, short)
     assert shown[0] == shown[1] == shown[2]
     _checked(shop)
 
