@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from terminal.sync.hub import sync_with_hub
 from tests.unit.sync.conftest import new_hub_database
-from tests.unit.sync.test_convergence_full_state import DAY, play_two_days
+from tests.unit.sync.test_convergence_full_state import DAY, POINTS_USED_TWICE, play_two_days
 
 
 def _sync_all(tills, hub: str, order: random.Random) -> None:
@@ -33,6 +33,7 @@ def _sync_all(tills, hub: str, order: random.Random) -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(shared=DAY, offline=DAY, order=st.randoms(use_true_random=False))
+@POINTS_USED_TWICE
 def test_three_tills_converge_through_the_hub(pg_url, shared, offline, order) -> None:
     hub = new_hub_database(pg_url)
     with tempfile.TemporaryDirectory() as tmp:
