@@ -422,10 +422,13 @@ def apply_events(
 
 def _db_value(value: Any) -> Any:
     """A payload value as the app stores it: times as SQLAlchemy writes them ("YYYY-MM-DD
-    HH:MM:SS.ffffff", a space and always the microseconds), everything else as it is.
+    HH:MM:SS.ffffff", a space and always the microseconds), booleans as 0 and 1, everything
+    else as it is.
 
     String work, not ``datetime`` parsing (the same rule as ``_STORED_TIME`` in SQL).
     """
+    if type(value) is bool:
+        return int(value)
     if type(value) is not str or len(value) not in (19, 26) or value[10:11] != "T":
         return value
     if value[4:5] != "-" or value[13:14] != ":":
@@ -483,7 +486,7 @@ def _apply_update(
     sets = ", ".join(f"{name} = ?" for name in winning)
     db.execute(
         f"UPDATE {table} SET {sets} WHERE {key_column} = ?",
-        [_db_value(v) if not isinstance(v, bool) else int(v) for v in winning.values()] + [key],
+        [_db_value(v) for v in winning.values()] + [key],
     )
     if table == "customer":
         affected.customers.add(key)
@@ -540,7 +543,7 @@ def _reassert_later_edits(
             raw = json.loads(value)
             db.execute(
                 f"UPDATE {table} SET {name} = ? WHERE {_KEYS[table]} = ?",
-                (int(raw) if isinstance(raw, bool) else _db_value(raw), key),
+                (_db_value(raw), key),
             )
             if table == "customer":
                 affected.customers.add(key)
