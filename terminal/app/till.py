@@ -161,10 +161,10 @@ def open_till(db_path: Path | str | None = None, clock: Clock = system_clock) ->
     except (sqlite3.OperationalError, OperationalError) as exc:
         # e.g. `sync import` holds the file for a big catch-up: say so in plain words
         engine.dispose()
-        mapped = storage_error(exc)
+        mapped = storage_error(exc, path)
         if mapped is None:
             raise
-        log.warning("cannot open %s: %s", path, exc)
+        log.warning("cannot open %s: %s", path, getattr(exc, "orig", exc))
         raise mapped from exc
     return Till(engine, path, clock, terminal_id, number)
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ from terminal.core.errors import QT_TRANSLATE_NOOP, DatabaseBusy, StorageError
 log = logging.getLogger("db")
 
 BUSY_TIMEOUT_MS = 5000
+# Below this much free space, a file SQLite cannot open or write is taken to be on a full disk:
+# opening a WAL database creates its shared-memory file (32 KiB) even to read.
+FULL_DISK_BYTES = 256 * 1024
 
 
 def _null(_value: None) -> None:
@@ -72,9 +76,24 @@ def make_engine(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> 
     return engine
 
 
-def storage_error(exc: BaseException) -> Exception | None:
-    """Translate SQLite's failures into errors a cashier can act on; None if not one of them."""
+def _disk_full(path: Path | None) -> bool:
+    if path is None:
+        return False
+    try:
+        return shutil.disk_usage(path.parent).free < FULL_DISK_BYTES
+    except OSError:
+        return False
+
+
+def storage_error(exc: BaseException, path: Path | None = None) -> Exception | None:
+    """Translate SQLite's failures into errors a cashier can act on; None if not one of them.
+
+    ``path``: the database file, when known. SQLite reports a full disk met while opening the
+    file as a plain I/O error; the free space on its disk tells the owner what to do instead.
+    """
     text = str(getattr(exc, "orig", exc)).lower()
+    if ("disk i/o error" in text or "unable to open" in text) and _disk_full(path):
+        text = "disk is full"
     if "locked" in text or "busy" in text:
         return DatabaseBusy(
             QT_TRANSLATE_NOOP(

@@ -26,6 +26,9 @@ from terminal.app.till import Till, open_till
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import StorageError
 from terminal.db.engine import make_engine
+from terminal.sync.exchange import SyncExchange
+from terminal.sync.pairing import create_pairing
+from tests.e2e.cli_helpers import dump, run_cli, run_json
 
 
 def _sell_until_refused(till: Till, card: str, limit: int) -> tuple[list[str], StorageError]:
@@ -161,3 +164,37 @@ def test_read_only_database_refuses_writes_and_keeps_reading(till) -> None:
     till.engine = make_engine(till.db_path)
     more, _ = _sell(till, card, 1)
     assert _stored_sales(till) == set(kept + more)
+
+
+def test_a_bundle_import_on_a_full_disk_is_refused_and_goes_in_once_there_is_room(
+    tiny_tmpfs: Path, tmp_path: Path, clock
+) -> None:
+    """``sync import`` on a till whose disk is full (the real thing: a tmpfs filled up)."""
+    one = open_till(tmp_path / "one" / "loyalty.db", clock=clock)
+    for n in range(150):
+        form = CustomerForm(name=f"Customer {n} with a long name", phone=f"+3805011{n:05d}")
+        card = Enrollment(one).register(form).card
+        Counter(one).checkout(SaleRequest(card, 100_00 + n))
+    create_pairing(one, 2, tmp_path / "till2.pair")
+    bundle = SyncExchange(one).export(tmp_path / "usb", since=0)
+    assert bundle.path is not None
+    one.close()
+    two = tiny_tmpfs / "loyalty.db"
+    run_json(two, "sync", "pair-join", str(tmp_path / "till2.pair"))
+    before = dump(two)
+    ballast = _fill_disk(tiny_tmpfs)
+    # not a byte free: SQLite cannot even open the file (it says "disk I/O error")
+    refused = run_cli(two, "sync", "import", str(bundle.path))
+    print(f"\ndisk full (tmpfs), sync import: {refused.stderr.strip()}")
+    assert refused.returncode != 0
+    assert "The disk is full: nothing was saved." in refused.stderr
+    # room to open the file, not to take the bundle: the import runs out of space half-way
+    os.truncate(ballast, ballast.stat().st_size - 100 * 1024)
+    refused = run_cli(two, "sync", "import", str(bundle.path))
+    print(f"disk full half-way (tmpfs), sync import: {refused.stderr.strip()}")
+    assert refused.returncode != 0
+    assert "The disk is full: nothing was saved." in refused.stderr
+    ballast.unlink()  # the owner frees some space and imports the same file again
+    assert dump(two) == before
+    assert run_json(two, "sync", "import", str(bundle.path))["applied"] == bundle.count
+    assert run_cli(two, "check").returncode == 0
