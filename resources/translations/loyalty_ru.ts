@@ -3432,6 +3432,14 @@ Cards: {cards}</source>
         <translation>Этот конфликт уже отмечен как решённый.</translation>
     </message>
     <message>
+        <source>The bundle could not be written to {folder}: the disk is full. Nothing was marked as sent; free some space there or choose another folder.</source>
+        <translation>Не удалось записать пакет в {folder}: диск заполнен. Ничего не отмечено как отправленное; освободите там место или выберите другую папку.</translation>
+    </message>
+    <message>
+        <source>The bundle could not be written to {folder}: {reason}. Nothing was marked as sent.</source>
+        <translation>Не удалось записать пакет в {folder}: {reason}. Ничего не отмечено как отправленное.</translation>
+    </message>
+    <message>
         <source>Events of till {till} are missing after number {have}.</source>
         <translation>Не хватает событий кассы {till} после номера {have}.</translation>
     </message>

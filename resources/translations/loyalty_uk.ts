@@ -3432,6 +3432,14 @@ Cards: {cards}</source>
         <translation>Цей конфлікт уже позначено як вирішений.</translation>
     </message>
     <message>
+        <source>The bundle could not be written to {folder}: the disk is full. Nothing was marked as sent; free some space there or choose another folder.</source>
+        <translation>Не вдалося записати пакет у {folder}: диск заповнений. Нічого не позначено як надіслане; звільніть там місце або виберіть іншу папку.</translation>
+    </message>
+    <message>
+        <source>The bundle could not be written to {folder}: {reason}. Nothing was marked as sent.</source>
+        <translation>Не вдалося записати пакет у {folder}: {reason}. Нічого не позначено як надіслане.</translation>
+    </message>
+    <message>
         <source>Events of till {till} are missing after number {have}.</source>
         <translation>Бракує подій каси {till} після номера {have}.</translation>
     </message>

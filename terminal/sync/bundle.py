@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import hmac
+import os
 import queue
 import secrets
 import threading
@@ -127,6 +128,8 @@ def write_bundle_lines(
                     compressor.put(chunk)
                 compressor.put(_line({"signature": mac.hexdigest()}))
             raw.flush()
+            # on the stick before the till says "exported" (and the owner pulls it out)
+            os.fsync(raw.fileno())
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -3,6 +3,7 @@ figures the Settings → Sync screen and the status bar show."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import logging
@@ -21,7 +22,7 @@ from terminal.app.privacy import finish_archive_scrubs_if_free
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.staff import write_audit
 from terminal.app.till import Till, driver_connection
-from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound, StorageError
 from terminal.db import bulk_load, journal_archive, report_aggregates
 from terminal.db.sync_state import put_state, state
 from terminal.sync.apply import (
@@ -209,7 +210,10 @@ class SyncExchange:
         key = shop_key(self.till)
         shop = shop_id(self.till)
         now = self.till.now()
-        out_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _bundle_not_written(out_dir, exc) from exc
         with self.till.write_driver() as db:
             start = int(state(db, "sent_seq") or 0) if since is None else since
             clock_local_events(db, self.till.terminal_id)
@@ -243,7 +247,10 @@ class SyncExchange:
         # ``last`` and go in the next bundle).
         with _no_cycle_collection(), self.till.read_driver() as db:
             lines = _event_line_chunks(db, self.till.terminal_id, start, last)
-            path = write_bundle_lines(out_dir / bundle_name(manifest), key, manifest, lines)
+            try:
+                path = write_bundle_lines(out_dir / bundle_name(manifest), key, manifest, lines)
+            except OSError as exc:  # a full USB stick, a share gone, no right to write there
+                raise _bundle_not_written(out_dir, exc) from exc
         with self.till.write_driver() as db:
             mark_sent(db, manifest.last_seq, now, "export", manifest.count)
         log.info("exported events %d..%d to %s", manifest.first_seq, manifest.last_seq, path)
@@ -498,6 +505,29 @@ class SyncExchange:
             changes.update("sync_conflict", conflict_id, {"resolved_at": now})
             record_event(s, self.till.terminal_id, "sync.conflict_settled", changes.payload(), now)
             write_audit(s, now, actor or "", "sync.conflict_settled", conflict_id=conflict_id)
+
+
+def _bundle_not_written(folder: Path, exc: OSError) -> StorageError:
+    """What the owner is told when the bundle file cannot be written (its part-written file is
+    already gone, and nothing was marked as sent, so the next export carries the same news)."""
+    log.warning("bundle not written to %s: %s", folder, exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The bundle could not be written to {folder}: the disk is full. Nothing was "
+                "marked as sent; free some space there or choose another folder.",
+            ),
+            folder=str(folder),
+        )
+    return StorageError(
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The bundle could not be written to {folder}: {reason}. Nothing was marked as sent.",
+        ),
+        folder=str(folder),
+        reason=exc.strerror or str(exc),
+    )
 
 
 def _bulk_catch_up(db: sqlite3.Connection, size: int | None) -> bool:

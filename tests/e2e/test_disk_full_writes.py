@@ -198,3 +198,25 @@ def test_a_bundle_import_on_a_full_disk_is_refused_and_goes_in_once_there_is_roo
     assert dump(two) == before
     assert run_json(two, "sync", "import", str(bundle.path))["applied"] == bundle.count
     assert run_cli(two, "check").returncode == 0
+
+
+def test_a_bundle_exported_to_a_full_usb_stick_is_refused_in_plain_words(
+    tiny_tmpfs: Path, tmp_path: Path
+) -> None:
+    """``sync export --out`` to a stick with no room (the real thing: a tmpfs filled up)."""
+    till = tmp_path / "till" / "loyalty.db"
+    till.parent.mkdir()
+    olena = run_json(till, "customer", "add", "--name", "Олена Коваленко", "--phone", "0671234567")
+    run_json(till, "sale", "--card", olena["card"], "--amount", "300")
+    waiting = run_json(till, "sync", "status")["waiting"]
+    ballast = _fill_disk(tiny_tmpfs)
+    refused = run_cli(till, "sync", "export", "--out", str(tiny_tmpfs / "usb"))
+    print(f"\nexport to a full stick: {refused.stderr.strip()}")
+    assert refused.returncode != 0
+    assert "the disk is full. Nothing was marked as sent" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert list((tiny_tmpfs / "usb").iterdir()) == []  # no part-written file left
+    assert run_json(till, "sync", "status")["waiting"] == waiting
+    ballast.unlink()
+    exported = run_json(till, "sync", "export", "--out", str(tiny_tmpfs / "usb"))
+    assert exported["count"] == waiting

@@ -5,8 +5,10 @@ the screen says so; a new till joins from a pairing file; a cashier cannot open 
 
 from __future__ import annotations
 
+import errno
 import gzip
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import CardNotFound
 from terminal.i18n_text import install_translations, remove_translations
+from terminal.sync import bundle as bundle_module
 from terminal.sync.exchange import SyncExchange
 from terminal.sync.pairing import create_pairing, join_pairing
 from terminal.sync.preferences import SyncSettings
@@ -150,6 +153,31 @@ def test_a_changed_bundle_is_refused_in_plain_words_and_changes_nothing(
     with pytest.raises(CardNotFound):
         Customers(second).by_card(card)
     assert other.import_button.isEnabled()
+
+
+def test_a_full_usb_stick_is_said_in_plain_words_and_the_news_wait_for_the_next_export(
+    qtbot, till, tmp_path, monkeypatch
+):  # type: ignore[no-untyped-def]
+    _customer(till)
+    screen = _screen(qtbot, till)
+    usb = tmp_path / "usb"
+    real_fsync = os.fsync
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bundle_module.os, "fsync", full)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(usb))
+    said = _click_and_wait(qtbot, screen, screen.export_button)
+    assert said == (
+        f"The bundle could not be written to {usb}: the disk is full. Nothing was marked as "
+        "sent; free some space there or choose another folder."
+    )
+    assert "B42318" in screen.message.styleSheet()  # said in red
+    assert list(usb.iterdir()) == []
+    monkeypatch.setattr(bundle_module.os, "fsync", real_fsync)  # the owner frees some space
+    said = _click_and_wait(qtbot, screen, screen.export_button)
+    assert said.startswith("Exported 2 events to ")  # the same news, whole
 
 
 def test_the_folder_timer_runs_a_round_and_the_screen_shows_it(

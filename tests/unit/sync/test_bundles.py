@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import re
 import warnings
@@ -16,6 +17,7 @@ from terminal.app.integrity import Integrity
 from terminal.app.refunds import Refunds
 from terminal.app.till import open_till
 from terminal.core.customer_form import CustomerForm
+from terminal.core.errors import StorageError
 from terminal.sync import bundle as bundle_module
 from terminal.sync.apply import _row_insert
 from terminal.sync.bundle import BundleRefused
@@ -194,7 +196,7 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_partial_one(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(bundle_module._Compressor, "put", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(StorageError, match="the disk is full"):
         SyncExchange(one).export(out, since=0)  # the same name: written beside, never over
     assert first.path.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [first.path.name]
@@ -227,3 +229,37 @@ def test_reimporting_the_applied_file_is_answered_from_the_archive_and_a_changed
     tampered = _rewrite(path, lambda lines: [line.replace(b"10000", b"99900") for line in lines])
     _refused(two, tampered, "signature does not match")
     assert read_out
+
+
+def test_a_bundle_that_cannot_be_written_is_said_in_plain_words_and_nothing_is_marked_sent(
+    shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    one, two, _ = shop
+    _busy_day(one, "Olena Koval", "+380501112233")
+    waiting = events_waiting(one)
+    # a full USB stick: the last of the file does not fit (the disk says so at the latest
+    # when the till makes sure the file is on it)
+    usb = tmp_path / "usb"
+
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(bundle_module.os, "fsync", full)
+    with pytest.raises(StorageError) as refused:
+        SyncExchange(one).export(usb)
+    assert refused.value.message == (
+        f"The bundle could not be written to {usb}: the disk is full. Nothing was marked as "
+        "sent; free some space there or choose another folder."
+    )
+    assert list(usb.iterdir()) == []  # no part-written file left behind
+    assert events_waiting(one) == waiting
+    # a file where the folder should be (a stick mounted elsewhere, a typo)
+    monkeypatch.undo()
+    in_the_way = tmp_path / "notes.txt"
+    in_the_way.write_text("not a folder")
+    with pytest.raises(StorageError, match=r"could not be written to .*notes\.txt: File exists"):
+        SyncExchange(one).export(in_the_way)
+    # space again: the same news go out whole and arrive
+    result = SyncExchange(one).export(usb)
+    assert result.count == waiting and events_waiting(one) == 0
+    assert SyncExchange(two).import_file(result.path).applied == waiting
