@@ -3504,6 +3504,14 @@ Cards: {cards}</source>
         <translation>Подпись пакета не совпадает: файл изменили после выгрузки или он сделан с ключом другого магазина.</translation>
     </message>
     <message>
+        <source>{path} is a folder, not a bundle file: give the bundle file in it (its name ends in .ltb).</source>
+        <translation>{path} — это папка, а не файл пакета: укажите файл пакета в ней (его имя оканчивается на .ltb).</translation>
+    </message>
+    <message>
+        <source>The bundle file {path} cannot be read: {reason}.</source>
+        <translation>Не удаётся прочитать файл пакета {path}: {reason}.</translation>
+    </message>
+    <message>
         <source>The bundle has format {found}, not {expected}.</source>
         <translation>У пакета формат {found}, а нужен {expected}.</translation>
     </message>

@@ -3504,6 +3504,14 @@ Cards: {cards}</source>
         <translation>Підпис пакета не збігається: файл змінили після вивантаження або його зроблено з ключем іншого магазину.</translation>
     </message>
     <message>
+        <source>{path} is a folder, not a bundle file: give the bundle file in it (its name ends in .ltb).</source>
+        <translation>{path} — це папка, а не файл пакета: вкажіть файл пакета в ній (його назва закінчується на .ltb).</translation>
+    </message>
+    <message>
+        <source>The bundle file {path} cannot be read: {reason}.</source>
+        <translation>Не вдається прочитати файл пакета {path}: {reason}.</translation>
+    </message>
+    <message>
         <source>The bundle has format {found}, not {expected}.</source>
         <translation>Пакет має формат {found}, а потрібен {expected}.</translation>
     </message>

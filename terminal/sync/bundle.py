@@ -433,12 +433,20 @@ def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Si
         raise BundleRefused(
             QT_TRANSLATE_NOOP("Errors", "There is no bundle file at {path}."), path=str(path)
         ) from exc
-    except OSError as exc:
+    except IsADirectoryError as exc:
         raise BundleRefused(
             QT_TRANSLATE_NOOP(
                 "Errors",
-                "The bundle file is damaged or cut short (it is not a complete gzip file).",
-            )
+                "{path} is a folder, not a bundle file: give the bundle file in it (its name "
+                "ends in .ltb).",
+            ),
+            path=str(path),
+        ) from exc
+    except OSError as exc:  # no right to read it, a failing USB stick
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP("Errors", "The bundle file {path} cannot be read: {reason}."),
+            path=str(path),
+            reason=exc.strerror or str(exc),
         ) from exc
     stream = _Inflater(raw, key)
     try:

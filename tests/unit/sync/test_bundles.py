@@ -263,3 +263,28 @@ def test_a_bundle_that_cannot_be_written_is_said_in_plain_words_and_nothing_is_m
     result = SyncExchange(one).export(usb)
     assert result.count == waiting and events_waiting(one) == 0
     assert SyncExchange(two).import_file(result.path).applied == waiting
+
+
+def test_a_folder_or_an_unreadable_file_given_for_a_bundle_is_named_for_what_it_is(
+    shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    _one, two, _ = shop
+    before = file_digest(two)
+    with pytest.raises(BundleRefused) as refused:
+        SyncExchange(two).import_file(tmp_path)
+    assert refused.value.message == (
+        f"{tmp_path} is a folder, not a bundle file: give the bundle file in it (its name ends "
+        "in .ltb)."
+    )
+    stick = tmp_path / "till1.ltb"
+    stick.write_bytes(b"\x1f\x8b")
+
+    def failing(self: Path) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")  # a stick going bad
+
+    monkeypatch.setattr(Path, "read_bytes", failing)
+    with pytest.raises(BundleRefused) as refused:
+        SyncExchange(two).import_file(stick)
+    assert refused.value.message == (f"The bundle file {stick} cannot be read: Input/output error.")
+    monkeypatch.undo()
+    assert file_digest(two) == before
