@@ -3468,6 +3468,14 @@ Cards: {cards}</source>
         <translation>Номер кассы {number} в этом магазине уже занят.</translation>
     </message>
     <message>
+        <source>The pairing file could not be written to {folder}: the disk is full. Free some space there or choose another folder; the till number is still free.</source>
+        <translation>Не удалось записать файл подключения в {folder}: диск заполнен. Освободите там место или выберите другую папку; номер кассы остаётся свободным.</translation>
+    </message>
+    <message>
+        <source>The pairing file could not be written to {folder}: {reason}. The till number is still free.</source>
+        <translation>Не удалось записать файл подключения в {folder}: {reason}. Номер кассы остаётся свободным.</translation>
+    </message>
+    <message>
         <source>{path} is not a pairing file of this program.</source>
         <translation>{path} — не файл подключения этой программы.</translation>
     </message>

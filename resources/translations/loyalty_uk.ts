@@ -3468,6 +3468,14 @@ Cards: {cards}</source>
         <translation>Номер каси {number} у цьому магазині вже зайнятий.</translation>
     </message>
     <message>
+        <source>The pairing file could not be written to {folder}: the disk is full. Free some space there or choose another folder; the till number is still free.</source>
+        <translation>Не вдалося записати файл підключення у {folder}: диск заповнений. Звільніть там місце або виберіть іншу папку; номер каси лишається вільним.</translation>
+    </message>
+    <message>
+        <source>The pairing file could not be written to {folder}: {reason}. The till number is still free.</source>
+        <translation>Не вдалося записати файл підключення у {folder}: {reason}. Номер каси лишається вільним.</translation>
+    </message>
+    <message>
         <source>{path} is not a pairing file of this program.</source>
         <translation>{path} — не файл підключення цієї програми.</translation>
     </message>

@@ -8,9 +8,12 @@ use of the same file. The key is never written to a log.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
+import os
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from sqlmodel import select
 
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
-from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.core.errors import QT_TRANSLATE_NOOP, StorageError
 from terminal.db.models import JournalEvent, Terminal
 from terminal.db.sync_state import put_state, state
 from terminal.sync.bundle import BundleRefused
@@ -37,19 +40,16 @@ class PairingResult:
 
 
 def create_pairing(till: Till, number: int, out: Path) -> PairingResult:
-    """Write a pairing file for till ``number`` of this shop."""
+    """Write a pairing file for till ``number`` of this shop.
+
+    The file is written whole before the number is noted as given: a file that could not be
+    written (a full stick, no right to write there) leaves the number free for the next try.
+    """
     if number < 1 or number > 99:
         raise BundleRefused(QT_TRANSLATE_NOOP("Errors", "A till number is between 1 and 99."))
     key = shop_key(till)
-    with till.write_driver() as db:
-        taken = {row[0] for row in db.execute("SELECT number FROM terminal")}
-        issued = set(json.loads(state(db, "paired_numbers") or "[]"))
-        if number in taken or number in issued:
-            raise BundleRefused(
-                QT_TRANSLATE_NOOP("Errors", "Till number {number} is already in use in this shop."),
-                number=number,
-            )
-        put_state(db, "paired_numbers", json.dumps(sorted(issued | {number})))
+    with till.read_driver() as db:
+        _refuse_taken(db, number)
     with till.read() as s:
         shop = str(get_setting(s, "shop_id"))
         name = str(get_setting(s, "shop_name"))
@@ -61,11 +61,65 @@ def create_pairing(till: Till, number: int, out: Path) -> PairingResult:
         "till_number": number,
         "token": secrets.token_hex(8),
     }
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(data), encoding="utf-8")
-    out.chmod(0o600)
+    _write_secret(out, json.dumps(data).encode("utf-8"))
+    try:
+        with till.write_driver() as db:
+            _refuse_taken(db, number)  # another window gave it meanwhile
+            issued = set(json.loads(state(db, "paired_numbers") or "[]"))
+            put_state(db, "paired_numbers", json.dumps(sorted(issued | {number})))
+    except BaseException:
+        out.unlink(missing_ok=True)  # a file for a number not given must not go round
+        raise
     log.info("pairing file for till %d written", number)
     return PairingResult(shop, name, number)
+
+
+def _refuse_taken(db: sqlite3.Connection, number: int) -> None:
+    taken = {row[0] for row in db.execute("SELECT number FROM terminal")}
+    issued = set(json.loads(state(db, "paired_numbers") or "[]"))
+    if number in taken or number in issued:
+        raise BundleRefused(
+            QT_TRANSLATE_NOOP("Errors", "Till number {number} is already in use in this shop."),
+            number=number,
+        )
+
+
+def _write_secret(out: Path, content: bytes) -> None:
+    """Write the file readable by its owner alone from its first byte (it holds the shop's
+    key), whole or not at all, and on the stick before the till says it is written."""
+    partial = out.with_name(f"{out.name}.{secrets.token_hex(4)}.partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(content)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(partial, out)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.warning("pairing file not written to %s: %s", out.parent, exc)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StorageError(
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "The pairing file could not be written to {folder}: the disk is full. Free "
+                    "some space there or choose another folder; the till number is still free.",
+                ),
+                folder=str(out.parent),
+            ) from exc
+        raise StorageError(
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The pairing file could not be written to {folder}: {reason}. The till number "
+                "is still free.",
+            ),
+            folder=str(out.parent),
+            reason=exc.strerror or str(exc),
+        ) from exc
 
 
 def join_pairing(till: Till, path: Path) -> PairingResult:
