@@ -1212,6 +1212,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>возврат одной продажи прошёл на двух кассах без связи; вернули больше денег, чем был чек</translation>
     </message>
     <message>
+        <source>two tills use the same till number (one pairing file used on both); the card numbers they give out can clash: sell on one only and set the other up again with a new number</source>
+        <translation>две кассы работают под одним номером (один файл подключения использован на обеих); номера выдаваемых ими карт могут совпасть: продавайте только на одной, а другую настройте заново с новым номером</translation>
+    </message>
+    <message>
         <source>No conflicts.</source>
         <translation>Конфликтов нет.</translation>
     </message>
@@ -6011,6 +6015,10 @@ Cards: {cards}</source>
     <message>
         <source>A sale was made with card %1 after another till had blocked it. The sale stands; the card stays blocked.</source>
         <translation>Продажа прошла по карте %1 после того, как другая касса её заблокировала. Продажа остаётся в силе; карта остаётся заблокированной.</translation>
+    </message>
+    <message>
+        <source>Two tills both call themselves till %2: one pairing file was used on both, so the cards they give out can get the same numbers. Sell on one of them only; send the other one&apos;s news to the shop, then set it up again as a new till from a pairing file with another number.</source>
+        <translation>Две кассы называют себя кассой %2: один файл подключения использовали на обеих, поэтому выдаваемые ими карты могут получить одинаковые номера. Продавайте только на одной из них; отправьте новости другой в магазин, затем настройте её заново как новую кассу по файлу подключения с другим номером.</translation>
     </message>
     <message>
         <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>

@@ -1212,6 +1212,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>повернення одного продажу пройшло на двох касах без зв&apos;язку; повернули більше грошей, ніж був чек</translation>
     </message>
     <message>
+        <source>two tills use the same till number (one pairing file used on both); the card numbers they give out can clash: sell on one only and set the other up again with a new number</source>
+        <translation>дві каси працюють під одним номером (один файл підключення використано на обох); номери карток, які вони видають, можуть збігтися: продавайте лише на одній, а іншу налаштуйте заново з новим номером</translation>
+    </message>
+    <message>
         <source>No conflicts.</source>
         <translation>Конфліктів немає.</translation>
     </message>
@@ -6011,6 +6015,10 @@ Cards: {cards}</source>
     <message>
         <source>A sale was made with card %1 after another till had blocked it. The sale stands; the card stays blocked.</source>
         <translation>Продаж пройшов за карткою %1 після того, як інша каса її заблокувала. Продаж залишається в силі; картка залишається заблокованою.</translation>
+    </message>
+    <message>
+        <source>Two tills both call themselves till %2: one pairing file was used on both, so the cards they give out can get the same numbers. Sell on one of them only; send the other one&apos;s news to the shop, then set it up again as a new till from a pairing file with another number.</source>
+        <translation>Дві каси називають себе касою %2: один файл підключення використали на обох, тож картки, які вони видають, можуть отримати однакові номери. Продавайте лише на одній із них; надішліть новини іншої до магазину, потім налаштуйте її заново як нову касу з файлу підключення з іншим номером.</translation>
     </message>
     <message>
         <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>

@@ -329,6 +329,11 @@ _KINDS = {
     "sale_refunded_twice": QT_TRANSLATE_NOOP(
         "Cli", "a sale was refunded on two tills offline; more money went back than its check"
     ),
+    "till_number_twice": QT_TRANSLATE_NOOP(
+        "Cli",
+        "two tills use the same till number (one pairing file used on both); the card numbers "
+        "they give out can clash: sell on one only and set the other up again with a new number",
+    ),
 }
 
 

@@ -72,10 +72,10 @@ class SyncConflict(SQLModel, table=True):
 
     id: str = Field(primary_key=True)
     # points_overspent | points_debt_unsettled | card_assigned_twice | sale_on_blocked_card |
-    # sale_refunded_twice
+    # sale_refunded_twice | till_number_twice
     kind: str = Field(index=True)
     customer_id: str | None = Field(default=None, index=True)
-    subject: str = ""  # the lot, card or sale it is about
+    subject: str = ""  # the customer, card, sale or till number it is about
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     created_at: NaiveDatetime
     resolved_at: NaiveDatetime | None = None

@@ -590,6 +590,23 @@ def _flag(
         _reassert_later_edits(db, {"sync_conflict": {conflict_id: ""}}, _Affected())
 
 
+def flag_till_number_twice(db: sqlite3.Connection, number: int, now: datetime) -> None:
+    """Two tills of the shop under one number: one pairing file was used on both (joining is
+    offline, so neither could know). Their card numbers are made from the till number, so they
+    can give out the same card numbers; the owner is told on every till that knows both."""
+    tills = [row[0] for row in db.execute("SELECT id FROM terminal WHERE number = ?", (number,))]
+    if len(tills) > 1:
+        _flag(
+            db,
+            f"till_number_twice:{number}",
+            "till_number_twice",
+            None,
+            str(number),
+            {"number": number},
+            now,
+        )
+
+
 def _temp_ids(db: sqlite3.Connection, name: str, ids: Iterable[str], *selects: str) -> None:
     """Fill the temporary id list ``name`` with ``ids`` and the ids the SELECTs give."""
     db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY)")

@@ -31,6 +31,7 @@ from terminal.sync.apply import (
     STAMPED,
     apply_events,
     clock_local_events,
+    flag_till_number_twice,
     known_seq,
 )
 from terminal.sync.bundle import (
@@ -405,6 +406,7 @@ class SyncExchange:
                 now.isoformat(sep=" ", timespec="microseconds"),
             ),
         )
+        flag_till_number_twice(db, terminal_number, now)
         # A big catch-up (a new till, a month of another till's news) touches indexes all over
         # the file: a larger page cache for this transaction keeps it from spilling to disk.
         (cache,) = db.execute("PRAGMA cache_size").fetchone()

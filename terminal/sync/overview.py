@@ -46,6 +46,7 @@ class ConflictView:
     sale_amount: int = 0  # minor units: the check, for sale_refunded_twice
     refunded_over: int = 0  # minor units refunded beyond the check, for sale_refunded_twice
     conflict_id: str = ""  # what SyncExchange.settle_conflict takes
+    till_number: int = 0  # for till_number_twice: the number two tills both use
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def sync_overview(till: Till) -> SyncOverview:
                 sale_amount,
                 max(0, refunded - sale_amount),
                 conflict_id=row["id"],
+                till_number=int(details.get("number", 0)),
             )
         )
     return SyncOverview(

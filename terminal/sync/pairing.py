@@ -2,8 +2,10 @@
 identity, its signing key and the new till's number.
 
 The file is a secret (it holds the key): the owner makes it for one till, carries it on a USB
-stick, and the joining till refuses a file whose till number is already taken here or a second
-use of the same file. The key is never written to a log.
+stick, and the joining till refuses to join when it already belongs to the shop or has news of
+its own. The key is never written to a log. Joining is offline, so the same file used on a
+second new till cannot be refused there; sync flags the two tills under one number instead
+(``apply.flag_till_number_twice``).
 """
 
 from __future__ import annotations

@@ -522,6 +522,12 @@ class SyncScreen(QWidget):
                     "A sale was made with card %1 after another till had blocked it. The sale "
                     "stands; the card stays blocked."
                 ),
+                "till_number_twice": self.tr(
+                    "Two tills both call themselves till %2: one pairing file was used on both, "
+                    "so the cards they give out can get the same numbers. Sell on one of them "
+                    "only; send the other one's news to the shop, then set it up again as a new "
+                    "till from a pairing file with another number."
+                ).replace("%2", str(conflict.till_number)),
                 "sale_refunded_twice": self.tr(
                     "A sale of %2 was refunded on two tills while offline: %3 more than its "
                     "check went back. Both refunds stand; the sale cannot be refunded again."

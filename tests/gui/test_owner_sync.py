@@ -358,3 +358,24 @@ def test_points_used_twice_show_the_shortfall_now_and_say_when_it_was_made_good(
         "Points were used twice on two tills while offline (spent, or taken back by two "
         "refunds of one sale); nothing is owed now."
     )
+
+
+def test_one_pairing_file_used_on_two_tills_is_told_with_what_to_do(qtbot, till, tmp_path, clock):  # type: ignore[no-untyped-def]
+    create_pairing(till, 2, tmp_path / "till2.pair")
+    twins = [open_till(tmp_path / f"twin{n}" / "loyalty.db", clock=clock) for n in (1, 2)]
+    try:
+        for twin in twins:
+            join_pairing(twin, tmp_path / "till2.pair")
+            Enrollment(twin).register(CustomerForm(name="Olena Koval"))
+            bundle = SyncExchange(twin).export(tmp_path / twin.terminal_id).path
+            SyncExchange(till).import_file(bundle)
+        screen = _screen(qtbot, till)
+        assert screen.conflicts.item(0, 2).text() == (
+            "Two tills both call themselves till 2: one pairing file was used on both, so the "
+            "cards they give out can get the same numbers. Sell on one of them only; send the "
+            "other one's news to the shop, then set it up again as a new till from a pairing "
+            "file with another number."
+        )
+    finally:
+        for twin in twins:
+            twin.close()

@@ -15,11 +15,13 @@ from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
 from terminal.app.privacy import ERASED_NAME, Privacy
 from terminal.app.refunds import Refunds
+from terminal.app.till import open_till
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import InvalidInput, NotFound, RefundRefused
 from terminal.sync.exchange import SyncExchange
 from terminal.sync.overview import sync_overview
+from terminal.sync.pairing import create_pairing, join_pairing
 from tests.unit.sync.conftest import balances
 from tests.unit.sync.helpers import exchange_all
 
@@ -403,3 +405,27 @@ def test_points_earned_after_points_used_twice_first_fill_the_lot_below_zero(sho
         assert balance == earned.points_earned - debt
         assert _lots(till, enrolled.customer_id) == (balance, 0)
     _checked(shop)
+
+
+def test_one_pairing_file_used_on_two_tills_is_flagged_on_every_till(shop, tmp_path: Path, clock):
+    """Joining is offline, so a second new till joined from the same file cannot be refused
+    there: both become till 4, and the card numbers they make (from the till number) can be
+    the same. Every till that hears of both says so, once."""
+    one, _two, _three = shop
+    create_pairing(one, 4, tmp_path / "till4.pair")
+    twins = [open_till(tmp_path / f"twin{n}" / "loyalty.db", clock=clock) for n in (1, 2)]
+    try:
+        for twin in twins:
+            join_pairing(twin, tmp_path / "till4.pair")
+            Enrollment(twin).register(CustomerForm(name=f"Client of {twin.terminal_id[-4:]}"))
+        tills = [*shop, *twins]
+        exchange_all(tills, tmp_path / "round")
+        exchange_all(tills, tmp_path / "again")  # nothing new: raised once, not twice
+        for till in tills:
+            flags = SyncExchange(till).conflicts()
+            assert [(f["kind"], f["subject"]) for f in flags] == [("till_number_twice", "4")]
+            [view] = sync_overview(till).conflicts
+            assert view.till_number == 4
+    finally:
+        for twin in twins:
+            twin.close()
