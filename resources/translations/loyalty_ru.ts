@@ -3480,6 +3480,14 @@ Cards: {cards}</source>
         <translation>Не удалось записать файл подключения в {folder}: {reason}. Номер кассы остаётся свободным.</translation>
     </message>
     <message>
+        <source>This till already holds customers or sales from the other tills of its shop; only a new, empty till can join a shop.</source>
+        <translation>На этой кассе уже есть покупатели или продажи других касс её магазина; подключиться к магазину может только новая, пустая касса.</translation>
+    </message>
+    <message>
+        <source>Other tills were paired from this one for its shop; only a new, empty till can join a shop.</source>
+        <translation>С этой кассы уже подключали другие кассы её магазина; подключиться к магазину может только новая, пустая касса.</translation>
+    </message>
+    <message>
         <source>{path} is not a pairing file of this program.</source>
         <translation>{path} — не файл подключения этой программы.</translation>
     </message>
@@ -5895,10 +5903,6 @@ Cards: {cards}</source>
     <message>
         <source>This till is new and empty: it can join a shop.</source>
         <translation>Эта касса новая и пустая: она может подключиться к магазину.</translation>
-    </message>
-    <message>
-        <source>Only a new, empty till can join a shop; this one already has its own customers or sales.</source>
-        <translation>Подключиться к магазину может только новая, пустая касса; у этой уже есть свои покупатели или продажи.</translation>
     </message>
     <message>
         <source>Nothing sent yet.</source>

@@ -3480,6 +3480,14 @@ Cards: {cards}</source>
         <translation>Не вдалося записати файл підключення у {folder}: {reason}. Номер каси лишається вільним.</translation>
     </message>
     <message>
+        <source>This till already holds customers or sales from the other tills of its shop; only a new, empty till can join a shop.</source>
+        <translation>На цій касі вже є покупці або продажі інших кас її магазину; підключитися до магазину може лише нова, порожня каса.</translation>
+    </message>
+    <message>
+        <source>Other tills were paired from this one for its shop; only a new, empty till can join a shop.</source>
+        <translation>З цієї каси вже підключали інші каси її магазину; підключитися до магазину може лише нова, порожня каса.</translation>
+    </message>
+    <message>
         <source>{path} is not a pairing file of this program.</source>
         <translation>{path} — не файл підключення цієї програми.</translation>
     </message>
@@ -5895,10 +5903,6 @@ Cards: {cards}</source>
     <message>
         <source>This till is new and empty: it can join a shop.</source>
         <translation>Ця каса нова й порожня: вона може підключитися до магазину.</translation>
-    </message>
-    <message>
-        <source>Only a new, empty till can join a shop; this one already has its own customers or sales.</source>
-        <translation>Підключитися до магазину може лише нова, порожня каса; у цієї вже є свої покупці або продажі.</translation>
     </message>
     <message>
         <source>Nothing sent yet.</source>

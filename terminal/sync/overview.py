@@ -12,8 +12,10 @@ from typing import Any
 from terminal.app.settings import get_setting
 from terminal.app.till import Till
 from terminal.db.sync_state import state
+from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import SyncExchange, last_activity
 from terminal.sync.folder import FolderRound, FolderSync
+from terminal.sync.pairing import join_refusal
 from terminal.sync.preferences import SyncPreferences, SyncSettings
 
 
@@ -56,6 +58,7 @@ class SyncOverview:
     local_events: int
     waiting: int
     can_join: bool  # a new, empty till: it may join a shop from a pairing file
+    join_refused: BundleRefused | None  # why not, when it may not
     last_sent: Activity | None
     last_received: Activity | None
     peers: tuple[PeerTill, ...]
@@ -93,6 +96,7 @@ def sync_overview(till: Till) -> SyncOverview:
         sent = last_activity(db, "last_sent")
         received = last_activity(db, "last_received")
         paired = tuple(sorted(int(n) for n in json.loads(state(db, "paired_numbers") or "[]")))
+        join_refused = join_refusal(db, till.terminal_id)
         names: dict[str, str] = {}
         if wanted:
             marks = ",".join("?" * len(wanted))
@@ -167,7 +171,8 @@ def sync_overview(till: Till) -> SyncOverview:
         till_number=status.terminal_number,
         local_events=status.local_events,
         waiting=status.waiting,
-        can_join=status.local_events == 0,
+        can_join=join_refused is None,
+        join_refused=join_refused,
         last_sent=_activity(sent, status.last_export_at),
         last_received=_activity(received, status.last_import_at),
         peers=tuple(PeerTill(int(p["number"]), int(p["events"])) for p in status.peers),

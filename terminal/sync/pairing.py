@@ -22,9 +22,9 @@ from pathlib import Path
 from sqlmodel import select
 
 from terminal.app.settings import get_setting, put_setting
-from terminal.app.till import Till
+from terminal.app.till import Till, driver_connection
 from terminal.core.errors import QT_TRANSLATE_NOOP, StorageError
-from terminal.db.models import JournalEvent, Terminal
+from terminal.db.models import Terminal
 from terminal.db.sync_state import put_state, state
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import shop_key
@@ -124,6 +124,40 @@ def _write_secret(out: Path, content: bytes) -> None:
         ) from exc
 
 
+def join_refusal(db: sqlite3.Connection, terminal_id: str) -> BundleRefused | None:
+    """Why this till may not join a shop, or None: only a new, empty till may. A till holding
+    its shop's news, or one other tills were paired from, would carry that shop's customers
+    into the new one, or leave its tills without the till they count on."""
+    if db.execute("SELECT 1 FROM journal_event WHERE terminal_id = ?", (terminal_id,)).fetchone():
+        return BundleRefused(
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "This till already has its own customers or sales; only a new, empty till "
+                "can join a shop.",
+            )
+        )
+    if any(
+        db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+        for table in ("journal_event", "journal_archive", "customer")
+    ):
+        return BundleRefused(
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "This till already holds customers or sales from the other tills of its shop; "
+                "only a new, empty till can join a shop.",
+            )
+        )
+    if json.loads(state(db, "paired_numbers") or "[]"):
+        return BundleRefused(
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "Other tills were paired from this one for its shop; only a new, empty till "
+                "can join a shop.",
+            )
+        )
+    return None
+
+
 def join_pairing(till: Till, path: Path) -> PairingResult:
     """Make this (new) till a till of the shop in the pairing file."""
     try:
@@ -143,17 +177,9 @@ def join_pairing(till: Till, path: Path) -> PairingResult:
             raise BundleRefused(
                 QT_TRANSLATE_NOOP("Errors", "This till already belongs to that shop.")
             )
-        own = s.exec(
-            select(JournalEvent).where(JournalEvent.terminal_id == till.terminal_id)
-        ).first()
-        if own is not None:
-            raise BundleRefused(
-                QT_TRANSLATE_NOOP(
-                    "Errors",
-                    "This till already has its own customers or sales; only a new, empty till "
-                    "can join a shop.",
-                )
-            )
+        refused = join_refusal(driver_connection(s), till.terminal_id)
+        if refused is not None:
+            raise refused
         local = s.exec(select(Terminal).where(Terminal.is_local == True)).one()  # noqa: E712
         local.number = number
         local.name = f"Till {number}"

@@ -368,6 +368,7 @@ class SyncScreen(QWidget):
         row.addWidget(self.settle_button)
         self.settle_hint = self._muted(self.tr("Select a conflict you have dealt with."))
         row.addWidget(self.settle_hint, 1)
+        row.addStretch()  # the button keeps its own width while the hint is hidden
         layout.addLayout(row)
         self.conflicts.itemSelectionChanged.connect(self._update_buttons)
         return self.conflicts_box
@@ -420,11 +421,8 @@ class SyncScreen(QWidget):
             self.pair_number.setValue(next(n for n in range(1, 100) if n not in taken))
         self.join_hint.setText(
             self.tr("This till is new and empty: it can join a shop.")
-            if view.can_join
-            else self.tr(
-                "Only a new, empty till can join a shop; this one already has its own "
-                "customers or sales."
-            )
+            if view.join_refused is None
+            else error_text(view.join_refused)
         )
         self._update_buttons()
 

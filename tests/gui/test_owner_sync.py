@@ -379,3 +379,12 @@ def test_one_pairing_file_used_on_two_tills_is_told_with_what_to_do(qtbot, till,
     finally:
         for twin in twins:
             twin.close()
+
+
+def test_with_no_conflicts_the_button_keeps_its_size(qtbot, till):  # type: ignore[no-untyped-def]
+    screen = _screen(qtbot, till)
+    screen.resize(1366, 768)
+    screen.refresh()
+    assert screen.conflicts_box.title() == "Conflicts to look at: none"
+    assert not screen.settle_button.isEnabled()
+    assert screen.settle_button.width() < screen.width() // 4  # not a bar across the screen

@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from terminal.app.enrollment import Enrollment
 from terminal.app.till import open_till
+from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import StorageError
 from terminal.sync import pairing
 from terminal.sync.bundle import BundleRefused
-from terminal.sync.exchange import shop_key
+from terminal.sync.exchange import SyncExchange, shop_key
+from terminal.sync.overview import sync_overview
 from terminal.sync.pairing import create_pairing, join_pairing
 
 
@@ -67,3 +70,41 @@ def test_a_pairing_file_that_cannot_be_written_leaves_the_number_free(
         assert second.terminal_number == 2
     finally:
         second.close()
+
+
+def test_only_a_new_empty_till_joins_a_shop(till, tmp_path: Path, clock) -> None:
+    """A till with no sales of its own may still hold its shop's customers (from the other
+    tills' news) or have paired other tills: joining another shop would carry those customers
+    into it, or leave the paired tills without their shop. Refused, and said why."""
+    names = ("other", "listener", "origin", "fresh")
+    other, listener, origin, fresh = (
+        open_till(tmp_path / name / "loyalty.db", clock=clock) for name in names
+    )
+    try:
+        for number in (2, 3, 4):
+            create_pairing(other, number, tmp_path / f"other{number}.pair")
+        # a till of the first shop that only listens: it has the shop's customers, no sales
+        create_pairing(till, 2, tmp_path / "mine2.pair")
+        join_pairing(listener, tmp_path / "mine2.pair")
+        Enrollment(till).register(CustomerForm(name="Olena Koval", phone="+380501112233"))
+        news = SyncExchange(till).export(tmp_path / "usb", since=0).path
+        SyncExchange(listener).import_file(news)
+        with pytest.raises(BundleRefused) as refused:
+            join_pairing(listener, tmp_path / "other2.pair")
+        assert refused.value.message == (
+            "This till already holds customers or sales from the other tills of its shop; only "
+            "a new, empty till can join a shop."
+        )
+        assert sync_overview(listener).join_refused is not None
+        assert listener.terminal_number == 2  # still a till of its own shop
+        # the first till of a shop, before its first sale, that paired another till
+        create_pairing(origin, 2, tmp_path / "origin2.pair")
+        with pytest.raises(BundleRefused, match="Other tills were paired from this one"):
+            join_pairing(origin, tmp_path / "other3.pair")
+        assert not sync_overview(origin).can_join
+        # and a new, empty till joins
+        assert sync_overview(fresh).can_join
+        assert join_pairing(fresh, tmp_path / "other4.pair").till_number == 4
+    finally:
+        for opened in (other, listener, origin, fresh):
+            opened.close()
