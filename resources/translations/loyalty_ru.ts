@@ -4116,6 +4116,14 @@ Cards: {cards}</source>
         <translation>База данных: {path}</translation>
     </message>
     <message>
+        <source>Clock set back to {now}: set the date and time</source>
+        <translation>Сбились часы: {now} — установите дату и время</translation>
+    </message>
+    <message>
+        <source>This till&apos;s last entry was made at {last}. Sales, refunds and points take their dates from this computer&apos;s clock: points earned while it is wrong can expire at once when it is put right, and the day&apos;s figures miss the sales.</source>
+        <translation>Последняя запись этой кассы сделана {last}. Продажи, возвраты и баллы получают дату с часов этого компьютера: баллы, начисленные при неверных часах, могут сгореть сразу, как только часы исправят, а итоги дня не учтут эти продажи.</translation>
+    </message>
+    <message>
         <source>Last backup: {when}</source>
         <translation>Последняя копия: {when}</translation>
     </message>

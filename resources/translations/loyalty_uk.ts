@@ -4116,6 +4116,14 @@ Cards: {cards}</source>
         <translation>База даних: {path}</translation>
     </message>
     <message>
+        <source>Clock set back to {now}: set the date and time</source>
+        <translation>Збився годинник: {now} — встановіть дату й час</translation>
+    </message>
+    <message>
+        <source>This till&apos;s last entry was made at {last}. Sales, refunds and points take their dates from this computer&apos;s clock: points earned while it is wrong can expire at once when it is put right, and the day&apos;s figures miss the sales.</source>
+        <translation>Останній запис цієї каси зроблено {last}. Продажі, повернення й бали отримують дату з годинника цього комп&apos;ютера: бали, нараховані за неправильного годинника, можуть згоріти одразу, щойно годинник виправлять, а підсумки дня не врахують ці продажі.</translation>
+    </message>
+    <message>
         <source>Last backup: {when}</source>
         <translation>Остання копія: {when}</translation>
     </message>

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func
@@ -44,6 +44,32 @@ class StatusFacts:
     pending_events: int
     last_backup: datetime | None  # None: no backup known (or no backup feature yet)
     backup_overdue: bool = False
+    # this till's last entry, when the clock now reads well before it (see clock_set_back)
+    clock_behind: datetime | None = None
+
+
+# A few minutes between the shop's machines, or a clock put right by a few minutes, is
+# ordinary; more than this before the till's own last entry means the date or time was set
+# back (a flat clock battery, a wrong date typed in).
+CLOCK_SET_BACK = timedelta(minutes=10)
+
+
+def clock_set_back(till: Till) -> datetime | None:
+    """This till's last entry, when its clock now reads well before it; else None.
+
+    Sales, refunds and points take their dates from the clock: points earned while it reads a
+    past year would expire at once when it is put right, and the day's figures would miss the
+    sales. The window shows the warning until the clock is right again.
+    """
+    with till.read_driver() as db:
+        row = db.execute(
+            "SELECT created_at FROM journal_event WHERE terminal_id = ? ORDER BY seq DESC LIMIT 1",
+            (till.terminal_id,),
+        ).fetchone()
+    if row is None:
+        return None
+    last = datetime.fromisoformat(str(row[0]))
+    return last if till.now() < last - CLOCK_SET_BACK else None
 
 
 def backup_state(till: Till) -> tuple[datetime | None, bool]:
@@ -99,6 +125,7 @@ class ShopSetup:
             pending_sync_events(self.till),
             last_backup,
             overdue,
+            clock_set_back(self.till),
         )
 
     @staticmethod

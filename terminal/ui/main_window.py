@@ -140,12 +140,16 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(root)
         self.status_place = QLabel()
         self.status_db = ElidedLabel()  # a long path is shortened in the middle, never wraps
+        self.status_clock = ElidedLabel()  # in the path's place while the clock is set back
+        self.status_clock.setStyleSheet("color: #B42318; font-weight: 600;")  # as overdue
+        self.status_clock.hide()
         self.status_backup = QLabel()
         self.status_sync = QLabel()
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         bar.addWidget(self.status_place)
         bar.addWidget(self.status_db, 1)
+        bar.addWidget(self.status_clock, 1)
         bar.addPermanentWidget(self.status_backup)
         bar.addPermanentWidget(self.status_sync)
 
@@ -278,6 +282,21 @@ class MainWindow(QMainWindow):
         self.status_place.setText(place)
         self.status_db.setText(self.tr("Database: {path}").format(path=str(facts.db_path)))
         self.status_db.setToolTip(str(facts.db_path))
+        if facts.clock_behind is not None:
+            self.status_clock.setText(
+                self.tr("Clock set back to {now}: set the date and time").format(
+                    now=format_time(self.services.till.now())
+                )
+            )
+            self.status_clock.setToolTip(
+                self.tr(
+                    "This till's last entry was made at {last}. Sales, refunds and points take "
+                    "their dates from this computer's clock: points earned while it is wrong can "
+                    "expire at once when it is put right, and the day's figures miss the sales."
+                ).format(last=format_time(facts.clock_behind))
+            )
+        self.status_clock.setVisible(facts.clock_behind is not None)
+        self.status_db.setVisible(facts.clock_behind is None)
         self.status_backup.setText(
             self.tr("Last backup: {when}").format(
                 when=format_time(facts.last_backup) if facts.last_backup else "—"

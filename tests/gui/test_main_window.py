@@ -3,6 +3,8 @@ the first-start questions."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
@@ -108,3 +110,29 @@ def test_first_start_asks_shop_currency_and_till_then_locks_the_till_number(qtbo
     locked = FirstStartDialog(till, first=False)
     qtbot.addWidget(locked)
     assert not locked.till_number.isEnabled()
+
+
+def test_a_clock_set_back_is_shown_in_red_in_place_of_the_database_path(
+    qtbot, till, tmp_path, clock
+) -> None:
+    ShopSetup(till).save("Kava & Co", "UAH", 1)  # the till's last entry: 2 March 2026, 10:00
+    w = make(qtbot, till, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    w.resize(1366, 768)
+    qtbot.waitUntil(lambda: w.status_place.text() == "Kava & Co · Till 1")
+    assert w.status_db.isVisible() and not w.status_clock.isVisible()
+    clock.advance(minutes=-5)  # put right by a few minutes: ordinary, nothing said
+    w.refresh_status()
+    assert not w.status_clock.isVisible()
+    clock.set(datetime(2000, 1, 1, 9, 30))  # a flat clock battery
+    w.refresh_status()
+    assert w.status_clock.isVisible() and not w.status_db.isVisible()
+    said = w.status_clock.text()  # dates as the window's locale writes them
+    assert said.startswith("Clock set back to ") and "2000 09:30" in said
+    assert said.endswith(": set the date and time")
+    qtbot.waitUntil(lambda: w.status_clock.shown_text() == said)  # whole at 1366 px
+    why = w.status_clock.toolTip()
+    assert why.startswith("This till's last entry was made at ") and "2026 10:00" in why
+    assert "B42318" in w.status_clock.styleSheet()
+    clock.set(datetime(2026, 3, 2, 10, 30))  # put right
+    w.refresh_status()
+    assert w.status_db.isVisible() and not w.status_clock.isVisible()
