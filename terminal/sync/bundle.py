@@ -17,6 +17,7 @@ schema version, count and an unbroken run of sequence numbers) and raises
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import hmac
@@ -34,7 +35,7 @@ from typing import Any
 
 import orjson
 
-from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError
+from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError, StorageError
 from terminal.db import journal_archive
 
 BUNDLE_FORMAT = 1
@@ -104,6 +105,15 @@ def _encoded(events: Iterable[dict[str, Any]]) -> Iterator[bytes]:
             parts, size = [], 0
     if parts:
         yield b"\n".join(parts) + b"\n"
+
+
+def not_written(exc: OSError, folder: Path, full: str, other: str) -> StorageError:
+    """The owner's sentence for a file that could not be written to ``folder``: ``full`` (a
+    template with ``{folder}``) for a full disk, the one case with an obvious fix; ``other``
+    (with ``{folder}`` and ``{reason}``, the system's words) for anything else."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(full, folder=str(folder))
+    return StorageError(other, folder=str(folder), reason=exc.strerror or str(exc))
 
 
 def write_bundle_lines(

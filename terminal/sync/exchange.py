@@ -3,7 +3,6 @@ figures the Settings → Sync screen and the status bar show."""
 
 from __future__ import annotations
 
-import errno
 import gc
 import json
 import logging
@@ -39,6 +38,7 @@ from terminal.sync.bundle import (
     Manifest,
     SignedBundle,
     bundle_name,
+    not_written,
     open_bundle,
     write_bundle_lines,
 )
@@ -513,22 +513,18 @@ def _bundle_not_written(folder: Path, exc: OSError) -> StorageError:
     """What the owner is told when the bundle file cannot be written (its part-written file is
     already gone, and nothing was marked as sent, so the next export carries the same news)."""
     log.warning("bundle not written to %s: %s", folder, exc)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return StorageError(
-            QT_TRANSLATE_NOOP(
-                "Errors",
-                "The bundle could not be written to {folder}: the disk is full. Nothing was "
-                "marked as sent; free some space there or choose another folder.",
-            ),
-            folder=str(folder),
-        )
-    return StorageError(
+    return not_written(
+        exc,
+        folder,
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The bundle could not be written to {folder}: the disk is full. Nothing was "
+            "marked as sent; free some space there or choose another folder.",
+        ),
         QT_TRANSLATE_NOOP(
             "Errors",
             "The bundle could not be written to {folder}: {reason}. Nothing was marked as sent.",
         ),
-        folder=str(folder),
-        reason=exc.strerror or str(exc),
     )
 
 

@@ -10,7 +10,6 @@ second new till cannot be refused there; sync flags the two tills under one numb
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
@@ -23,10 +22,10 @@ from sqlmodel import select
 
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till, driver_connection
-from terminal.core.errors import QT_TRANSLATE_NOOP, StorageError
+from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db.models import Terminal
 from terminal.db.sync_state import put_state, state
-from terminal.sync.bundle import BundleRefused
+from terminal.sync.bundle import BundleRefused, not_written
 from terminal.sync.exchange import shop_key
 
 log = logging.getLogger("sync")
@@ -104,23 +103,19 @@ def _write_secret(out: Path, content: bytes) -> None:
             raise
     except OSError as exc:
         log.warning("pairing file not written to %s: %s", out.parent, exc)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StorageError(
-                QT_TRANSLATE_NOOP(
-                    "Errors",
-                    "The pairing file could not be written to {folder}: the disk is full. Free "
-                    "some space there or choose another folder; the till number is still free.",
-                ),
-                folder=str(out.parent),
-            ) from exc
-        raise StorageError(
+        raise not_written(
+            exc,
+            out.parent,
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "The pairing file could not be written to {folder}: the disk is full. Free "
+                "some space there or choose another folder; the till number is still free.",
+            ),
             QT_TRANSLATE_NOOP(
                 "Errors",
                 "The pairing file could not be written to {folder}: {reason}. The till number "
                 "is still free.",
             ),
-            folder=str(out.parent),
-            reason=exc.strerror or str(exc),
         ) from exc
 
 
