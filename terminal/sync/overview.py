@@ -68,6 +68,20 @@ class SyncOverview:
     last_folder_round: FolderRound | None
 
 
+# The points figure of each points flag, read now for the customers flagged (``{marks}``): what
+# the next points given to the customer pay first (app/ledger.py).
+_POINTS_NOW = {
+    # what the customer's lots together are below zero: the lots below zero are short, less
+    # what their other lots still hold (the next points given move those in first)
+    "points_overspent": "SELECT customer_id, MAX(0, -SUM(remaining)) FROM points_lot "
+    "WHERE customer_id IN ({marks}) GROUP BY customer_id",
+    # what the lots hold beyond the balance
+    "points_debt_unsettled": "SELECT c.id, MAX(0, COALESCE((SELECT SUM(l.remaining) "
+    "FROM points_lot l WHERE l.customer_id = c.id), 0) - c.balance) "
+    "FROM customer c WHERE c.id IN ({marks})",
+}
+
+
 def _activity(record: dict[str, Any] | None, fallback: str | None) -> Activity | None:
     if record:
         return Activity(
@@ -119,31 +133,12 @@ def sync_overview(till: Till) -> SyncOverview:
         # the points figures as they stand now: the same on every till that has the same news
         # (what a till saw when it raised the flag depends on the order the news came in)
         points_now: dict[tuple[str, str], int] = {}
-        overspent = sorted(
-            {r["customer_id"] for r in raw_conflicts if r["kind"] == "points_overspent"}
-        )
-        if overspent:
-            marks = ",".join("?" * len(overspent))
-            # the points the lots below zero are short, less what the customer's other lots
-            # still hold (the next points given move those in first)
-            for customer_id, short in db.execute(
-                "SELECT customer_id, MAX(0, -SUM(remaining)) FROM points_lot "
-                f"WHERE customer_id IN ({marks}) GROUP BY customer_id",
-                overspent,
-            ):
-                points_now["points_overspent", customer_id] = short
-        in_debt = sorted(
-            {r["customer_id"] for r in raw_conflicts if r["kind"] == "points_debt_unsettled"}
-        )
-        if in_debt:
-            marks = ",".join("?" * len(in_debt))
-            for customer_id, unbacked in db.execute(
-                "SELECT c.id, MAX(0, COALESCE((SELECT SUM(l.remaining) FROM points_lot l "
-                "WHERE l.customer_id = c.id), 0) - c.balance) "
-                f"FROM customer c WHERE c.id IN ({marks})",
-                in_debt,
-            ):
-                points_now["points_debt_unsettled", customer_id] = unbacked
+        for kind, figure in _POINTS_NOW.items():
+            flagged = sorted({r["customer_id"] for r in raw_conflicts if r["kind"] == kind})
+            if flagged:
+                marks = ",".join("?" * len(flagged))
+                for customer_id, points in db.execute(figure.format(marks=marks), flagged):
+                    points_now[kind, customer_id] = points
     conflicts = []
     for row in raw_conflicts:
         details = row["details"]
