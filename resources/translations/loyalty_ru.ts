@@ -1140,6 +1140,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>Файл подключения для кассы {number} записан в {path}. В нём ключ магазина: перенесите его на новую кассу и удалите после использования.</translation>
     </message>
     <message>
+        <source>This is now till {number} (it was till {old}): the cards it gives from now on carry the new number. The other tills learn it with this till&apos;s next news.</source>
+        <translation>Теперь это касса {number} (была касса {old}): карты, которые она выдаёт с этого момента, несут новый номер. Другие кассы узнают его из следующих новостей этой кассы.</translation>
+    </message>
+    <message>
         <source>This is now till {number} of {shop}. Import the other tills&apos; bundles (or pull from the hub) to get the customers.</source>
         <translation>Теперь это касса {number} магазина {shop}. Загрузите пакеты других касс (или получите данные с сервера синхронизации), чтобы получить клиентов.</translation>
     </message>
@@ -1212,8 +1216,8 @@ The data as it is now is kept in %2 first.</source>
         <translation>возврат одной продажи прошёл на двух кассах без связи; вернули больше денег, чем был чек</translation>
     </message>
     <message>
-        <source>two tills use the same till number (one pairing file used on both); the card numbers they give out can clash: sell on one only and set the other up again with a new number</source>
-        <translation>две кассы работают под одним номером (один файл подключения использован на обеих); номера выдаваемых ими карт могут совпасть: продавайте только на одной, а другую настройте заново с новым номером</translation>
+        <source>two tills use the same till number (one pairing file used on both); the card numbers they give out can clash: make a pairing file with a new number and join it on one of them (`sync pair-join`), which takes the new number</source>
+        <translation>две кассы работают под одним номером (один файл подключения использован на обеих); номера выдаваемых ими карт могут совпасть: создайте файл подключения с новым номером и подключите по нему одну из них (`sync pair-join`) — она получит новый номер</translation>
     </message>
     <message>
         <source>No conflicts.</source>
@@ -5909,6 +5913,10 @@ Cards: {cards}</source>
         <translation>Папка не выбрана. Выберите общую папку или флешку, доступную всем кассам.</translation>
     </message>
     <message>
+        <source>Another till of the shop has this till&apos;s number: make a pairing file with a new number on the owner&apos;s till and join it here to take that number.</source>
+        <translation>У другой кассы магазина такой же номер, как у этой: создайте на кассе владельца файл подключения с новым номером и подключитесь по нему здесь, чтобы получить этот номер.</translation>
+    </message>
+    <message>
         <source>This till is new and empty: it can join a shop.</source>
         <translation>Эта касса новая и пустая: она может подключиться к магазину.</translation>
     </message>
@@ -6029,8 +6037,8 @@ Cards: {cards}</source>
         <translation>Продажа прошла по карте %1 после того, как другая касса её заблокировала. Продажа остаётся в силе; карта остаётся заблокированной.</translation>
     </message>
     <message>
-        <source>Two tills both call themselves till %2: one pairing file was used on both, so the cards they give out can get the same numbers. Sell on one of them only; send the other one&apos;s news to the shop, then set it up again as a new till from a pairing file with another number.</source>
-        <translation>Две кассы называют себя кассой %2: один файл подключения использовали на обеих, поэтому выдаваемые ими карты могут получить одинаковые номера. Продавайте только на одной из них; отправьте новости другой в магазин, затем настройте её заново как новую кассу по файлу подключения с другим номером.</translation>
+        <source>Two tills both call themselves till %2: one pairing file was used on both, so the cards they give out can get the same numbers. Make a pairing file with a new number here and join it on one of the two: that till takes the new number.</source>
+        <translation>Две кассы называют себя кассой %2: один файл подключения использовали на обеих, поэтому выдаваемые ими карты могут получить одинаковые номера. Создайте здесь файл подключения с новым номером и подключите по нему одну из двух: она получит новый номер.</translation>
     </message>
     <message>
         <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>
@@ -6179,6 +6187,10 @@ Cards: {cards}</source>
     <message>
         <source>Pairing files (%1);;All files (*)</source>
         <translation>Файлы подключения (%1);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>This is now till %1 (it was till %2): the cards it gives from now on carry the new number. The other tills learn it with this till&apos;s next news.</source>
+        <translation>Теперь это касса %1 (была касса %2): карты, которые она выдаёт с этого момента, несут новый номер. Другие кассы узнают его из следующих новостей этой кассы.</translation>
     </message>
     <message>
         <source>This is now till %1 of %2. Import the other tills&apos; bundles or sync with the folder or server to get the customers.</source>

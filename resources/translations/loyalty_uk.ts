@@ -1140,6 +1140,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>Файл підключення для каси {number} записано в {path}. У ньому ключ магазину: перенесіть його на нову касу й видаліть після використання.</translation>
     </message>
     <message>
+        <source>This is now till {number} (it was till {old}): the cards it gives from now on carry the new number. The other tills learn it with this till&apos;s next news.</source>
+        <translation>Тепер це каса {number} (була каса {old}): картки, які вона видає відтепер, мають новий номер. Інші каси дізнаються його з наступних новин цієї каси.</translation>
+    </message>
+    <message>
         <source>This is now till {number} of {shop}. Import the other tills&apos; bundles (or pull from the hub) to get the customers.</source>
         <translation>Тепер це каса {number} магазину {shop}. Завантажте пакети інших кас (або отримайте дані із сервера синхронізації), щоб отримати клієнтів.</translation>
     </message>
@@ -1212,8 +1216,8 @@ The data as it is now is kept in %2 first.</source>
         <translation>повернення одного продажу пройшло на двох касах без зв&apos;язку; повернули більше грошей, ніж був чек</translation>
     </message>
     <message>
-        <source>two tills use the same till number (one pairing file used on both); the card numbers they give out can clash: sell on one only and set the other up again with a new number</source>
-        <translation>дві каси працюють під одним номером (один файл підключення використано на обох); номери карток, які вони видають, можуть збігтися: продавайте лише на одній, а іншу налаштуйте заново з новим номером</translation>
+        <source>two tills use the same till number (one pairing file used on both); the card numbers they give out can clash: make a pairing file with a new number and join it on one of them (`sync pair-join`), which takes the new number</source>
+        <translation>дві каси працюють під одним номером (один файл підключення використано на обох); номери карток, які вони видають, можуть збігтися: створіть файл підключення з новим номером і підключіть за ним одну з них (`sync pair-join`) — вона отримає новий номер</translation>
     </message>
     <message>
         <source>No conflicts.</source>
@@ -5909,6 +5913,10 @@ Cards: {cards}</source>
         <translation>Папку не вибрано. Виберіть спільну папку або флешку, доступну всім касам.</translation>
     </message>
     <message>
+        <source>Another till of the shop has this till&apos;s number: make a pairing file with a new number on the owner&apos;s till and join it here to take that number.</source>
+        <translation>Інша каса магазину має такий самий номер, як ця: створіть на касі власника файл підключення з новим номером і підключіться за ним тут, щоб отримати цей номер.</translation>
+    </message>
+    <message>
         <source>This till is new and empty: it can join a shop.</source>
         <translation>Ця каса нова й порожня: вона може підключитися до магазину.</translation>
     </message>
@@ -6029,8 +6037,8 @@ Cards: {cards}</source>
         <translation>Продаж пройшов за карткою %1 після того, як інша каса її заблокувала. Продаж залишається в силі; картка залишається заблокованою.</translation>
     </message>
     <message>
-        <source>Two tills both call themselves till %2: one pairing file was used on both, so the cards they give out can get the same numbers. Sell on one of them only; send the other one&apos;s news to the shop, then set it up again as a new till from a pairing file with another number.</source>
-        <translation>Дві каси називають себе касою %2: один файл підключення використали на обох, тож картки, які вони видають, можуть отримати однакові номери. Продавайте лише на одній із них; надішліть новини іншої до магазину, потім налаштуйте її заново як нову касу з файлу підключення з іншим номером.</translation>
+        <source>Two tills both call themselves till %2: one pairing file was used on both, so the cards they give out can get the same numbers. Make a pairing file with a new number here and join it on one of the two: that till takes the new number.</source>
+        <translation>Дві каси називають себе касою %2: один файл підключення використали на обох, тож картки, які вони видають, можуть отримати однакові номери. Створіть тут файл підключення з новим номером і підключіть за ним одну з двох: вона отримає новий номер.</translation>
     </message>
     <message>
         <source>A sale of %2 was refunded on two tills while offline: %3 more than its check went back. Both refunds stand; the sale cannot be refunded again.</source>
@@ -6179,6 +6187,10 @@ Cards: {cards}</source>
     <message>
         <source>Pairing files (%1);;All files (*)</source>
         <translation>Файли підключення (%1);;Усі файли (*)</translation>
+    </message>
+    <message>
+        <source>This is now till %1 (it was till %2): the cards it gives from now on carry the new number. The other tills learn it with this till&apos;s next news.</source>
+        <translation>Тепер це каса %1 (була каса %2): картки, які вона видає відтепер, мають новий номер. Інші каси дізнаються його з наступних новин цієї каси.</translation>
     </message>
     <message>
         <source>This is now till %1 of %2. Import the other tills&apos; bundles or sync with the folder or server to get the customers.</source>

@@ -181,9 +181,20 @@ def _pair_create(cli: Cli) -> int:
 
 def _pair_join(cli: Cli) -> int:
     result = join_pairing(cli.till, cli.args.file)
-    cli.emit(
-        result,
-        lambda: cli.translate(
+
+    def text() -> str:
+        if result.renumbered_from:
+            return cli.translate(
+                QT_TRANSLATE_NOOP(
+                    "Cli",
+                    "This is now till {number} (it was till {old}): the cards it gives from now "
+                    "on carry the new number. The other tills learn it with this till's next "
+                    "news.",
+                ),
+                number=result.till_number,
+                old=result.renumbered_from,
+            )
+        return cli.translate(
             QT_TRANSLATE_NOOP(
                 "Cli",
                 "This is now till {number} of {shop}. Import the other tills' bundles (or pull "
@@ -191,8 +202,9 @@ def _pair_join(cli: Cli) -> int:
             ),
             number=result.till_number,
             shop=result.shop_name,
-        ),
-    )
+        )
+
+    cli.emit(result, text)
     return int(ExitCode.OK)
 
 
@@ -332,7 +344,8 @@ _KINDS = {
     "till_number_twice": QT_TRANSLATE_NOOP(
         "Cli",
         "two tills use the same till number (one pairing file used on both); the card numbers "
-        "they give out can clash: sell on one only and set the other up again with a new number",
+        "they give out can clash: make a pairing file with a new number and join it on one of "
+        "them (`sync pair-join`), which takes the new number",
     ),
 }
 

@@ -406,6 +406,12 @@ class SyncExchange:
                 now.isoformat(sep=" ", timespec="microseconds"),
             ),
         )
+        # a till that took a new number (pairing.join_pairing) says so in its later news
+        db.execute(
+            "UPDATE terminal SET number = ?, name = ? WHERE id = ? AND is_local = 0 "
+            "AND number != ?",
+            (terminal_number, f"Till {terminal_number}", terminal_id, terminal_number),
+        )
         flag_till_number_twice(db, terminal_number, now)
         # A big catch-up (a new till, a month of another till's news) touches indexes all over
         # the file: a larger page cache for this transaction keeps it from spilling to disk.

@@ -196,13 +196,26 @@ class Hub:
         applied = 0
         try:
             with self.engine.connect() as hub:
-                tills = hub.execute(
-                    select(hub_event.c.terminal_id, func.max(hub_event.c.terminal_number))
+                # each till with the number of its latest event: a till that took a new
+                # number (pairing.join_pairing) pushes its later events under it
+                latest = (
+                    select(hub_event.c.terminal_id, func.max(hub_event.c.seq).label("seq"))
                     .where(
                         hub_event.c.shop_id == self.shop,
                         hub_event.c.terminal_id != self.till.terminal_id,
                     )
                     .group_by(hub_event.c.terminal_id)
+                    .subquery()
+                )
+                tills = hub.execute(
+                    select(hub_event.c.terminal_id, hub_event.c.terminal_number)
+                    .join(
+                        latest,
+                        (hub_event.c.terminal_id == latest.c.terminal_id)
+                        & (hub_event.c.seq == latest.c.seq),
+                    )
+                    .where(hub_event.c.shop_id == self.shop)
+                    .order_by(hub_event.c.terminal_id)
                 ).all()
                 with self.till.write_driver() as db:
                     senders: list[int] = []

@@ -15,7 +15,7 @@ from terminal.db.sync_state import state
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import SyncExchange, last_activity
 from terminal.sync.folder import FolderRound, FolderSync
-from terminal.sync.pairing import join_refusal
+from terminal.sync.pairing import join_refusal, number_twice
 from terminal.sync.preferences import SyncPreferences, SyncSettings
 
 
@@ -59,6 +59,7 @@ class SyncOverview:
     waiting: int
     can_join: bool  # a new, empty till: it may join a shop from a pairing file
     join_refused: BundleRefused | None  # why not, when it may not
+    number_twice: bool  # another till has this till's number: it may take a new one (a file)
     last_sent: Activity | None
     last_received: Activity | None
     peers: tuple[PeerTill, ...]
@@ -111,6 +112,7 @@ def sync_overview(till: Till) -> SyncOverview:
         received = last_activity(db, "last_received")
         paired = tuple(sorted(int(n) for n in json.loads(state(db, "paired_numbers") or "[]")))
         join_refused = join_refusal(db, till.terminal_id)
+        twice = number_twice(db, till.terminal_id)
         names: dict[str, str] = {}
         if wanted:
             marks = ",".join("?" * len(wanted))
@@ -168,6 +170,7 @@ def sync_overview(till: Till) -> SyncOverview:
         waiting=status.waiting,
         can_join=join_refused is None,
         join_refused=join_refused,
+        number_twice=twice,
         last_sent=_activity(sent, status.last_export_at),
         last_received=_activity(received, status.last_import_at),
         peers=tuple(PeerTill(int(p["number"]), int(p["events"])) for p in status.peers),

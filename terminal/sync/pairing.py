@@ -38,6 +38,7 @@ class PairingResult:
     shop_id: str
     shop_name: str
     till_number: int
+    renumbered_from: int = 0  # the number this till had, when it took a new one (see join)
 
 
 def create_pairing(till: Till, number: int, out: Path) -> PairingResult:
@@ -167,21 +168,51 @@ def join_pairing(till: Till, path: Path) -> PairingResult:
             path=path,
         ) from exc
     now = till.now()
+    renumbered_from = 0
     with till.write() as s:
-        if get_setting(s, "shop_id") == shop and get_setting(s, "shop_key"):
-            raise BundleRefused(
-                QT_TRANSLATE_NOOP("Errors", "This till already belongs to that shop.")
-            )
-        refused = join_refusal(driver_connection(s), till.terminal_id)
-        if refused is not None:
-            raise refused
+        db = driver_connection(s)
         local = s.exec(select(Terminal).where(Terminal.is_local == True)).one()  # noqa: E712
+        if get_setting(s, "shop_id") == shop and get_setting(s, "shop_key"):
+            # A till of the shop under a number another till has too (one pairing file used
+            # on both) takes the new number of a new file; any other till of the shop has one.
+            if number == local.number or not number_twice(db, till.terminal_id):
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP("Errors", "This till already belongs to that shop.")
+                )
+            if db.execute("SELECT 1 FROM terminal WHERE number = ?", (number,)).fetchone():
+                raise BundleRefused(
+                    QT_TRANSLATE_NOOP(
+                        "Errors", "Till number {number} is already in use in this shop."
+                    ),
+                    number=number,
+                )
+            renumbered_from = local.number
+        else:
+            refused = join_refusal(db, till.terminal_id)
+            if refused is not None:
+                raise refused
+            put_setting(s, "shop_id", shop, now)
+            put_setting(s, "shop_key", key, now)
+            if data.get("shop_name"):
+                put_setting(s, "shop_name", str(data["shop_name"]), now)
         local.number = number
         local.name = f"Till {number}"
-        put_setting(s, "shop_id", shop, now)
-        put_setting(s, "shop_key", key, now)
-        if data.get("shop_name"):
-            put_setting(s, "shop_name", str(data["shop_name"]), now)
+        s.add(local)
     till.terminal_number = number
-    log.info("joined shop as till %d", number)
-    return PairingResult(shop, str(data.get("shop_name", "")), number)
+    if renumbered_from:
+        log.info("till %d of the shop is now till %d", renumbered_from, number)
+    else:
+        log.info("joined shop as till %d", number)
+    return PairingResult(shop, str(data.get("shop_name", "")), number, renumbered_from)
+
+
+def number_twice(db: sqlite3.Connection, terminal_id: str) -> bool:
+    """Whether another till of the shop known here has this till's number."""
+    return (
+        db.execute(
+            "SELECT 1 FROM terminal t JOIN terminal mine ON mine.number = t.number "
+            "WHERE mine.id = ? AND t.id != ?",
+            (terminal_id, terminal_id),
+        ).fetchone()
+        is not None
+    )

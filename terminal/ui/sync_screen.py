@@ -418,12 +418,21 @@ class SyncScreen(QWidget):
             self.hub_address.setModified(False)
         taken = {view.till_number, *view.paired, *(p.number for p in view.peers)}
         if self.pair_number.value() in taken or self.pair_number.value() == 1:
-            self.pair_number.setValue(next(n for n in range(1, 100) if n not in taken))
-        self.join_hint.setText(
-            self.tr("This till is new and empty: it can join a shop.")
-            if view.join_refused is None
-            else error_text(view.join_refused)
-        )
+            # never 1, even on a till that has not heard of it: the shop's first till
+            self.pair_number.setValue(next(n for n in range(2, 100) if n not in taken))
+        if view.number_twice:
+            self.join_hint.setText(
+                self.tr(
+                    "Another till of the shop has this till's number: make a pairing file with "
+                    "a new number on the owner's till and join it here to take that number."
+                )
+            )
+        else:
+            self.join_hint.setText(
+                self.tr("This till is new and empty: it can join a shop.")
+                if view.join_refused is None
+                else error_text(view.join_refused)
+            )
         self._update_buttons()
 
     def _activity_text(self, activity: Activity | None, *, sent: bool) -> str:
@@ -522,9 +531,9 @@ class SyncScreen(QWidget):
                 ),
                 "till_number_twice": self.tr(
                     "Two tills both call themselves till %2: one pairing file was used on both, "
-                    "so the cards they give out can get the same numbers. Sell on one of them "
-                    "only; send the other one's news to the shop, then set it up again as a new "
-                    "till from a pairing file with another number."
+                    "so the cards they give out can get the same numbers. Make a pairing file "
+                    "with a new number here and join it on one of the two: that till takes the "
+                    "new number."
                 ).replace("%2", str(conflict.till_number)),
                 "sale_refunded_twice": self.tr(
                     "A sale of %2 was refunded on two tills while offline: %3 more than its "
@@ -552,7 +561,7 @@ class SyncScreen(QWidget):
             return
         self.folder_now_button.setEnabled(bool(view.preferences.folder))
         self.hub_button.setEnabled(view.preferences.has_hub)
-        self.join_button.setEnabled(view.can_join)
+        self.join_button.setEnabled(view.can_join or view.number_twice)
         chosen = bool(self._selected_conflicts())
         self.settle_button.setEnabled(chosen)
         self.settle_hint.setVisible(bool(view.conflicts) and not chosen)
@@ -829,6 +838,16 @@ class SyncScreen(QWidget):
         till = self.services.till
 
         def done(result: Any) -> str:
+            if result.renumbered_from:
+                return (
+                    self.tr(
+                        "This is now till %1 (it was till %2): the cards it gives from now on "
+                        "carry the new number. The other tills learn it with this till's next "
+                        "news."
+                    )
+                    .replace("%1", str(result.till_number))
+                    .replace("%2", str(result.renumbered_from))
+                )
             return (
                 self.tr(
                     "This is now till %1 of %2. Import the other tills' bundles or sync with "

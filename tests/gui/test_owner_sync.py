@@ -372,10 +372,26 @@ def test_one_pairing_file_used_on_two_tills_is_told_with_what_to_do(qtbot, till,
         screen = _screen(qtbot, till)
         assert screen.conflicts.item(0, 2).text() == (
             "Two tills both call themselves till 2: one pairing file was used on both, so the "
-            "cards they give out can get the same numbers. Sell on one of them only; send the "
-            "other one's news to the shop, then set it up again as a new till from a pairing "
-            "file with another number."
+            "cards they give out can get the same numbers. Make a pairing file with a new "
+            "number here and join it on one of the two: that till takes the new number."
         )
+        # on one of the two: the join button takes the new number
+        twin = _screen(qtbot, twins[1])
+        news = SyncExchange(twins[0]).export(tmp_path / "t0", since=0).path
+        SyncExchange(twins[1]).import_file(news)
+        twin.refresh()
+        assert twin.join_hint.text().startswith("Another till of the shop has this till's number")
+        assert twin.join_button.isEnabled()
+        assert twin.pair_number.value() == 3  # not 1, though this till has not heard of till 1
+        create_pairing(till, 5, tmp_path / "till5.pair")
+        twin.join_from(tmp_path / "till5.pair")
+        qtbot.waitUntil(lambda: not twin.busy)
+        assert twin.message.text() == (
+            "This is now till 5 (it was till 2): the cards it gives from now on carry the new "
+            "number. The other tills learn it with this till's next news."
+        )
+        twin.refresh()
+        assert not twin.join_button.isEnabled()
     finally:
         for twin in twins:
             twin.close()

@@ -19,6 +19,7 @@ from terminal.app.till import open_till
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import InvalidInput, NotFound, RefundRefused
+from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import SyncExchange
 from terminal.sync.overview import sync_overview
 from terminal.sync.pairing import create_pairing, join_pairing
@@ -426,6 +427,23 @@ def test_one_pairing_file_used_on_two_tills_is_flagged_on_every_till(shop, tmp_p
             assert [(f["kind"], f["subject"]) for f in flags] == [("till_number_twice", "4")]
             [view] = sync_overview(till).conflicts
             assert view.till_number == 4
+        assert all(sync_overview(twin).number_twice for twin in twins)
+        # the remedy: a pairing file with a new number, joined on one of the two
+        create_pairing(one, 5, tmp_path / "till5.pair")
+        with pytest.raises(BundleRefused, match="already belongs to that shop"):
+            join_pairing(_two, tmp_path / "till5.pair")  # a till with a number of its own
+        moved = join_pairing(twins[1], tmp_path / "till5.pair")
+        assert (moved.till_number, moved.renumbered_from) == (5, 4)
+        card = Enrollment(twins[1]).register(CustomerForm(name="After the new number")).card
+        assert card[1:3] == "05"  # the cards it gives now carry the new number
+        exchange_all(tills, tmp_path / "renumbered")
+        for till in tills:
+            with till.read_driver() as db:
+                numbers = dict(db.execute("SELECT id, number FROM terminal"))
+            assert numbers[twins[0].terminal_id] == 4 and numbers[twins[1].terminal_id] == 5
+            assert not sync_overview(till).number_twice
+            assert [f["kind"] for f in SyncExchange(till).conflicts()] == ["till_number_twice"]
+        _checked(tills)
     finally:
         for twin in twins:
             twin.close()

@@ -10,12 +10,14 @@ from terminal.app.customers import Customers
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
 from terminal.app.privacy import ERASED_NAME, Privacy
+from terminal.app.till import open_till
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.db import journal_archive
 from terminal.sync import hub as hub_module
-from terminal.sync.exchange import events_waiting
+from terminal.sync.exchange import SyncExchange, events_waiting
 from terminal.sync.hub import HubUnavailable, sync_with_hub
+from terminal.sync.pairing import create_pairing, join_pairing
 from tests.unit.sync.conftest import balances
 
 
@@ -110,3 +112,33 @@ def test_a_long_history_moves_through_the_hub_a_batch_at_a_time(shop, hub_url, m
     assert Integrity(two).check().ok
     again = sync_with_hub(two, hub_url)
     assert (again.pushed, again.pulled) == (0, 0)
+
+
+def test_a_till_that_takes_a_new_number_is_known_by_it_through_the_hub(
+    shop, hub_url, tmp_path, clock
+):
+    """One pairing file used on two tills: both are till 9 on the server. One takes a new
+    number from a new file; the others learn it from its next push, whatever number it had."""
+    one, _two, _three = shop
+    create_pairing(one, 9, tmp_path / "till9.pair")
+    twins = [open_till(tmp_path / f"twin{n}" / "loyalty.db", clock=clock) for n in (1, 2)]
+    try:
+        for twin in twins:
+            join_pairing(twin, tmp_path / "till9.pair")
+            Enrollment(twin).register(CustomerForm(name=f"Client of {twin.terminal_id[-4:]}"))
+            sync_with_hub(twin, hub_url)
+        sync_with_hub(one, hub_url)
+        assert [f["kind"] for f in SyncExchange(one).conflicts()] == ["till_number_twice"]
+        sync_with_hub(twins[1], hub_url)  # it hears of its twin: it may take a new number
+        create_pairing(one, 6, tmp_path / "till6.pair")  # lower
+        assert join_pairing(twins[1], tmp_path / "till6.pair").renumbered_from == 9
+        Enrollment(twins[1]).register(CustomerForm(name="After the new number"))
+        sync_with_hub(twins[1], hub_url)
+        sync_with_hub(one, hub_url)
+        with one.read_driver() as db:
+            numbers = dict(db.execute("SELECT id, number FROM terminal"))
+        assert numbers[twins[0].terminal_id] == 9 and numbers[twins[1].terminal_id] == 6
+        assert Integrity(one).check().ok
+    finally:
+        for twin in twins:
+            twin.close()
