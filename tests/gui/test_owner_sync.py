@@ -37,6 +37,7 @@ from terminal.ui.services import AppServices
 from terminal.ui.sync_screen import FolderSyncScheduler, SyncScreen
 from tests.gui.test_owner_access import type_pin, with_pin_dialog
 from tests.unit.sync.conftest import file_digest
+from tests.unit.sync.helpers import twins_of_one_pairing_file
 
 
 @pytest.fixture(autouse=True)
@@ -361,12 +362,8 @@ def test_points_used_twice_show_the_shortfall_now_and_say_when_it_was_made_good(
 
 
 def test_one_pairing_file_used_on_two_tills_is_told_with_what_to_do(qtbot, till, tmp_path, clock):  # type: ignore[no-untyped-def]
-    create_pairing(till, 2, tmp_path / "till2.pair")
-    twins = [open_till(tmp_path / f"twin{n}" / "loyalty.db", clock=clock) for n in (1, 2)]
-    try:
+    with twins_of_one_pairing_file(till, 2, tmp_path, clock) as twins:
         for twin in twins:
-            join_pairing(twin, tmp_path / "till2.pair")
-            Enrollment(twin).register(CustomerForm(name="Olena Koval"))
             bundle = SyncExchange(twin).export(tmp_path / twin.terminal_id).path
             SyncExchange(till).import_file(bundle)
         screen = _screen(qtbot, till)
@@ -392,9 +389,6 @@ def test_one_pairing_file_used_on_two_tills_is_told_with_what_to_do(qtbot, till,
         )
         twin.refresh()
         assert not twin.join_button.isEnabled()
-    finally:
-        for twin in twins:
-            twin.close()
 
 
 def test_with_no_conflicts_the_button_keeps_its_size(qtbot, till):  # type: ignore[no-untyped-def]

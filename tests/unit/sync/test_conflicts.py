@@ -15,7 +15,6 @@ from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
 from terminal.app.privacy import ERASED_NAME, Privacy
 from terminal.app.refunds import Refunds
-from terminal.app.till import open_till
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import InvalidInput, NotFound, RefundRefused
@@ -24,7 +23,7 @@ from terminal.sync.exchange import SyncExchange
 from terminal.sync.overview import sync_overview
 from terminal.sync.pairing import create_pairing, join_pairing
 from tests.unit.sync.conftest import balances
-from tests.unit.sync.helpers import exchange_all
+from tests.unit.sync.helpers import exchange_all, twins_of_one_pairing_file
 
 
 def _customer_on_both(shop, tmp_path: Path, spend: int = 0):
@@ -413,12 +412,7 @@ def test_one_pairing_file_used_on_two_tills_is_flagged_on_every_till(shop, tmp_p
     there: both become till 4, and the card numbers they make (from the till number) can be
     the same. Every till that hears of both says so, once."""
     one, _two, _three = shop
-    create_pairing(one, 4, tmp_path / "till4.pair")
-    twins = [open_till(tmp_path / f"twin{n}" / "loyalty.db", clock=clock) for n in (1, 2)]
-    try:
-        for twin in twins:
-            join_pairing(twin, tmp_path / "till4.pair")
-            Enrollment(twin).register(CustomerForm(name=f"Client of {twin.terminal_id[-4:]}"))
+    with twins_of_one_pairing_file(one, 4, tmp_path, clock) as twins:
         tills = [*shop, *twins]
         exchange_all(tills, tmp_path / "round")
         exchange_all(tills, tmp_path / "again")  # nothing new: raised once, not twice
@@ -444,6 +438,3 @@ def test_one_pairing_file_used_on_two_tills_is_flagged_on_every_till(shop, tmp_p
             assert not sync_overview(till).number_twice
             assert [f["kind"] for f in SyncExchange(till).conflicts()] == ["till_number_twice"]
         _checked(tills)
-    finally:
-        for twin in twins:
-            twin.close()

@@ -10,7 +10,6 @@ from terminal.app.customers import Customers
 from terminal.app.enrollment import Enrollment
 from terminal.app.integrity import Integrity
 from terminal.app.privacy import ERASED_NAME, Privacy
-from terminal.app.till import open_till
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.db import journal_archive
@@ -19,6 +18,7 @@ from terminal.sync.exchange import SyncExchange, events_waiting
 from terminal.sync.hub import HubUnavailable, sync_with_hub
 from terminal.sync.pairing import create_pairing, join_pairing
 from tests.unit.sync.conftest import balances
+from tests.unit.sync.helpers import twins_of_one_pairing_file
 
 
 def test_two_tills_push_and_pull_and_converge(shop, hub_url):
@@ -120,12 +120,8 @@ def test_a_till_that_takes_a_new_number_is_known_by_it_through_the_hub(
     """One pairing file used on two tills: both are till 9 on the server. One takes a new
     number from a new file; the others learn it from its next push, whatever number it had."""
     one, _two, _three = shop
-    create_pairing(one, 9, tmp_path / "till9.pair")
-    twins = [open_till(tmp_path / f"twin{n}" / "loyalty.db", clock=clock) for n in (1, 2)]
-    try:
+    with twins_of_one_pairing_file(one, 9, tmp_path, clock) as twins:
         for twin in twins:
-            join_pairing(twin, tmp_path / "till9.pair")
-            Enrollment(twin).register(CustomerForm(name=f"Client of {twin.terminal_id[-4:]}"))
             sync_with_hub(twin, hub_url)
         sync_with_hub(one, hub_url)
         assert [f["kind"] for f in SyncExchange(one).conflicts()] == ["till_number_twice"]
@@ -139,6 +135,3 @@ def test_a_till_that_takes_a_new_number_is_known_by_it_through_the_hub(
             numbers = dict(db.execute("SELECT id, number FROM terminal"))
         assert numbers[twins[0].terminal_id] == 9 and numbers[twins[1].terminal_id] == 6
         assert Integrity(one).check().ok
-    finally:
-        for twin in twins:
-            twin.close()
