@@ -396,21 +396,19 @@ class SyncExchange:
             size = len(events)
             if events and events[0]["seq"] > have + 1:
                 raise events_missing(terminal_number, have)
+        # the till as its news name it; a till that took a new number (pairing.join_pairing)
+        # names the new one in its later news
         db.execute(
-            "INSERT OR IGNORE INTO terminal (id, number, name, is_local, next_card_serial, "
-            "created_at) VALUES (?, ?, ?, 0, 1, ?)",
+            "INSERT INTO terminal (id, number, name, is_local, next_card_serial, created_at) "
+            "VALUES (?, ?, ?, 0, 1, ?) ON CONFLICT(id) DO UPDATE SET "
+            "number = excluded.number, name = excluded.name "
+            "WHERE terminal.is_local = 0 AND terminal.number != excluded.number",
             (
                 terminal_id,
                 terminal_number,
                 f"Till {terminal_number}",
                 now.isoformat(sep=" ", timespec="microseconds"),
             ),
-        )
-        # a till that took a new number (pairing.join_pairing) says so in its later news
-        db.execute(
-            "UPDATE terminal SET number = ?, name = ? WHERE id = ? AND is_local = 0 "
-            "AND number != ?",
-            (terminal_number, f"Till {terminal_number}", terminal_id, terminal_number),
         )
         flag_till_number_twice(db, terminal_number, now)
         # A big catch-up (a new till, a month of another till's news) touches indexes all over
