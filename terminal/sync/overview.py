@@ -57,8 +57,7 @@ class SyncOverview:
     till_number: int
     local_events: int
     waiting: int
-    can_join: bool  # a new, empty till: it may join a shop from a pairing file
-    join_refused: BundleRefused | None  # why not, when it may not
+    join_refused: BundleRefused | None  # why this till may not join a shop; None: it may
     number_twice: bool  # another till has this till's number: it may take a new one (a file)
     last_sent: Activity | None
     last_received: Activity | None
@@ -67,6 +66,11 @@ class SyncOverview:
     conflicts: tuple[ConflictView, ...]
     preferences: SyncPreferences
     last_folder_round: FolderRound | None
+
+    @property
+    def can_join(self) -> bool:
+        """A new, empty till: it may join a shop from a pairing file."""
+        return self.join_refused is None
 
 
 # The points figure of each points flag, read now for the customers flagged (``{marks}``): what
@@ -168,7 +172,6 @@ def sync_overview(till: Till) -> SyncOverview:
         till_number=status.terminal_number,
         local_events=status.local_events,
         waiting=status.waiting,
-        can_join=join_refused is None,
         join_refused=join_refused,
         number_twice=twice,
         last_sent=_activity(sent, status.last_export_at),
