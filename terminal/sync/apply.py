@@ -184,19 +184,21 @@ _BULK_TABLES = _FACT_TABLES
 # _db_value in SQL, for the rows inserted by executemany: the values are bound straight from
 # the parsed payload dicts, so no per-row Python work remains. Any column of a table this
 # program does not know may hold a time, so there every value is tested the way _db_value tests
-# it; a date-time column holds nothing but isoformat() text or NULL, and one test of the "T"
-# will do (a third of the cost: a catch-up converts millions of times).
+# it (the value named once in a one-row subquery, read by each test). A date-time column of a
+# known table holds nothing but a naive datetime's isoformat() — 19 characters, or 26 with the
+# microseconds — or NULL, and one expression reading the value once turns either into the
+# stored form: no subquery, which cost a catch-up more than all its time conversions
+# (0.75 s of 3.4 s for 200 000 sales' rows, measured; test_bundles pins it against _db_value).
 _STORED_TIME = (
     "CASE WHEN typeof({p}) = 'text' AND length({p}) IN (19, 26) AND substr({p}, 11, 1) = 'T'"
     " AND substr({p}, 5, 1) = '-' AND substr({p}, 14, 1) = ':'"
     " THEN substr({p}, 1, 10) || ' ' || substr({p}, 12)"
     " || CASE WHEN length({p}) = 19 THEN '.000000' ELSE '' END ELSE {p} END"
 )
-_STORED_TIME_COLUMN = (
-    "CASE WHEN substr({p}, 11, 1) = 'T' THEN CASE length({p})"
-    " WHEN 26 THEN replace({p}, 'T', ' ') WHEN 19 THEN replace({p}, 'T', ' ') || '.000000'"
-    " ELSE {p} END ELSE {p} END"
-)
+_STORED_TIME_COLUMN = "substr(replace(?, 'T', ' ') || '.000000', 1, 26)"
+
+# A column whose payload value is not copied: a lot movement's id is this till's own rowid.
+_COLUMN_NOT_COPIED = {"lot_movement": "id"}
 
 # (table, the payload row's columns) -> (the INSERT, what takes its values out of a row)
 _ROW_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, Callable[[dict[str, Any]], Any]]] = {}
@@ -211,32 +213,56 @@ def _row_insert(
     :func:`_db_value`) — in date-time columns, or in every column of a table this program does
     not know.
 
-    Each value is bound once, by a plain ``?``, and named in a one-row subquery so the time
-    conversion can read it several times. Numbered placeholders (``?3``) would do the same,
-    but since Python 3.12 the sqlite3 module warns for every such value bound from a sequence
-    (the import ran 3 times slower there, 40 µs a 20-value row) and 3.14 refuses them."""
+    Each value is bound once, by a plain ``?``. Where a value must be read several times (the
+    time tests for a table this program does not know) it is named in a one-row subquery.
+    Numbered placeholders (``?3``) would do the same, but since Python 3.12 the sqlite3 module
+    warns for every such value bound from a sequence (the import ran 3 times slower there,
+    40 µs a 20-value row) and 3.14 refuses them."""
     made = _ROW_INSERTS.get((table, columns))
     if made is None:
         known = SQLModel.metadata.tables.get(table)
-        names = [c for c in columns if not (table == "lot_movement" and c == "id")]
-        values = [
-            _STORED_TIME.format(p=f"v{number}")
-            if known is None
-            else _STORED_TIME_COLUMN.format(p=f"v{number}")
-            if name in known.c and isinstance(known.c[name].type, DateTime)
-            else f"v{number}"
-            for number, name in enumerate(names, start=1)
-        ]
-        bound = ", ".join(f"? AS v{number}" for number in range(1, len(names) + 1))
+        names = [c for c in columns if c != _COLUMN_NOT_COPIED.get(table)]
         verb = "INSERT" if table == "lot_movement" else "INSERT OR IGNORE"
-        sql = (
-            f"{verb} INTO {table} ({', '.join(names)}) "
-            f"SELECT {', '.join(values)} FROM (SELECT {bound})"
-        )
+        if known is None:
+            values = [_STORED_TIME.format(p=f"v{n}") for n in range(1, len(names) + 1)]
+            bound = ", ".join(f"? AS v{n}" for n in range(1, len(names) + 1))
+            source = f"SELECT {', '.join(values)} FROM (SELECT {bound})"
+        else:
+            times = {c.name for c in known.c if isinstance(c.type, DateTime)}
+            source = "VALUES ({})".format(
+                ", ".join(_STORED_TIME_COLUMN if name in times else "?" for name in names)
+            )
+        sql = f"{verb} INTO {table} ({', '.join(names)}) {source}"
         getter = itemgetter(*names)
         made = (sql, getter if len(names) > 1 else lambda row: (getter(row),))
         _ROW_INSERTS[(table, columns)] = made
     return made
+
+
+def _insert_rows(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert one batch's rows of ``table``, one ``executemany`` per set of columns.
+
+    Nearly always every row has the columns of the first (one release wrote them all), and
+    that is checked in C rather than by sorting each row by its columns in Python (a fifth of
+    a catch-up's own Python): rows as many columns long as the first, from each of which the
+    first's columns could all be taken, have exactly the first's columns. Otherwise the rows
+    go by their columns one set at a time."""
+    columns = tuple(rows[0])
+    sql, values = _row_insert(table, columns)
+    if table not in _COLUMN_NOT_COPIED and len(set(map(len, rows))) == 1:
+        try:
+            params = list(map(values, rows))
+        except KeyError:  # as many columns, other names: rows written by another release
+            pass
+        else:
+            db.executemany(sql, params)
+            return
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    for columns, same in groups.items():
+        sql, values = _row_insert(table, columns)
+        db.executemany(sql, map(values, same))
 
 
 class EventApplier:
@@ -324,7 +350,7 @@ class EventApplier:
         clocked, born = self._clocked, self._born
         default_stamp = Stamp(0, 0, self.origin).text()
         top = self._top
-        groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+        tables: dict[str, list[dict[str, Any]]] = {}
         loads = orjson.loads
         for event in fresh:
             stamp = event.get("hlc") or default_stamp
@@ -337,21 +363,17 @@ class EventApplier:
                     if table in clocked:
                         key_column = _KEYS[table]
                         born[table].update((str(r[key_column]), stamp) for r in table_rows)
-                    for row in table_rows:
-                        group = (table, tuple(row))
-                        same = groups.get(group)
-                        if same is None:
-                            groups[group] = [row]
-                        else:
-                            same.append(row)
+                    same = tables.get(table)
+                    if same is None:
+                        tables[table] = list(table_rows)
+                    else:
+                        same.extend(table_rows)
             updates = payload.get("updates")
             if updates:
                 self._updates.extend((stamp, update) for update in updates)
         self._top = top
-        db = self.db
-        for (table, columns), rows in groups.items():
-            sql, values = _row_insert(table, columns)
-            db.executemany(sql, map(values, rows))
+        for table, rows in tables.items():
+            _insert_rows(self.db, table, rows)
         self.applied += len(fresh)
 
     def finish(self) -> int:

@@ -19,7 +19,7 @@ from terminal.app.till import open_till
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import StorageError
 from terminal.sync import bundle as bundle_module
-from terminal.sync.apply import _row_insert
+from terminal.sync.apply import _db_value, _row_insert
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import SyncExchange, events_waiting
 from tests.unit.sync.conftest import balances, file_digest
@@ -69,6 +69,36 @@ def test_imported_times_are_stored_as_the_selling_till_stored_them(shop, clock, 
     assert any(at.endswith(".000000") for _, _, at in mine)
     assert any(at.endswith(".000250") for _, _, at in mine)
     assert _times(two) == mine
+
+
+@pytest.mark.parametrize(
+    ("granted", "expires"),
+    [
+        ("2026-03-01T09:30:00", None),
+        ("2026-03-01T09:30:00.000250", "2027-03-01T09:30:00.000250"),
+        ("2026-03-01 09:30:00.000000", "2027-03-01T23:59:59"),  # already in the stored form
+    ],
+)
+def test_time_columns_take_what_db_value_gives(shop, granted, expires):
+    """The catch-up converts a date-time column's payload text in SQL (one expression, no
+    subquery); what it stores is what the app stores, the rule _db_value keeps for updates."""
+    one, _, _ = shop
+    who = Enrollment(one).register(CustomerForm(name="Olena Koval")).customer_id
+    row = {
+        "id": "lot-1",
+        "customer_id": who,
+        "points": 5,
+        "remaining": 5,
+        "granted_at": granted,
+        "expires_at": expires,
+    }
+    sql, values = _row_insert("points_lot", tuple(row))
+    with one.write_driver() as db:
+        db.executemany(sql, [values(row)])
+        stored = db.execute(
+            "SELECT granted_at, expires_at FROM points_lot WHERE id = 'lot-1'"
+        ).fetchone()
+    assert tuple(stored) == (_db_value(granted), _db_value(expires))
 
 
 def test_imported_rows_bind_each_value_by_a_plain_placeholder(shop, tmp_path):
