@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +12,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The commands the tests run write their log (terminal/log_file.py) here, not into the
+# machine's own log folder.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="loyalty-test-state-")
 
 
 class FixedClock:
@@ -46,6 +51,20 @@ def till(db_path: Path, clock: FixedClock) -> Iterator[object]:
     opened = open_till(db_path, clock=clock)
     yield opened
     opened.close()
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_as_it_was() -> Iterator[None]:
+    """A command run in-process sets up its log file on the root logger (terminal/log_file.py),
+    as a real process does once; here the next test starts without it."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session", autouse=True)

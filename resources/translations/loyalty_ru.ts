@@ -635,6 +635,10 @@ The data as it is now is kept in %2 first.</source>
         <source>unexpected error: {error}</source>
         <translation>непредвиденная ошибка: {error}</translation>
     </message>
+    <message>
+        <source>unexpected error: {error} (the details are in {log})</source>
+        <translation>непредвиденная ошибка: {error} (подробности в {log})</translation>
+    </message>
     <message numerus="yes">
         <source>%n page(s)</source>
         <translation>

@@ -17,6 +17,7 @@ from terminal.core import errors
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.core.money import format_amount
 from terminal.core.sentences import Amount, Sentence
+from terminal.log_file import COMMAND_LOG, configure_logging, current_log_file
 
 log = logging.getLogger("cli")
 
@@ -145,6 +146,7 @@ class Cli:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    configure_logging(COMMAND_LOG)
     cli = Cli(args)
     try:
         return int(args.handler(cli) or ExitCode.OK)
@@ -164,8 +166,12 @@ def run_command(args: argparse.Namespace) -> int:
         return 130
     except Exception as exc:  # the one place that turns a bug into a calm sentence + log
         log.exception("command failed")
-        text = QT_TRANSLATE_NOOP("Cli", "unexpected error: {error}")
-        print(f"loyalty-terminal: {cli.translate(text, error=exc)}", file=sys.stderr)
+        log_file = current_log_file()
+        if log_file is None:
+            text = QT_TRANSLATE_NOOP("Cli", "unexpected error: {error}")
+        else:
+            text = QT_TRANSLATE_NOOP("Cli", "unexpected error: {error} (the details are in {log})")
+        print(f"loyalty-terminal: {cli.translate(text, error=exc, log=log_file)}", file=sys.stderr)
         return int(ExitCode.INTERNAL)
     finally:
         cli.close()

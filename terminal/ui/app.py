@@ -7,11 +7,9 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
-import platformdirs
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -20,6 +18,7 @@ from terminal.app.shop_setup import ShopSetup
 from terminal.app.till import APP_AUTHOR, APP_NAME, Till, default_db_path, open_till
 from terminal.core.errors import LoyaltyError
 from terminal.i18n_text import error_text
+from terminal.log_file import configure_logging
 from terminal.ui.housekeeping import Housekeeping
 from terminal.ui.i18n import install_translations
 from terminal.ui.services import AppServices
@@ -32,25 +31,6 @@ UPKEEP_DELAY_MS = 1500
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("App", text)
-
-
-def configure_logging() -> Path | None:
-    """A rotating log file in the user's log folder (never PINs, keys or full phone numbers)."""
-    root = logging.getLogger()
-    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
-        return None
-    folder = Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(
-            folder / "terminal.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
-        )
-    except OSError:
-        return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return folder / "terminal.log"
 
 
 def show_unexpected(details: str, parent: QWidget | None = None) -> None:

@@ -20,6 +20,8 @@ from terminal.cli import main
 from terminal.cli.context import ExitCode
 from terminal.core.cards import make_card_number
 from terminal.core.customer_form import CustomerForm
+from terminal.log_file import COMMAND_LOG, log_folder
+from terminal.sync.exchange import SyncExchange
 from tests.e2e.cli_helpers import dump, run_cli
 
 INVALID, NOT_FOUND, REFUSED, CONFLICT = (
@@ -184,3 +186,34 @@ def test_check_finds_a_gap_in_the_journal(db: Path, capsys) -> None:
     conn.close()
     assert main(["--db", str(db), "check"]) == 1
     assert "sequence numbers run from 1 to" in capsys.readouterr().out
+
+
+def test_the_reason_behind_the_words_goes_to_the_log_not_the_screen(db: Path, tmp_path) -> None:
+    """A bundle that cannot be written: the person at the command line reads one sentence;
+    the technical reason is in the command log for whoever supports the shop."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run_cli(db, "sync", "export", "--out", str(blocker / "bundles"))
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("loyalty-terminal: "), result.stderr
+    assert "could not be written" in lines[0]
+    logged = (log_folder() / COMMAND_LOG).read_text()
+    assert f"bundle not written to {blocker / 'bundles'}" in logged
+
+
+def test_an_unexpected_error_names_the_log_that_has_its_details(
+    db: Path, tmp_path, capsys, monkeypatch
+) -> None:
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the disk controller said no")
+
+    monkeypatch.setattr(SyncExchange, "export", broken)
+    assert main(["--db", str(db), "sync", "export", "--out", str(tmp_path)]) == ExitCode.INTERNAL
+    err = capsys.readouterr().err
+    log = log_folder() / COMMAND_LOG
+    assert err.strip() == (
+        f"loyalty-terminal: unexpected error: the disk controller said no "
+        f"(the details are in {log})"
+    )
+    assert "Traceback" in log.read_text() and "Traceback" not in err
