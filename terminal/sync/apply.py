@@ -247,6 +247,8 @@ def _insert_rows(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]])
     a catch-up's own Python): rows as many columns long as the first, from each of which the
     first's columns could all be taken, have exactly the first's columns. Otherwise the rows
     go by their columns one set at a time."""
+    if not rows:  # a payload may name a table with no rows
+        return
     columns = tuple(rows[0])
     sql, values = _row_insert(table, columns)
     if table not in _COLUMN_NOT_COPIED and len(set(map(len, rows))) == 1:

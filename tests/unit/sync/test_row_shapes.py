@@ -56,3 +56,14 @@ def test_rows_of_two_releases_keep_their_own_columns(shop, older):
         "Olena Koval": ("+380501112233", None),
         "Petro Bondar": (None, "petro@example.com"),
     }
+
+
+def test_a_table_named_with_no_rows_is_no_obstacle(shop):
+    one, two, _ = shop
+    first, second = _registrations(one)
+    payload = orjson.loads(first["payload"])
+    payload["rows"]["refund"] = []
+    events = [{**first, "payload": orjson.dumps(payload).decode()}, second]
+    with two.write_driver() as db:
+        assert apply_events(db, two.terminal_id, events, two.now()) == 2
+    assert set(_stored(two)) == {"Olena Koval", "Petro Bondar"}
