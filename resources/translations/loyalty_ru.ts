@@ -1136,6 +1136,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>События {first}–{last} ({count}) выгружены в {path}.</translation>
     </message>
     <message>
+        <source>Checking and applying {events} of till {number}…</source>
+        <translation>Касса {number}: проверка и применение ({events})…</translation>
+    </message>
+    <message>
         <source>Till {number}: {applied} applied, {skipped} already here.</source>
         <translation>Касса {number} — применено: {applied}; уже были здесь: {skipped}.</translation>
     </message>

@@ -1136,6 +1136,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>Події {first}–{last} ({count}) вивантажено до {path}.</translation>
     </message>
     <message>
+        <source>Checking and applying {events} of till {number}…</source>
+        <translation>Каса {number}: перевірка й застосування ({events})…</translation>
+    </message>
+    <message>
         <source>Till {number}: {applied} applied, {skipped} already here.</source>
         <translation>Каса {number} — застосовано: {applied}; уже були тут: {skipped}.</translation>
     </message>

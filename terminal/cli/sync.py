@@ -14,6 +14,7 @@ sync settle ID                         mark one of those conflicts as dealt with
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from terminal.cli.context import Cli, ExitCode
 from terminal.cli.language import cli_help
 from terminal.core.errors import ERRORS_CONTEXT
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Count, Day, Sentence
-from terminal.sync.exchange import SyncExchange
+from terminal.sync.bundle import Manifest
+from terminal.sync.exchange import BIG_BATCH, SyncExchange
 from terminal.sync.folder import FolderSync, Reason
 from terminal.sync.hub import sync_with_hub
 from terminal.sync.pairing import create_pairing, join_pairing
@@ -149,7 +151,18 @@ def _export(cli: Cli) -> int:
 
 
 def _import(cli: Cli) -> int:
-    result = SyncExchange(cli.till).import_file(cli.args.file, alone=True)
+    def applying(manifest: Manifest, new: int) -> None:
+        # a big catch-up takes a while (a million events, about a minute): say what is going
+        # on, on stderr so the result on stdout stays the one line or JSON object it is
+        if new >= BIG_BATCH and not cli.json:
+            line = cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "Checking and applying {events} of till {number}…"),
+                events=Count("Cli", "%n new event(s)", new),
+                number=manifest.terminal_number,
+            )
+            print(line, file=sys.stderr, flush=True)
+
+    result = SyncExchange(cli.till).import_file(cli.args.file, alone=True, applying=applying)
     cli.emit(
         result,
         lambda: cli.translate(

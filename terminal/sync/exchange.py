@@ -9,7 +9,7 @@ import logging
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -257,13 +257,22 @@ class SyncExchange:
         log.info("exported events %d..%d to %s", manifest.first_seq, manifest.last_seq, path)
         return ExportResult(path, manifest.first_seq, manifest.last_seq, manifest.count)
 
-    def import_file(self, path: Path, *, alone: bool = False) -> ImportResult:
+    def import_file(
+        self,
+        path: Path,
+        *,
+        alone: bool = False,
+        applying: Callable[[Manifest, int], None] | None = None,
+    ) -> ImportResult:
         """Verify and apply a bundle, all or nothing; a bundle already applied changes nothing.
 
         ``alone``: the caller is a program of its own (``loyalty-terminal sync import``), not
         the window, so a big catch-up may write with a rollback journal when nobody else has the
         file open (``bulk_load.rollback_journal``). The window never asks: a screen opening a
         connection meanwhile would wait for the import instead of reading beside it.
+        ``applying``: told the bundle's manifest and how many of its events are new once the
+        bundle is known to follow on what this till has, before they are applied (a command
+        says so on a big catch-up, which takes a while).
         """
         key = shop_key(self.till)
         with (
@@ -272,7 +281,7 @@ class SyncExchange:
         ):
             manifest = bundle.manifest
             try:
-                applied = self._import(bundle, alone)
+                applied = self._import(bundle, alone, applying)
             except Exception:
                 # Read while verified: a changed file is refused for that, not for what the
                 # change broke (its numbers, a row that clashes); nothing of it was kept.
@@ -306,7 +315,12 @@ class SyncExchange:
                 db, manifest.terminal_id, manifest.first_seq, manifest.last_seq, bundle.raw
             )
 
-    def _import(self, bundle: SignedBundle, alone: bool) -> int:
+    def _import(
+        self,
+        bundle: SignedBundle,
+        alone: bool,
+        applying: Callable[[Manifest, int], None] | None = None,
+    ) -> int:
         """Apply an opened bundle (see :meth:`import_file`); returns how many events were new."""
         manifest = bundle.manifest
         if manifest.terminal_id == self.till.terminal_id:
@@ -334,6 +348,8 @@ class SyncExchange:
             )
         applied = 0
         if manifest.last_seq > have:
+            if applying is not None:
+                applying(manifest, manifest.last_seq - have)
             try:
                 with self.till.write_driver(bulk=bulk and alone) as db:
                     applied = self.apply(

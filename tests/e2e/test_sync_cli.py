@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+import terminal.cli.sync as sync_command
+from terminal.cli import main
+from terminal.log_file import log_folder
 from tests.e2e.cli_helpers import dump, run_cli, run_json
 
 
@@ -29,7 +32,9 @@ def _two_tills(tmp_path: Path, amount: str) -> tuple[Path, Path, dict[str, Any]]
 def test_pair_export_import_through_the_command(tmp_path: Path):
     one, two, olena = _two_tills(tmp_path, "300,00")
     pairing = tmp_path / "till2.pair"
-    log_text = "".join(p.read_text(errors="replace") for p in tmp_path.rglob("*.log"))
+    logs = [*tmp_path.rglob("*.log"), *log_folder().glob("*.log*")]
+    log_text = "".join(p.read_text(errors="replace") for p in logs)
+    assert "pairing file for till 2 written" in log_text  # the commands' log was read
     assert pairing.read_text().split('"shop_key": "')[1][:64] not in log_text
 
     assert run_json(one, "sync", "status")["waiting"] == 2
@@ -76,3 +81,18 @@ def test_the_owner_lists_a_conflict_and_marks_it_dealt_with_from_the_command(tmp
     assert again.returncode != 0
     assert "already marked as dealt with" in again.stderr
     assert run_cli(one, "check").returncode == 0
+
+
+def test_a_big_catch_up_says_what_it_does_before_the_wait(tmp_path: Path, capsys, monkeypatch):
+    """A million events take the better part of a minute: the command says what it is applying
+    first, on stderr, so stdout keeps just the result; a bundle with nothing new says nothing
+    more."""
+    one, two, _ = _two_tills(tmp_path, "300,00")
+    exported = run_json(one, "sync", "export", "--out", str(tmp_path / "usb"))
+    monkeypatch.setattr(sync_command, "BIG_BATCH", 2)  # two events make a big catch-up here
+    assert main(["--db", str(two), "sync", "import", exported["path"]]) == 0
+    out = capsys.readouterr()
+    assert out.err.strip() == "Checking and applying 2 new events of till 1…"
+    assert out.out.strip() == "Till 1: 2 new events applied, 0 already here."
+    assert main(["--db", str(two), "sync", "import", exported["path"]]) == 0
+    assert capsys.readouterr().err == ""
