@@ -1128,6 +1128,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>Возврат {amount} из чека: выдайте {money}, возвращено {returned}, списано {reversed}, баланс {balance}.</translation>
     </message>
     <message>
+        <source>Writing {events} of till {number} to a bundle…</source>
+        <translation>Касса {number}: запись пакета ({events})…</translation>
+    </message>
+    <message>
         <source>Nothing new to export.</source>
         <translation>Нового для выгрузки нет.</translation>
     </message>

@@ -1128,6 +1128,10 @@ The data as it is now is kept in %2 first.</source>
         <translation>Повернення {amount} з чека: видайте {money}, повернено {returned}, списано {reversed}, баланс {balance}.</translation>
     </message>
     <message>
+        <source>Writing {events} of till {number} to a bundle…</source>
+        <translation>Каса {number}: запис пакета ({events})…</translation>
+    </message>
+    <message>
         <source>Nothing new to export.</source>
         <translation>Нового для вивантаження немає.</translation>
     </message>

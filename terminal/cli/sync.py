@@ -133,7 +133,18 @@ def _events(n: int) -> Count:
 
 
 def _export(cli: Cli) -> int:
-    result = SyncExchange(cli.till).export(cli.args.out, cli.args.since)
+    def writing(manifest: Manifest) -> None:
+        # a million events take a few seconds more than a blink: say what is being written,
+        # on stderr, as the import does
+        if manifest.count >= BIG_BATCH and not cli.json:
+            line = cli.translate(
+                QT_TRANSLATE_NOOP("Cli", "Writing {events} of till {number} to a bundle…"),
+                events=Count("Cli", "%n event(s)", manifest.count),
+                number=manifest.terminal_number,
+            )
+            print(line, file=sys.stderr, flush=True)
+
+    result = SyncExchange(cli.till).export(cli.args.out, cli.args.since, writing=writing)
 
     def text() -> str:
         if result.path is None:

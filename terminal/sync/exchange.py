@@ -206,8 +206,17 @@ class SyncExchange:
     def __init__(self, till: Till) -> None:
         self.till = till
 
-    def export(self, out_dir: Path, since: int | None = None) -> ExportResult:
-        """Write this till's events after ``since`` (default: after the last export or push)."""
+    def export(
+        self,
+        out_dir: Path,
+        since: int | None = None,
+        *,
+        writing: Callable[[Manifest], None] | None = None,
+    ) -> ExportResult:
+        """Write this till's events after ``since`` (default: after the last export or push).
+
+        ``writing``: told the bundle's manifest (how many events) before the file is written
+        (a command says so on a big bundle, which takes a while)."""
         key = shop_key(self.till)
         shop = shop_id(self.till)
         now = self.till.now()
@@ -246,6 +255,8 @@ class SyncExchange:
         # The file is written from a read snapshot, not inside the write transaction: the
         # counter keeps selling while a big bundle is written (events it adds come after
         # ``last`` and go in the next bundle).
+        if writing is not None:
+            writing(manifest)
         with _no_cycle_collection(), self.till.read_driver() as db:
             lines = _event_line_chunks(db, self.till.terminal_id, start, last)
             try:

@@ -83,16 +83,22 @@ def test_the_owner_lists_a_conflict_and_marks_it_dealt_with_from_the_command(tmp
     assert run_cli(one, "check").returncode == 0
 
 
-def test_a_big_catch_up_says_what_it_does_before_the_wait(tmp_path: Path, capsys, monkeypatch):
-    """A million events take the better part of a minute: the command says what it is applying
-    first, on stderr, so stdout keeps just the result; a bundle with nothing new says nothing
-    more."""
+def test_a_big_bundle_says_what_it_does_before_the_wait(tmp_path: Path, capsys, monkeypatch):
+    """A million events take a while to write and the better part of a minute to apply: each
+    command says what it is doing first, on stderr, so stdout keeps just the result; with
+    nothing new it says nothing more."""
     one, two, _ = _two_tills(tmp_path, "300,00")
-    exported = run_json(one, "sync", "export", "--out", str(tmp_path / "usb"))
-    monkeypatch.setattr(sync_command, "BIG_BATCH", 2)  # two events make a big catch-up here
-    assert main(["--db", str(two), "sync", "import", exported["path"]]) == 0
+    monkeypatch.setattr(sync_command, "BIG_BATCH", 2)  # two events make a big bundle here
+    assert main(["--db", str(one), "sync", "export", "--out", str(tmp_path / "usb")]) == 0
+    out = capsys.readouterr()
+    assert out.err.strip() == "Writing 2 events of till 1 to a bundle…"
+    (exported,) = (tmp_path / "usb").iterdir()
+    assert out.out.strip() == f"Exported events 1–2 (2) to {exported}."
+    assert main(["--db", str(two), "sync", "import", str(exported)]) == 0
     out = capsys.readouterr()
     assert out.err.strip() == "Checking and applying 2 new events of till 1…"
     assert out.out.strip() == "Till 1: 2 new events applied, 0 already here."
-    assert main(["--db", str(two), "sync", "import", exported["path"]]) == 0
+    assert main(["--db", str(two), "sync", "import", str(exported)]) == 0
     assert capsys.readouterr().err == ""
+    assert main(["--db", str(one), "sync", "export", "--out", str(tmp_path / "usb")]) == 0
+    assert capsys.readouterr().err == ""  # nothing new: no bundle, nothing said
