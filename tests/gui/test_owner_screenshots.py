@@ -9,7 +9,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QLocale, QSettings
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication
 
 from terminal.app.counter import Counter, SaleRequest
@@ -25,10 +25,10 @@ from terminal.sync.exchange import SyncExchange
 from terminal.sync.pairing import create_pairing, join_pairing
 from terminal.ui.dashboard_screen import DashboardScreen
 from terminal.ui.feedback_screen import FeedbackScreen
-from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
 from terminal.ui.staff_screen import StaffScreen
 from terminal.ui.sync_screen import SyncScreen
+from tests.gui.driving import show_main_window
 from tests.unit.sync.helpers import twins_of_one_pairing_file
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -131,13 +131,7 @@ def test_sync_and_clock_screenshots(qtbot, till, clock, tmp_path):  # type: igno
         assert not screen.grab().isNull()
         if shots:
             assert screen.grab().save(str(SHOTS / "sync-settings.png"))
-        window = MainWindow(
-            AppServices(till=till), QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-        )
-        qtbot.addWidget(window)
-        window.resize(1366, 768)
-        window.show()
-        qtbot.waitExposed(window)
+        window = show_main_window(qtbot, AppServices(till=till), tmp_path, activate=False)
         qtbot.waitUntil(lambda: window.all_loaded)  # other screens load after the first paint
         clock.set(datetime(2025, 1, 1, 9, 30))  # a flat clock battery
         window.refresh_status()

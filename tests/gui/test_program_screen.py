@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.enrollment import Enrollment
 from terminal.app.program import ProgramBook
 from terminal.core.customer_form import CustomerForm
-from terminal.ui.main_window import MainWindow
 from terminal.ui.program_screen import ProgramScreen
 from terminal.ui.services import AppServices
+from tests.gui.driving import show_main_window
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -93,13 +93,7 @@ def test_program_screen_in_the_main_window_screenshot(qtbot, till, clock, tmp_pa
     from datetime import datetime
 
     clock.set(datetime(2026, 3, 2, 17, 0))
-    window = MainWindow(
-        AppServices(till=till), QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    )
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    qtbot.waitExposed(window)
+    window = show_main_window(qtbot, AppServices(till=till), tmp_path, activate=False)
     window.show_screen("program")
     screen = window.current_screen()
     assert isinstance(screen, ProgramScreen)
