@@ -132,17 +132,23 @@ def _events(n: int) -> Count:
     return Count("Cli", "%n event(s)", n)
 
 
+def _before_a_long_wait(cli: Cli, count: int, template: str, events: Count, till: int) -> None:
+    """A bundle of ``BIG_BATCH`` events or more takes a while (a million: ~12 s to write, well
+    over half a minute to apply): say what is being done first, on stderr, so stdout keeps the
+    one result line or JSON object it is."""
+    if count >= BIG_BATCH and not cli.json:
+        print(cli.translate(template, events=events, number=till), file=sys.stderr, flush=True)
+
+
 def _export(cli: Cli) -> int:
     def writing(manifest: Manifest) -> None:
-        # a million events take a few seconds more than a blink: say what is being written,
-        # on stderr, as the import does
-        if manifest.count >= BIG_BATCH and not cli.json:
-            line = cli.translate(
-                QT_TRANSLATE_NOOP("Cli", "Writing {events} of till {number} to a bundle…"),
-                events=Count("Cli", "%n event(s)", manifest.count),
-                number=manifest.terminal_number,
-            )
-            print(line, file=sys.stderr, flush=True)
+        _before_a_long_wait(
+            cli,
+            manifest.count,
+            QT_TRANSLATE_NOOP("Cli", "Writing {events} of till {number} to a bundle…"),
+            _events(manifest.count),
+            manifest.terminal_number,
+        )
 
     result = SyncExchange(cli.till).export(cli.args.out, cli.args.since, writing=writing)
 
@@ -163,15 +169,13 @@ def _export(cli: Cli) -> int:
 
 def _import(cli: Cli) -> int:
     def applying(manifest: Manifest, new: int) -> None:
-        # a big catch-up takes a while (a million events, about a minute): say what is going
-        # on, on stderr so the result on stdout stays the one line or JSON object it is
-        if new >= BIG_BATCH and not cli.json:
-            line = cli.translate(
-                QT_TRANSLATE_NOOP("Cli", "Checking and applying {events} of till {number}…"),
-                events=Count("Cli", "%n new event(s)", new),
-                number=manifest.terminal_number,
-            )
-            print(line, file=sys.stderr, flush=True)
+        _before_a_long_wait(
+            cli,
+            new,
+            QT_TRANSLATE_NOOP("Cli", "Checking and applying {events} of till {number}…"),
+            Count("Cli", "%n new event(s)", new),
+            manifest.terminal_number,
+        )
 
     result = SyncExchange(cli.till).import_file(cli.args.file, alone=True, applying=applying)
     cli.emit(
