@@ -198,6 +198,7 @@ _STORED_TIME = (
 _STORED_TIME_COLUMN = "substr(replace(?, 'T', ' ') || '.000000', 1, 26)"
 
 # A column whose payload value is not copied: a lot movement's id is this till's own rowid.
+# Such a table's rows have no key of their own here, so there is no repeat to ignore either.
 _COLUMN_NOT_COPIED = {"lot_movement": "id"}
 
 # (table, the payload row's columns) -> (the INSERT, what takes its values out of a row)
@@ -222,7 +223,7 @@ def _row_insert(
     if made is None:
         known = SQLModel.metadata.tables.get(table)
         names = [c for c in columns if c != _COLUMN_NOT_COPIED.get(table)]
-        verb = "INSERT" if table == "lot_movement" else "INSERT OR IGNORE"
+        verb = "INSERT" if table in _COLUMN_NOT_COPIED else "INSERT OR IGNORE"
         if known is None:
             values = [_STORED_TIME.format(p=f"v{n}") for n in range(1, len(names) + 1)]
             bound = ", ".join(f"? AS v{n}" for n in range(1, len(names) + 1))
