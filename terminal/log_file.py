@@ -29,8 +29,7 @@ def log_folder() -> Path:
 def configure_logging(file_name: str = WINDOW_LOG) -> Path | None:
     """Send this process's log to a rotating file; returns its path (None when a file is
     already set up, or the folder cannot be written: the program works on without one)."""
-    root = logging.getLogger()
-    if any(isinstance(h, RotatingFileHandler) for h in root.handlers):
+    if current_log_file() is not None:
         return None
     folder = log_folder()
     try:
@@ -41,6 +40,7 @@ def configure_logging(file_name: str = WINDOW_LOG) -> Path | None:
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     return folder / file_name
