@@ -54,6 +54,18 @@ class EnglishPlurals(QTranslator):
         return False
 
 
+def texts_in(override: str | None, context: str, texts: tuple[str, ...]) -> tuple[str, ...]:
+    """``texts`` in the language ``override`` picks, whatever language is installed now: the
+    first-start dialog names a new shop's tiers in the language just chosen, before the window
+    switches to it."""
+    language = pick_language(override)
+    compiled = ensure_compiled(language) if language != "en" else None
+    translator = QTranslator()
+    if compiled is None or not translator.load(str(compiled)):
+        return texts
+    return tuple(translator.translate(context, text) or text for text in texts)
+
+
 def remove_translations(app: QCoreApplication) -> None:
     """Back to the bare source texts (tests use it to leave no language behind)."""
     for translator in _installed:

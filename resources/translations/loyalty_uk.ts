@@ -6214,6 +6214,21 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>Tiers</name>
+    <message>
+        <source>Bronze</source>
+        <translation>Бронза</translation>
+    </message>
+    <message>
+        <source>Silver</source>
+        <translation>Срібло</translation>
+    </message>
+    <message>
+        <source>Gold</source>
+        <translation>Золото</translation>
+    </message>
+</context>
+<context>
     <name>TillSignIn</name>
     <message>
         <source>Who is at the till?</source>

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.till import Till, current_program
@@ -72,46 +72,9 @@ class ProgramBook:
 
     def save(self, program: Program, *, actor: str = "owner", note: str = "") -> ProgramInfo:
         """Store ``program`` as the next version; refuses an invalid or unchanged program."""
-        program.validate()
         now = self.till.now()
         with self.till.write() as s:
-            version, current = current_program(s)
-            if program == current:
-                raise InvalidInput(
-                    QT_TRANSLATE_NOOP(
-                        "Errors", "Nothing changed: the program is the same as version {version}."
-                    ),
-                    field="program",
-                    version=version,
-                )
-            changes = ChangeSet(s)
-            row = ProgramVersion(
-                version=version + 1,
-                rules=json.dumps(program.to_dict(), ensure_ascii=False),
-                created_at=now,
-                created_by=actor,
-                note=note.strip(),
-            )
-            changes.add(row)
-            differences = describe_changes(current, program)
-            s.add(
-                AuditLog(
-                    at=now,
-                    actor=actor,
-                    action="program.saved",
-                    details=json.dumps(
-                        {"version": version + 1, "changes": differences}, ensure_ascii=False
-                    ),
-                )
-            )
-            record_event(
-                s,
-                self.till.terminal_id,
-                "program.changed",
-                changes.payload(version=version + 1),
-                now,
-            )
-            return ProgramInfo(version + 1, program, now, actor, row.note)
+            return save_program(s, self.till.terminal_id, program, now, actor=actor, note=note)
 
     # -- files ----------------------------------------------------------------------------
 
@@ -132,6 +95,46 @@ class ProgramBook:
         """Save the program from a file as the next version, or change nothing and say why."""
         program = parse_program_file(Path(path))
         return self.save(program, actor=actor, note=f"Imported from {Path(path).name}")
+
+
+def save_program(
+    s: Session, terminal_id: str, program: Program, now: datetime, *, actor: str, note: str = ""
+) -> ProgramInfo:
+    """The next program version, its audit line and its journal event, inside the caller's
+    transaction: the owner's save and a new shop's first-start answers (tier names in the
+    shop's language) go through the same steps."""
+    program.validate()
+    version, current = current_program(s)
+    if program == current:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "Errors", "Nothing changed: the program is the same as version {version}."
+            ),
+            field="program",
+            version=version,
+        )
+    changes = ChangeSet(s)
+    row = ProgramVersion(
+        version=version + 1,
+        rules=json.dumps(program.to_dict(), ensure_ascii=False),
+        created_at=now,
+        created_by=actor,
+        note=note.strip(),
+    )
+    changes.add(row)
+    differences = describe_changes(current, program)
+    s.add(
+        AuditLog(
+            at=now,
+            actor=actor,
+            action="program.saved",
+            details=json.dumps(
+                {"version": version + 1, "changes": differences}, ensure_ascii=False
+            ),
+        )
+    )
+    record_event(s, terminal_id, "program.changed", changes.payload(version=version + 1), now)
+    return ProgramInfo(version + 1, program, now, actor, row.note)
 
 
 def parse_program_file(path: Path) -> Program:

@@ -13,17 +13,32 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from terminal.app.journal import ChangeSet, pending_count, record_event
+from terminal.app.program import save_program
 from terminal.app.settings import get_setting, put_setting
-from terminal.app.till import Till
+from terminal.app.till import Till, current_program
 from terminal.core.cards import MAX_TILL
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import CURRENCIES
+from terminal.core.program import DEFAULT_PROGRAM, with_tier_names
 from terminal.db.models import Card, Terminal
 
 log = logging.getLogger("setup")
+
+
+def _name_builtin_tiers(
+    s: Session, terminal_id: str, names: tuple[str, ...], now: datetime
+) -> None:
+    """A new shop's built-in tiers take the names of its language (an owner's own program, or
+    one that came from the shop's other tills, is never renamed)."""
+    version, program = current_program(s)
+    if version != 1 or program != DEFAULT_PROGRAM:
+        return
+    named = with_tier_names(program, tuple(" ".join(n.split()) for n in names))
+    if named != program and all(tier.name for tier in named.tiers):
+        save_program(s, terminal_id, named, now, actor="system", note="Tier names")
 
 
 @dataclass(frozen=True)
@@ -133,10 +148,19 @@ class ShopSetup:
         return bool(s.exec(select(func.count()).select_from(Card)).one())  # type: ignore[attr-defined]
 
     def save(
-        self, shop_name: str, currency_code: str, till_number: int, language: str | None = None
+        self,
+        shop_name: str,
+        currency_code: str,
+        till_number: int,
+        language: str | None = None,
+        *,
+        tier_names: tuple[str, ...] | None = None,
     ) -> ShopIdentity:
         """Answer the first-start questions (or change them later), journaled as one event.
-        ``language`` ("", "en", "ru", "uk") overrides the system's; None keeps the current one."""
+        ``language`` ("", "en", "ru", "uk") overrides the system's; None keeps the current one.
+        ``tier_names`` are the built-in tiers' names in the language the shop was set up in: on
+        the first answers only, and only while the program is still the built-in one, they are
+        saved as the next program version in the same transaction."""
         name = " ".join((shop_name or "").split())
         if not name:
             raise InvalidInput(
@@ -201,6 +225,7 @@ class ShopSetup:
                 changes.update(
                     "terminal", terminal.id, {"number": till_number, "name": terminal.name}
                 )
+            first_answers = not get_setting(s, "configured")
             values = {"shop_name": name, "currency": code, "configured": True}
             if language is not None:
                 if language not in ("", "en", "ru", "uk"):
@@ -216,5 +241,7 @@ class ShopSetup:
                     changes.update("shop_setting", key, {"value": value})
             if changes.updates:
                 record_event(s, self.till.terminal_id, "settings.changed", changes.payload(), now)
+            if first_answers and tier_names is not None:
+                _name_builtin_tiers(s, self.till.terminal_id, tier_names, now)
         self.till.terminal_number = till_number
         return self.current()

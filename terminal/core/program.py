@@ -8,7 +8,7 @@ money in minor units so that every rule is integer arithmetic.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, time
 from enum import StrEnum
 from typing import Any
@@ -468,3 +468,18 @@ def format_bp(bp: int) -> str:
 
 
 DEFAULT_PROGRAM = Program()
+
+# The built-in tiers' names, marked for translation: a new shop is set up with them in its own
+# language (``app/shop_setup.py``), since the tier is on the counter, the customer display and
+# every history line, and a Ukrainian customer should not read "Silver".
+DEFAULT_TIER_NAMES: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("Tiers", "Bronze"),
+    QT_TRANSLATE_NOOP("Tiers", "Silver"),
+    QT_TRANSLATE_NOOP("Tiers", "Gold"),
+)
+
+
+def with_tier_names(program: Program, names: tuple[str, ...]) -> Program:
+    """``program`` with its tiers renamed in order (thresholds and rates kept)."""
+    renamed = zip(program.tiers, names, strict=True)
+    return replace(program, tiers=tuple(replace(tier, name=name) for tier, name in renamed))

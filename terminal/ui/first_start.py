@@ -25,10 +25,11 @@ from terminal.app.till import Till
 from terminal.core.cards import MAX_TILL
 from terminal.core.errors import LoyaltyError
 from terminal.core.money import CURRENCIES
+from terminal.core.program import DEFAULT_TIER_NAMES
 from terminal.ui import counter_theme
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_panel import label
-from terminal.ui.i18n import install_translations
+from terminal.ui.i18n import install_translations, texts_in
 from terminal.ui.messages import message_for
 
 
@@ -114,6 +115,9 @@ class FirstStartDialog(QDialog):
                 str(self.currency.currentData()),
                 self.till_number.value(),
                 str(self.language.currentData()),
+                tier_names=texts_in(
+                    str(self.language.currentData()) or None, "Tiers", DEFAULT_TIER_NAMES
+                ),
             )
         except LoyaltyError as exc:
             self.message.setText(message_for(exc))

@@ -4,6 +4,6 @@ the shop settings. The logic is QtCore-only and shared with the CLI in :mod:`ter
 
 from __future__ import annotations
 
-from terminal.i18n_text import install_translations, pick_language
+from terminal.i18n_text import install_translations, pick_language, texts_in
 
-__all__ = ["install_translations", "pick_language"]
+__all__ = ["install_translations", "pick_language", "texts_in"]
