@@ -3496,6 +3496,10 @@ Cards: {cards}</source>
         <translation>Не удалось записать файл подключения в {folder}: {reason}. Номер кассы остаётся свободным.</translation>
     </message>
     <message>
+        <source>This till was already set up as a shop of its own (its first-start questions were answered), so it cannot join another shop. A till that joins a shop does it from its first-start screen instead (“Join a shop…”), on a new, empty database.</source>
+        <translation>Эта касса уже настроена как отдельный магазин (на вопросы первого запуска уже ответили), поэтому подключиться к другому магазину она не может. Касса, которая подключается к магазину, делает это на экране первого запуска («Подключиться к магазину…») с новой, пустой базой данных.</translation>
+    </message>
+    <message>
         <source>This till already holds customers or sales from the other tills of its shop; only a new, empty till can join a shop.</source>
         <translation>На этой кассе уже есть покупатели или продажи других касс её магазина; подключиться к магазину может только новая, пустая касса.</translation>
     </message>
@@ -3708,8 +3712,8 @@ Cards: {cards}</source>
         <translation>Настройка кассы</translation>
     </message>
     <message>
-        <source>Three questions, once. You can change the shop name later.</source>
-        <translation>Три вопроса, один раз. Название магазина можно изменить позже.</translation>
+        <source>A few questions, once. You can change the shop name later.</source>
+        <translation>Несколько вопросов, один раз. Название магазина можно изменить позже.</translation>
     </message>
     <message>
         <source>e.g. Kava &amp; Co, Main Street</source>
@@ -3744,6 +3748,14 @@ Cards: {cards}</source>
         <translation>Номер кассы уже не изменить: с ним выданы карты.</translation>
     </message>
     <message>
+        <source>Join a shop…</source>
+        <translation>Подключиться к магазину…</translation>
+    </message>
+    <message>
+        <source>A till for a shop that already has one: open the pairing file made on that shop&apos;s till (Owner → Sync). The shop&apos;s name, currency and this till&apos;s number come from the file.</source>
+        <translation>Касса для магазина, у которого уже есть касса: откройте файл подключения, созданный на кассе этого магазина (Владелец → Синхронизация). Название магазина, валюта и номер этой кассы берутся из файла.</translation>
+    </message>
+    <message>
         <source>Cancel  [Esc]</source>
         <translation>Отмена  [Esc]</translation>
     </message>
@@ -3754,6 +3766,22 @@ Cards: {cards}</source>
     <message>
         <source>Save  [Enter]</source>
         <translation>Сохранить  [Enter]</translation>
+    </message>
+    <message>
+        <source>Pairing file</source>
+        <translation>Файл подключения</translation>
+    </message>
+    <message>
+        <source>Pairing files (%1);;All files (*)</source>
+        <translation>Файлы подключения (%1);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Joined the shop</source>
+        <translation>Касса подключена к магазину</translation>
+    </message>
+    <message>
+        <source>This is now till %1 of %2. Import the other tills&apos; bundles or sync with the folder or server (Owner → Sync) to get the customers.</source>
+        <translation>Теперь это касса %1 магазина «%2». Загрузите пакеты других касс или синхронизируйтесь через папку или сервер (Владелец → Синхронизация), чтобы получить покупателей.</translation>
     </message>
 </context>
 <context>

@@ -3496,6 +3496,10 @@ Cards: {cards}</source>
         <translation>Не вдалося записати файл підключення у {folder}: {reason}. Номер каси лишається вільним.</translation>
     </message>
     <message>
+        <source>This till was already set up as a shop of its own (its first-start questions were answered), so it cannot join another shop. A till that joins a shop does it from its first-start screen instead (“Join a shop…”), on a new, empty database.</source>
+        <translation>Цю касу вже налаштовано як окремий магазин (на питання першого запуску вже відповіли), тож підключитися до іншого магазину вона не може. Каса, що підключається до магазину, робить це на екрані першого запуску («Підключитися до магазину…») з новою, порожньою базою даних.</translation>
+    </message>
+    <message>
         <source>This till already holds customers or sales from the other tills of its shop; only a new, empty till can join a shop.</source>
         <translation>На цій касі вже є покупці або продажі інших кас її магазину; підключитися до магазину може лише нова, порожня каса.</translation>
     </message>
@@ -3708,8 +3712,8 @@ Cards: {cards}</source>
         <translation>Налаштування каси</translation>
     </message>
     <message>
-        <source>Three questions, once. You can change the shop name later.</source>
-        <translation>Три запитання, один раз. Назву магазину можна змінити пізніше.</translation>
+        <source>A few questions, once. You can change the shop name later.</source>
+        <translation>Кілька запитань, один раз. Назву магазину можна змінити пізніше.</translation>
     </message>
     <message>
         <source>e.g. Kava &amp; Co, Main Street</source>
@@ -3744,6 +3748,14 @@ Cards: {cards}</source>
         <translation>Номер каси вже не змінити: з ним видано картки.</translation>
     </message>
     <message>
+        <source>Join a shop…</source>
+        <translation>Підключитися до магазину…</translation>
+    </message>
+    <message>
+        <source>A till for a shop that already has one: open the pairing file made on that shop&apos;s till (Owner → Sync). The shop&apos;s name, currency and this till&apos;s number come from the file.</source>
+        <translation>Каса для магазину, у якого вже є каса: відкрийте файл підключення, створений на касі цього магазину (Власник → Синхронізація). Назва магазину, валюта й номер цієї каси беруться з файлу.</translation>
+    </message>
+    <message>
         <source>Cancel  [Esc]</source>
         <translation>Скасувати  [Esc]</translation>
     </message>
@@ -3754,6 +3766,22 @@ Cards: {cards}</source>
     <message>
         <source>Save  [Enter]</source>
         <translation>Зберегти  [Enter]</translation>
+    </message>
+    <message>
+        <source>Pairing file</source>
+        <translation>Файл підключення</translation>
+    </message>
+    <message>
+        <source>Pairing files (%1);;All files (*)</source>
+        <translation>Файли підключення (%1);;Усі файли (*)</translation>
+    </message>
+    <message>
+        <source>Joined the shop</source>
+        <translation>Касу підключено до магазину</translation>
+    </message>
+    <message>
+        <source>This is now till %1 of %2. Import the other tills&apos; bundles or sync with the folder or server (Owner → Sync) to get the customers.</source>
+        <translation>Тепер це каса %1 магазину «%2». Завантажте пакети інших кас або синхронізуйтеся через папку чи сервер (Власник → Синхронізація), щоб отримати покупців.</translation>
     </message>
 </context>
 <context>

@@ -23,6 +23,7 @@ from sqlmodel import select
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till, driver_connection
 from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.core.money import CURRENCIES
 from terminal.db.models import Terminal
 from terminal.db.sync_state import put_state, state
 from terminal.sync.bundle import BundleRefused, not_written
@@ -55,10 +56,12 @@ def create_pairing(till: Till, number: int, out: Path) -> PairingResult:
     with till.read() as s:
         shop = str(get_setting(s, "shop_id"))
         name = str(get_setting(s, "shop_name"))
+        currency = str(get_setting(s, "currency"))
     data = {
         "format": PAIRING_FORMAT,
         "shop_id": shop,
         "shop_name": name,
+        "currency": currency,  # so the new till shows the shop's money before its first news
         "shop_key": key.hex(),
         "till_number": number,
         "token": secrets.token_hex(8),
@@ -120,11 +123,32 @@ def _write_secret(out: Path, content: bytes) -> None:
         ) from exc
 
 
+# What answering the first-start questions journals: a till with only these of its own was set
+# up as a shop of its own, not used (its refusal says how joining is done instead).
+_FIRST_START_EVENTS = frozenset({"settings.changed", "program.changed"})
+
+
 def join_refusal(db: sqlite3.Connection, terminal_id: str) -> BundleRefused | None:
     """Why this till may not join a shop, or None: only a new, empty till may. A till holding
     its shop's news, or one other tills were paired from, would carry that shop's customers
     into the new one, or leave its tills without the till they count on."""
-    if db.execute("SELECT 1 FROM journal_event WHERE terminal_id = ?", (terminal_id,)).fetchone():
+    own = {
+        kind
+        for (kind,) in db.execute(
+            "SELECT DISTINCT type FROM journal_event WHERE terminal_id = ?", (terminal_id,)
+        )
+    }
+    if own and own <= _FIRST_START_EVENTS:
+        return BundleRefused(
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "This till was already set up as a shop of its own (its first-start questions "
+                "were answered), so it cannot join another shop. A till that joins a shop "
+                "does it from its first-start screen instead (“Join a shop…”), on a new, "
+                "empty database.",
+            )
+        )
+    if own:
         return BundleRefused(
             QT_TRANSLATE_NOOP(
                 "Errors",
@@ -195,6 +219,10 @@ def join_pairing(till: Till, path: Path) -> PairingResult:
             put_setting(s, "shop_key", key, now)
             if data.get("shop_name"):
                 put_setting(s, "shop_name", str(data["shop_name"]), now)
+            if data.get("currency") in CURRENCIES:  # files made before it was carried lack it
+                put_setting(s, "currency", str(data["currency"]), now)
+            # the first-start questions are the shop's, already answered on its other tills
+            put_setting(s, "configured", True, now)
         local.number = number
         local.name = f"Till {number}"
         s.add(local)

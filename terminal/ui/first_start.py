@@ -2,18 +2,26 @@
 
 Shown again later as "Shop details" (Ctrl+,). The till number is printed inside every card
 number, so it is locked once a card was issued here.
+
+A till added to a shop that already has one does not answer these questions: they are the
+shop's, answered on its first till. It joins from a pairing file right here instead, because
+answering them journals the till's own settings, after which it can no longer join a shop.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -26,6 +34,7 @@ from terminal.core.cards import MAX_TILL
 from terminal.core.errors import LoyaltyError
 from terminal.core.money import CURRENCIES
 from terminal.core.program import DEFAULT_TIER_NAMES
+from terminal.sync.pairing import PairingResult, join_pairing
 from terminal.ui import counter_theme
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_panel import label
@@ -49,7 +58,7 @@ class FirstStartDialog(QDialog):
         )
         if first:
             intro = label(
-                self.tr("Three questions, once. You can change the shop name later."), "muted"
+                self.tr("A few questions, once. You can change the shop name later."), "muted"
             )
             intro.setWordWrap(True)
             box.addWidget(intro)
@@ -94,6 +103,19 @@ class FirstStartDialog(QDialog):
         self.message.hide()
         box.addWidget(self.message)
         row = QHBoxLayout()
+        self.joined: PairingResult | None = None
+        if first:
+            join = QPushButton(self.tr("Join a shop…"))
+            join.setAutoDefault(False)
+            join.setToolTip(
+                self.tr(
+                    "A till for a shop that already has one: open the pairing file made on "
+                    "that shop's till (Owner → Sync). The shop's name, currency and this "
+                    "till's number come from the file."
+                )
+            )
+            join.clicked.connect(self._choose_pairing_file)
+            row.addWidget(join)
         row.addStretch(1)
         if not first:
             cancel = QPushButton(self.tr("Cancel  [Esc]"))
@@ -107,6 +129,38 @@ class FirstStartDialog(QDialog):
         row.addWidget(save)
         box.addLayout(row)
         self.shop_name.setFocus()
+
+    def _choose_pairing_file(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Pairing file"),
+            "",
+            self.tr("Pairing files (%1);;All files (*)").replace("%1", "*.pair"),
+        )
+        if name:
+            self.join_from(Path(name))
+
+    def join_from(self, path: Path) -> None:
+        """Join the shop of the pairing file at ``path``; a refusal stays in the dialog."""
+        try:
+            self.joined = join_pairing(self.setup.till, path)
+        except LoyaltyError as exc:
+            self.message.setText(message_for(exc))
+            self.message.setProperty("tone", "error")
+            restyle(self.message)
+            self.message.show()
+            return
+        QMessageBox.information(
+            self,
+            self.tr("Joined the shop"),
+            self.tr(
+                "This is now till %1 of %2. Import the other tills' bundles or sync with the "
+                "folder or server (Owner → Sync) to get the customers."
+            )
+            .replace("%1", str(self.joined.till_number))
+            .replace("%2", self.joined.shop_name),
+        )
+        self.accept()
 
     def save(self) -> None:
         try:

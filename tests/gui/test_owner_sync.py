@@ -14,27 +14,31 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.customers import Customers
 from terminal.app.enrollment import Enrollment
 from terminal.app.refunds import Refunds
+from terminal.app.shop_setup import ShopSetup, pending_sync_events
 from terminal.app.staff import StaffRoster
 from terminal.app.till import Till, open_till
 from terminal.core.checkout import MAX
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import CardNotFound
-from terminal.i18n_text import install_translations, remove_translations
+from terminal.i18n_text import error_text, install_translations, remove_translations
 from terminal.sync import bundle as bundle_module
+from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import SyncExchange
 from terminal.sync.pairing import create_pairing, join_pairing
 from terminal.sync.preferences import SyncSettings
 from terminal.ui.access import install_access
 from terminal.ui.counter_screen import CounterScreen
+from terminal.ui.first_start import FirstStartDialog
 from terminal.ui.main_window import MainWindow
 from terminal.ui.services import AppServices
 from terminal.ui.sync_screen import FolderSyncScheduler, SyncScreen
+from tests.gui.driving import when_modal
 from tests.gui.test_owner_access import type_pin, with_pin_dialog
 from tests.unit.sync.conftest import file_digest
 from tests.unit.sync.helpers import twins_of_one_pairing_file
@@ -398,3 +402,51 @@ def test_with_no_conflicts_the_button_keeps_its_size(qtbot, till):  # type: igno
     assert screen.conflicts_box.title() == "Conflicts to look at: none"
     assert not screen.settle_button.isEnabled()
     assert screen.settle_button.width() < screen.width() // 4  # not a bar across the screen
+
+
+def test_a_new_till_joins_its_shop_from_the_first_start_screen(qtbot, till, tmp_path, clock):
+    ShopSetup(till).save("Kava & Co", "EUR", 1)
+    create_pairing(till, 2, tmp_path / "till2.pair")
+    new = open_till(tmp_path / "two" / "loyalty.db", clock=clock)
+    try:
+        dialog = FirstStartDialog(new)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        join = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Join a shop…")
+        assert join.isVisible()
+        said: list[str] = []
+        when_modal(qtbot, QMessageBox, lambda box: (said.append(box.text()), box.accept()))
+        dialog.join_from(tmp_path / "till2.pair")
+        assert said and said[0].startswith("This is now till 2 of Kava & Co.")
+        assert dialog.result() == FirstStartDialog.DialogCode.Accepted
+        shop = ShopSetup(new).current()
+        # the shop's answers, not the first start's again, and nothing of its own to send
+        assert (shop.shop_name, shop.currency, shop.till_number, shop.configured) == (
+            "Kava & Co",
+            "EUR",
+            2,
+            True,
+        )
+        assert pending_sync_events(new) == 0
+        # and it hears the shop's news like any paired till
+        card = _customer(till)
+        SyncExchange(new).import_file(SyncExchange(till).export(tmp_path / "out").path)
+        assert _balance(new, card)[0] == "Olena Koval"
+    finally:
+        new.close()
+
+
+def test_a_till_set_up_as_a_shop_of_its_own_is_told_how_joining_is_done(qtbot, till, tmp_path):
+    create_pairing(till, 2, tmp_path / "till2.pair")
+    other = open_till(tmp_path / "two" / "loyalty.db")
+    try:
+        ShopSetup(other).save("My shop", "UAH", 1)  # the first start answered, not joined
+        screen = _screen(qtbot, other)
+        qtbot.waitUntil(lambda: "first-start screen" in screen.join_hint.text())
+        assert not screen.join_button.isEnabled()
+        with pytest.raises(BundleRefused) as refused:
+            join_pairing(other, tmp_path / "till2.pair")
+        assert "set up as a shop of its own" in error_text(refused.value)
+        assert ShopSetup(other).current().shop_name == "My shop"
+    finally:
+        other.close()
