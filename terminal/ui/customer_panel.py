@@ -26,6 +26,7 @@ from terminal.app.results import CustomerView, VisitLine
 from terminal.core.money import Currency
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_list_model import RowsModel, visit_columns
+from terminal.ui.elided_label import ElidedLabel
 from terminal.ui.money_format import format_day_month, format_money, format_points
 
 
@@ -103,8 +104,10 @@ class CustomerPanel(QFrame):
         box.setSpacing(10)
 
         head = QHBoxLayout()
-        self.name = label("", "name")
-        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long "Surname Name Patronymic" ends in "…" before the tier badge instead of being
+        # cut mid-letter; the whole name is in the tooltip
+        self.name = ElidedLabel(mode=Qt.TextElideMode.ElideRight)
+        self.name.setProperty("role", "name")
         self.tier = label("", "tier")
         head.addWidget(self.name, 1)
         head.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -159,8 +162,16 @@ class CustomerPanel(QFrame):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.visits.verticalHeader().setDefaultSectionSize(30)
         box.addWidget(self.visits, 1)
+        # In the table's place when there are none: the line sits under its caption and the
+        # spare room stays below it, so the balance keeps its caption instead of the labels
+        # above sharing out the height the table left.
+        self.no_visits_box = QWidget()
+        no_visits_column = QVBoxLayout(self.no_visits_box)
+        no_visits_column.setContentsMargins(0, 0, 0, 0)
         self.no_visits = label(self.tr("First visit — welcome them!"), "muted")
-        box.addWidget(self.no_visits)
+        no_visits_column.addWidget(self.no_visits)
+        no_visits_column.addStretch(1)
+        box.addWidget(self.no_visits_box, 1)
         return page
 
     # -- showing -------------------------------------------------------------------------
@@ -173,6 +184,7 @@ class CustomerPanel(QFrame):
         self.view = view
         self._pages.setCurrentWidget(self._customer_page)
         self.name.setText(view.name)
+        self.name.setToolTip(view.name)
         self.tier.setText(view.tier)
         phone = f" · {view.phone}" if view.phone else ""
         self.card.setText(
@@ -199,7 +211,7 @@ class CustomerPanel(QFrame):
             self.progress.hide()
         self._show_banners(view, tier_up)
         self.visits_model.set_rows(view.purchases[:5])
-        self.no_visits.setVisible(not view.purchases)
+        self.no_visits_box.setVisible(not view.purchases)
         self.visits.setVisible(bool(view.purchases))
 
     def banner_texts(self) -> list[str]:
