@@ -198,7 +198,9 @@ class CustomerPanel(QFrame):
         if view.next_tier and view.to_next_tier is not None:
             self.to_next.setText(
                 self.tr("{money} to {tier}").format(
-                    money=format_money(view.to_next_tier, self.currency, symbol=False),
+                    # with the currency, as the customer display writes it: next to the
+                    # balance's points a bare "400,47" read as points
+                    money=format_money(view.to_next_tier, self.currency),
                     tier=view.next_tier,
                 )
             )
