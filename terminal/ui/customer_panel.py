@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.results import CustomerView, VisitLine
 from terminal.core.money import Currency
+from terminal.i18n_text import plural_text
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_list_model import RowsModel, visit_columns
 from terminal.ui.elided_label import ElidedLabel
@@ -188,8 +189,8 @@ class CustomerPanel(QFrame):
         self.tier.setText(view.tier)
         phone = f" · {view.phone}" if view.phone else ""
         self.card.setText(
-            self.tr("Card {card}{phone} · {visits} visits").format(
-                card=view.card or "—", phone=phone, visits=view.visits
+            plural_text("CustomerPanel", "Card {card}{phone} · %n visit(s)", view.visits).format(
+                card=view.card or "—", phone=phone
             )
         )
         self.balance.setText(self.tr("{points} pts").format(points=format_points(view.balance)))
