@@ -29,6 +29,7 @@ from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_list_model import RowsModel, visit_columns
 from terminal.ui.elided_label import ElidedLabel
 from terminal.ui.money_format import format_day_month, format_money, format_points
+from terminal.ui.screens import CUSTOMERS_TITLE
 
 
 def label(text: str = "", role: str | None = None, parent: QWidget | None = None) -> QLabel:
@@ -87,7 +88,11 @@ class CustomerPanel(QFrame):
             ("F3", self.tr("Find by card number, phone or name")),
             ("F4", self.tr("Register a new customer")),
             ("F5", self.tr("Sale without a card")),
-            ("F2", self.tr("Customer desk: history, refunds, lost cards")),
+            # named as its tab reads ("Customers  F2"), so the cashier finds the same word there
+            (
+                "F2",
+                self.tr("{screen}: history, refunds, lost cards").format(screen=CUSTOMERS_TITLE()),
+            ),
         ):
             grid.addWidget(key_hint(key, text))
         row = QHBoxLayout()
