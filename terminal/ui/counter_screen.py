@@ -536,32 +536,33 @@ class CounterScreen(QWidget):
             self.sale.amount.setFocus()
 
     def customer_sentence(self, result: SaleResult) -> str:
-        """What the cashier reads out, e.g. "You earned 37 points, balance 412"."""
+        """What the cashier reads out, e.g. "You earned 37 points, balance 412".
+
+        The counts are %n plurals, as the cashier says them aloud: "1 point", not "1 points"
+        (and the three Russian and Ukrainian forms)."""
         bonus = sum(b.points for b in result.bonuses)
         parts = []
         if result.points_redeemed:
             parts.append(
-                self.tr("You used {points} points ({money}).").format(
-                    points=format_points(result.points_redeemed),
-                    money=format_money(result.redeemed_value, self.currency),
-                )
+                plural_text(
+                    "CounterScreen", "You used %n point(s) ({money}).", result.points_redeemed
+                ).format(money=format_money(result.redeemed_value, self.currency))
             )
         if bonus:
             parts.append(
-                self.tr(
-                    "You earned {points} points and a {bonus}-point bonus, balance {balance}."
-                ).format(
-                    points=format_points(result.points_earned),
-                    bonus=format_points(bonus),
-                    balance=format_points(result.balance or 0),
-                )
+                plural_text(
+                    "CounterScreen",
+                    "You earned %n point(s) and a {bonus}-point bonus, balance {balance}.",
+                    result.points_earned,
+                ).format(bonus=format_points(bonus), balance=format_points(result.balance or 0))
             )
         else:
             parts.append(
-                self.tr("You earned {points} points, balance {balance}.").format(
-                    points=format_points(result.points_earned),
-                    balance=format_points(result.balance or 0),
-                )
+                plural_text(
+                    "CounterScreen",
+                    "You earned %n point(s), balance {balance}.",
+                    result.points_earned,
+                ).format(balance=format_points(result.balance or 0))
             )
         if result.tier_up:
             parts.append(self.tr("Welcome to {tier}!").format(tier=result.tier_up))

@@ -36,7 +36,7 @@ from terminal.ui.customer_panel import label
 from terminal.ui.messages import message_for
 from terminal.ui.money_format import format_date, format_money, format_points, format_time
 from terminal.ui.refund_dialog import RefundDialog
-from terminal.ui.screens import ScreenSpec, register_screen, tr_title
+from terminal.ui.screens import CUSTOMERS_TITLE, ScreenSpec, register_screen
 from terminal.ui.services import AppServices
 
 # What a card's status is called where the desk lists a customer's cards ("2010… (blocked)").
@@ -517,5 +517,5 @@ def _make(services: AppServices, parent: QWidget | None) -> QWidget:
 
 
 register_screen(
-    ScreenSpec(key="customers", title=tr_title("Customers"), shortcut="F2", factory=_make, order=20)
+    ScreenSpec(key="customers", title=CUSTOMERS_TITLE, shortcut="F2", factory=_make, order=20)
 )

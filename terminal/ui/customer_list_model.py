@@ -95,6 +95,9 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Lists", text)
 
 
+NAME_COLUMN = 0  # where customer_columns puts the name (the lists give it the spare width)
+
+
 def customer_columns(currency: Currency) -> list[Column[CustomerView]]:
     return [
         Column("Name", lambda c: c.name),

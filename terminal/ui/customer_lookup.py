@@ -12,7 +12,7 @@ from terminal.app.results import CustomerView
 from terminal.core.cards import looks_like_card_number
 from terminal.core.errors import LoyaltyError
 from terminal.core.money import Currency
-from terminal.ui.customer_list_model import RowsModel, customer_columns
+from terminal.ui.customer_list_model import NAME_COLUMN, RowsModel, customer_columns
 from terminal.ui.messages import message_for
 
 
@@ -37,9 +37,20 @@ class CustomerLookup(QObject):
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.verticalHeader().hide()
-        self.results.verticalHeader().setDefaultSectionSize(34)
-        self.results.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # The name takes the room: phone, card, tier and points are as wide as their contents
+        # (a phone or a card number cut short is useless), the name gets all the rest. At
+        # 1366 px that rest is ~250 px (the sale panel beside the list cannot shrink), so a
+        # "Surname Name Patronymic" that does not fit goes on to a second line of its row
+        # rather than losing the part that tells two Kovalenkos apart.
+        header = self.results.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        rows = self.results.verticalHeader()
+        rows.hide()
+        rows.setMinimumSectionSize(34)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.results.setWordWrap(True)
+        self.results.setStyleSheet("QTableView::item { padding: 3px 0; }")  # two lines breathe
         self.results.activated.connect(lambda _index: self.pick())
         self.field.returnPressed.connect(self.submit)
         self.field.installEventFilter(self)

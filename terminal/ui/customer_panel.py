@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
 
 from terminal.app.results import CustomerView, VisitLine
 from terminal.core.money import Currency
+from terminal.i18n_text import plural_text
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_list_model import RowsModel, visit_columns
+from terminal.ui.elided_label import ElidedLabel
 from terminal.ui.money_format import format_day_month, format_money, format_points
+from terminal.ui.screens import CUSTOMERS_TITLE
 
 
 def label(text: str = "", role: str | None = None, parent: QWidget | None = None) -> QLabel:
@@ -85,7 +88,11 @@ class CustomerPanel(QFrame):
             ("F3", self.tr("Find by card number, phone or name")),
             ("F4", self.tr("Register a new customer")),
             ("F5", self.tr("Sale without a card")),
-            ("F2", self.tr("Customer desk: history, refunds, lost cards")),
+            # named as its tab reads ("Customers  F2"), so the cashier finds the same word there
+            (
+                "F2",
+                self.tr("{screen}: history, refunds, lost cards").format(screen=CUSTOMERS_TITLE()),
+            ),
         ):
             grid.addWidget(key_hint(key, text))
         row = QHBoxLayout()
@@ -103,8 +110,10 @@ class CustomerPanel(QFrame):
         box.setSpacing(10)
 
         head = QHBoxLayout()
-        self.name = label("", "name")
-        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # a long "Surname Name Patronymic" ends in "…" before the tier badge instead of being
+        # cut mid-letter; the whole name is in the tooltip
+        self.name = ElidedLabel(mode=Qt.TextElideMode.ElideRight)
+        self.name.setProperty("role", "name")
         self.tier = label("", "tier")
         head.addWidget(self.name, 1)
         head.addWidget(self.tier, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -159,8 +168,16 @@ class CustomerPanel(QFrame):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.visits.verticalHeader().setDefaultSectionSize(30)
         box.addWidget(self.visits, 1)
+        # In the table's place when there are none: the line sits under its caption and the
+        # spare room stays below it, so the balance keeps its caption instead of the labels
+        # above sharing out the height the table left.
+        self.no_visits_box = QWidget()
+        no_visits_column = QVBoxLayout(self.no_visits_box)
+        no_visits_column.setContentsMargins(0, 0, 0, 0)
         self.no_visits = label(self.tr("First visit — welcome them!"), "muted")
-        box.addWidget(self.no_visits)
+        no_visits_column.addWidget(self.no_visits)
+        no_visits_column.addStretch(1)
+        box.addWidget(self.no_visits_box, 1)
         return page
 
     # -- showing -------------------------------------------------------------------------
@@ -173,11 +190,12 @@ class CustomerPanel(QFrame):
         self.view = view
         self._pages.setCurrentWidget(self._customer_page)
         self.name.setText(view.name)
+        self.name.setToolTip(view.name)
         self.tier.setText(view.tier)
         phone = f" · {view.phone}" if view.phone else ""
         self.card.setText(
-            self.tr("Card {card}{phone} · {visits} visits").format(
-                card=view.card or "—", phone=phone, visits=view.visits
+            plural_text("CustomerPanel", "Card {card}{phone} · %n visit(s)", view.visits).format(
+                card=view.card or "—", phone=phone
             )
         )
         self.balance.setText(self.tr("{points} pts").format(points=format_points(view.balance)))
@@ -186,7 +204,9 @@ class CustomerPanel(QFrame):
         if view.next_tier and view.to_next_tier is not None:
             self.to_next.setText(
                 self.tr("{money} to {tier}").format(
-                    money=format_money(view.to_next_tier, self.currency, symbol=False),
+                    # with the currency, as the customer display writes it: next to the
+                    # balance's points a bare "400,47" read as points
+                    money=format_money(view.to_next_tier, self.currency),
                     tier=view.next_tier,
                 )
             )
@@ -199,7 +219,7 @@ class CustomerPanel(QFrame):
             self.progress.hide()
         self._show_banners(view, tier_up)
         self.visits_model.set_rows(view.purchases[:5])
-        self.no_visits.setVisible(not view.purchases)
+        self.no_visits_box.setVisible(not view.purchases)
         self.visits.setVisible(bool(view.purchases))
 
     def banner_texts(self) -> list[str]:

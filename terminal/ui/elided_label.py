@@ -4,6 +4,8 @@ A database path can be as long as the owner's folders are deep; in the status ba
 push the shop, the last backup or the sync count off a 1366 px screen. The label keeps the whole
 text (for the tooltip and for tests), asks for little width, and paints what fits:
 "Database: /home/kasa/…/loyalty.db" — the start and the file name stay readable.
+A name is shortened at its end instead ("Oleksandra Kostiantynivna Volodymyrs…"): the start
+of a name is what people recognise.
 """
 
 from __future__ import annotations
@@ -16,10 +18,18 @@ MINIMUM_WIDTH = 120  # px: enough for "Database: …db" — the rest of the bar 
 
 
 class ElidedLabel(QLabel):
-    """``text()`` is the full text; the painted text is elided in the middle to the width."""
+    """``text()`` is the full text; the painted text is elided to the width (in the middle
+    unless another ``mode`` is asked for)."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle,
+    ) -> None:
         super().__init__(text, parent)
+        self.mode = mode
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def minimumSizeHint(self) -> QSize:
@@ -29,7 +39,7 @@ class ElidedLabel(QLabel):
     def shown_text(self) -> str:
         """What is painted at the current width (the full text when it fits)."""
         room = self.contentsRect().width()
-        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, room)
+        return self.fontMetrics().elidedText(self.text(), self.mode, room)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

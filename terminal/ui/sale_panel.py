@@ -62,7 +62,8 @@ class SalePanel(QFrame):
         box.addLayout(row)
 
         redeem_row = QHBoxLayout()
-        redeem_row.addWidget(label(self.tr("Pay with points:"), "muted"))
+        self.redeem_caption = label(self.tr("Pay with points:"), "muted")
+        redeem_row.addWidget(self.redeem_caption)
         self.group = QButtonGroup(self)
         self.radio_none = QRadioButton(self.tr("No  [−]"))
         self.radio_max = QRadioButton(self.tr("Maximum  [+]"))
@@ -234,7 +235,14 @@ class SalePanel(QFrame):
             self.mode_caption.setText(self.tr("Amount"))
         else:
             self.mode_caption.setText(self.tr("Amount — scan a card first, or F5 for no card"))
-        for widget in (self.radio_none, self.radio_max, self.radio_custom, self.points):
+        # the caption goes with its choices: alone it would ask a question with no answers
+        for widget in (
+            self.redeem_caption,
+            self.radio_none,
+            self.radio_max,
+            self.radio_custom,
+            self.points,
+        ):
             widget.setVisible(not cardless)
 
     def show_quote(self, quote: Quote | None) -> None:

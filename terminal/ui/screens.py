@@ -65,3 +65,7 @@ SCREEN_MODULES: list[str] = [
 ]
 
 tr_title = _tr
+
+# The customer desk's tab title, also named by the counter's F2 hint: one text, so the hint
+# always reads as the tab does.
+CUSTOMERS_TITLE = tr_title("Customers")
