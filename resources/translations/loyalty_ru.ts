@@ -1742,18 +1742,6 @@ The data as it is now is kept in %2 first.</source>
         <translation>Продажа сохранена: {money}. Нет карты? Предложите — F4 зарегистрирует клиента за минуту.</translation>
     </message>
     <message>
-        <source>You used {points} points ({money}).</source>
-        <translation>Списано баллов: {points} ({money}).</translation>
-    </message>
-    <message>
-        <source>You earned {points} points and a {bonus}-point bonus, balance {balance}.</source>
-        <translation>Начислено баллов: {points}, бонус: {bonus}, баланс: {balance}.</translation>
-    </message>
-    <message>
-        <source>You earned {points} points, balance {balance}.</source>
-        <translation>Начислено баллов: {points}, баланс: {balance}.</translation>
-    </message>
-    <message>
         <source>Welcome to {tier}!</source>
         <translation>Добро пожаловать на уровень {tier}!</translation>
     </message>
@@ -1795,6 +1783,30 @@ The data as it is now is kept in %2 first.</source>
             <numerusform>Выход после %n минуты без нажатия клавиш. Кто за кассой?</numerusform>
             <numerusform>Выход после %n минут без нажатия клавиш. Кто за кассой?</numerusform>
             <numerusform>Выход после %n минут без нажатия клавиш. Кто за кассой?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>You used %n point(s) ({money}).</source>
+        <translation>
+            <numerusform>Списан %n балл ({money}).</numerusform>
+            <numerusform>Списано %n балла ({money}).</numerusform>
+            <numerusform>Списано %n баллов ({money}).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>You earned %n point(s) and a {bonus}-point bonus, balance {balance}.</source>
+        <translation>
+            <numerusform>Начислен %n балл, бонус: {bonus}, баланс: {balance}.</numerusform>
+            <numerusform>Начислено %n балла, бонус: {bonus}, баланс: {balance}.</numerusform>
+            <numerusform>Начислено %n баллов, бонус: {bonus}, баланс: {balance}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>You earned %n point(s), balance {balance}.</source>
+        <translation>
+            <numerusform>Начислен %n балл, баланс: {balance}.</numerusform>
+            <numerusform>Начислено %n балла, баланс: {balance}.</numerusform>
+            <numerusform>Начислено %n баллов, баланс: {balance}.</numerusform>
         </translation>
     </message>
 </context>
@@ -2116,10 +2128,6 @@ Cards: {cards}</source>
         <translation>Продажа без карты</translation>
     </message>
     <message>
-        <source>Customer desk: history, refunds, lost cards</source>
-        <translation>Стойка клиентов: история, возвраты, утерянные карты</translation>
-    </message>
-    <message>
         <source>Complaint / suggestion  Ctrl+M</source>
         <translation>Жалоба / предложение  Ctrl+M</translation>
     </message>
@@ -2140,8 +2148,8 @@ Cards: {cards}</source>
         <translation>Первый визит — поприветствуйте клиента!</translation>
     </message>
     <message>
-        <source>Card {card}{phone} · {visits} visits</source>
-        <translation>Карта {card}{phone} · визитов: {visits}</translation>
+        <source>{screen}: history, refunds, lost cards</source>
+        <translation>{screen}: история, возвраты, утерянные карты</translation>
     </message>
     <message>
         <source>{points} pts</source>
@@ -2182,6 +2190,14 @@ Cards: {cards}</source>
     <message>
         <source>{points} points expire on {day} — offer to use them.</source>
         <translation>{day} сгорят баллы: {points} — предложите их потратить.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Card {card}{phone} · %n visit(s)</source>
+        <translation>
+            <numerusform>Карта {card}{phone} · %n визит</numerusform>
+            <numerusform>Карта {card}{phone} · %n визита</numerusform>
+            <numerusform>Карта {card}{phone} · %n визитов</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1742,18 +1742,6 @@ The data as it is now is kept in %2 first.</source>
         <translation>Продаж збережено: {money}. Немає картки? Запропонуйте — F4 зареєструє клієнта за хвилину.</translation>
     </message>
     <message>
-        <source>You used {points} points ({money}).</source>
-        <translation>Списано балів: {points} ({money}).</translation>
-    </message>
-    <message>
-        <source>You earned {points} points and a {bonus}-point bonus, balance {balance}.</source>
-        <translation>Нараховано балів: {points}, бонус: {bonus}, баланс: {balance}.</translation>
-    </message>
-    <message>
-        <source>You earned {points} points, balance {balance}.</source>
-        <translation>Нараховано балів: {points}, баланс: {balance}.</translation>
-    </message>
-    <message>
         <source>Welcome to {tier}!</source>
         <translation>Ласкаво просимо на рівень {tier}!</translation>
     </message>
@@ -1795,6 +1783,30 @@ The data as it is now is kept in %2 first.</source>
             <numerusform>Вихід після %n хвилини без натискання клавіш. Хто за касою?</numerusform>
             <numerusform>Вихід після %n хвилин без натискання клавіш. Хто за касою?</numerusform>
             <numerusform>Вихід після %n хвилин без натискання клавіш. Хто за касою?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>You used %n point(s) ({money}).</source>
+        <translation>
+            <numerusform>Списано %n бал ({money}).</numerusform>
+            <numerusform>Списано %n бали ({money}).</numerusform>
+            <numerusform>Списано %n балів ({money}).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>You earned %n point(s) and a {bonus}-point bonus, balance {balance}.</source>
+        <translation>
+            <numerusform>Нараховано %n бал, бонус: {bonus}, баланс: {balance}.</numerusform>
+            <numerusform>Нараховано %n бали, бонус: {bonus}, баланс: {balance}.</numerusform>
+            <numerusform>Нараховано %n балів, бонус: {bonus}, баланс: {balance}.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>You earned %n point(s), balance {balance}.</source>
+        <translation>
+            <numerusform>Нараховано %n бал, баланс: {balance}.</numerusform>
+            <numerusform>Нараховано %n бали, баланс: {balance}.</numerusform>
+            <numerusform>Нараховано %n балів, баланс: {balance}.</numerusform>
         </translation>
     </message>
 </context>
@@ -2116,10 +2128,6 @@ Cards: {cards}</source>
         <translation>Продаж без картки</translation>
     </message>
     <message>
-        <source>Customer desk: history, refunds, lost cards</source>
-        <translation>Стійка клієнтів: історія, повернення, загублені картки</translation>
-    </message>
-    <message>
         <source>Complaint / suggestion  Ctrl+M</source>
         <translation>Скарга / пропозиція  Ctrl+M</translation>
     </message>
@@ -2140,8 +2148,8 @@ Cards: {cards}</source>
         <translation>Перший візит — привітайте клієнта!</translation>
     </message>
     <message>
-        <source>Card {card}{phone} · {visits} visits</source>
-        <translation>Картка {card}{phone} · візитів: {visits}</translation>
+        <source>{screen}: history, refunds, lost cards</source>
+        <translation>{screen}: історія, повернення, загублені картки</translation>
     </message>
     <message>
         <source>{points} pts</source>
@@ -2182,6 +2190,14 @@ Cards: {cards}</source>
     <message>
         <source>{points} points expire on {day} — offer to use them.</source>
         <translation>{day} згорять бали: {points} — запропонуйте їх витратити.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Card {card}{phone} · %n visit(s)</source>
+        <translation>
+            <numerusform>Картка {card}{phone} · %n візит</numerusform>
+            <numerusform>Картка {card}{phone} · %n візити</numerusform>
+            <numerusform>Картка {card}{phone} · %n візитів</numerusform>
+        </translation>
     </message>
 </context>
 <context>
