@@ -15,7 +15,7 @@ from PySide6.QtCore import QCoreApplication
 
 from terminal.app.card_stock import ShopPrintFacts, printable_card, shop_print_facts
 from terminal.app.till import Till
-from terminal.core.cards import normalize_card_number
+from terminal.core.cards import display_card_number, normalize_card_number
 from terminal.core.money import currency
 from terminal.core.program import Program
 from terminal.i18n_text import locale_amount, locale_percent, plural_text
@@ -26,10 +26,9 @@ def _tr(text: str) -> str:
 
 
 def display_number(number: str) -> str:
-    """The one way card numbers are written for people: "2010 0000 0001 4" (4-4-4-1), easy to
-    read aloud over the phone and to compare with what the till shows."""
-    digits = normalize_card_number(number)
-    return f"{digits[0:4]} {digits[4:8]} {digits[8:12]} {digits[12]}"
+    """A card number checked and written as people read it (``display_card_number``): what is
+    printed is what the till shows."""
+    return display_card_number(normalize_card_number(number))
 
 
 @dataclass(frozen=True)

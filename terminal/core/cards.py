@@ -36,6 +36,15 @@ def make_card_number(till: int, serial: int) -> str:
     return body + check_digit(body)
 
 
+def display_card_number(number: str) -> str:
+    """The one way a card number is written for people: "2010 0000 0001 4" (4-4-4-1), as it is
+    printed on the card, so the cashier compares the screen with the card in the customer's
+    hand group by group. Anything that is not one of our 13-digit numbers is shown as it is."""
+    if len(number) != 13 or not number.isdigit():
+        return number
+    return f"{number[0:4]} {number[4:8]} {number[8:12]} {number[12]}"
+
+
 def till_of(number: str) -> int:
     return int(number[1:3])
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from terminal.app.card_admin import CardAdmin
 from terminal.app.customers import Customers
 from terminal.app.desk import CustomerHistory, Desk, LedgerLine, RefundLine, SaleLine
+from terminal.core.cards import display_card_number
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import LoyaltyError
 from terminal.ledger_reasons import kind_text, reason_text
@@ -292,7 +293,8 @@ class CustomerDesk(QWidget):
         view = self.history.customer
         self.name.setText(view.name)
         cards = ", ".join(
-            f"{c['number']} ({_tr(CARD_STATUS_NAMES.get(c['status'], c['status']))})"
+            f"{display_card_number(c['number'])} "
+            f"({_tr(CARD_STATUS_NAMES.get(c['status'], c['status']))})"
             for c in view.cards
         ) or self.tr("no card")
         self.summary.setText(

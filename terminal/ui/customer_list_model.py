@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from terminal.app.results import CustomerView, VisitLine
+from terminal.core.cards import display_card_number
 from terminal.core.money import Currency
 from terminal.ui.money_format import format_money, format_points, format_time
 
@@ -102,7 +103,7 @@ def customer_columns(currency: Currency) -> list[Column[CustomerView]]:
     return [
         Column("Name", lambda c: c.name),
         Column("Phone", lambda c: c.phone or "—"),
-        Column("Card", lambda c: c.card or _tr("no active card")),
+        Column("Card", lambda c: display_card_number(c.card) if c.card else _tr("no active card")),
         Column("Tier", lambda c: c.tier),
         Column("Points", lambda c: format_points(c.balance), True, lambda c: c.balance < 0),
     ]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.app.results import CustomerView, VisitLine
+from terminal.core.cards import display_card_number
 from terminal.core.money import Currency
 from terminal.i18n_text import plural_text
 from terminal.ui.counter_theme import restyle
@@ -30,6 +31,8 @@ from terminal.ui.customer_list_model import RowsModel, visit_columns
 from terminal.ui.elided_label import ElidedLabel
 from terminal.ui.money_format import format_day_month, format_money, format_points
 from terminal.ui.screens import CUSTOMERS_TITLE
+
+NBSP = "\u00a0"  # keeps the words of one part of a line together
 
 
 def label(text: str = "", role: str | None = None, parent: QWidget | None = None) -> QLabel:
@@ -193,11 +196,10 @@ class CustomerPanel(QFrame):
         self.name.setToolTip(view.name)
         self.tier.setText(view.tier)
         phone = f" · {view.phone}" if view.phone else ""
-        self.card.setText(
-            plural_text("CustomerPanel", "Card {card}{phone} · %n visit(s)", view.visits).format(
-                card=view.card or "—", phone=phone
-            )
-        )
+        line = plural_text("CustomerPanel", "Card {card}{phone} · %n visit(s)", view.visits)
+        line = line.format(card=display_card_number(view.card) if view.card else "—", phone=phone)
+        # it wraps between its parts only: never "0 / visits" or a card number cut in two
+        self.card.setText(" · ".join(part.replace(" ", NBSP) for part in line.split(" · ")))
         self.balance.setText(self.tr("{points} pts").format(points=format_points(view.balance)))
         self.balance.setProperty("negative", "true" if view.balance < 0 else "false")
         restyle(self.balance)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from terminal.app.enrollment import Enrollment
 from terminal.app.results import EnrollResult
+from terminal.core.cards import display_card_number
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import DuplicateCustomer, LoyaltyError
 from terminal.ui import counter_theme
@@ -34,13 +35,6 @@ from terminal.ui.customer_panel import label
 from terminal.ui.messages import message_for
 from terminal.ui.money_format import format_points
 from terminal.ui.services import AppServices
-
-
-def spaced_card(number: str) -> str:
-    """2 01 000000001 4 — easy to read out and copy by hand."""
-    if len(number) != 13:
-        return number
-    return f"{number[0]} {number[1:3]} {number[3:12]} {number[12]}"
 
 
 class RegistrationDialog(QDialog):
@@ -243,7 +237,7 @@ class RegistrationDialog(QDialog):
         self.customer_id = result.customer_id
         self.services.announce("customer", "card")
         self.done_title.setText(self.tr("Welcome, {name}!").format(name=result.name))
-        self.done_card.setText(spaced_card(result.card))
+        self.done_card.setText(display_card_number(result.card))
         printed = self.card.text().strip()
         note = (
             self.tr("The pre-printed card they hold is now theirs.")

@@ -60,6 +60,11 @@ def text_bottom(label: QLabel, within: QWidget) -> int:
     return text_top(label, within) + label.sizeHint().height()
 
 
+def shown(label: QLabel) -> str:
+    """A label's text as read, its no-break spaces as spaces."""
+    return label.text().replace("\u00a0", " ")
+
+
 def visible_labels(widget: QWidget) -> list[str]:
     return [w.text() for w in widget.findChildren(QLabel) if w.isVisible() and w.text()]
 
@@ -160,7 +165,7 @@ def test_a_sale_without_a_card_asks_nothing_about_points(qtbot, window, counter,
 def test_one_visit_and_one_point_are_singular(qtbot, till, window, counter, newcomer) -> None:  # type: ignore[no-untyped-def]
     Counter(till).checkout(SaleRequest(newcomer.card, 2000), new_id())  # 1 visit, 1 point
     scan(qtbot, newcomer.card)
-    assert counter.panel.card.text().endswith("· 1 visit")
+    assert shown(counter.panel.card).endswith("· 1 visit")
     # 20.00 earns 1 point (5 % Bronze); paying 1 point of the 101 uses exactly one
     type_as_person(qtbot, window, "20*")  # the amount, then * to type a number of points
     assert counter.sale.points.hasFocus()
@@ -172,7 +177,7 @@ def test_one_visit_and_one_point_are_singular(qtbot, till, window, counter, newc
     assert said.startswith("You used 1 point (")
     assert f"You earned {counter.done.points_earned} point" in said
     assert "1 points" not in said
-    assert counter.panel.card.text().endswith("· 2 visits")
+    assert shown(counter.panel.card).endswith("· 2 visits")
 
 
 def test_one_point_earned_is_said_in_the_singular(qtbot, till, window, counter, newcomer) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +187,7 @@ def test_one_point_earned_is_said_in_the_singular(qtbot, till, window, counter, 
     qtbot.keyClick(counter.sale.amount, Qt.Key.Key_Return)
     assert counter.done is not None and counter.done.points_earned == 1
     assert counter.sale.result.text().startswith("You earned 1 point, balance 101.")
-    assert counter.panel.card.text().endswith("· 1 visit")
+    assert shown(counter.panel.card).endswith("· 1 visit")
 
 
 def test_the_f2_hint_names_the_screen_as_its_tab_does(window, counter) -> None:  # type: ignore[no-untyped-def]
@@ -190,3 +195,16 @@ def test_the_f2_hint_names_the_screen_as_its_tab_does(window, counter) -> None: 
     hints = visible_labels(counter.panel)
     f2_hint = hints[hints.index("F2") + 1]
     assert f2_hint.startswith(f"{tab}:"), f"{f2_hint!r} does not name the {tab!r} tab"
+
+
+def test_the_card_number_reads_as_printed_and_its_line_breaks_only_between_parts(
+    qtbot, window, counter, newcomer
+) -> None:  # type: ignore[no-untyped-def]
+    scan(qtbot, newcomer.card)
+    settle()
+    card = newcomer.card
+    printed = f"{card[:4]} {card[4:8]} {card[8:12]} {card[12]}"  # as on the card in the hand
+    assert shown(counter.panel.card) == f"Card {printed} · +380671239988 · 0 visits"
+    # a narrow panel wraps at " · " only: never a number cut in two or "0 / visits"
+    parts = counter.panel.card.text().split(" · ")
+    assert all(" " not in part for part in parts)
