@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QGraphicsTextItem
 
 from terminal.app.demo import Demo, DemoPlan
 from terminal.app.feedback import FeedbackBook
@@ -143,3 +145,33 @@ def test_a_failed_count_is_said_in_plain_words_and_keeps_the_old_figures(  # typ
     assert "disk I/O" not in screen.status.text()  # no raw technical text for the owner
     assert screen.tiles["avg_check"].value.text() == shown
     assert screen.body.isEnabled()
+
+
+def _written_under_the_bars(screen: DashboardScreen) -> list[str]:
+    """The dates under "Sales by week" as Qt Charts drew them, a cut one ("16....") included:
+    the only texts in that chart with a dot (its title and amounts have none)."""
+    texts = []
+    for item in screen.sales_chart.scene().items():
+        drawn = item.toGraphicsObject()
+        if isinstance(drawn, QGraphicsTextItem) and drawn.isVisible():
+            texts.append(drawn.toPlainText())
+    return [text for text in texts if "." in text]
+
+
+@pytest.mark.parametrize("days", [30, 90, 365])
+def test_the_weeks_under_the_sales_chart_are_whole_dates(qtbot, demo_till, days) -> None:  # type: ignore[no-untyped-def]
+    """At 1366x768 every date under "Sales by week" reads whole ("16.11", never "16...."),
+    whether the period holds five weeks or fifty-three."""
+    screen = DashboardScreen(AppServices(till=demo_till))
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    qtbot.waitExposed(screen)
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    end = demo_till.now().date()
+    screen.set_period(end - timedelta(days=days - 1), end)
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    QApplication.processEvents()
+    shown = _written_under_the_bars(screen)
+    assert len(shown) >= 3, shown  # the owner can place the bars in time
+    assert all(re.fullmatch(r"\d{1,2}\.\d{1,2}", text) for text in shown), shown
