@@ -9,7 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QGraphicsTextItem
 
 from terminal.app.demo import Demo, DemoPlan
@@ -17,7 +17,9 @@ from terminal.app.feedback import FeedbackBook
 from terminal.cli import main
 from terminal.ui.dashboard_screen import TILES, DashboardScreen
 from terminal.ui.feedback_screen import FeedbackScreen
+from terminal.ui.screens import screens
 from terminal.ui.services import AppServices
+from tests.gui.fitting import language
 
 
 @pytest.fixture
@@ -175,3 +177,42 @@ def test_the_weeks_under_the_sales_chart_are_whole_dates(qtbot, demo_till, days)
     shown = _written_under_the_bars(screen)
     assert len(shown) >= 3, shown  # the owner can place the bars in time
     assert all(re.fullmatch(r"\d{1,2}\.\d{1,2}", text) for text in shown), shown
+
+
+class _SaysWhichSource(QTranslator):
+    """A translator that writes which source, and which sense of it, each text was asked as:
+    what a Russian or Ukrainian translator sees as separate entries to word."""
+
+    def translate(  # type: ignore[override]
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        if context != "FeedbackScreen":
+            return None
+        return f"{source} ({disambiguation})" if disambiguation else f"{source} (-)"
+
+
+def test_a_rows_status_and_the_filter_are_separate_texts_to_translate(qtbot, till) -> None:  # type: ignore[no-untyped-def]
+    """The filter's "Open" names the open items (plural in Russian and Ukrainian: "Відкриті"),
+    a row's "Open" is that one item's status (singular: "Відкритий"): two texts to translate,
+    or every row read "Відкриті"."""
+    FeedbackBook(till).record("complaint", "The card reader was slow")
+    translator = _SaysWhichSource()
+    QApplication.instance().installTranslator(translator)
+    try:
+        screen = FeedbackScreen(AppServices(till=till))
+        qtbot.addWidget(screen)
+    finally:
+        QApplication.instance().removeTranslator(translator)
+    filter_open = screen.show_filter.itemText(0)
+    row_status = screen.model.rows[0][3]
+    assert filter_open.startswith("Open") and row_status.startswith("Open")
+    assert filter_open != row_status
+
+
+@pytest.mark.parametrize("code", ["en", "ru", "uk"])
+def test_the_feedback_screen_is_titled_as_the_owner_menu_names_it(qtbot, till, code) -> None:  # type: ignore[no-untyped-def]
+    spec = next(s for s in screens() if s.key == "feedback")
+    with language(code):
+        screen = FeedbackScreen(AppServices(till=till))
+        qtbot.addWidget(screen)
+        assert screen.title.text() == spec.title()
