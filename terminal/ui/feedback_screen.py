@@ -210,6 +210,6 @@ SPEC = ScreenSpec(
     shortcut="F10",
     factory=_make,
     owner_only=True,
-    order=75,
+    order=100,
 )
 register_screen(SPEC)

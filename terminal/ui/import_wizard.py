@@ -522,6 +522,6 @@ register_screen(
         shortcut="F11",
         factory=_make,
         owner_only=True,
-        order=95,
+        order=110,
     )
 )

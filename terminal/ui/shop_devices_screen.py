@@ -224,6 +224,6 @@ register_screen(
         shortcut="F12",
         factory=_make,
         owner_only=True,
-        order=96,
+        order=120,
     )
 )
