@@ -177,11 +177,19 @@ def test_the_dialog_grows_for_a_message_and_the_consent_text_stays_whole(  # typ
         assert dialog.open_existing.isVisible()
         assert cut_texts(dialog) == [] and overlapping(dialog) == []
         heights.append(dialog.height())
+        dialog.phone.setText("")
+        type_in(qtbot, window, dialog.phone, "12")
+        # clicked: Enter would take the offer, the default button since it had the focus
+        qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and dialog.message.isVisible()
+        assert not dialog.open_existing.isVisible()  # the offer went: a shorter message
+        assert cut_texts(dialog) == [] and overlapping(dialog) == []
+        heights.append(dialog.height())
         dialog.say("")  # a scan clears the message: the dialog gives the room back
-        dialog.open_existing.hide()
         heights.append(dialog.height())
 
     with language(code):
         with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
-    assert heights[1] > heights[0]
-    assert heights[2] < heights[1]
+    assert heights[1] > heights[0]  # a message and the offer to open the customer
+    assert heights[0] < heights[2] < heights[1]  # the message alone
+    assert heights[3] == heights[0]  # nothing to say: as it opened
