@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QPixmap, QScreen
 from PySide6.QtWidgets import (
     QFrame,
@@ -145,6 +145,46 @@ def _label(text: str = "", role: str = "", center: bool = True) -> QLabel:
     return widget
 
 
+class Banner(QLabel):
+    """A banner ("Happy birthday!", "Welcome to Silver!") as wide as its text on one line when
+    the screen has room, and wrapped, with the height of every line, when it has not.
+
+    A word-wrapped QLabel hints a narrow, two-line size; given a centring alignment in its layout
+    it was held to that width at one line's height, and both lines were drawn sliced in half.
+    Placed between two stretches instead (:func:`_centred`), it gets this hint's width and the
+    layout asks it how tall it is at that width.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setProperty("role", "banner")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def sizeHint(self) -> QSize:
+        """The narrowest width at which the text stays on one line (found by halving: Qt adds
+        the style sheet's padding and its own indent, which only the label itself knows)."""
+        one_line = self.minimumSizeHint().height()  # a wrapped label's height at any width
+        narrow = self.minimumSizeHint().width()
+        wide = max(narrow, self.fontMetrics().horizontalAdvance(self.text()) * 2 + 200)
+        while wide - narrow > 1:
+            middle = (narrow + wide) // 2
+            if self.heightForWidth(middle) > one_line:
+                narrow = middle
+            else:
+                wide = middle
+        return QSize(wide, one_line)
+
+
+def _centred(widget: QWidget) -> QHBoxLayout:
+    """``widget`` in the middle of a row, at its hinted width, narrower when the row is."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
+
+
 class CustomerDisplay(QWidget):
     """The window the customer sees; ``services`` gives the till (program, shop name, logo)."""
 
@@ -224,12 +264,12 @@ class CustomerDisplay(QWidget):
         box.setSpacing(16)
         box.addStretch(1)
         self.hello = _label(role="hello")
-        self.birthday = _label(role="banner")
+        self.birthday = Banner()
         self.balance_caption = _label(self.tr("Your points"), "caption")
         self.balance = _label(role="huge")
         self.customer_bar, self.customer_tier = self._progress_widgets()
         box.addWidget(self.hello)
-        box.addWidget(self.birthday, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addLayout(_centred(self.birthday))
         box.addSpacing(8)
         box.addWidget(self.balance_caption)
         box.addWidget(self.balance)
@@ -246,8 +286,8 @@ class CustomerDisplay(QWidget):
         box.addStretch(1)
         self.thanks = _label(role="hello")
         box.addWidget(self.thanks)
-        self.tier_up = _label(role="banner")
-        box.addWidget(self.tier_up, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.tier_up = Banner()
+        box.addLayout(_centred(self.tier_up))
         figures = QGridLayout()
         figures.setHorizontalSpacing(60)
         self.earned_caption = _label(self.tr("Points earned"), "caption")

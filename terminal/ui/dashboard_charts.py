@@ -7,9 +7,9 @@ A mixin of :class:`terminal.ui.dashboard_screen.DashboardScreen`, which owns the
 from __future__ import annotations
 
 from PySide6.QtCharts import (
-    QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QLineSeries,
@@ -21,6 +21,10 @@ from PySide6.QtCore import QLocale, Qt
 from terminal.app.report_series import ReportSeries
 from terminal.ui.dashboard_tiles import tr
 from terminal.ui.services import AppServices
+
+# A chart is a quarter of a 1366 px window (~250 px of plot): five dates like "30.11" fit whole
+# under the bars; a label per bar was cut to "16...." by Qt Charts from six weeks on.
+MAX_WEEK_LABELS = 5
 
 
 class DashboardCharts:
@@ -126,17 +130,24 @@ class DashboardCharts:
         series = QBarSeries()
         series.append(bars)
         chart.addSeries(series)
-        x = QBarCategoryAxis()
-        small = x.labelsFont()
-        small.setPointSizeF(max(6.0, small.pointSizeF() - 1.5))
-        x.setLabelsFont(small)
-        step = max(1, len(labels) // 6)
-        x.append([label if i % step == 0 else " " * (i % 50 + 1) for i, label in enumerate(labels)])
+        chart.addAxis(self._week_axis(labels), Qt.AlignmentFlag.AlignBottom)
         y = QValueAxis()
         y.setRange(0, max([*values, 1]) * 1.1)
         y.setLabelFormat("%.0f")
         y.applyNiceNumbers()
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(x)
-        series.attachAxis(y)
+        for axis in chart.axes():
+            series.attachAxis(axis)
+
+    def _week_axis(self, labels: list[str]) -> QCategoryAxis:
+        """Bars stand at 0, 1, 2…; every few weeks one date is written under its bar, evenly
+        spaced, as sales dashboards do. A bar-category axis gives every bar a label of its own
+        and cuts each one to the bar's width, so from six weeks on no date could be read."""
+        axis = QCategoryAxis()
+        axis.setRange(-0.5, max(len(labels), 1) - 0.5)
+        axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        axis.setGridLineVisible(False)
+        step = max(1, -(-len(labels) // MAX_WEEK_LABELS))
+        for i in range(0, len(labels), step):
+            axis.append(labels[i], i)
+        return axis

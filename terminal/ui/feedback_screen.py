@@ -97,9 +97,10 @@ class FeedbackScreen(QWidget):
         self.items: list[FeedbackItem] = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        title = QLabel(self.tr("Feedback"))
-        title.setStyleSheet("font-size: 18px; font-weight: 600;")
-        bar.addWidget(title)
+        # the owner menu's own words for this screen: "Відгуки" there, not a singular "Відгук"
+        self.title = QLabel(SPEC.title())
+        self.title.setStyleSheet("font-size: 18px; font-weight: 600;")
+        bar.addWidget(self.title)
         self.show_filter = QComboBox()
         self.show_filter.setObjectName("statusFilter")
         self.show_filter.addItem(self.tr("Open"), "open")
@@ -151,7 +152,12 @@ class FeedbackScreen(QWidget):
         self.items = FeedbackBook(self.services.till).list(status=self.show_filter.currentData())
         locale = QLocale()
         kinds = kind_titles()
-        status = {"open": self.tr("Open"), "resolved": self.tr("Resolved")}
+        # One item's status, singular in Russian and Ukrainian ("Відкритий"), unlike the same
+        # English word in the filter above, which names the open items ("Відкриті").
+        status = {
+            "open": self.tr("Open", "status of one feedback item"),
+            "resolved": self.tr("Resolved", "status of one feedback item"),
+        }
         self.model.set_rows(
             [
                 [
@@ -198,13 +204,12 @@ def _make(services: AppServices, parent: QWidget | None) -> QWidget:
     return FeedbackScreen(services, parent)
 
 
-register_screen(
-    ScreenSpec(
-        key="feedback",
-        title=tr_title("Feedback"),
-        shortcut="F10",
-        factory=_make,
-        owner_only=True,
-        order=75,
-    )
+SPEC = ScreenSpec(
+    key="feedback",
+    title=tr_title("Feedback"),
+    shortcut="F10",
+    factory=_make,
+    owner_only=True,
+    order=100,
 )
+register_screen(SPEC)

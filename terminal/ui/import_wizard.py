@@ -46,7 +46,7 @@ from terminal.app.customer_export import CustomerExport
 from terminal.app.importer import DryRun, Importer, ImportResult, SheetFile, read_sheet
 from terminal.core.errors import LoyaltyError
 from terminal.core.import_rows import FIELDS, guess_mapping
-from terminal.i18n_text import error_text, sentence_text
+from terminal.i18n_text import error_text, plural_text, sentence_text
 from terminal.ui.counter_theme import TONES
 from terminal.ui.money_format import format_points
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
@@ -324,9 +324,11 @@ class ImportWizard(QWidget):
             for index, header in enumerate(sheet.headers):
                 combo.addItem(header, index)
             combo.setCurrentIndex(guessed.get(name, -1) + 1)
+        # one plural per sentence (Qt's %n): the columns are a phrase of their own
         self.file_label.setText(
-            self.tr("{file}: {rows} rows, {columns} columns").format(
-                file=sheet.name, rows=len(sheet.rows), columns=len(sheet.headers)
+            plural_text("ImportWizard", "{file}: %n row(s), {columns}", len(sheet.rows)).format(
+                file=sheet.name,
+                columns=plural_text("ImportWizard", "%n column(s)", len(sheet.headers)),
             )
         )
         self.preview_model.set_rows(sheet.headers, sheet.preview())
@@ -364,7 +366,9 @@ class ImportWizard(QWidget):
         self.progress.show()
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        self.progress.setFormat(self.tr("{done} of {total} rows").format(done=done, total=total))
+        self.progress.setFormat(
+            plural_text("ImportWizard", "{done} of %n row(s)", total).format(done=done)
+        )
 
     def run_dry_run(self) -> None:
         if self.sheet is None:
@@ -424,9 +428,7 @@ class ImportWizard(QWidget):
         if self.dry is None:
             return
         count = self.dry.good if (self.dry.refused and self.skip.isChecked()) else self.dry.rows
-        self.apply_button.setText(
-            self.tr("Import {count} customers").format(count=format_points(count))
-        )
+        self.apply_button.setText(plural_text("ImportWizard", "Import %n customer(s)", count))
         self.apply_button.setEnabled(
             self.dry.good > 0 and (not self.dry.refused or self.skip.isChecked())
         )
@@ -449,11 +451,12 @@ class ImportWizard(QWidget):
         self._busy(False)
         self.apply_button.setEnabled(False)
         self.say(
-            self.tr(
-                "Imported {count} customers from {file} ({skipped} refused rows skipped, "
-                "{points} opening points)."
+            plural_text(
+                "ImportWizard",
+                "Imported %n customer(s) from {file} (refused rows skipped: {skipped}; "
+                "opening points: {points}).",
+                result.imported,
             ).format(
-                count=format_points(result.imported),
                 file=result.file_name,
                 skipped=format_points(result.skipped),
                 points=format_points(result.opening_points),
@@ -496,8 +499,11 @@ class ImportWizard(QWidget):
             self.say(self.tr("Could not write {path}: {e}").format(path=path, e=exc), "error")
             return
         self.say(
-            self.tr("Exported {count} customers ({consent} agreed to messages) to {path}.").format(
-                count=format_points(result.customers),
+            plural_text(
+                "ImportWizard",
+                "Exported %n customer(s) ({consent} agreed to messages) to {path}.",
+                result.customers,
+            ).format(
                 consent=format_points(result.with_consent),
                 path=result.path,
             ),
@@ -516,6 +522,6 @@ register_screen(
         shortcut="F11",
         factory=_make,
         owner_only=True,
-        order=95,
+        order=110,
     )
 )

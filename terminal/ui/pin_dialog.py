@@ -6,7 +6,7 @@ Digits only, masked; a wrong PIN shows how many tries are left and the lock time
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from terminal.app.staff import PIN_MAX, PinRefused, StaffLocked, StaffRoster, StaffView
 from terminal.core.errors import LoyaltyError
 from terminal.i18n_text import error_text
+from terminal.ui.fit import fit_height
 from terminal.ui.money_format import format_clock
 
 
@@ -50,6 +51,7 @@ class PinDialog(QDialog):
         self.message.setObjectName("pinMessage")
         self.message.setStyleSheet("color: #B42318;")
         self.message.setWordWrap(True)
+        self.message.hide()  # no empty line under the field until there is something to say
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -58,6 +60,18 @@ class PinDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(360)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Sized for the prompt at the dialog's real width: in Russian and Ukrainian it wraps,
+        and the first size Qt picks is for a narrower, shorter dialog."""
+        super().showEvent(event)
+        fit_height(self)
+
+    def say(self, text: str) -> None:
+        """The message under the field; the dialog grows for its lines (a wrong PIN, a lock)."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        fit_height(self)
 
     def _pin_field(self, placeholder: str) -> QLineEdit:
         field = QLineEdit()
@@ -73,14 +87,14 @@ class PinDialog(QDialog):
         try:
             if self.first_use:
                 if pin != self.repeat.text():
-                    self.message.setText(self.tr("The two PINs differ. Type them again."))
+                    self.say(self.tr("The two PINs differ. Type them again."))
                     self.repeat.clear()
                     return
                 self.person = self.roster.set_first_owner(self.tr("Owner"), pin)
             else:
                 self.person = self.roster.sign_in(pin, role=self.role)
         except PinRefused as exc:
-            self.message.setText(
+            self.say(
                 self.tr("Wrong PIN. Tries left before a 5-minute lock: %1.").replace(
                     "%1", str(exc.params.get("attempts_left", ""))
                 )
@@ -89,7 +103,7 @@ class PinDialog(QDialog):
             return
         except StaffLocked as exc:
             until = exc.params.get("until")
-            self.message.setText(
+            self.say(
                 self.tr("Too many wrong PINs. Try again at %1.").replace(
                     "%1", format_clock(until) if until else ""
                 )
@@ -97,6 +111,6 @@ class PinDialog(QDialog):
             self.pin.clear()
             return
         except LoyaltyError as exc:
-            self.message.setText(error_text(exc))
+            self.say(error_text(exc))
             return
         self.accept()

@@ -32,6 +32,7 @@ from terminal.core.errors import DuplicateCustomer, LoyaltyError
 from terminal.ui import counter_theme
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_panel import label
+from terminal.ui.fit import fit_height
 from terminal.ui.messages import message_for
 from terminal.ui.money_format import format_points
 from terminal.ui.services import AppServices
@@ -183,16 +184,21 @@ class RegistrationDialog(QDialog):
     # -- registering ---------------------------------------------------------------------
 
     def say(self, text: str, tone: str = "error") -> None:
+        """The message under the form; the dialog grows for it (and shrinks after it), so the
+        consent text the cashier reads aloud is never squeezed to make room."""
         self.message.setText(text)
         self.message.setProperty("tone", tone)
         restyle(self.message)
         self.message.setVisible(bool(text))
+        fit_height(self)
 
     def submit(self) -> None:
         if self.pages.currentIndex() == 1:
             self.accept()
             return
-        self.open_existing.hide()
+        if self.open_existing.isVisible():
+            self.open_existing.hide()
+            fit_height(self)
         form = CustomerForm(
             name=self.name.text(),
             phone=self.phone.text(),
@@ -214,6 +220,7 @@ class RegistrationDialog(QDialog):
                 self.tr("&Open {name} instead").format(name=exc.params.get("name", ""))
             )
             self.open_existing.show()
+            fit_height(self)
             self.open_existing.setFocus()
             return
         except LoyaltyError as exc:

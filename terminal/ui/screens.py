@@ -23,7 +23,9 @@ class ScreenSpec:
     shortcut: str  # e.g. "F1"
     factory: Callable[[AppServices, QWidget | None], QWidget]
     owner_only: bool = False
-    order: int = 100
+    # Where its tab or Owner-menu entry stands: ten times its F-key (F7 → 70), plus 100 with
+    # Ctrl (Ctrl+F9 → 190), so the menu reads in key order and a new screen knows its place.
+    order: int = 1000
 
 
 def _tr(text: str) -> Callable[[], str]:

@@ -185,8 +185,21 @@ class ShopDevicesScreen(QWidget):
         return True
 
     def print_test(self) -> None:
-        """Saved first (what is tested is what the counter will use), printed off the UI thread."""
+        """Saved first (what is tested is what the counter will use), printed off the UI thread.
+
+        Without an address there is nothing to try. The printing code's own words for that send
+        the cashier at the counter to the Devices screen; the owner is on it already, so they are
+        shown the field to fill instead.
+        """
         if not self.save_printer():
+            return
+        if not self.slip_address.text().strip():
+            _say(
+                self.slip_status,
+                self.tr("Type the printer's address in the field above, then print the test slip."),
+                "error",
+            )
+            self.slip_address.setFocus()
             return
         self.slip_test.setEnabled(False)
         _say(self.slip_status, self.tr("Printing a test slip…"), "muted")
@@ -211,6 +224,6 @@ register_screen(
         shortcut="F12",
         factory=_make,
         owner_only=True,
-        order=96,
+        order=120,
     )
 )

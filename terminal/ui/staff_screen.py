@@ -188,6 +188,6 @@ register_screen(
         shortcut="Ctrl+F10",
         factory=_make,
         owner_only=True,
-        order=92,
+        order=200,
     )
 )

@@ -871,6 +871,6 @@ register_screen(
         shortcut="Ctrl+F9",
         factory=_make,
         owner_only=True,
-        order=95,
+        order=190,
     )
 )

@@ -9,6 +9,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -26,6 +27,7 @@ from terminal.ui.customer_display import (
     second_screen_status,
 )
 from terminal.ui.services import AppServices
+from tests.gui.fitting import cut_texts, language
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -121,3 +123,21 @@ def test_with_one_screen_the_option_explains_itself(qtbot, tmp_path) -> None:  #
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
     save_display_preference(DisplayPreference(True, "HDMI-1"), settings)
     assert display_preference(settings) == DisplayPreference(True, "HDMI-1")
+
+
+@pytest.mark.parametrize("code", ["en", "ru", "uk"])
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768), (1920, 1080)])
+def test_the_birthday_and_new_tier_banners_read_whole(qtbot, till, code, size) -> None:  # type: ignore[no-untyped-def]
+    """The banners "З днем народження!" and "Ласкаво просимо на рівень Silver!" are drawn with
+    every line they need (one line where the screen has room), never two lines sliced in half."""
+    ivan = Enrollment(till).register(CustomerForm("Ivan", "0671112234", birthday=date(1990, 3, 4)))
+    with language(code):
+        display = _display(qtbot, till)
+        display.resize(*size)
+        display.show_customer(Customers(till).by_card(ivan.card))
+        assert display.birthday.isVisible()
+        assert cut_texts(display) == []
+        result = Counter(till).checkout(SaleRequest(ivan.card, 1_200_000), "sale-tier-up")
+        display.show_sale(result, Customers(till).get(ivan.customer_id))
+        assert display.tier_up.isVisible() and "Silver" in display.tier_up.text()
+        assert cut_texts(display) == []

@@ -99,3 +99,18 @@ def test_a_sale_slip_prints_off_the_ui_thread(qtbot, till) -> None:  # type: ign
     qtbot.waitUntil(lambda: bool(outcomes))
     assert outcomes[0].printed
     assert f"+{result.points_earned}".encode() in device.output
+
+
+def test_a_test_slip_without_an_address_points_to_the_field_above(qtbot, till, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The owner is on the Devices screen already: the message shows where the address goes
+    here rather than sending them to "the Devices screen", and the cursor is put in that field."""
+    screen = _screen(qtbot, till, tmp_path)
+    screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
+    screen.slip_address.clear()
+    qtbot.mouseClick(screen.slip_test, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.slip_test.isEnabled())
+    qtbot.waitUntil(lambda: "address" in screen.slip_status.text(), timeout=5000)
+    assert "Devices" not in screen.slip_status.text()
+    assert "above" in screen.slip_status.text()
+    assert screen.slip_address.hasFocus()

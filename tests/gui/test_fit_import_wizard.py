@@ -107,5 +107,20 @@ def test_export_from_the_import_screen(qtbot, till, tmp_path) -> None:  # type: 
     Enrollment(till).register(CustomerForm("Ann", "0671112233", consent=True))
     wizard = _wizard(qtbot, till)
     wizard.export_to(tmp_path / "out.csv")
-    assert "Exported 1 customers (1 agreed" in wizard.message.text()
+    assert "Exported 1 customer (1 agreed" in wizard.message.text()
     assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").count("\n") == 2
+
+
+def test_one_customer_reads_in_the_singular(qtbot, till, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A file of one row: "1 row", "Import 1 customer", "1 of 1 row" — never "1 rows"."""
+    wizard = _wizard(qtbot, till)
+    assert wizard.open_file(write_csv(tmp_path / "r.csv", [["Ann", "0671112233", "", "", "", ""]]))
+    assert wizard.file_label.text() == "r.csv: 1 row, 6 columns"
+    qtbot.mouseClick(wizard.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.check_page, timeout=10_000)
+    assert wizard.apply_button.text() == "Import 1 customer"
+    qtbot.mouseClick(wizard.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Imported 1 customer from r.csv" in wizard.message.text())
+    assert wizard.progress.format() == "1 of 1 row"  # the bar as the import ended
+    wizard.export_to(tmp_path / "out.csv")
+    assert "Exported 1 customer (0 agreed" in wizard.message.text()

@@ -136,3 +136,20 @@ def test_a_clock_set_back_is_shown_in_red_in_place_of_the_database_path(
     clock.set(datetime(2026, 3, 2, 10, 30))  # put right
     w.refresh_status()
     assert w.status_db.isVisible() and not w.status_clock.isVisible()
+
+
+def test_the_owner_menu_lists_its_screens_in_key_order(qtbot, till, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """F6, F7, F8 … F12, then Ctrl+F9, Ctrl+F10: the owner finds a key where they expect it."""
+    w = make(qtbot, till, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.waitUntil(lambda: w.all_loaded)
+    keys = [
+        a.text().split("\t")[1]
+        for a in w.owner_menu.actions()
+        if not a.isSeparator() and a is not w.shop_action
+    ]
+
+    def place(key: str) -> tuple[bool, int]:
+        return key.startswith("Ctrl+"), int(key.rsplit("F", 1)[1])
+
+    assert keys == sorted(keys, key=place), keys
+    assert keys[0] == "F6" and keys[-1] == "Ctrl+F10"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -16,6 +17,7 @@ from terminal.ui.dashboard_screen import DashboardScreen
 from terminal.ui.main_window import MainWindow
 from terminal.ui.pin_dialog import PinDialog
 from terminal.ui.services import AppServices
+from tests.gui.fitting import cut_texts, language, overlapping
 
 
 def make(qtbot, till, tmp_path) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -121,3 +123,31 @@ def test_first_use_sets_the_owner_pin(qtbot, till, tmp_path):  # type: ignore[no
         from terminal.db.models import Staff
 
         assert "13579" not in s.get(Staff, stored[0].id).pin_hash
+
+
+@pytest.mark.parametrize("code", ["en", "ru", "uk"])
+def test_the_pin_dialog_grows_for_its_messages(qtbot, till, code):  # type: ignore[no-untyped-def]
+    """The prompt, "Wrong PIN. Tries left…" and "The two PINs differ" read whole in every
+    language: the dialog makes room for a message when it appears."""
+    with language(code):
+        first = PinDialog(StaffRoster(till))  # no owner yet: choose a PIN, type it twice
+        qtbot.addWidget(first)
+        first.show()
+        qtbot.waitExposed(first)
+        assert cut_texts(first) == []
+        qtbot.keyClicks(first.pin, "13579")
+        qtbot.keyClicks(first.repeat, "13570")
+        qtbot.keyClick(first.repeat, Qt.Key.Key_Return)
+        assert first.message.isVisible()
+        assert cut_texts(first) == [] and overlapping(first) == []
+        first.reject()
+
+        StaffRoster(till).set_first_owner("Olena", "2468")
+        owner = PinDialog(StaffRoster(till))
+        qtbot.addWidget(owner)
+        owner.show()
+        qtbot.waitExposed(owner)
+        assert cut_texts(owner) == []
+        type_pin(qtbot, owner, "0000")
+        assert owner.message.isVisible()
+        assert cut_texts(owner) == [] and overlapping(owner) == []

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTranslator
+from PySide6.QtWidgets import QApplication, QGraphicsTextItem
 
 from terminal.app.demo import Demo, DemoPlan
 from terminal.app.feedback import FeedbackBook
 from terminal.cli import main
 from terminal.ui.dashboard_screen import TILES, DashboardScreen
 from terminal.ui.feedback_screen import FeedbackScreen
+from terminal.ui.screens import screens
 from terminal.ui.services import AppServices
+from tests.gui.fitting import language
 
 
 @pytest.fixture
@@ -143,3 +147,72 @@ def test_a_failed_count_is_said_in_plain_words_and_keeps_the_old_figures(  # typ
     assert "disk I/O" not in screen.status.text()  # no raw technical text for the owner
     assert screen.tiles["avg_check"].value.text() == shown
     assert screen.body.isEnabled()
+
+
+def _written_under_the_bars(screen: DashboardScreen) -> list[str]:
+    """The dates under "Sales by week" as Qt Charts drew them, a cut one ("16....") included:
+    the only texts in that chart with a dot (its title and amounts have none)."""
+    texts = []
+    for item in screen.sales_chart.scene().items():
+        drawn = item.toGraphicsObject()
+        if isinstance(drawn, QGraphicsTextItem) and drawn.isVisible():
+            texts.append(drawn.toPlainText())
+    return [text for text in texts if "." in text]
+
+
+@pytest.mark.parametrize("days", [30, 90, 365])
+def test_the_weeks_under_the_sales_chart_are_whole_dates(qtbot, demo_till, days) -> None:  # type: ignore[no-untyped-def]
+    """At 1366x768 every date under "Sales by week" reads whole ("16.11", never "16...."),
+    whether the period holds five weeks or fifty-three."""
+    screen = DashboardScreen(AppServices(till=demo_till))
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    qtbot.waitExposed(screen)
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    end = demo_till.now().date()
+    screen.set_period(end - timedelta(days=days - 1), end)
+    qtbot.waitUntil(lambda: not screen.is_loading(), timeout=10_000)
+    QApplication.processEvents()
+    shown = _written_under_the_bars(screen)
+    assert len(shown) >= 3, shown  # the owner can place the bars in time
+    assert all(re.fullmatch(r"\d{1,2}\.\d{1,2}", text) for text in shown), shown
+
+
+class _SaysWhichSource(QTranslator):
+    """A translator that writes which source, and which sense of it, each text was asked as:
+    what a Russian or Ukrainian translator sees as separate entries to word."""
+
+    def translate(  # type: ignore[override]
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        if context != "FeedbackScreen":
+            return None
+        return f"{source} ({disambiguation})" if disambiguation else f"{source} (-)"
+
+
+def test_a_rows_status_and_the_filter_are_separate_texts_to_translate(qtbot, till) -> None:  # type: ignore[no-untyped-def]
+    """The filter's "Open" names the open items (plural in Russian and Ukrainian: "Відкриті"),
+    a row's "Open" is that one item's status (singular: "Відкритий"): two texts to translate,
+    or every row read "Відкриті"."""
+    FeedbackBook(till).record("complaint", "The card reader was slow")
+    translator = _SaysWhichSource()
+    QApplication.instance().installTranslator(translator)
+    try:
+        screen = FeedbackScreen(AppServices(till=till))
+        qtbot.addWidget(screen)
+    finally:
+        QApplication.instance().removeTranslator(translator)
+    filter_open = screen.show_filter.itemText(0)
+    row_status = screen.model.rows[0][3]
+    assert filter_open.startswith("Open") and row_status.startswith("Open")
+    assert filter_open != row_status
+
+
+@pytest.mark.parametrize("code", ["en", "ru", "uk"])
+def test_the_feedback_screen_is_titled_as_the_owner_menu_names_it(qtbot, till, code) -> None:  # type: ignore[no-untyped-def]
+    spec = next(s for s in screens() if s.key == "feedback")
+    with language(code):
+        screen = FeedbackScreen(AppServices(till=till))
+        qtbot.addWidget(screen)
+        assert screen.title.text() == spec.title()

@@ -20,6 +20,7 @@ from terminal.ui.main_window import MainWindow
 from terminal.ui.registration import RegistrationDialog
 from terminal.ui.services import AppServices
 from tests.gui.driving import in_modal, scan, show_main_window, type_in
+from tests.gui.fitting import cut_texts, language, overlapping
 
 
 @pytest.fixture
@@ -146,3 +147,44 @@ def test_the_new_number_is_shown_big_when_no_card_was_scanned(qtbot, till, windo
     with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
     assert "Welcome, Petro Bondar" in counter.message.text()
     Counter(till).checkout(SaleRequest(counter.view.card, 1000), new_id())
+
+
+@pytest.mark.parametrize("code", ["en", "uk"])
+def test_the_dialog_grows_for_a_message_and_the_consent_text_stays_whole(  # type: ignore[no-untyped-def]
+    qtbot, till, window, counter, code
+) -> None:
+    """A wrong phone, then a duplicate customer, then the message gone again: every text in the
+    dialog (the consent the cashier reads aloud above all) keeps the lines it needs, and no row
+    is drawn over another."""
+    Enrollment(till).register(CustomerForm("Svitlana Ivanova", "0636754480"))
+    heights: list[int] = []
+
+    def fill(dialog: RegistrationDialog) -> None:
+        heights.append(dialog.height())
+        type_in(qtbot, window, dialog.name, "Svitlana Ivanova")
+        type_in(qtbot, window, dialog.phone, "12")
+        qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+        assert dialog.message.isVisible()
+        assert cut_texts(dialog) == [] and overlapping(dialog) == []
+        dialog.phone.setText("")
+        type_in(qtbot, window, dialog.phone, "+380636754480")
+        qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+        assert dialog.open_existing.isVisible()
+        assert cut_texts(dialog) == [] and overlapping(dialog) == []
+        heights.append(dialog.height())
+        dialog.phone.setText("")
+        type_in(qtbot, window, dialog.phone, "12")
+        # clicked: Enter would take the offer, the default button since it had the focus
+        qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+        assert dialog.isVisible() and dialog.message.isVisible()
+        assert not dialog.open_existing.isVisible()  # the offer went: a shorter message
+        assert cut_texts(dialog) == [] and overlapping(dialog) == []
+        heights.append(dialog.height())
+        dialog.say("")  # a scan clears the message: the dialog gives the room back
+        heights.append(dialog.height())
+
+    with language(code):
+        with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
+    assert heights[1] > heights[0]  # a message and the offer to open the customer
+    assert heights[0] < heights[2] < heights[1]  # the message alone
+    assert heights[3] == heights[0]  # nothing to say: as it opened
