@@ -3641,10 +3641,6 @@ Cards: {cards}</source>
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <source>Feedback</source>
-        <translation>Отзыв</translation>
-    </message>
-    <message>
         <source>Open</source>
         <translation>Открытые</translation>
     </message>
@@ -3691,6 +3687,16 @@ Cards: {cards}</source>
     <message>
         <source>Resolution</source>
         <translation>Решение</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <comment>status of one feedback item</comment>
+        <translation>Открытый</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <comment>status of one feedback item</comment>
+        <translation>Решённый</translation>
     </message>
     <message>
         <source>(no customer)</source>
@@ -3907,16 +3913,8 @@ Cards: {cards}</source>
         <translation>— нет в файле —</translation>
     </message>
     <message>
-        <source>{file}: {rows} rows, {columns} columns</source>
-        <translation>{file}: строк — {rows}, столбцов — {columns}</translation>
-    </message>
-    <message>
         <source>Check the columns, then press “Check every row”.</source>
         <translation>Проверьте столбцы, затем нажмите «Проверить все строки».</translation>
-    </message>
-    <message>
-        <source>{done} of {total} rows</source>
-        <translation>{done} из {total} строк</translation>
     </message>
     <message>
         <source>Choose the column that holds the customers&apos; names.</source>
@@ -3951,16 +3949,8 @@ Cards: {cards}</source>
         <translation>Все строки в порядке.</translation>
     </message>
     <message>
-        <source>Import {count} customers</source>
-        <translation>Импортировать клиентов: {count}</translation>
-    </message>
-    <message>
         <source>Importing… (one transaction: all of it or nothing)</source>
         <translation>Импортируем… (одной транзакцией: всё или ничего)</translation>
-    </message>
-    <message>
-        <source>Imported {count} customers from {file} ({skipped} refused rows skipped, {points} opening points).</source>
-        <translation>Импортировано клиентов: {count} из {file} (пропущено отклонённых строк: {skipped}, начальных баллов: {points}).</translation>
     </message>
     <message>
         <source>The import stopped on an unexpected error; nothing was written. ({e})</source>
@@ -3978,9 +3968,53 @@ Cards: {cards}</source>
         <source>Could not write {path}: {e}</source>
         <translation>Не удалось записать {path}: {e}</translation>
     </message>
-    <message>
-        <source>Exported {count} customers ({consent} agreed to messages) to {path}.</source>
-        <translation>Экспортировано клиентов: {count} (согласны на сообщения: {consent}) в {path}.</translation>
+    <message numerus="yes">
+        <source>Import %n customer(s)</source>
+        <translation>
+            <numerusform>Импортировать %n клиента</numerusform>
+            <numerusform>Импортировать %n клиентов</numerusform>
+            <numerusform>Импортировать %n клиентов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{file}: %n row(s), {columns}</source>
+        <translation>
+            <numerusform>{file}: %n строка, {columns}</numerusform>
+            <numerusform>{file}: %n строки, {columns}</numerusform>
+            <numerusform>{file}: %n строк, {columns}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n column(s)</source>
+        <translation>
+            <numerusform>%n столбец</numerusform>
+            <numerusform>%n столбца</numerusform>
+            <numerusform>%n столбцов</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{done} of %n row(s)</source>
+        <translation>
+            <numerusform>{done} из %n строки</numerusform>
+            <numerusform>{done} из %n строк</numerusform>
+            <numerusform>{done} из %n строк</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n customer(s) from {file} (refused rows skipped: {skipped}; opening points: {points}).</source>
+        <translation>
+            <numerusform>Импортирован %n клиент из {file} (пропущено отклонённых строк: {skipped}; начальных баллов: {points}).</numerusform>
+            <numerusform>Импортировано %n клиента из {file} (пропущено отклонённых строк: {skipped}; начальных баллов: {points}).</numerusform>
+            <numerusform>Импортировано %n клиентов из {file} (пропущено отклонённых строк: {skipped}; начальных баллов: {points}).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n customer(s) ({consent} agreed to messages) to {path}.</source>
+        <translation>
+            <numerusform>Экспортирован %n клиент (согласны на сообщения: {consent}) в {path}.</numerusform>
+            <numerusform>Экспортировано %n клиента (согласны на сообщения: {consent}) в {path}.</numerusform>
+            <numerusform>Экспортировано %n клиентов (согласны на сообщения: {consent}) в {path}.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -5634,6 +5668,10 @@ Cards: {cards}</source>
     <message>
         <source>Printer settings saved.</source>
         <translation>Настройки принтера сохранены.</translation>
+    </message>
+    <message>
+        <source>Type the printer&apos;s address in the field above, then print the test slip.</source>
+        <translation>Введите адрес принтера в поле выше, затем напечатайте тестовый чек.</translation>
     </message>
     <message>
         <source>Printing a test slip…</source>

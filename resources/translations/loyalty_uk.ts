@@ -3641,10 +3641,6 @@ Cards: {cards}</source>
 <context>
     <name>FeedbackScreen</name>
     <message>
-        <source>Feedback</source>
-        <translation>Відгук</translation>
-    </message>
-    <message>
         <source>Open</source>
         <translation>Відкриті</translation>
     </message>
@@ -3691,6 +3687,16 @@ Cards: {cards}</source>
     <message>
         <source>Resolution</source>
         <translation>Рішення</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <comment>status of one feedback item</comment>
+        <translation>Відкритий</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <comment>status of one feedback item</comment>
+        <translation>Вирішений</translation>
     </message>
     <message>
         <source>(no customer)</source>
@@ -3907,16 +3913,8 @@ Cards: {cards}</source>
         <translation>— немає у файлі —</translation>
     </message>
     <message>
-        <source>{file}: {rows} rows, {columns} columns</source>
-        <translation>{file}: рядків — {rows}, стовпців — {columns}</translation>
-    </message>
-    <message>
         <source>Check the columns, then press “Check every row”.</source>
         <translation>Перевірте стовпці, потім натисніть «Перевірити всі рядки».</translation>
-    </message>
-    <message>
-        <source>{done} of {total} rows</source>
-        <translation>{done} з {total} рядків</translation>
     </message>
     <message>
         <source>Choose the column that holds the customers&apos; names.</source>
@@ -3951,16 +3949,8 @@ Cards: {cards}</source>
         <translation>Усі рядки в порядку.</translation>
     </message>
     <message>
-        <source>Import {count} customers</source>
-        <translation>Імпортувати клієнтів: {count}</translation>
-    </message>
-    <message>
         <source>Importing… (one transaction: all of it or nothing)</source>
         <translation>Імпортуємо… (однією транзакцією: усе або нічого)</translation>
-    </message>
-    <message>
-        <source>Imported {count} customers from {file} ({skipped} refused rows skipped, {points} opening points).</source>
-        <translation>Імпортовано клієнтів: {count} з {file} (пропущено відхилених рядків: {skipped}, початкових балів: {points}).</translation>
     </message>
     <message>
         <source>The import stopped on an unexpected error; nothing was written. ({e})</source>
@@ -3978,9 +3968,53 @@ Cards: {cards}</source>
         <source>Could not write {path}: {e}</source>
         <translation>Не вдалося записати {path}: {e}</translation>
     </message>
-    <message>
-        <source>Exported {count} customers ({consent} agreed to messages) to {path}.</source>
-        <translation>Експортовано клієнтів: {count} (згодні на повідомлення: {consent}) до {path}.</translation>
+    <message numerus="yes">
+        <source>Import %n customer(s)</source>
+        <translation>
+            <numerusform>Імпортувати %n клієнта</numerusform>
+            <numerusform>Імпортувати %n клієнтів</numerusform>
+            <numerusform>Імпортувати %n клієнтів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{file}: %n row(s), {columns}</source>
+        <translation>
+            <numerusform>{file}: %n рядок, {columns}</numerusform>
+            <numerusform>{file}: %n рядки, {columns}</numerusform>
+            <numerusform>{file}: %n рядків, {columns}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n column(s)</source>
+        <translation>
+            <numerusform>%n стовпець</numerusform>
+            <numerusform>%n стовпці</numerusform>
+            <numerusform>%n стовпців</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{done} of %n row(s)</source>
+        <translation>
+            <numerusform>{done} з %n рядка</numerusform>
+            <numerusform>{done} з %n рядків</numerusform>
+            <numerusform>{done} з %n рядків</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n customer(s) from {file} (refused rows skipped: {skipped}; opening points: {points}).</source>
+        <translation>
+            <numerusform>Імпортовано %n клієнта з {file} (пропущено відхилених рядків: {skipped}; початкових балів: {points}).</numerusform>
+            <numerusform>Імпортовано %n клієнтів з {file} (пропущено відхилених рядків: {skipped}; початкових балів: {points}).</numerusform>
+            <numerusform>Імпортовано %n клієнтів з {file} (пропущено відхилених рядків: {skipped}; початкових балів: {points}).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n customer(s) ({consent} agreed to messages) to {path}.</source>
+        <translation>
+            <numerusform>Експортовано %n клієнта (згодні на повідомлення: {consent}) до {path}.</numerusform>
+            <numerusform>Експортовано %n клієнтів (згодні на повідомлення: {consent}) до {path}.</numerusform>
+            <numerusform>Експортовано %n клієнтів (згодні на повідомлення: {consent}) до {path}.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -5634,6 +5668,10 @@ Cards: {cards}</source>
     <message>
         <source>Printer settings saved.</source>
         <translation>Налаштування принтера збережено.</translation>
+    </message>
+    <message>
+        <source>Type the printer&apos;s address in the field above, then print the test slip.</source>
+        <translation>Введіть адресу принтера в поле вище, потім надрукуйте тестовий чек.</translation>
     </message>
     <message>
         <source>Printing a test slip…</source>
