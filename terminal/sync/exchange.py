@@ -57,8 +57,17 @@ RECOUNT_MIN_EVENTS = 20_000
 RECOUNT_SHARE = 4
 
 
-def shop_key(till: Till) -> bytes:
-    """The shop's signing key, made on first need; shared with new tills by the pairing file."""
+def shop_key(till: Till, *, make: bool = True) -> bytes:
+    """The shop's signing key, made on first need; shared with new tills by the pairing file.
+
+    Reading a bundle is no such need (``make=False``): a till without a key yet belongs to no
+    shop of several tills, so no bundle can be its shop's. It gets a key of the moment that
+    nothing was signed with, and every bundle is refused as another shop's with nothing
+    written, the key included."""
+    if not make:
+        with till.read() as s:
+            key = get_setting(s, "shop_key")
+        return bytes.fromhex(key) if key else secrets.token_bytes(32)
     with till.write() as s:
         key = get_setting(s, "shop_key")
         if not key:
@@ -285,7 +294,7 @@ class SyncExchange:
         bundle is known to follow on what this till has, before they are applied (a command
         says so on a big catch-up, which takes a while).
         """
-        key = shop_key(self.till)
+        key = shop_key(self.till, make=False)
         with (
             _no_cycle_collection(),
             open_bundle(Path(path), key, shop_id(self.till), SCHEMA_VERSION) as bundle,

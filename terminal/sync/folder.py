@@ -365,7 +365,8 @@ class FolderSync:
     def _import_one(self, item: _Named) -> FolderFile | None:
         if item.number is None or item.prefix == self.till.terminal_id[:8]:
             # a renamed file, or one whose id looks like ours: the signed manifest decides
-            bundle = read_bundle(item.path, shop_key(self.till), shop_id(self.till), SCHEMA_VERSION)
+            key = shop_key(self.till, make=False)
+            bundle = read_bundle(item.path, key, shop_id(self.till), SCHEMA_VERSION)
             if bundle.manifest.terminal_id == self.till.terminal_id:
                 return None
         result = self.exchange.import_file(item.path)

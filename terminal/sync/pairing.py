@@ -180,6 +180,8 @@ def join_refusal(db: sqlite3.Connection, terminal_id: str) -> BundleRefused | No
 
 def join_pairing(till: Till, path: Path) -> PairingResult:
     """Make this (new) till a till of the shop in the pairing file."""
+    if not Path(path).is_file():
+        raise BundleRefused(QT_TRANSLATE_NOOP("Errors", "There is no file {path}."), path=path)
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if data.get("format") != PAIRING_FORMAT:

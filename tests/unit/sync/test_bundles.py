@@ -191,6 +191,17 @@ def test_foreign_shop_bundle_is_refused(shop, tmp_path: Path, clock):
     _refused(two, path, "signature does not match")
 
 
+def test_a_till_of_no_shop_yet_refuses_a_bundle_without_making_itself_a_key(shop, tmp_path, clock):
+    one, _two, _ = shop
+    _busy_day(one, "Olena Koval", "+380501112233")
+    path = SyncExchange(one).export(tmp_path / "out").path
+    alone = open_till(tmp_path / "alone" / "loyalty.db", clock=clock)
+    try:
+        _refused(alone, path, "signature does not match")  # the file, key included, unchanged
+    finally:
+        alone.close()
+
+
 def test_out_of_order_bundle_is_refused_until_the_earlier_one_arrives(shop, tmp_path: Path):
     one, two, _ = shop
     card = _busy_day(one, "Olena Koval", "+380501112233")

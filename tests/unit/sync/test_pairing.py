@@ -108,3 +108,9 @@ def test_only_a_new_empty_till_joins_a_shop(till, tmp_path: Path, clock) -> None
     finally:
         for opened in (other, listener, origin, fresh):
             opened.close()
+
+
+def test_a_pairing_file_that_is_not_there_is_named_as_missing(till, tmp_path: Path) -> None:
+    with pytest.raises(BundleRefused) as refused:
+        join_pairing(till, tmp_path / "till2.pair")
+    assert str(refused.value) == f"There is no file {tmp_path / 'till2.pair'}."
