@@ -110,6 +110,8 @@ class RegistrationDialog(QDialog):
         self.open_existing.hide()
         self.open_existing.clicked.connect(self._open_duplicate)
         box.addWidget(self.open_existing)
+        for field in (self.name, self.phone):
+            field.textEdited.connect(self._withdraw_offer)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         cancel = QPushButton(self.tr("Cancel  [Esc]"))
@@ -191,6 +193,15 @@ class RegistrationDialog(QDialog):
         restyle(self.message)
         self.message.setVisible(bool(text))
         fit_height(self)
+
+    def _withdraw_offer(self) -> None:
+        """The offer to open the other customer was for the name and phone as they were: once
+        the cashier corrects them it goes, and Enter registers again instead of opening
+        someone else."""
+        if self.open_existing.isVisible():
+            self.open_existing.hide()
+            self.say("")
+            self.register_button.setDefault(True)
 
     def submit(self) -> None:
         if self.pages.currentIndex() == 1:

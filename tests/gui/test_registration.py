@@ -94,6 +94,30 @@ def test_duplicate_phone_offers_the_existing_customer(qtbot, till, window, count
         assert len(s.exec(select(Customer)).all()) == 1
 
 
+def test_a_corrected_phone_then_enter_registers_instead_of_opening_the_other_customer(
+    qtbot, till, window, counter
+) -> None:  # type: ignore[no-untyped-def]
+    Enrollment(till).register(CustomerForm("Olena Shevchenko", "0671234567"))
+
+    def fill(dialog: RegistrationDialog) -> None:
+        type_in(qtbot, window, dialog.name, "Olena S")
+        type_in(qtbot, window, dialog.phone, "+380 67 123 45 67")
+        qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+        assert dialog.open_existing.isVisible()
+        # the customer gives the right number: the cashier fixes it and presses Enter
+        dialog.phone.setFocus()
+        dialog.phone.selectAll()
+        type_in(qtbot, window, dialog.phone, "067 765 43 21")
+        assert not dialog.open_existing.isVisible()  # the offer was for the old number
+        qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+        assert dialog.enrolled is not None, dialog.message.text()
+
+    with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
+    with till.read() as s:
+        names = sorted(c.name for c in s.exec(select(Customer)).all())
+    assert names == ["Olena S", "Olena Shevchenko"]
+
+
 def test_a_pre_printed_card_scanned_at_the_counter_is_given_to_the_new_customer(
     qtbot, till, window, counter
 ) -> None:
