@@ -20,16 +20,18 @@ opening a window over the cashier's own screen.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QPixmap, QScreen
+from PySide6.QtGui import QGuiApplication, QPixmap, QResizeEvent, QScreen
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QProgressBar,
     QStackedLayout,
     QVBoxLayout,
@@ -75,12 +77,21 @@ QLabel[role="term"] {{ font-size: 32px; }}
 QLabel[role="banner"] {{ font-size: 40px; font-weight: 800; color: {WARM}; background: #FFF1D6;
     border: 2px solid #F5C46B; border-radius: 20px; padding: 14px 28px; }}
 QLabel[role="score"] {{ font-size: 48px; font-weight: 800; background: white; border: 3px solid #C9D1DB;
-    border-radius: 16px; min-width: 84px; min-height: 84px; }}
+    border-radius: 16px; min-width: 64px; min-height: 84px; }}
 QLabel[role="score"][chosen="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
 QFrame[role="card"] {{ background: white; border-radius: 28px; border: 1px solid #E4DED3; }}
 QProgressBar {{ border: none; background: #E6E1D8; border-radius: 18px; min-height: 36px; max-height: 36px; }}
 QProgressBar::chunk {{ background: {ACCENT}; border-radius: 18px; }}
 """
+
+MARGINS = (48, 28, 48, 36)
+MIN_SCALE = 0.6
+
+
+def scaled_style(scale: float) -> str:
+    """:data:`STYLE` with every pixel size multiplied by ``scale`` (fonts, paddings, radii)."""
+    return re.sub(r"(\d+)px", lambda m: f"{max(1, round(int(m.group(1)) * scale))}px", STYLE)
+
 
 SETTINGS_ENABLED = "customer_display/enabled"
 SETTINGS_SCREEN = "customer_display/screen"
@@ -146,8 +157,9 @@ def _label(text: str = "", role: str = "", center: bool = True) -> QLabel:
 
 
 class Banner(QLabel):
-    """A banner ("Happy birthday!", "Welcome to Silver!") as wide as its text on one line when
-    the screen has room, and wrapped, with the height of every line, when it has not.
+    """A banner ("Happy birthday!", "Welcome to Silver!", "Ask for a loyalty card!") as wide as
+    its text on one line when the screen has room, and wrapped, with the height of every line,
+    when it has not.
 
     A word-wrapped QLabel hints a narrow, two-line size; given a centring alignment in its layout
     it was held to that width at one line's height, and both lines were drawn sliced in half.
@@ -155,10 +167,10 @@ class Banner(QLabel):
     layout asks it how tall it is at that width.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, role: str = "banner") -> None:
         super().__init__()
         self.setWordWrap(True)
-        self.setProperty("role", "banner")
+        self.setProperty("role", role)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
     def sizeHint(self) -> QSize:
@@ -196,6 +208,7 @@ class CustomerDisplay(QWidget):
         self.customer_id: str | None = None  # whose data is on screen, if anyone's
         self.setObjectName("customerDisplay")
         self.setWindowTitle(self.tr("Customer display"))
+        self.scale = 1.0  # the style's sizes are for 1366×768; smaller screens get them smaller
         self.setStyleSheet(STYLE)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setCursor(Qt.CursorShape.BlankCursor)
@@ -206,11 +219,27 @@ class CustomerDisplay(QWidget):
         services.data.changed.connect(self._on_data_changed)
         self.show_idle()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Customer screens run from 1024×600 to full HD: below 1366×768 every size in the
+        style (and the margins) shrinks with the screen, so each page still reads whole."""
+        size = event.size()
+        scale = max(MIN_SCALE, min(1.0, size.width() / 1366, size.height() / 768))
+        if abs(scale - self.scale) > 0.01:
+            self.scale = scale
+            self.setStyleSheet(scaled_style(scale))
+            layout = self.layout()
+            if layout is not None:
+                layout.setContentsMargins(*(round(m * scale) for m in MARGINS))
+        super().resizeEvent(event)
+
     # -- building ------------------------------------------------------------------------
 
     def _build(self) -> None:
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 28, 48, 36)
+        # the window takes the screen's size and the text follows it (resizeEvent), not the
+        # other way round: at the full-size style a Russian page would ask for 1 080 px
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        outer.setContentsMargins(*MARGINS)
         outer.setSpacing(18)
         top = QHBoxLayout()
         self.logo = QLabel()
@@ -232,10 +261,9 @@ class CustomerDisplay(QWidget):
         page = QWidget()
         box = QVBoxLayout(page)
         box.setSpacing(22)
-        self.invite = _label(role="invite")
-        self.invite.setWordWrap(False)
+        self.invite = Banner("invite")  # a pill on one line; two on a narrow screen
         box.addStretch(1)
-        box.addWidget(self.invite, 0, Qt.AlignmentFlag.AlignHCenter)
+        box.addLayout(_centred(self.invite))
         box.addSpacing(18)
         self.terms_card = QFrame()
         self.terms_card.setProperty("role", "card")
@@ -317,24 +345,27 @@ class CustomerDisplay(QWidget):
             self.tr("How likely are you to recommend us to a friend?"), "hello"
         )
         box.addWidget(self.nps_question)
+        # The eleven scores and, under their two ends, what 0 and 10 mean: one block as wide
+        # as the scores, centred, so it fits a 1024-pixel customer screen.
+        block = QWidget()
+        column = QVBoxLayout(block)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(10)
         row = QHBoxLayout()
-        row.setSpacing(14)
-        row.addStretch(1)
+        row.setSpacing(8)
         self.scores: list[QLabel] = []
         for score in range(11):
             cell = _label(str(score), "score")
             cell.setProperty("chosen", False)
             self.scores.append(cell)
             row.addWidget(cell)
-        row.addStretch(1)
-        box.addLayout(row)
+        column.addLayout(row)
         scale = QHBoxLayout()
-        scale.addStretch(1)
         scale.addWidget(_label(self.tr("0 — not at all"), "caption", center=False))
-        scale.addSpacing(420)
-        scale.addWidget(_label(self.tr("10 — certainly"), "caption", center=False))
         scale.addStretch(1)
-        box.addLayout(scale)
+        scale.addWidget(_label(self.tr("10 — certainly"), "caption", center=False))
+        column.addLayout(scale)
+        box.addLayout(_centred(block))
         self.nps_hint = _label(self.tr("Tell the cashier your number."), "figure")
         box.addWidget(self.nps_hint)
         box.addStretch(2)

@@ -141,3 +141,30 @@ def test_the_birthday_and_new_tier_banners_read_whole(qtbot, till, code, size) -
         display.show_sale(result, Customers(till).get(ivan.customer_id))
         assert display.tier_up.isVisible() and "Silver" in display.tier_up.text()
         assert cut_texts(display) == []
+
+
+@pytest.mark.parametrize("code", ["en", "ru", "uk"])
+def test_every_page_fits_a_1024_by_768_customer_screen(qtbot, till, code) -> None:  # type: ignore[no-untyped-def]
+    """Customer displays are often small 1024×768 monitors: the window must not ask for more
+    than the screen has (it would run off its right edge), on any page, in any language."""
+    ivan = Enrollment(till).register(CustomerForm("Ivan", "0671112234", birthday=date(1990, 3, 4)))
+    with language(code):
+        display = _display(qtbot, till)
+        display.resize(1024, 768)
+        pages = {
+            "idle": display.show_idle,
+            "customer": lambda: display.show_customer(Customers(till).by_card(ivan.card)),
+            "sale": lambda: display.show_sale(
+                Counter(till).checkout(SaleRequest(ivan.card, 1_200_000), "sale-1024"),
+                Customers(till).get(ivan.customer_id),
+            ),
+            "nps": display.ask_nps,
+        }
+        for name, show in pages.items():
+            show()
+            QApplication.processEvents()
+            assert display.minimumSizeHint().width() <= 1024, name
+            assert display.width() == 1024, name
+            assert cut_texts(display) == [], name
+        display.nps_answered(10)
+        assert cut_texts(display) == []
