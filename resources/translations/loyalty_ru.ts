@@ -3925,8 +3925,8 @@ Cards: {cards}</source>
         <translation>Проверяем все строки…</translation>
     </message>
     <message>
-        <source>{good} of {rows} rows can be imported; {refused} would be refused. Opening balances: {points} points. New card numbers: {cards}.</source>
-        <translation>Можно импортировать {good} из {rows} строк; будет отклонено: {refused}. Начальные балансы, баллов: {points}. Новых номеров карт: {cards}.</translation>
+        <source>Rows that can be imported: {good} of {rows}. Rows that would be refused: {refused}. Opening balances in points: {points}. New card numbers: {cards}.</source>
+        <translation>Строк можно импортировать: {good} из {rows}. Будет отклонено строк: {refused}. Начальные балансы в баллах: {points}. Новых номеров карт: {cards}.</translation>
     </message>
     <message>
         <source>Line</source>

@@ -3925,8 +3925,8 @@ Cards: {cards}</source>
         <translation>Перевіряємо всі рядки…</translation>
     </message>
     <message>
-        <source>{good} of {rows} rows can be imported; {refused} would be refused. Opening balances: {points} points. New card numbers: {cards}.</source>
-        <translation>Можна імпортувати {good} з {rows} рядків; буде відхилено: {refused}. Початкові баланси, балів: {points}. Нових номерів карток: {cards}.</translation>
+        <source>Rows that can be imported: {good} of {rows}. Rows that would be refused: {refused}. Opening balances in points: {points}. New card numbers: {cards}.</source>
+        <translation>Рядків можна імпортувати: {good} з {rows}. Буде відхилено рядків: {refused}. Початкові баланси в балах: {points}. Нових номерів карток: {cards}.</translation>
     </message>
     <message>
         <source>Line</source>

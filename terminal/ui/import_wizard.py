@@ -387,8 +387,8 @@ class ImportWizard(QWidget):
         self.progress.hide()
         self.summary.setText(
             self.tr(
-                "{good} of {rows} rows can be imported; {refused} would be refused. "
-                "Opening balances: {points} points. New card numbers: {cards}."
+                "Rows that can be imported: {good} of {rows}. Rows that would be refused: "
+                "{refused}. Opening balances in points: {points}. New card numbers: {cards}."
             ).format(
                 good=format_points(dry.good),
                 rows=format_points(dry.rows),

@@ -119,6 +119,8 @@ def test_one_customer_reads_in_the_singular(qtbot, till, tmp_path) -> None:  # t
     qtbot.mouseClick(wizard.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.pages.currentWidget() is wizard.check_page, timeout=10_000)
     assert wizard.apply_button.text() == "Import 1 customer"
+    assert wizard.summary.text().startswith("Rows that can be imported: 1 of 1. ")
+    assert " 1 rows" not in wizard.summary.text()
     qtbot.mouseClick(wizard.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Imported 1 customer from r.csv" in wizard.message.text())
     assert wizard.progress.format() == "1 of 1 row"  # the bar as the import ended
