@@ -2093,8 +2093,8 @@ Cards: {cards}</source>
 <context>
     <name>CustomerLookup</name>
     <message>
-        <source>Find a customer: card number, phone or part of the name, then Enter</source>
-        <translation>Найти клиента: номер карты, телефон или часть имени, затем Enter</translation>
+        <source>Find a customer: card, phone or name, then Enter</source>
+        <translation>Найти клиента: карта, телефон или имя, затем Enter</translation>
     </message>
     <message>
         <source>Nobody matches “{text}”. Try the phone&apos;s last digits or part of the name; F4 registers a new customer.</source>

@@ -2093,8 +2093,8 @@ Cards: {cards}</source>
 <context>
     <name>CustomerLookup</name>
     <message>
-        <source>Find a customer: card number, phone or part of the name, then Enter</source>
-        <translation>Знайти клієнта: номер картки, телефон або частина імені, потім Enter</translation>
+        <source>Find a customer: card, phone or name, then Enter</source>
+        <translation>Знайти клієнта: картка, телефон або ім&apos;я, потім Enter</translation>
     </message>
     <message>
         <source>Nobody matches “{text}”. Try the phone&apos;s last digits or part of the name; F4 registers a new customer.</source>

@@ -27,9 +27,7 @@ class CustomerLookup(QObject):
         self.customers = customers
         self.field = QLineEdit()
         self.field.setObjectName("lookup")
-        self.field.setPlaceholderText(
-            self.tr("Find a customer: card number, phone or part of the name, then Enter")
-        )
+        self.field.setPlaceholderText(self.tr("Find a customer: card, phone or name, then Enter"))
         self.field.setClearButtonEnabled(True)
         self.model: RowsModel[CustomerView] = RowsModel(customer_columns(currency), self)
         self.results = QTableView()
