@@ -35,6 +35,11 @@ COMMAND_MODULES = (
     "terminal.cli.points",
 )
 
+# The commands that paint (card PDFs, the customer-data PDF). Painting needs a QGuiApplication,
+# and it must be the process's first Qt application: the language installed before parsing
+# would otherwise make a plain QCoreApplication, and Qt aborts at the first font.
+PAINTING_COMMANDS = {("cards", "print"), ("cards", "batch"), ("customer-data", "export")}
+
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -82,6 +87,22 @@ def _window_request(args: list[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+def _command_words(args: list[str]) -> tuple[str, ...]:
+    """The command and its action as typed (``cards print``), read before the parser exists:
+    options are skipped, ``--db`` with its value (the only option before the action that
+    takes one)."""
+    words: list[str] = []
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--db":
+            next(tokens, None)
+        elif not token.startswith("-"):
+            words.append(token)
+            if len(words) == 2:
+                break
+    return tuple(words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     window, db = _window_request(args_list)
@@ -93,6 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from terminal.selftest import make_application
 
         make_application()
+    elif _command_words(args_list) in PAINTING_COMMANDS:
+        from PySide6.QtCore import QCoreApplication
+
+        if QCoreApplication.instance() is None:  # else the command says what is wrong
+            from terminal.cardprint.output import ensure_qt
+
+            ensure_qt()  # before the language, which would make a QCoreApplication
     # help texts and argparse's messages are made while building and parsing: speak first
     if args_list != ["--version"]:
         install_cli_language(args_list)
