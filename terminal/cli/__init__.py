@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from terminal import __version__
 from terminal.cli.context import ExitCode, run_command
-from terminal.cli.language import cli_help, install_cli_language
+from terminal.cli.language import argparse_text, cli_help, install_cli_language
 
 log = logging.getLogger("cli")
 
@@ -59,7 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         description=cli_help("Loyalty-card terminal. Without a command it opens the till window."),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        # argparse passes its other texts through ``_`` but not this default: say it ourselves
+        help=argparse_text("show program's version number and exit"),
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",

@@ -112,6 +112,10 @@ class Cli:
                     override = get_setting(session, "language") or None
             except Exception:  # a broken database must not hide the error we are reporting
                 log.debug("language setting unreadable", exc_info=True)
+        else:  # refused before the till was opened (a missing file, a bad --out): same language
+            from terminal.cli.language import shop_language_of
+
+            override = shop_language_of(getattr(self.args, "db", None))
         install_translations(core_application(), override)
         self._language_for = (self._till,)
 
