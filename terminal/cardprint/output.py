@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QCoreApplication, QMarginsF, QSizeF
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from terminal.cardprint import geometry as g
@@ -29,13 +29,19 @@ _APP: list[QGuiApplication] = []
 
 
 def ensure_qt() -> None:
-    """Fonts and painting need a Qt application; the CLI has none, so make a windowless one."""
-    if QGuiApplication.instance() is None:
+    """Fonts and painting need a Qt application; the CLI has none, so make a windowless one.
+
+    A plain QCoreApplication made first cannot be turned into one, and Qt would abort the whole
+    process at the first font: refuse with an error instead, which is reported and logged."""
+    app = QCoreApplication.instance()
+    if app is None:
         _APP.append(
             QGuiApplication(
                 [sys.argv[0] if sys.argv else "loyalty-terminal", "-platform", "offscreen"]
             )
         )
+    elif not isinstance(app, QGuiApplication):
+        raise RuntimeError("painting needs a QGuiApplication, but a QCoreApplication came first")
 
 
 class Layout(StrEnum):

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from typing import NoReturn
 
 from terminal import __version__
-from terminal.cli.context import ExitCode, run_command
-from terminal.cli.language import cli_help, install_cli_language
+from terminal.cli.context import INTERRUPTED, ExitCode, print_json_error, run_command
+from terminal.cli.language import argparse_text, cli_help, install_cli_language
 
 log = logging.getLogger("cli")
 
@@ -35,6 +38,23 @@ COMMAND_MODULES = (
     "terminal.cli.points",
 )
 
+# The commands that paint (card PDFs, the customer-data PDF). Painting needs a QGuiApplication,
+# and it must be the process's first Qt application: the language installed before parsing
+# would otherwise make a plain QCoreApplication, and Qt aborts at the first font.
+PAINTING_COMMANDS = {("cards", "print"), ("cards", "batch"), ("customer-data", "export")}
+
+# argparse's last complaint, so that --json can report it too (see ``_Parser.error``).
+_complaints: list[str] = []
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser that remembers its complaint before exiting: with --json a usage
+    error must end in one JSON object too. Sub-command parsers are made of the same class."""
+
+    def error(self, message: str) -> NoReturn:
+        _complaints.append(message)
+        super().error(message)
+
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -49,12 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help=cli_help("print one JSON object"),
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="loyalty-terminal",
         description=cli_help("Loyalty-card terminal. Without a command it opens the till window."),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        # argparse passes its other texts through ``_`` but not this default: say it ourselves
+        help=argparse_text("show program's version number and exit"),
+    )
     parser.add_argument(
         "--self-test",
         action="store_true",
@@ -82,6 +108,65 @@ def _window_request(args: list[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+def _command_words(args: list[str]) -> tuple[str, ...]:
+    """The command and its action as typed (``cards print``), read before the parser exists:
+    options are skipped, ``--db`` with its value (the only option before the action that
+    takes one)."""
+    words: list[str] = []
+    tokens = iter(args)
+    for token in tokens:
+        if token == "--db":
+            next(tokens, None)
+        elif not token.startswith("-"):
+            words.append(token)
+            if len(words) == 2:
+                break
+    return tuple(words)
+
+
+def _english_complaint(parser: argparse.ArgumentParser, args: list[str]) -> str:
+    """argparse's complaint in English, the stable text --json gives scripts. It was printed in
+    the shop's language; parsing once more, silently and with no translator installed, gives
+    the same complaint in argparse's own words."""
+    from terminal.i18n_text import core_application, remove_translations
+
+    remove_translations(core_application())
+    _complaints.clear()
+    try:
+        with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+            parser.parse_args(args)
+    except SystemExit:
+        pass
+    return _complaints[-1] if _complaints else "invalid command line"
+
+
+def _parse(args_list: list[str], json_wanted: bool) -> argparse.Namespace | int:
+    """The parsed command line, or the exit code when argparse has already answered."""
+    if "--self-test" in args_list:  # it shows a window: a QApplication before any Qt words
+        from terminal.selftest import make_application
+
+        make_application()
+    elif _command_words(args_list) in PAINTING_COMMANDS:
+        from PySide6.QtCore import QCoreApplication
+
+        if QCoreApplication.instance() is None:  # else the command says what is wrong
+            from terminal.cardprint.output import ensure_qt
+
+            ensure_qt()  # before the language, which would make a QCoreApplication
+    # help texts and argparse's messages are made while building and parsing: speak first
+    if args_list != ["--version"]:
+        install_cli_language(args_list)
+    parser = build_parser()
+    try:
+        return parser.parse_args(args_list)
+    except SystemExit as exc:  # argparse already printed its message (or the help)
+        if exc.code in (0, None):
+            return 0
+        if json_wanted:
+            print_json_error("usage", _english_complaint(parser, args_list))
+        return int(ExitCode.USAGE)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     window, db = _window_request(args_list)
@@ -89,18 +174,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         from terminal.ui.app import run_gui
 
         return run_gui(db or None)
-    if "--self-test" in args_list:  # it shows a window: a QApplication before any Qt words
-        from terminal.selftest import make_application
-
-        make_application()
-    # help texts and argparse's messages are made while building and parsing: speak first
-    if args_list != ["--version"]:
-        install_cli_language(args_list)
-    parser = build_parser()
+    json_wanted = "--json" in args_list
     try:
-        args = parser.parse_args(args_list)
-    except SystemExit as exc:  # argparse already printed its message
-        return int(exc.code or 0) if exc.code in (0, None) else int(ExitCode.USAGE)
+        args = _parse(args_list, json_wanted)
+    except KeyboardInterrupt:  # while starting: the command itself has not begun
+        from terminal.i18n_text import translated
+
+        if json_wanted:
+            print_json_error("interrupted", INTERRUPTED)
+        print(f"loyalty-terminal: {translated('Cli', INTERRUPTED)}", file=sys.stderr)
+        return 130
+    if isinstance(args, int):
+        return args
     if getattr(args, "self_test", False):
         from terminal.selftest import self_test
 

@@ -125,11 +125,12 @@ def _batch(cli: Cli) -> int:
             path=a.csv,
             parent=Path(a.csv).parent,
         )
+    # Ready to paint before reserving: a batch is journaled and cannot be taken back.
+    cli.speak_shop_language(painting=True)  # the card's words in the shop's language
     stock = CardStock(cli.till)
     reserved = stock.reserve(a.count)
     # The numbers are reserved (and journaled) first: if the PDF fails, the batch is still
     # listed by ``cards stock`` and its sheets can be printed again from the Cards screen.
-    cli.speak_shop_language(painting=True)  # the card's words in the shop's language
     render_sheet_pdf(cli.till, reserved.numbers, target, back=a.back)
     if a.csv:
         _write_text(a.csv, numbers_csv(reserved.numbers, display_number))

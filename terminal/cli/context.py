@@ -14,7 +14,7 @@ from typing import Any
 from terminal.app.results import to_jsonable
 from terminal.app.till import Till, open_till
 from terminal.core import errors
-from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.core.errors import QT_TRANSLATE_NOOP, format_template
 from terminal.core.money import format_amount
 from terminal.core.sentences import Amount, Sentence
 from terminal.log_file import COMMAND_LOG, configure_logging, current_log_file
@@ -112,6 +112,10 @@ class Cli:
                     override = get_setting(session, "language") or None
             except Exception:  # a broken database must not hide the error we are reporting
                 log.debug("language setting unreadable", exc_info=True)
+        else:  # refused before the till was opened (a missing file, a bad --out): same language
+            from terminal.cli.language import shop_language_of
+
+            override = shop_language_of(getattr(self.args, "db", None))
         install_translations(core_application(), override)
         self._language_for = (self._till,)
 
@@ -140,9 +144,26 @@ class Cli:
         self._install_language()
         return sentence_text(text)
 
+    def fail(self, exit_code: int, error_code: str, template: str, **params: Any) -> int:
+        """Give up in one sentence: on stderr in the shop's language and, with --json, as the
+        one JSON object scripts read, with the stable English sentence. Returns ``exit_code``."""
+        if self.json:
+            print_json_error(error_code, format_template(template, params))
+        print(f"loyalty-terminal: {self.translate(template, **params)}", file=sys.stderr)
+        return int(exit_code)
+
     def close(self) -> None:
         if self._till is not None:
             self._till.close()
+
+
+def print_json_error(code: str, message: str) -> None:
+    """The one JSON object a failed --json command prints: scripts read ``error.code`` and the
+    English ``error.message`` whatever language the shop speaks, as for a refused sale."""
+    print(json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False))
+
+
+INTERRUPTED = QT_TRANSLATE_NOOP("Cli", "interrupted; nothing half-written was kept.")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -153,17 +174,11 @@ def run_command(args: argparse.Namespace) -> int:
     except errors.LoyaltyError as exc:
         code = exit_code_for(exc)
         if cli.json:
-            print(
-                json.dumps(
-                    {"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False
-                )
-            )
+            print_json_error(exc.code, exc.message)
         print(f"loyalty-terminal: {cli.translate_error(exc)}", file=sys.stderr)
         return int(code)
     except KeyboardInterrupt:
-        text = QT_TRANSLATE_NOOP("Cli", "interrupted; nothing half-written was kept.")
-        print(f"loyalty-terminal: {cli.translate(text)}", file=sys.stderr)
-        return 130
+        return cli.fail(130, "interrupted", INTERRUPTED)
     except Exception as exc:  # the one place that turns a bug into a calm sentence + log
         log.exception("command failed")
         log_file = current_log_file()
@@ -171,7 +186,6 @@ def run_command(args: argparse.Namespace) -> int:
             text = QT_TRANSLATE_NOOP("Cli", "unexpected error: {error}")
         else:
             text = QT_TRANSLATE_NOOP("Cli", "unexpected error: {error} (the details are in {log})")
-        print(f"loyalty-terminal: {cli.translate(text, error=exc, log=log_file)}", file=sys.stderr)
-        return int(ExitCode.INTERNAL)
+        return cli.fail(ExitCode.INTERNAL, "internal", text, error=exc, log=log_file)
     finally:
         cli.close()

@@ -58,8 +58,9 @@ def cli_help(text: str) -> str:
     return QCoreApplication.translate("CliHelp", text)
 
 
-def _argparse_text(text: str) -> str:
-    """argparse's ``_``: its English text, translated when a translator knows it."""
+def argparse_text(text: str) -> str:
+    """argparse's ``_``: its English text, translated when a translator knows it. Also for the
+    one text argparse never passes through ``_`` (``--version``'s help)."""
     from PySide6.QtCore import QCoreApplication
 
     return QCoreApplication.translate(ARGPARSE_CONTEXT, text)
@@ -68,22 +69,29 @@ def _argparse_text(text: str) -> str:
 def _argparse_plural(singular: str, plural: str, count: int) -> str:
     """argparse's ``ngettext``: the English form for ``count``, then translated (our
     translations of both forms read right for any number)."""
-    return _argparse_text(singular if count == 1 else plural)
+    return argparse_text(singular if count == 1 else plural)
 
 
 def shop_language(argv: Sequence[str]) -> str | None:
     """The ``language`` shop setting of the database ``argv`` names (``--db``, else
     ``$LOYALTY_DB``, else the default file), or None when there is none to read: the file does
     not exist yet, is not ours, or the setting is empty."""
-    from terminal.app.till import default_db_path
-
     early = argparse.ArgumentParser(add_help=False)
     early.add_argument("--db", default=None)
     try:
         known, _rest = early.parse_known_args(list(argv))
     except SystemExit:  # "--db" without a value: the real parser will say so
         return None
-    path = Path(known.db) if known.db else default_db_path()
+    return shop_language_of(known.db)
+
+
+def shop_language_of(db: str | None) -> str | None:
+    """The ``language`` shop setting in the database file ``db`` (else ``$LOYALTY_DB``, else the
+    default file), read without opening the till: a command that fails before it opens the till
+    still speaks the shop's language."""
+    from terminal.app.till import default_db_path
+
+    path = Path(db) if db else default_db_path()
     if not path.is_file():
         return None
     try:
@@ -107,6 +115,6 @@ def install_cli_language(argv: Sequence[str]) -> str:
     from terminal.i18n_text import core_application, install_translations
 
     language = install_translations(core_application(), shop_language(argv))
-    argparse._ = _argparse_text  # type: ignore[attr-defined]
+    argparse._ = argparse_text  # type: ignore[attr-defined]
     argparse.ngettext = _argparse_plural  # type: ignore[attr-defined]
     return language

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -78,8 +77,7 @@ def _export(cli: Cli) -> int:
 def _erase(cli: Cli) -> int:
     if not cli.args.yes:
         problem = QT_TRANSLATE_NOOP("Cli", "erasing cannot be undone; add --yes to confirm.")
-        print(f"loyalty-terminal: {cli.translate(problem)}", file=sys.stderr)
-        return int(ExitCode.USAGE)
+        return cli.fail(ExitCode.USAGE, "usage", problem)
     result = Privacy(cli.till).erase(cli.args.who, actor="cli")
     erased = Sentence(
         QT_TRANSLATE_NOOP(
