@@ -153,11 +153,31 @@ def _parameter(value: object) -> object:
     return value
 
 
+# Qt takes the plural count as a C int; a Python int beyond it overflows (a crash, or with a
+# warning a wrong number). Above this, the form is chosen with a stand-in number.
+_QT_COUNT_MAX = 2**31 - 1
+
+
+def plural_count(n: int) -> int:
+    """A number Qt can take that picks the same plural form as ``n``: ``n`` itself when it fits,
+    else one with the same last two digits (100–199, never 0 or 1). The plural rules we ship
+    (en, ru, uk) look only at n == 1, n % 10 and n % 100, so the form is the same; a negative
+    count takes the form of its size (“−5 points” reads like “5 points”)."""
+    size = abs(n)
+    return size if size <= _QT_COUNT_MAX else size % 100 + 100
+
+
 def plural_text(context: str, source: str, n: int) -> str:
     """``source`` (with ``%n``) translated for ``n``; English plurals even when no translator is
-    installed (a bare QCoreApplication, a test), so "(s)" never reaches a reader."""
-    text = QCoreApplication.translate(context, source, None, n)
-    return text.replace("(s)", "" if n == 1 else "s") if "(s)" in text else text
+    installed (a bare QCoreApplication, a test), so "(s)" never reaches a reader.
+
+    Any Python int works: the form comes from :func:`plural_count` and the text shows the real
+    ``n``, so a huge or negative count neither crashes Qt nor prints a different number."""
+    stand_in = plural_count(n)
+    text = QCoreApplication.translate(context, source, None, stand_in)
+    if stand_in != n:
+        text = re.sub(rf"(?<!\d){stand_in}(?!\d)", str(n), text)
+    return text.replace("(s)", "" if stand_in == 1 else "s") if "(s)" in text else text
 
 
 def locale_amount(minor: int, decimals: int) -> str:
@@ -201,7 +221,7 @@ def locale_date(value: date) -> str:
 
 def points_text(points: int) -> str:
     """“1 point / 5 points” with the language's plural forms (ru: балл/балла/баллов)."""
-    return QCoreApplication.translate("Points", "%n point(s)", None, points)
+    return plural_text("Points", "%n point(s)", points)
 
 
 # The erasure markers stored in place of a person's data (core/erasure.py), as screens show them.

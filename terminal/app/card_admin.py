@@ -20,7 +20,7 @@ from sqlmodel import Session
 from terminal.app.enrollment import assign_card, next_card_number
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.till import Till
-from terminal.core.cards import normalize_card_number
+from terminal.core.cards import BLOCKED_AT_THE_DESK, normalize_card_number
 from terminal.core.errors import (
     QT_TRANSLATE_NOOP,
     CardNotFound,
@@ -102,7 +102,7 @@ class CardAdmin:
         self, number: str, reason: str | None = None, *, cashier: str | None = None
     ) -> CardStatusChange:
         """Stop a card from being used at any till (lost, stolen, misused); reversible."""
-        why = _clean_reason(reason) or "Blocked at the desk"
+        why = _clean_reason(reason) or BLOCKED_AT_THE_DESK  # a marker, translated when shown
         now = self.till.now()
         with self.till.write() as s:
             card = _known_card(s, number)

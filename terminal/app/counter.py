@@ -23,7 +23,14 @@ from terminal.app.lookup import CustomerFacts, card_facts
 from terminal.app.results import BonusLine, SaleResult
 from terminal.app.till import Till, current_program, driver_connection
 from terminal.core.cards import normalize_card_number
-from terminal.core.checkout import NONE, CustomerState, Quote, Redeem, quote
+from terminal.core.checkout import (
+    NONE,
+    CustomerState,
+    Quote,
+    Redeem,
+    check_amount,
+    quote,
+)
 from terminal.core.errors import (
     QT_TRANSLATE_NOOP,
     ConflictingSaleId,
@@ -99,6 +106,7 @@ class Counter:
     ) -> PricedSale:
         version, program = current_program(s)
         if request.card is None:
+            check_amount(request.amount)
             return PricedSale(request, None, version)
         card, customer = card_facts(s, request.card)
         state = customer_state(s, customer, now)

@@ -19,11 +19,14 @@ from terminal.app.results import CustomerView, ExpiringPoints, VisitLine
 from terminal.app.till import Till, current_program, driver_connection
 from terminal.core import lots as lotrules
 from terminal.core.calendar import birthday_occurrence_near
-from terminal.core.errors import QT_TRANSLATE_NOOP, CustomerNotFound
+from terminal.core.errors import QT_TRANSLATE_NOOP, CustomerNotFound, InvalidInput
 from terminal.db.models import Card, Customer
 
 EXPIRING_WITHIN_DAYS = 30
 RECENT_VISITS = 5
+# The most recent sales one view lists: years of a regular's visits, and a number SQLite's LIMIT
+# takes (a longer one typed at the command line would overflow its 64-bit integer).
+MAX_VISITS_LISTED = 10_000
 
 
 def build_view(
@@ -34,6 +37,14 @@ def build_view(
     visits: int = RECENT_VISITS,
 ) -> CustomerView:
     """Everything the counter shows for a customer, read with a few fixed, indexed queries."""
+    if not 0 <= visits <= MAX_VISITS_LISTED:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "Errors", "The number of sales to list must be between 0 and {most}."
+            ),
+            field="visits",
+            most=MAX_VISITS_LISTED,
+        )
     db = s if isinstance(s, sqlite3.Connection) else driver_connection(s)
     _version, program = current_program(db)
     lots = live_lot_views(db, customer.id)

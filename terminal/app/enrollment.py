@@ -12,7 +12,13 @@ from terminal.app.settings import get_setting
 from terminal.app.till import Till, current_program
 from terminal.core.cards import make_card_number, normalize_card_number
 from terminal.core.customer_form import CustomerForm, clean
-from terminal.core.errors import QT_TRANSLATE_NOOP, CardUnavailable, DuplicateCustomer, InvalidInput
+from terminal.core.errors import (
+    QT_TRANSLATE_NOOP,
+    CardNotFound,
+    CardUnavailable,
+    DuplicateCustomer,
+    InvalidInput,
+)
 from terminal.core.ids import new_id
 from terminal.db.models import Card, Customer, Terminal
 
@@ -68,6 +74,17 @@ class Enrollment:
                         QT_TRANSLATE_NOOP("Errors", "Referrer's card: {exc}"),
                         field="referrer",
                         exc=exc,
+                    ) from exc
+                except CardNotFound as exc:
+                    # Not the lookup's "register the customer with it": this card is someone
+                    # else's, the person who sent the new customer.
+                    raise CardNotFound(
+                        QT_TRANSLATE_NOOP(
+                            "Errors", "The referrer's card {number} is not known here; check it."
+                        ),
+                        field="referrer",
+                        card=exc.params.get("card", referrer_card),
+                        number=exc.params.get("number", referrer_card),
                     ) from exc
                 referrer_id = referrer.id
             changes = ChangeSet(s)

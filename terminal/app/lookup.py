@@ -10,8 +10,13 @@ from sqlmodel import Session, col, select
 
 from terminal.app.settings import get_setting
 from terminal.app.till import driver_connection
-from terminal.core.cards import looks_like_card_number, normalize_card_number
+from terminal.core.cards import (
+    BLOCKED_AT_THE_DESK,
+    looks_like_card_number,
+    normalize_card_number,
+)
 from terminal.core.errors import (
+    ERRORS_CONTEXT,
     QT_TRANSLATE_NOOP,
     CardBlocked,
     CardNotFound,
@@ -19,6 +24,7 @@ from terminal.core.errors import (
     InvalidCardNumber,
 )
 from terminal.core.phone import phone_search_key
+from terminal.core.sentences import Sentence
 from terminal.db.models import Card, Customer
 
 
@@ -115,7 +121,13 @@ def _refuse_unusable(number: str, status: str, status_reason: str) -> None:
             number=number,
         )
     if status == "blocked":
-        reason = f" ({status_reason})" if status_reason else ""
+        reason: object = f" ({status_reason})" if status_reason else ""
+        if status_reason == BLOCKED_AT_THE_DESK:
+            # The default reason is a stored marker: shown in the reader's language, not as
+            # the English words a till wrote.
+            reason = Sentence(
+                " ({why})", context=ERRORS_CONTEXT, why=Sentence(BLOCKED_AT_THE_DESK, context="Cli")
+            )
         raise CardBlocked(
             QT_TRANSLATE_NOOP("Errors", "Card {number} is blocked{reason}."),
             card=number,

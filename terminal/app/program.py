@@ -23,6 +23,10 @@ from terminal.core.program import Program
 from terminal.core.sentences import Amount, Listing, Percent, Sentence
 from terminal.db.models import AuditLog, ProgramVersion
 
+# Versions are SQLite integer keys: a number past this cannot be looked up (it overflows the
+# driver) and is no version.
+_LARGEST_VERSION = 2**63 - 1
+
 
 @dataclass(frozen=True)
 class ProgramInfo:
@@ -61,6 +65,14 @@ class ProgramBook:
             return [_info(row) for row in rows.all()]
 
     def get(self, version: int) -> ProgramInfo:
+        if not 1 <= version <= _LARGEST_VERSION:
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "Errors", "“{version}” is not a program version; versions are numbered from 1."
+                ),
+                field="version",
+                version=version,
+            )
         with self.till.read() as s:
             row = s.get(ProgramVersion, version)
             if row is None:
@@ -147,6 +159,12 @@ def parse_program_file(path: Path) -> Program:
             name=path.name,
             strerror=exc.strerror,
         ) from exc
+    except UnicodeDecodeError as exc:  # a picture, a spreadsheet, an old code-page text
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "{name} is not a program file: it is not UTF-8 text."),
+            field="file",
+            name=path.name,
+        ) from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -163,7 +181,9 @@ def parse_program_file(path: Path) -> Program:
     if isinstance(data, dict) and "program" in data and isinstance(data["program"], dict):
         data = data["program"]
     try:
-        return Program.from_dict(data)
+        program = Program.from_dict(data)
+        program.validate_limits()  # refused here, before the save, naming the file's field
+        return program
     except InvalidInput as exc:
         field = exc.params.get("field")
         if field and f"“{field}" not in exc.message:

@@ -24,6 +24,7 @@ from terminal.app.till import Till, current_program
 from terminal.core import kpis
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.core.kpis import Period
+from terminal.core.sentences import Day
 
 GRANT_KINDS = ("earn", "welcome", "birthday", "referral", "milestone", "opening_balance")
 REVERSAL_KINDS = ("refund_reversal", "bonus_reversal")
@@ -108,10 +109,20 @@ class Reports:
             raise InvalidInput(
                 QT_TRANSLATE_NOOP("Errors", "The period ends before it starts."), field="period"
             )
+        if period.end >= date.max:
+            from terminal.core.errors import InvalidInput
+
+            # bounds() reads up to the next midnight, which the calendar does not have.
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP("Errors", "The period must end before {last}."),
+                field="period",
+                last=Day(date.max),
+            )
+        before = period.previous()  # refused in words before anything is read
         with self.till.read_driver() as db:
             _version, program = current_program(db)
             current = period_figures(db, period)
-            previous = period_figures(db, period.previous())
+            previous = period_figures(db, before)
             # lots only know what remains today, so the liability is always as of now
             liability = points_liability(db, self.till.now(), program.point_value)
         return KpiReport(current, previous, liability, program.point_value)

@@ -8,6 +8,7 @@ from typing import Any
 from terminal.app.card_admin import CardAdmin
 from terminal.cli.context import Cli
 from terminal.cli.language import cli_help
+from terminal.core.cards import BLOCKED_AT_THE_DESK
 from terminal.core.sentences import QT_TRANSLATE_NOOP, Count
 
 
@@ -45,7 +46,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 # The reason the app writes when none is given (stored in English, shown translated).
-_UNSAID_REASON = QT_TRANSLATE_NOOP("Cli", "Blocked at the desk")
+_UNSAID_REASON = BLOCKED_AT_THE_DESK
 
 # A card's status as the command line names it.
 _STATUSES = {

@@ -37,13 +37,24 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     history.set_defaults(handler=_history)
 
 
-def _as_json(info: ProgramInfo) -> dict[str, Any]:
+# The program's money fields (minor units inside). ``--json`` writes them as every command
+# writes money, "10000.00"; ``program export`` keeps the file format ``program import`` reads
+# (minor units), so a file round-trips unchanged.
+_PROGRAM_MONEY = ("point_value", "min_check_to_earn", "referral_min_first_check")
+
+
+def _as_json(cli: Cli, info: ProgramInfo) -> dict[str, Any]:
+    program = info.program.to_dict()
+    for name in _PROGRAM_MONEY:
+        program[name] = cli.money(program[name])
+    for tier in program["tiers"]:
+        tier["threshold"] = cli.money(tier["threshold"])
     return {
         "version": info.version,
         "created_at": info.created_at.isoformat(),
         "created_by": info.created_by,
         "note": info.note,
-        "program": info.program.to_dict(),
+        "program": program,
     }
 
 
@@ -167,8 +178,8 @@ _FIRST = "Default program"  # the note of version 1, written when the till is fi
 
 def _show(cli: Cli) -> int:
     book = ProgramBook(cli.till)
-    info = book.get(cli.args.version) if cli.args.version else book.current()
-    cli.emit(_as_json(info), lambda: summary(cli, info))
+    info = book.get(cli.args.version) if cli.args.version is not None else book.current()
+    cli.emit(_as_json(cli, info), lambda: summary(cli, info))
     return 0
 
 
@@ -192,7 +203,7 @@ def _import(cli: Cli) -> int:
     before = book.current()
     info = book.import_json(cli.args.file, actor="cli")
     changes = describe_changes(before.program, info.program, cli.decimals())
-    data = _as_json(info) | {"changes": changes}
+    data = _as_json(cli, info) | {"changes": changes}
     cli.emit(
         data,
         lambda: (
@@ -209,7 +220,7 @@ def _import(cli: Cli) -> int:
 def _history(cli: Cli) -> int:
     versions = ProgramBook(cli.till).history()
     cli.emit(
-        {"versions": [_as_json(v) for v in versions]},
+        {"versions": [_as_json(cli, v) for v in versions]},
         lambda: "\n".join(
             f"{v.version:>3}  {_when(cli, v.created_at)}  {v.created_by or '—':<10}  "
             f"{_note(cli, v.note)}"

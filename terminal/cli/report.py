@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -44,10 +45,37 @@ def _day(text: str) -> date:
         ) from None
 
 
-def report_json(report: KpiReport) -> dict[str, Any]:
-    """Plain JSON of the report: money in minor units (ints, exact), shares in basis points,
-    ``*_x100`` ratios ×100, null where there is nothing to divide by."""
-    return to_jsonable(report)
+# The report's money figures (minor units inside), written in JSON as every command writes
+# money: a string with the currency's decimals ("123.45"), as the README promises.
+REPORT_MONEY_FIELDS = frozenset(
+    {
+        "revenue",
+        "member_revenue",
+        "avg_check",
+        "avg_check_members",
+        "avg_check_first",
+        "avg_check_repeat",
+        "clv",
+        "refunded_amount",
+        "value",
+        "expiring_value_30d",
+        "point_value",
+    }
+)
+
+
+def report_json(report: KpiReport, money: Callable[[int], str]) -> dict[str, Any]:
+    """Plain JSON of the report: money as a string with the currency's decimals (``money``),
+    shares in basis points, ``*_x100`` ratios ×100, null where there is nothing to divide by."""
+    return _money_as_text(to_jsonable(report), money)
+
+
+def _money_as_text(value: Any, money: Callable[[int], str], key: str | None = None) -> Any:
+    if isinstance(value, dict):
+        return {k: _money_as_text(v, money, k) for k, v in value.items()}
+    if key in REPORT_MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return money(value)
+    return value
 
 
 # The dashboard's own names for its figures (context "Dashboard"), so both read the same.
@@ -127,7 +155,7 @@ def _text(cli: Cli, report: KpiReport) -> str:
 def _report(cli: Cli) -> int:
     report = Reports(cli.till).kpis(Period(cli.args.start, cli.args.end))
     if cli.json:
-        print(json.dumps(report_json(report), ensure_ascii=False))
+        print(json.dumps(report_json(report, cli.money), ensure_ascii=False))
     else:
         print(_text(cli, report))
     return int(ExitCode.OK)

@@ -11,7 +11,7 @@ from terminal.app.refunds import Refunds
 from terminal.app.results import SaleResult
 from terminal.cli.context import Cli
 from terminal.cli.language import cli_help
-from terminal.core.checkout import Redeem
+from terminal.core.checkout import Redeem, check_cardless
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.money import parse_amount
 from terminal.core.sentences import Count, Sentence
@@ -69,7 +69,10 @@ def _uuid(text: str | None, what: str) -> str | None:
 def _sale(cli: Cli) -> int:
     a = cli.args
     amount = parse_amount(a.amount, cli.decimals())
-    request = SaleRequest(a.card, amount, Redeem.parse(a.redeem), a.category)
+    redeem = Redeem.parse(a.redeem)
+    if a.card is None:
+        check_cardless(redeem)  # refused, not dropped: the customer expects to pay less
+    request = SaleRequest(a.card, amount, redeem, a.category)
     counter = Counter(cli.till)
     if a.dry_run:
         priced = counter.quote(request)
@@ -162,7 +165,8 @@ def _sale_text(cli: Cli, r: SaleResult) -> str:
         parts.append(t(template, kind=b.kind, points=b.points))
     parts.append(t(QT_TRANSLATE_NOOP("Cli", "balance {balance}"), balance=r.balance))
     if r.tier_up:
-        parts.append(t(QT_TRANSLATE_NOOP("Cli", "now {tier}!"), tier=r.tier_up))
+        # No "!": the parts are joined into one sentence that ends with a full stop.
+        parts.append(t(QT_TRANSLATE_NOOP("Cli", "now {tier}"), tier=r.tier_up))
     if r.replayed:
         parts.append(
             t(QT_TRANSLATE_NOOP("Cli", "(already recorded earlier; nothing charged again)"))
@@ -184,6 +188,17 @@ def _refund(cli: Cli) -> int:
         "reversed": _points(result.points_reversed),
         "balance": result.balance,
     }
+    if result.replayed:
+        # The same --id again: the money went back the first time; saying "give back" again
+        # would have the cashier pay it twice.
+        template = QT_TRANSLATE_NOOP(
+            "Cli",
+            "Refund {refund} was already made earlier ({amount} of the check); nothing was "
+            "done now and there is nothing to give back.",
+        )
+        params["refund"] = result.refund_id
+        cli.emit(result, lambda: cli.translate(template, **params))
+        return 0
     template = (
         QT_TRANSLATE_NOOP(
             "Cli",

@@ -8,6 +8,7 @@ the digits lets every till issue numbers offline without ever colliding with ano
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidCardNumber
 
@@ -15,6 +16,10 @@ CARD_LENGTH = 13
 IN_STORE_PREFIX = "2"
 MAX_TILL = 99
 MAX_SERIAL = 999_999_999
+# The reason stored when a card is blocked without one. Stored in English, as every till and
+# older databases have it, and translated where it is shown (its words were first marked in the
+# command line's context, where the translations already are).
+BLOCKED_AT_THE_DESK = QT_TRANSLATE_NOOP("Cli", "Blocked at the desk")
 _SCIENTIFIC = re.compile(r"^\d([.,]\d+)?[eE][+]?\d+$")
 
 
@@ -55,7 +60,7 @@ def normalize_card_number(raw: str) -> str:
     Accepts surrounding whitespace, a trailing Enter, spaces or dashes inside the digits and leading
     zeros lost by a spreadsheet; refuses everything else with the reason in plain words.
     """
-    text = (raw or "").strip()
+    text = _ascii_digits(raw or "").strip()
     if not text:
         raise InvalidCardNumber(QT_TRANSLATE_NOOP("Errors", "Scan or type a card number."), raw=raw)
     if _SCIENTIFIC.match(text):
@@ -69,7 +74,7 @@ def normalize_card_number(raw: str) -> str:
             text=text,
         )
     compact = re.sub(r"[\s\-]", "", text)
-    if not compact.isdigit():
+    if not (compact.isascii() and compact.isdigit()):
         raise InvalidCardNumber(
             QT_TRANSLATE_NOOP("Errors", "That is not a card number: it must contain digits only."),
             raw=raw,
@@ -110,7 +115,23 @@ def normalize_card_number(raw: str) -> str:
     return compact
 
 
+def _ascii_digits(text: str) -> str:
+    """``text`` with the digits people's keyboards and input methods type written as 0–9:
+    NFKC turns full-width "２０１０" (Japanese and Chinese IMEs) and the like into ASCII, and any
+    other decimal digit (Arabic-Indic "٢٠١٠") is mapped by its value. The check digit and the
+    database only know 0–9, so without this a correctly typed card reads as mistyped."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        str(unicodedata.decimal(ch)) if not ch.isascii() and ch.isdecimal() else ch for ch in text
+    )
+
+
 def looks_like_card_number(text: str) -> bool:
     """Cheap test used by search boxes to decide whether to look up a card or a name/phone."""
-    compact = re.sub(r"[\s\-]", "", text or "")
-    return compact.isdigit() and len(compact) == CARD_LENGTH and compact.startswith("2")
+    compact = re.sub(r"[\s\-]", "", _ascii_digits(text or ""))
+    return (
+        compact.isascii()
+        and compact.isdigit()
+        and len(compact) == CARD_LENGTH
+        and compact.startswith("2")
+    )

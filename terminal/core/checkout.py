@@ -18,9 +18,10 @@ from terminal.core.errors import (
     QT_TRANSLATE_NOOP,
     InsufficientPoints,
     InvalidAmount,
+    InvalidInput,
     RedemptionRefused,
 )
-from terminal.core.money import percent_of
+from terminal.core.money import MAX_CHECK_MINOR, percent_of
 from terminal.core.program import Program
 from terminal.core.promotions import AppliedRate, apply_promotions
 from terminal.core.sentences import Listing, Percent, Sentence
@@ -47,7 +48,8 @@ class Redeem:
         if value == "max":
             return cls(RedeemMode.MAX)
         if not value.isdigit():
-            raise RedemptionRefused(
+            # A typo, not a rule saying no: invalid input, like a mistyped amount.
+            raise InvalidInput(
                 QT_TRANSLATE_NOOP(
                     "Errors", "“{text}” is not a number of points; use none, max or a whole number."
                 ),
@@ -105,6 +107,26 @@ class Quote:
         return sum(b.points for b in self.bonuses)
 
 
+def check_amount(amount: int) -> None:
+    """Refuse a check amount no sale can have, with or without a card. parse_amount refuses
+    a too large one first, with the limit in the shop's currency; this keeps any other caller
+    from pricing (and so recording) an absurd check."""
+    if amount <= 0:
+        raise InvalidAmount(QT_TRANSLATE_NOOP("Errors", "The amount must be more than zero."))
+    if amount > MAX_CHECK_MINOR:
+        raise InvalidAmount(QT_TRANSLATE_NOOP("Errors", "The amount is too large."))
+
+
+def check_cardless(redeem: Redeem) -> None:
+    """A sale without a card has no balance to pay from: asking for points there is a
+    mistake to point out, not to drop silently and charge the full price."""
+    if redeem.mode != RedeemMode.NONE:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "Points can only be used with the customer's card."),
+            field="redeem",
+        )
+
+
 def max_redeemable(program: Program, state: CustomerState, base: int) -> int:
     """The most points this check may take: limited by balance, cap and the minimum balance."""
     if not program.earns_points or state.balance <= 0:
@@ -128,8 +150,7 @@ def quote(
     Promotions raise the points rate in bonus and hybrid programs, and the discount rate in a
     discount-only program (which has no points to multiply).
     """
-    if amount <= 0:
-        raise InvalidAmount(QT_TRANSLATE_NOOP("Errors", "The amount must be more than zero."))
+    check_amount(amount)
     moment = now or datetime.now()
     today = moment.date()
     tier = program.tier_for(state.lifetime_paid)

@@ -164,6 +164,12 @@ def _cell(cells: Sequence[str], mapping: Mapping[str, int], name: str) -> str:
     return (cells[index] or "").strip()
 
 
+# The largest opening balance a card can bring from a notebook or another system: ten times the
+# largest manual adjustment, beyond any real card, and far below a card number or a phone pasted
+# into the balance column (which would make a balance no count can show).
+MAX_OPENING_BALANCE = 10_000_000
+
+
 def parse_points(text: str) -> int:
     """Points as written in a notebook or a spreadsheet: "1 200", "350", "350.0"."""
     compact = _SPACES.sub("", text)
@@ -180,6 +186,15 @@ def parse_points(text: str) -> int:
     if value < 0:
         raise InvalidInput(
             QT_TRANSLATE_NOOP("Errors", "negative balance {value}"), field="balance", value=value
+        )
+    if value > MAX_OPENING_BALANCE:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP(
+                "Errors", "balance {value} is more than the {most} points a card can bring"
+            ),
+            field="balance",
+            value=value,
+            most=MAX_OPENING_BALANCE,
         )
     return value
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
+from terminal.core.sentences import Day
+
 
 @dataclass(frozen=True)
 class Period:
@@ -23,9 +26,22 @@ class Period:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Period:
-        """The period of the same length just before this one."""
-        end = self.start - timedelta(days=1)
-        return Period(end - timedelta(days=self.days - 1), end)
+        """The period of the same length just before this one; refused in words when the
+        calendar has no such period (it would start before year 1), which only a mistyped
+        year asks for."""
+        try:
+            end = self.start - timedelta(days=1)
+            return Period(end - timedelta(days=self.days - 1), end)
+        except OverflowError:
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "There is no period of the same length before {start} to compare with; "
+                    "choose a later or shorter period.",
+                ),
+                field="period",
+                start=Day(self.start),
+            ) from None
 
 
 def share_bp(part: int, whole: int) -> int | None:

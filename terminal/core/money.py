@@ -18,6 +18,20 @@ from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidAmount
 _GROUP_SEPARATORS = (" ", "\u00a0", "\u202f", "\u2009", "'")
 _AMOUNT_RE = re.compile(r"^(?P<int>\d+)(?:[.,](?P<frac>\d*))?$")
 
+# The largest check the till takes, in major units: 10 000 000.00 ₴ / $ / € (¥10 000 000). No
+# small shop sells that much in one check; a bigger number is a slip of the finger or a barcode
+# or card number typed into the amount field. It keeps every derived figure (points, lifetime
+# spend) far from where numbers stop fitting in Qt (32-bit counts) or SQLite (64-bit integers).
+MAX_CHECK_MAJOR = 10_000_000
+# The same in minor units for a two-decimal currency, the most any currency we know has: what the
+# pure rules refuse when they are not told the currency (a backstop behind parse_amount).
+MAX_CHECK_MINOR = MAX_CHECK_MAJOR * 100
+
+
+def max_check(decimals: int) -> int:
+    """The largest check amount in minor units for a currency with ``decimals`` minor digits."""
+    return MAX_CHECK_MAJOR * 10**decimals
+
 
 @dataclass(frozen=True)
 class Currency:
@@ -102,8 +116,17 @@ def parse_amount(text: str, decimals: int = 2, *, allow_zero: bool = False) -> i
         raise InvalidAmount(
             QT_TRANSLATE_NOOP("Errors", "The amount must be more than zero."), text=text
         )
-    if minor > 10**13:
-        raise InvalidAmount(QT_TRANSLATE_NOOP("Errors", "The amount is too large."), text=text)
+    if minor > max_check(decimals):
+        # sentences.py imports this module, so Amount is imported only when it is needed.
+        from terminal.core.sentences import Amount
+
+        raise InvalidAmount(
+            QT_TRANSLATE_NOOP(
+                "Errors", "The amount is above {maximum}, more than one check can be; check it."
+            ),
+            text=text,
+            maximum=Amount(max_check(decimals), decimals),
+        )
     return minor
 
 

@@ -14,7 +14,36 @@ from enum import StrEnum
 from typing import Any
 
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
+from terminal.core.money import MAX_CHECK_MINOR
 from terminal.core.promotions import Promotion, Stacking
+
+# The largest value each number in a program may have. A program is typed by hand into a JSON
+# file or a form, and a value past these is a typo (an extra zero row, a card number in the wrong
+# field) that, once saved, would stop every sale: dates beyond the calendar, numbers too large
+# for Qt's 32-bit counts or SQLite's 64-bit integers. Each is far beyond what a small shop sets.
+MAX_DAYS_VALID = 3660  # points valid for ten years at most; no expiry is ``null``
+MAX_BIRTHDAY_WINDOW_DAYS = 31  # a month either side of the birthday
+MAX_BONUS_POINTS = 1_000_000  # a gift, a minimum balance: as much as one manual adjustment
+MAX_POINT_VALUE = 1_000_000  # minor units a point is worth: 10 000.00
+MAX_CHECK_RULE = MAX_CHECK_MINOR  # a minimum check: the largest check the till takes
+MAX_TIER_THRESHOLD = 100 * MAX_CHECK_MINOR  # lifetime spend: a hundred of the largest checks
+MAX_RATE_BP = 10_000  # 100 %
+MAX_MILESTONE_VISIT = 10_000  # the 10 000th visit
+MAX_MULTIPLIER_PCT = 1000  # ×10
+
+_FIELD_MAXIMUM: dict[str, int] = {
+    "point_value": MAX_POINT_VALUE,
+    "redeem_cap_bp": MAX_RATE_BP,
+    "min_balance_to_redeem": MAX_BONUS_POINTS,
+    "min_check_to_earn": MAX_CHECK_RULE,
+    "expiry_days": MAX_DAYS_VALID,
+    "welcome_points": MAX_BONUS_POINTS,
+    "birthday_points": MAX_BONUS_POINTS,
+    "birthday_window_days": MAX_BIRTHDAY_WINDOW_DAYS,
+    "referral_referrer_points": MAX_BONUS_POINTS,
+    "referral_newcomer_points": MAX_BONUS_POINTS,
+    "referral_min_first_check": MAX_CHECK_RULE,
+}
 
 
 class ProgramKind(StrEnum):
@@ -166,11 +195,37 @@ class Program:
             else:
                 values[name] = _int_field(name, value, minimum=0)
         program = cls(**values)
-        program.validate()
+        # The limits are not checked here: a stored version past them must still load, so the
+        # owner can see it and save a fixed one (a save checks them, see ``validate``).
+        program._validate_rules()
         return program
 
     def validate(self) -> None:
-        """Refuse programs that cannot work at a counter, in words an owner understands."""
+        """Refuse programs that cannot work at a counter, in words an owner understands: the
+        rules first, then every number within its limit (one sentence naming the field)."""
+        self._validate_rules()
+        self.validate_limits()
+
+    def validate_limits(self) -> None:
+        """Refuse a number past its limit (``_FIELD_MAXIMUM`` and the ones below), naming the
+        field as the JSON file writes it."""
+        for name, maximum in _FIELD_MAXIMUM.items():
+            value = getattr(self, name)
+            if value is not None:
+                _at_most(name, value, maximum)
+        for i, tier in enumerate(self.tiers, start=1):
+            _at_most(f"tiers[{i}].threshold", tier.threshold, MAX_TIER_THRESHOLD)
+            _at_most(f"tiers[{i}].earn_bp", tier.earn_bp, MAX_RATE_BP)
+            _at_most(f"tiers[{i}].discount_bp", tier.discount_bp, MAX_RATE_BP)
+        for i, (visit, points) in enumerate(self.milestones, start=1):
+            _at_most(f"milestones[{i}].visit", visit, MAX_MILESTONE_VISIT)
+            _at_most(f"milestones[{i}].points", points, MAX_BONUS_POINTS)
+        for i, promo in enumerate(self.promotions, start=1):
+            _at_most(f"promotions[{i}].multiplier_pct", promo.multiplier_pct, MAX_MULTIPLIER_PCT)
+            _at_most(f"promotions[{i}].extra_bp", promo.extra_bp, MAX_RATE_BP)
+
+    def _validate_rules(self) -> None:
+        """The checks every program must pass, stored ones too."""
         if not self.tiers:
             raise InvalidInput(
                 QT_TRANSLATE_NOOP("Errors", "The program needs at least one tier."), field="tiers"
@@ -298,7 +353,10 @@ class Program:
                 )
 
 
-def _int_field(name: str, value: Any, *, minimum: int) -> int:
+def _int_field(name: str, value: Any, *, minimum: int, maximum: int | None = None) -> int:
+    """A whole number in the program's JSON; ``maximum`` is checked by ``validate`` when the
+    program is saved, and here too when the caller knows it (a file's field is named as
+    written)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(
             QT_TRANSLATE_NOOP("Errors", "“{name}” must be a whole number."), field=name, name=name
@@ -310,7 +368,19 @@ def _int_field(name: str, value: Any, *, minimum: int) -> int:
             name=name,
             minimum=minimum,
         )
+    if maximum is not None:
+        _at_most(name, value, maximum)
     return value
+
+
+def _at_most(name: str, value: int, maximum: int) -> None:
+    if value > maximum:
+        raise InvalidInput(
+            QT_TRANSLATE_NOOP("Errors", "“{name}” must be at most {maximum}."),
+            field=name.split(".")[0].split("[")[0],
+            name=name,
+            maximum=maximum,
+        )
 
 
 def _parse_tiers(value: Any) -> tuple[Tier, ...]:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from terminal.core.checkout import MAX, NONE, CustomerState, Redeem, RedeemMode, quote
-from terminal.core.errors import InsufficientPoints, InvalidAmount, RedemptionRefused
+from terminal.core.errors import InsufficientPoints, InvalidAmount, InvalidInput, RedemptionRefused
 from terminal.core.program import DEFAULT_PROGRAM as P
 
 NOW = datetime(2026, 3, 2, 10, 0)
@@ -120,7 +120,7 @@ def test_redeem_parse() -> None:
     assert Redeem.parse("MAX") == MAX
     assert Redeem.parse("25") == Redeem(RedeemMode.POINTS, 25)
     for bad in ("-5", "1.5", "all", "1e3"):
-        with pytest.raises(RedemptionRefused, match="not a number of points"):
+        with pytest.raises(InvalidInput, match="not a number of points"):
             Redeem.parse(bad)
 
 

@@ -24,7 +24,7 @@ from terminal.core.money import currency, format_amount, parse_amount, percent_o
         ("  99.90\n", 9990),
         ("+10", 1000),
         ("007.10", 710),
-        ("100000000000", 10**13),
+        ("10000000", 10**9),  # the largest check (MAX_CHECK_MAJOR)
     ],
 )
 def test_amounts_people_type_are_read_exactly(text: str, minor: int) -> None:
@@ -52,7 +52,7 @@ def test_amounts_people_type_are_read_exactly(text: str, minor: int) -> None:
         ("10,123", "at most 2"),
         ("0", "more than zero"),
         ("0.00", "more than zero"),
-        ("100000000000.01", "too large"),
+        ("10000000.01", "is above 10000000.00"),
     ],
 )
 def test_bad_amounts_are_refused_in_plain_words(text: str, words: str) -> None:
@@ -102,7 +102,7 @@ def test_format_amount(minor: int, decimals: int, group: str, text: str) -> None
 
 
 def test_format_then_parse_round_trips() -> None:
-    for minor in (1, 99, 100, 12345, 10**9 + 7):
+    for minor in (1, 99, 100, 12345, 10**9 - 7):
         assert parse_amount(format_amount(minor)) == minor
 
 

@@ -13,7 +13,8 @@ def test_report_json_and_text(shop, db_path, capsys) -> None:  # type: ignore[no
     data = json.loads(capsys.readouterr().out)
     assert data["current"]["sales"] == 4 and data["current"]["participation_bp"] == 7500
     assert data["previous"]["retention_bp"] is None
-    assert data["point_value"] == 100
+    assert data["point_value"] == "1.00"  # money as the README says: text, two decimals
+    assert data["current"]["avg_check_members"] == "36.67"
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "Participation" in text and "75.00 %" in text and "66.67 %" in text
