@@ -1112,12 +1112,16 @@ The data as it is now is kept in %2 first.</source>
         <translation>баланс {balance}</translation>
     </message>
     <message>
-        <source>now {tier}!</source>
-        <translation>теперь уровень {tier}!</translation>
+        <source>now {tier}</source>
+        <translation>теперь уровень {tier}</translation>
     </message>
     <message>
         <source>(already recorded earlier; nothing charged again)</source>
         <translation>(уже записана раньше; повторно ничего не списано)</translation>
+    </message>
+    <message>
+        <source>Refund {refund} was already made earlier ({amount} of the check); nothing was done now and there is nothing to give back.</source>
+        <translation>Возврат {refund} уже был сделан раньше ({amount} из чека); сейчас ничего не сделано и выдавать ничего не нужно.</translation>
     </message>
     <message>
         <source>Refunded {amount} of the check: give back {money}, {returned} returned, {reversed} taken back.</source>
@@ -2628,6 +2632,10 @@ Cards: {cards}</source>
         <translation>Сумма должна быть больше нуля.</translation>
     </message>
     <message>
+        <source>Points can only be used with the customer&apos;s card.</source>
+        <translation>Баллы можно использовать только с картой клиента.</translation>
+    </message>
+    <message>
         <source>Points to redeem cannot be negative.</source>
         <translation>Количество баллов для списания не может быть отрицательным.</translation>
     </message>
@@ -2686,6 +2694,10 @@ Cards: {cards}</source>
     <message>
         <source>negative balance {value}</source>
         <translation>отрицательный баланс {value}</translation>
+    </message>
+    <message>
+        <source>balance {value} is more than the {most} points a card can bring</source>
+        <translation>баланс {value} больше {most} баллов, которые может перенести карта</translation>
     </message>
     <message>
         <source>consent “{text}” is neither yes nor no</source>
@@ -2766,6 +2778,10 @@ Cards: {cards}</source>
     <message>
         <source>“{text}” is not an amount.</source>
         <translation>«{text}» — не сумма.</translation>
+    </message>
+    <message>
+        <source>The amount is above {maximum}, more than one check can be; check it.</source>
+        <translation>Сумма больше {maximum} — больше, чем может быть один чек; проверьте её.</translation>
     </message>
     <message>
         <source>The amount is too large.</source>
@@ -2882,6 +2898,10 @@ Cards: {cards}</source>
     <message>
         <source>“{name}” must be at least {minimum}.</source>
         <translation>«{name}» должно быть не меньше {minimum}.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be at most {maximum}.</source>
+        <translation>«{name}» должно быть не больше {maximum}.</translation>
     </message>
     <message>
         <source>“tiers” must be a list.</source>
@@ -3108,6 +3128,10 @@ Cards: {cards}</source>
         <translation>Карта пригласившего: {exc}</translation>
     </message>
     <message>
+        <source>The referrer&apos;s card {number} is not known here; check it.</source>
+        <translation>Карта пригласившего {number} здесь неизвестна; проверьте её.</translation>
+    </message>
+    <message>
         <source>Card {number} already belongs to a customer; give them another card.</source>
         <translation>Карта {number} уже принадлежит клиенту; выдайте другую карту.</translation>
     </message>
@@ -3216,6 +3240,10 @@ Cards: {cards}</source>
         <translation>Папка {folder} не существует.</translation>
     </message>
     <message>
+        <source>“{version}” is not a program version; versions are numbered from 1.</source>
+        <translation>«{version}» — не версия программы; версии нумеруются с 1.</translation>
+    </message>
+    <message>
         <source>There is no program version {version}.</source>
         <translation>Версии программы {version} нет.</translation>
     </message>
@@ -3226,6 +3254,10 @@ Cards: {cards}</source>
     <message>
         <source>Cannot read {name}: {strerror}.</source>
         <translation>Не удаётся прочитать {name}: {strerror}.</translation>
+    </message>
+    <message>
+        <source>{name} is not a program file: it is not UTF-8 text.</source>
+        <translation>{name} — не файл программы: это не текст в UTF-8.</translation>
     </message>
     <message>
         <source>{name} is not valid JSON (line {lineno}, column {colno}: {msg}).</source>
@@ -3246,6 +3278,10 @@ Cards: {cards}</source>
     <message>
         <source>The period ends before it starts.</source>
         <translation>Период заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <source>The period must end before {last}.</source>
+        <translation>Период должен закончиться раньше {last}.</translation>
     </message>
     <message>
         <source>There is no file {source}.</source>
@@ -3610,6 +3646,14 @@ Cards: {cards}</source>
     <message>
         <source>Another till&apos;s events need a newer version of the program (journal schema {schema}); update this till first. Nothing was changed.</source>
         <translation>События другой кассы требуют более новой версии программы (схема журнала {schema}); сначала обновите эту кассу. Ничего не изменено.</translation>
+    </message>
+    <message>
+        <source>The number of sales to list must be between 0 and {most}.</source>
+        <translation>Число продаж в списке должно быть от 0 до {most}.</translation>
+    </message>
+    <message>
+        <source>There is no period of the same length before {start} to compare with; choose a later or shorter period.</source>
+        <translation>Перед {start} нет периода той же длины для сравнения; выберите более поздний или более короткий период.</translation>
     </message>
 </context>
 <context>

@@ -1112,12 +1112,16 @@ The data as it is now is kept in %2 first.</source>
         <translation>баланс {balance}</translation>
     </message>
     <message>
-        <source>now {tier}!</source>
-        <translation>тепер рівень {tier}!</translation>
+        <source>now {tier}</source>
+        <translation>тепер рівень {tier}</translation>
     </message>
     <message>
         <source>(already recorded earlier; nothing charged again)</source>
         <translation>(уже записаний раніше; повторно нічого не списано)</translation>
+    </message>
+    <message>
+        <source>Refund {refund} was already made earlier ({amount} of the check); nothing was done now and there is nothing to give back.</source>
+        <translation>Повернення {refund} уже було зроблено раніше ({amount} з чека); зараз нічого не зроблено і видавати нічого не треба.</translation>
     </message>
     <message>
         <source>Refunded {amount} of the check: give back {money}, {returned} returned, {reversed} taken back.</source>
@@ -2628,6 +2632,10 @@ Cards: {cards}</source>
         <translation>Сума має бути більшою за нуль.</translation>
     </message>
     <message>
+        <source>Points can only be used with the customer&apos;s card.</source>
+        <translation>Бали можна використати лише з карткою клієнта.</translation>
+    </message>
+    <message>
         <source>Points to redeem cannot be negative.</source>
         <translation>Кількість балів для списання не може бути від&apos;ємною.</translation>
     </message>
@@ -2686,6 +2694,10 @@ Cards: {cards}</source>
     <message>
         <source>negative balance {value}</source>
         <translation>від&apos;ємний баланс {value}</translation>
+    </message>
+    <message>
+        <source>balance {value} is more than the {most} points a card can bring</source>
+        <translation>баланс {value} більший за {most} балів, які може перенести картка</translation>
     </message>
     <message>
         <source>consent “{text}” is neither yes nor no</source>
@@ -2766,6 +2778,10 @@ Cards: {cards}</source>
     <message>
         <source>“{text}” is not an amount.</source>
         <translation>«{text}» — не сума.</translation>
+    </message>
+    <message>
+        <source>The amount is above {maximum}, more than one check can be; check it.</source>
+        <translation>Сума більша за {maximum} — більша, ніж може бути один чек; перевірте її.</translation>
     </message>
     <message>
         <source>The amount is too large.</source>
@@ -2882,6 +2898,10 @@ Cards: {cards}</source>
     <message>
         <source>“{name}” must be at least {minimum}.</source>
         <translation>«{name}» має бути не меншим за {minimum}.</translation>
+    </message>
+    <message>
+        <source>“{name}” must be at most {maximum}.</source>
+        <translation>«{name}» має бути не більшим за {maximum}.</translation>
     </message>
     <message>
         <source>“tiers” must be a list.</source>
@@ -3108,6 +3128,10 @@ Cards: {cards}</source>
         <translation>Картка того, хто запросив: {exc}</translation>
     </message>
     <message>
+        <source>The referrer&apos;s card {number} is not known here; check it.</source>
+        <translation>Картка того, хто запросив, {number} тут невідома; перевірте її.</translation>
+    </message>
+    <message>
         <source>Card {number} already belongs to a customer; give them another card.</source>
         <translation>Картка {number} уже належить клієнтові; видайте іншу картку.</translation>
     </message>
@@ -3216,6 +3240,10 @@ Cards: {cards}</source>
         <translation>Тека {folder} не існує.</translation>
     </message>
     <message>
+        <source>“{version}” is not a program version; versions are numbered from 1.</source>
+        <translation>«{version}» — не версія програми; версії нумеруються з 1.</translation>
+    </message>
+    <message>
         <source>There is no program version {version}.</source>
         <translation>Версії програми {version} немає.</translation>
     </message>
@@ -3226,6 +3254,10 @@ Cards: {cards}</source>
     <message>
         <source>Cannot read {name}: {strerror}.</source>
         <translation>Не вдається прочитати {name}: {strerror}.</translation>
+    </message>
+    <message>
+        <source>{name} is not a program file: it is not UTF-8 text.</source>
+        <translation>{name} — не файл програми: це не текст у UTF-8.</translation>
     </message>
     <message>
         <source>{name} is not valid JSON (line {lineno}, column {colno}: {msg}).</source>
@@ -3246,6 +3278,10 @@ Cards: {cards}</source>
     <message>
         <source>The period ends before it starts.</source>
         <translation>Період закінчується раніше, ніж починається.</translation>
+    </message>
+    <message>
+        <source>The period must end before {last}.</source>
+        <translation>Період має закінчитися раніше {last}.</translation>
     </message>
     <message>
         <source>There is no file {source}.</source>
@@ -3610,6 +3646,14 @@ Cards: {cards}</source>
     <message>
         <source>Another till&apos;s events need a newer version of the program (journal schema {schema}); update this till first. Nothing was changed.</source>
         <translation>Події іншої каси потребують новішої версії програми (схема журналу {schema}); спочатку оновіть цю касу. Нічого не змінено.</translation>
+    </message>
+    <message>
+        <source>The number of sales to list must be between 0 and {most}.</source>
+        <translation>Кількість продажів у списку має бути від 0 до {most}.</translation>
+    </message>
+    <message>
+        <source>There is no period of the same length before {start} to compare with; choose a later or shorter period.</source>
+        <translation>Перед {start} немає періоду такої ж довжини для порівняння; виберіть пізніший або коротший період.</translation>
     </message>
 </context>
 <context>
