@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from terminal.app.files import write_whole
 from terminal.app.settings import get_setting
 from terminal.app.till import Till, driver_connection
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
@@ -94,16 +95,19 @@ class CustomerExport:
                 QT_TRANSLATE_NOOP("Errors", "Export to a .csv or an .xlsx file."), field="out"
             )
         rows = self.rows()
-        if suffix == ".csv":
-            with path.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle, delimiter=";")
-                writer.writerow(HEADERS)
-                writer.writerows(rows)
-        else:
-            _write_xlsx(path, rows)
+        # whole or not at all: a full or missing disk must not leave a 0-byte "export"
+        fill = _write_csv if suffix == ".csv" else _write_xlsx
+        write_whole(path, lambda out: fill(out, rows))
         consented = sum(1 for r in rows if r[8] == "yes")
         log.info("exported %d customers", len(rows))
         return ExportResult(str(path), len(rows), consented)
+
+
+def _write_csv(path: Path, rows: list[list[object]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADERS)
+        writer.writerows(rows)
 
 
 def _write_xlsx(path: Path, rows: list[list[object]]) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+from terminal.app.files import cannot_read
 from terminal.app.journal import ChangeSet, insert_sql, record_event, sql_value
 from terminal.app.ledger import Account, Ledger
 from terminal.app.lookup import name_key
@@ -132,7 +133,11 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path) -> SheetFile:
-    text, encoding = decode_text(path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # no right to read it, a failing USB stick
+        raise cannot_read(exc, path) from exc
+    text, encoding = decode_text(data)
     delimiter = _delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     return _sheet(
