@@ -175,3 +175,31 @@ def test_an_unreadable_import_file_is_said_in_plain_words(shop: Path, tmp_path: 
     assert done.returncode == STORAGE, done.stderr
     assert done.stderr.strip() == f"loyalty-terminal: Cannot read {source}: access is denied."
     assert _sha(shop) == before
+
+
+def test_a_csv_with_an_unclosed_quote_is_refused_with_its_line(shop: Path, tmp_path: Path) -> None:
+    """Before: the quote swallowed every following line into one name, imported as one
+    customer called "unterminated,0671111111 ok,0672222222"."""
+    source = tmp_path / "broken.csv"
+    source.write_bytes(b'name,phone\n"unterminated,0671111111\nok,0672222222\n')
+    before = _sha(shop)
+    done = run_cli(shop, "import", "customers", str(source))
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.strip() == (
+        "loyalty-terminal: broken.csv cannot be read: the quotation marks on line 2 do not pair "
+        "up; correct that line and import again."
+    )
+    assert _sha(shop) == before
+
+
+def test_an_excel_unicode_text_file_is_read_as_utf16(shop: Path, tmp_path: Path) -> None:
+    """Excel's "Unicode text": UTF-16 with a BOM, tab-separated (before: read as cp1251)."""
+    source = tmp_path / "unicode.txt"
+    text = "Имя\tТелефон\r\nОлена Коваленко\t0679990001\r\nТарас Шевченко\t0679990002\r\n"
+    source.write_bytes(text.encode("utf-16"))
+    dry = run_json(shop, "import", "customers", str(source), "--dry-run")
+    assert dry["rows"] == 2 and dry["good"] == 2, dry
+    imported = run_json(shop, "import", "customers", str(source))
+    assert imported["imported"] == 2
+    shown = run_json(shop, "customer", "show", "0679990002")
+    assert shown["name"] == "Тарас Шевченко", shown
