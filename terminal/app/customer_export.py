@@ -10,6 +10,7 @@ are left out even if the write-off entry is not written yet). Erased customers a
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,4 +123,8 @@ def _write_xlsx(path: Path, rows: list[list[object]]) -> None:
         card = WriteOnlyCell(sheet, value=row[4])
         card.number_format = "@"  # text: a card number must not become 2.01E+12
         sheet.append([*row[:4], card, *row[5:]])
-    book.save(path)
+    # made in memory, then written in one go: a full disk met inside openpyxl's zip writer
+    # leaves a half-closed zip that complains on stderr when it is collected
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(buffer.getvalue())
