@@ -13,6 +13,7 @@ the backup in through the same backup API (open connections never see a half-cop
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine
 
+from terminal.app.files import cannot_write, os_reason, remove_quietly
 from terminal.app.integrity import Integrity
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till
@@ -157,7 +159,7 @@ def check_header(path: Path) -> None:
         raise BackupRefused(
             QT_TRANSLATE_NOOP("Errors", "The file {path} cannot be read: {strerror}."),
             path=path,
-            strerror=exc.strerror,
+            strerror=os_reason(exc),
         ) from exc
     if not head.startswith(SQLITE_MAGIC):
         raise BackupRefused(
@@ -261,15 +263,25 @@ class Backups:
         )
 
     def _make_verified(self, target: Path, now: datetime) -> BackupResult:
-        target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        partial.unlink(missing_ok=True)
         try:
-            copy_database(self.till.db_path, partial)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                # made by us first: a folder we may not write in is reported with the system's
+                # reason, where SQLite would only say "unable to open database file"
+                os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666))
+                copy_database(self.till.db_path, partial)
+            except sqlite3.OperationalError as exc:
+                if "full" not in str(exc):
+                    raise
+                raise cannot_write(OSError(errno.ENOSPC, str(exc)), target) from exc
+            except OSError as exc:
+                raise cannot_write(exc, target) from exc
             customers, sales, _shop = verify_file(partial)
             os.replace(partial, target)
         finally:
-            partial.unlink(missing_ok=True)
+            # SQLite's own side files too: a failed copy leaves its rollback journal behind
+            remove_quietly(*(Path(f"{partial}{end}") for end in ("", "-journal", "-wal", "-shm")))
         return BackupResult(target, now, target.stat().st_size, customers, sales)
 
     def _mirror(self, made: Path, now: datetime) -> tuple[Path | None, str]:
@@ -298,7 +310,7 @@ class Backups:
             return None, Sentence(
                 QT_TRANSLATE_NOOP("Outcomes", "The copy to {folder} failed: {reason}."),
                 folder=folder,
-                reason=exc.strerror or exc,
+                reason=os_reason(exc),
             )
 
     def auto(self) -> BackupResult | None:
@@ -422,7 +434,7 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, LoyaltyError):
         return Sentence.of_error(exc)
     if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
+        return os_reason(exc)
     return str(exc)
 
 

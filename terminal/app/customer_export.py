@@ -10,10 +10,12 @@ are left out even if the write-off entry is not written yet). Erased customers a
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from terminal.app.files import write_whole
 from terminal.app.settings import get_setting
 from terminal.app.till import Till, driver_connection
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
@@ -94,16 +96,19 @@ class CustomerExport:
                 QT_TRANSLATE_NOOP("Errors", "Export to a .csv or an .xlsx file."), field="out"
             )
         rows = self.rows()
-        if suffix == ".csv":
-            with path.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle, delimiter=";")
-                writer.writerow(HEADERS)
-                writer.writerows(rows)
-        else:
-            _write_xlsx(path, rows)
+        # whole or not at all: a full or missing disk must not leave a 0-byte "export"
+        fill = _write_csv if suffix == ".csv" else _write_xlsx
+        write_whole(path, lambda out: fill(out, rows))
         consented = sum(1 for r in rows if r[8] == "yes")
         log.info("exported %d customers", len(rows))
         return ExportResult(str(path), len(rows), consented)
+
+
+def _write_csv(path: Path, rows: list[list[object]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADERS)
+        writer.writerows(rows)
 
 
 def _write_xlsx(path: Path, rows: list[list[object]]) -> None:
@@ -118,4 +123,8 @@ def _write_xlsx(path: Path, rows: list[list[object]]) -> None:
         card = WriteOnlyCell(sheet, value=row[4])
         card.number_format = "@"  # text: a card number must not become 2.01E+12
         sheet.append([*row[:4], card, *row[5:]])
-    book.save(path)
+    # made in memory, then written in one go: a full disk met inside openpyxl's zip writer
+    # leaves a half-closed zip that complains on stderr when it is collected
+    buffer = io.BytesIO()
+    book.save(buffer)
+    path.write_bytes(buffer.getvalue())

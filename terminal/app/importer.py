@@ -16,13 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from sqlmodel import Session
 
+from terminal.app.files import cannot_read
 from terminal.app.journal import ChangeSet, insert_sql, record_event, sql_value
 from terminal.app.ledger import Account, Ledger
 from terminal.app.lookup import name_key
@@ -112,9 +113,15 @@ def read_sheet(path: Path | str) -> SheetFile:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """The text and its encoding: UTF-8 (with or without BOM), else Windows-1251."""
+    """The text and its encoding: UTF-8 (with or without BOM), UTF-16 with its BOM (Excel's
+    "Unicode text", tab-separated), else Windows-1251."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"  # the BOM says which byte order
+        except UnicodeDecodeError:
+            pass  # two bytes that only look like a BOM: read it as the others below
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -132,12 +139,38 @@ def _delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path) -> SheetFile:
-    text, encoding = decode_text(path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # no right to read it, a failing USB stick
+        raise cannot_read(exc, path) from exc
+    text, encoding = decode_text(data)
     delimiter = _delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return _sheet(
-        path.name, ((n, row) for n, row in enumerate(reader, start=1)), encoding, delimiter
-    )
+    return _sheet(path.name, _csv_rows(path.name, text, delimiter), encoding, delimiter)
+
+
+def _csv_rows(name: str, text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows with the line each starts on. Strict about quotes: an unclosed one would
+    otherwise swallow every following line into one cell, imported as one customer."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InvalidInput(
+                QT_TRANSLATE_NOOP(
+                    "Errors",
+                    "{name} cannot be read: the quotation marks on line {line} do not pair up; "
+                    "correct that line and import again.",
+                ),
+                field="file",
+                name=name,
+                line=line,
+            ) from exc
+        yield line, row
+        line = reader.line_num + 1
 
 
 def _xlsx_cell(value: object) -> str:

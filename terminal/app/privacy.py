@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from terminal.app.files import cannot_write, write_text_whole
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.lookup import find_customer
 from terminal.app.settings import get_setting
@@ -158,14 +159,9 @@ class Privacy:
                 write_pdf(data, out)
             else:
                 text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-                out.write_text(text + "\n", encoding="utf-8")
+                write_text_whole(out, text + "\n")
         except OSError as exc:
-            raise InvalidInput(
-                QT_TRANSLATE_NOOP("Errors", "Cannot write {out}: {strerror}."),
-                field="out",
-                out=out,
-                strerror=exc.strerror,
-            ) from exc
+            raise cannot_write(exc, out) from exc
         self._audit("customer.exported", data["customer"]["id"])
         sections = {k: len(v) for k, v in data.items() if isinstance(v, list)}
         return ExportResult(data["customer"]["id"], out, sections)

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from terminal.app.files import write_text_whole
 from terminal.app.journal import ChangeSet, record_event
 from terminal.app.till import Till, current_program
 from terminal.core.checkout import CustomerState, Quote, Redeem, quote
@@ -92,16 +93,12 @@ class ProgramBook:
 
     def export_json(self, path: Path | str) -> Path:
         info = self.current()
-        out = Path(path)
-        out.write_text(
-            json.dumps(
-                {"version": info.version, "program": info.program.to_dict()},
-                ensure_ascii=False,
-                indent=2,
-            ),
-            encoding="utf-8",
+        text = json.dumps(
+            {"version": info.version, "program": info.program.to_dict()},
+            ensure_ascii=False,
+            indent=2,
         )
-        return out
+        return write_text_whole(path, text)  # never a half-written file under the final name
 
     def import_json(self, path: Path | str, *, actor: str = "owner") -> ProgramInfo:
         """Save the program from a file as the next version, or change nothing and say why."""

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, select
 
 from terminal.app.settings import get_setting, put_setting
+from terminal.core.errors import QT_TRANSLATE_NOOP, StorageError
 from terminal.core.ids import new_id
 from terminal.core.money import Currency, currency
 from terminal.core.program import DEFAULT_PROGRAM, Program
@@ -149,9 +150,46 @@ class Till:
         self.engine.dispose()
 
 
-def open_till(db_path: Path | str | None = None, clock: Clock = system_clock) -> Till:
-    """Open (creating or upgrading) the database and make sure this till has an identity."""
+class DamagedDatabase(StorageError):
+    """The database file is not one SQLite can read as ours: damaged, cut short, or another
+    program's file given by mistake."""
+
+    code = "damaged_database"
+
+
+def damaged_database(path: Path) -> DamagedDatabase:
+    return DamagedDatabase(
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "The database {path} is damaged or is not a loyalty terminal database; put a backup "
+            "back with “loyalty-terminal restore BACKUP-FILE”.",
+        ),
+        path=str(path),
+    )
+
+
+def open_till(
+    db_path: Path | str | None = None,
+    clock: Clock = system_clock,
+    *,
+    named_folder_must_exist: bool = False,
+) -> Till:
+    """Open (creating or upgrading) the database and make sure this till has an identity.
+
+    ``named_folder_must_exist``: a database named by the owner (``--db``, ``LOYALTY_DB``) in a
+    folder that does not exist is refused rather than made — a mistyped path would otherwise
+    start a new, empty shop and record sales in it. The default database in the user data
+    folder is always made, folders included, on the first start.
+    """
+    named = db_path is not None or bool(os.environ.get("LOYALTY_DB"))
     path = Path(db_path) if db_path is not None else default_db_path()
+    if named_folder_must_exist and named and not path.parent.is_dir():
+        raise StorageError(
+            QT_TRANSLATE_NOOP(
+                "Errors", "There is no folder {folder} for the database; check the path."
+            ),
+            folder=str(path.parent),
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
     _defer_checkpoints(engine)
@@ -166,6 +204,11 @@ def open_till(db_path: Path | str | None = None, clock: Clock = system_clock) ->
             raise
         log.warning("cannot open %s: %s", path, getattr(exc, "orig", exc))
         raise mapped from exc
+    except (sqlite3.DatabaseError, DatabaseError) as exc:
+        # "file is not a database", "database disk image is malformed": no traceback, a way out
+        engine.dispose()
+        log.warning("cannot open %s: %s", path, getattr(exc, "orig", exc))
+        raise damaged_database(path) from exc
     return Till(engine, path, clock, terminal_id, number)
 
 

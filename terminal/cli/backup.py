@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from terminal.app.backup import Backups
+from terminal.app.files import cannot_write
+from terminal.app.till import DamagedDatabase
 from terminal.cli.context import Cli, ExitCode
 from terminal.cli.language import cli_help
 from terminal.core.errors import QT_TRANSLATE_NOOP
@@ -29,7 +33,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
     )
     restore.add_argument("file", type=Path, help=cli_help("the backup file to restore"))
-    restore.set_defaults(handler=_restore)
+    restore.set_defaults(handler=_restore, makes_database=True)
 
 
 def _backup(cli: Cli) -> int:
@@ -69,7 +73,16 @@ def _backup(cli: Cli) -> int:
 
 
 def _restore(cli: Cli) -> int:
-    result = Backups(cli.till).restore(cli.args.file)
+    try:
+        till = cli.till
+    except DamagedDatabase as exc:
+        # the reason to restore: the damaged file goes next to the backups, kept as evidence,
+        # and the backup is put back into a new database in its place
+        if not Path(cli.args.file).is_file():
+            raise
+        _put_aside(Path(exc.params["path"]))
+        till = cli.till
+    result = Backups(till).restore(cli.args.file)
     data = {
         "restored_from": str(result.restored_from),
         "kept_aside": str(result.kept_aside),
@@ -78,3 +91,17 @@ def _restore(cli: Cli) -> int:
     }
     cli.emit(data, lambda: cli.sentence(result.summary))
     return int(ExitCode.OK)
+
+
+def _put_aside(damaged: Path) -> None:
+    """Move a database that cannot be opened (with its WAL) into its backup folder."""
+    folder = damaged.parent / "backups"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for end in ("", "-wal", "-shm"):
+            side = Path(f"{damaged}{end}")
+            if side.exists():
+                os.replace(side, folder / f"damaged-{stamp}.db{end}")
+    except OSError as exc:
+        raise cannot_write(exc, folder) from exc

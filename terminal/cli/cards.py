@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from terminal.app.card_stock import CardStock, numbers_csv
+from terminal.app.files import cannot_write, partial_name, remove_quietly, write_text_whole
 from terminal.cli.context import Cli
 from terminal.cli.language import cli_help
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, StorageError
@@ -81,15 +81,18 @@ def _write_text(path: str, text: str) -> Path:
             path=path,
             folder=folder,
         )
-    fd, tmp = tempfile.mkstemp(prefix=".cards-", suffix=".csv", dir=folder)
+    return write_text_whole(target, text)
+
+
+def _check_writable(target: Path) -> None:
+    """Refuse now, in plain words, a file that cannot be made (a read-only or forbidden
+    folder): found after the stock numbers are reserved, it would leave a batch nobody has."""
+    probe = partial_name(target)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise cannot_write(exc, target) from exc
+    remove_quietly(probe)
 
 
 def _print(cli: Cli) -> int:
@@ -125,6 +128,9 @@ def _batch(cli: Cli) -> int:
             path=a.csv,
             parent=Path(a.csv).parent,
         )
+    _check_writable(target)
+    if a.csv:
+        _check_writable(Path(a.csv))
     # Ready to paint before reserving: a batch is journaled and cannot be taken back.
     cli.speak_shop_language(painting=True)  # the card's words in the shop's language
     stock = CardStock(cli.till)

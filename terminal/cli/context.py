@@ -69,7 +69,10 @@ class Cli:
     @property
     def till(self) -> Till:
         if self._till is None:
-            self._till = open_till(getattr(self.args, "db", None))
+            self._till = open_till(
+                getattr(self.args, "db", None),
+                named_folder_must_exist=not getattr(self.args, "makes_database", False),
+            )
         return self._till
 
     def money(self, minor: int) -> str:

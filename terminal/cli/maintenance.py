@@ -50,7 +50,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     demo.add_argument(
         "--seed", type=int, default=1, help=cli_help("same seed, same data (default 1)")
     )
-    demo.set_defaults(handler=_demo)
+    demo.set_defaults(handler=_demo, makes_database=True)
 
 
 def _positive(text: str) -> int:

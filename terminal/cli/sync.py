@@ -78,7 +78,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
     )
     join.add_argument("file", type=Path)
-    join.set_defaults(handler=_pair_join)
+    join.set_defaults(handler=_pair_join, makes_database=True)
 
     for name, push, pull, what in (
         ("push", True, False, cli_help("send this till's new events to the hub")),

@@ -35,6 +35,7 @@ from typing import Any
 
 import orjson
 
+from terminal.app.files import os_reason
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError, StorageError
 from terminal.db import journal_archive
 
@@ -113,7 +114,7 @@ def not_written(exc: OSError, folder: Path, full: str, other: str) -> StorageErr
     (with ``{folder}`` and ``{reason}``, the system's words) for anything else."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StorageError(full, folder=str(folder))
-    return StorageError(other, folder=str(folder), reason=exc.strerror or str(exc))
+    return StorageError(other, folder=str(folder), reason=os_reason(exc))
 
 
 def write_bundle_lines(
@@ -456,7 +457,7 @@ def open_bundle(path: Path, key: bytes, shop_id: str, schema_version: int) -> Si
         raise BundleRefused(
             QT_TRANSLATE_NOOP("Errors", "The bundle file {path} cannot be read: {reason}."),
             path=str(path),
-            reason=exc.strerror or str(exc),
+            reason=os_reason(exc),
         ) from exc
     stream = _Inflater(raw, key)
     try:
