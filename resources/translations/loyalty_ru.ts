@@ -3172,6 +3172,10 @@ Cards: {cards}</source>
         <translation>Старые файлы Excel (.xls) не читаются; сохраните лист как .xlsx или CSV.</translation>
     </message>
     <message>
+        <source>{name} cannot be read: the quotation marks on line {line} do not pair up; correct that line and import again.</source>
+        <translation>Не удалось прочитать {name}: кавычки в строке {line} не закрыты парой; исправьте эту строку и импортируйте снова.</translation>
+    </message>
+    <message>
         <source>{name} is not a readable Excel file ({exc}).</source>
         <translation>{name} — нечитаемый файл Excel ({exc}).</translation>
     </message>
@@ -3230,10 +3234,6 @@ Cards: {cards}</source>
     <message>
         <source>{out} is a folder; give a file name.</source>
         <translation>{out} — папка; укажите имя файла.</translation>
-    </message>
-    <message>
-        <source>Cannot write {out}: {strerror}.</source>
-        <translation>Не удаётся записать {out}: {strerror}.</translation>
     </message>
     <message>
         <source>The folder {folder} does not exist.</source>
@@ -3654,6 +3654,46 @@ Cards: {cards}</source>
     <message>
         <source>There is no period of the same length before {start} to compare with; choose a later or shorter period.</source>
         <translation>Перед {start} нет периода той же длины для сравнения; выберите более поздний или более короткий период.</translation>
+    </message>
+    <message>
+        <source>the file or its folder does not exist</source>
+        <translation>файл или его папка не существует</translation>
+    </message>
+    <message>
+        <source>there is no room left on the disk</source>
+        <translation>на диске не осталось места</translation>
+    </message>
+    <message>
+        <source>access is denied</source>
+        <translation>доступ запрещён</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>диск доступен только для чтения</translation>
+    </message>
+    <message>
+        <source>it is a folder, not a file</source>
+        <translation>это папка, а не файл</translation>
+    </message>
+    <message>
+        <source>part of the path is a file, not a folder</source>
+        <translation>часть пути — файл, а не папка</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {reason}.</source>
+        <translation>Не удалось записать {path}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {reason}.</source>
+        <translation>Не удалось прочитать {path}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The database {path} is damaged or is not a loyalty terminal database; put a backup back with “loyalty-terminal restore BACKUP-FILE”.</source>
+        <translation>База данных {path} повреждена или не является базой терминала лояльности; восстановите резервную копию командой «loyalty-terminal restore ФАЙЛ-КОПИИ».</translation>
+    </message>
+    <message>
+        <source>There is no folder {folder} for the database; check the path.</source>
+        <translation>Папки {folder} для базы данных нет; проверьте путь.</translation>
     </message>
 </context>
 <context>

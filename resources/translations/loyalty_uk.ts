@@ -3172,6 +3172,10 @@ Cards: {cards}</source>
         <translation>Старі файли Excel (.xls) не читаються; збережіть аркуш як .xlsx або CSV.</translation>
     </message>
     <message>
+        <source>{name} cannot be read: the quotation marks on line {line} do not pair up; correct that line and import again.</source>
+        <translation>Не вдалося прочитати {name}: лапки в рядку {line} не мають пари; виправте цей рядок та імпортуйте знову.</translation>
+    </message>
+    <message>
         <source>{name} is not a readable Excel file ({exc}).</source>
         <translation>{name} — нечитабельний файл Excel ({exc}).</translation>
     </message>
@@ -3230,10 +3234,6 @@ Cards: {cards}</source>
     <message>
         <source>{out} is a folder; give a file name.</source>
         <translation>{out} — тека; укажіть назву файлу.</translation>
-    </message>
-    <message>
-        <source>Cannot write {out}: {strerror}.</source>
-        <translation>Не вдається записати {out}: {strerror}.</translation>
     </message>
     <message>
         <source>The folder {folder} does not exist.</source>
@@ -3654,6 +3654,46 @@ Cards: {cards}</source>
     <message>
         <source>There is no period of the same length before {start} to compare with; choose a later or shorter period.</source>
         <translation>Перед {start} немає періоду такої ж довжини для порівняння; виберіть пізніший або коротший період.</translation>
+    </message>
+    <message>
+        <source>the file or its folder does not exist</source>
+        <translation>файл або його папка не існує</translation>
+    </message>
+    <message>
+        <source>there is no room left on the disk</source>
+        <translation>на диску не залишилося місця</translation>
+    </message>
+    <message>
+        <source>access is denied</source>
+        <translation>доступ заборонено</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>диск доступний лише для читання</translation>
+    </message>
+    <message>
+        <source>it is a folder, not a file</source>
+        <translation>це папка, а не файл</translation>
+    </message>
+    <message>
+        <source>part of the path is a file, not a folder</source>
+        <translation>частина шляху — файл, а не папка</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {reason}.</source>
+        <translation>Не вдалося записати {path}: {reason}.</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {reason}.</source>
+        <translation>Не вдалося прочитати {path}: {reason}.</translation>
+    </message>
+    <message>
+        <source>The database {path} is damaged or is not a loyalty terminal database; put a backup back with “loyalty-terminal restore BACKUP-FILE”.</source>
+        <translation>База даних {path} пошкоджена або не є базою термінала лояльності; відновіть резервну копію командою «loyalty-terminal restore ФАЙЛ-КОПІЇ».</translation>
+    </message>
+    <message>
+        <source>There is no folder {folder} for the database; check the path.</source>
+        <translation>Папки {folder} для бази даних немає; перевірте шлях.</translation>
     </message>
 </context>
 <context>
