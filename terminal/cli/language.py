@@ -15,6 +15,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from terminal.core.errors import QT_TRANSLATE_NOOP
@@ -94,8 +95,13 @@ def shop_language_of(db: str | None) -> str | None:
     path = Path(db) if db else default_db_path()
     if not path.is_file():
         return None
+    # Without a write-ahead log beside it the file is read as it stands (immutable): even a
+    # read-only open of a WAL database leaves -wal and -shm files behind, next to a file that
+    # may not be a till database at all. With a log there, a till has it open: read through it.
+    wal = path.with_name(path.name + "-wal")
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if wal.exists() else "&immutable=1")
     try:
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+        with closing(sqlite3.connect(uri, uri=True)) as db:
             row = db.execute("SELECT value FROM shop_setting WHERE key = 'language'").fetchone()
     except sqlite3.Error:  # not a till database (yet): the command itself will report it
         log.debug("no language setting in %s", path, exc_info=True)
