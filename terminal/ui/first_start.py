@@ -38,6 +38,7 @@ from terminal.sync.pairing import PairingResult, join_pairing
 from terminal.ui import counter_theme
 from terminal.ui.counter_theme import restyle
 from terminal.ui.customer_panel import label
+from terminal.ui.fit import fit_height
 from terminal.ui.i18n import install_translations, texts_in
 from terminal.ui.messages import message_for
 
@@ -145,10 +146,7 @@ class FirstStartDialog(QDialog):
         try:
             self.joined = join_pairing(self.setup.till, path)
         except LoyaltyError as exc:
-            self.message.setText(message_for(exc))
-            self.message.setProperty("tone", "error")
-            restyle(self.message)
-            self.message.show()
+            self._refused(exc)
             return
         QMessageBox.information(
             self,
@@ -162,6 +160,15 @@ class FirstStartDialog(QDialog):
         )
         self.accept()
 
+    def _refused(self, exc: LoyaltyError) -> None:
+        """Why the answers or the pairing file were not taken, under the form; the dialog grows
+        for it so nothing above is squeezed."""
+        self.message.setText(message_for(exc))
+        self.message.setProperty("tone", "error")
+        restyle(self.message)
+        self.message.show()
+        fit_height(self)
+
     def save(self) -> None:
         try:
             self.setup.save(
@@ -174,10 +181,7 @@ class FirstStartDialog(QDialog):
                 ),
             )
         except LoyaltyError as exc:
-            self.message.setText(message_for(exc))
-            self.message.setProperty("tone", "error")
-            restyle(self.message)
-            self.message.show()
+            self._refused(exc)
             return
         if self.language.currentData() != self._language_before:
             app = QCoreApplication.instance()
