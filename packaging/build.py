@@ -8,6 +8,7 @@ python packaging/build.py --check    # build, then run the bundle's --self-test 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -92,6 +93,7 @@ def check_bundle() -> int:
         )
         print(result.stdout, end="")
         print(result.stderr, end="", file=sys.stderr)
+        printed = _card_from_the_command_line(env, Path(home))
         written = set(BUNDLE.rglob("*")) - before
     print(f"bundle: {BUNDLE} {folder_size(BUNDLE) / 1e6:.1f} MB; {version.stdout.strip()}")
     # CPU time too: on a busy build machine the wall clock mostly measures the other jobs
@@ -99,7 +101,38 @@ def check_bundle() -> int:
     if written:
         print(f"FAIL: the bundle wrote next to itself: {sorted(map(str, written))[:5]}")
         return 1
-    return result.returncode
+    return result.returncode or printed
+
+
+def _card_from_the_command_line(env: dict[str, str], home: Path) -> int:
+    """A card PDF written by the bundle's own command line with no Qt platform named, as an
+    owner runs ``loyalty-terminal cards print`` on a till or a server with no display: the
+    command makes its own offscreen application, whose plugin must be in the bundle."""
+    env = {key: value for key, value in env.items() if key != "QT_QPA_PLATFORM"}
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    db, pdf = home / "shop.db", home / "card.pdf"
+    added = subprocess.run(
+        [str(executable()), "--db", str(db), "--json", "customer", "add", "--name", "Olena"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if added.returncode != 0:
+        print(f"FAIL: customer add from the bundle: {added.stderr.strip()}")
+        return 1
+    card = json.loads(added.stdout)["card"]
+    done = subprocess.run(
+        [str(executable()), "--db", str(db), "cards", "print", "--card", card, "--out", str(pdf)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0 or not pdf.is_file() or not pdf.read_bytes().startswith(b"%PDF"):
+        print(f"FAIL: cards print from the bundle ({done.returncode}): {done.stderr.strip()}")
+        return 1
+    print(f"cards print from the bundle's command line: {pdf.stat().st_size} bytes of PDF")
+    return 0
 
 
 def main() -> int:
