@@ -190,6 +190,8 @@ def open_till(
             ),
             folder=str(path.parent),
         )
+    if migrate.another_programs_file(path):
+        raise damaged_database(path)  # before the engine switches the file to WAL
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
     _defer_checkpoints(engine)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import logging
 import sqlite3
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +64,30 @@ def current_revisions(engine: Engine) -> set[str]:
         finally:
             conn.rollback()
     return {row[0] for row in rows}
+
+
+def another_programs_file(db_path: Path) -> bool:
+    """Whether ``db_path`` is an SQLite file with tables but no ``alembic_version``: every
+    database this program made since its first release carries that table, so such a file is
+    another program's, named by mistake (``--db`` pointing at the wrong file). It is read
+    without changing a byte (no WAL switch, no lock files: immutable when no log is beside
+    it); a file SQLite cannot read at all is left to the opening to report."""
+    if not db_path.is_file() or db_path.stat().st_size == 0:
+        return False
+    wal = db_path.with_name(db_path.name + "-wal")
+    uri = f"{db_path.resolve().as_uri()}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as db:
+            names = {
+                name
+                for (name,) in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+    except sqlite3.Error:
+        return False
+    return bool(names) and "alembic_version" not in names
 
 
 def backup_copy(db_path: Path, dest: Path) -> Path:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -50,7 +52,16 @@ def _cut_short(folder: Path, sound: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("make", [_text_file, _cut_short])
+def _another_programs_file(folder: Path, _sound: Path | None = None) -> Path:
+    path = folder / "recipes.db"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE recipe (name TEXT, steps TEXT)")
+        db.execute("INSERT INTO recipe VALUES ('borscht', 'beets first')")
+        db.commit()
+    return path
+
+
+@pytest.mark.parametrize("make", [_text_file, _cut_short, _another_programs_file])
 def test_a_damaged_or_foreign_file_is_named_and_left_as_it_was(
     tmp_path: Path, sound: Path, make: Callable[[Path, Path], Path]
 ) -> None:
