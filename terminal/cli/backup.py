@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,7 @@ def _backup(cli: Cli) -> int:
 
 
 def _restore(cli: Cli) -> int:
+    damaged: Path | None = None
     try:
         till = cli.till
     except DamagedDatabase as exc:
@@ -80,9 +82,11 @@ def _restore(cli: Cli) -> int:
         # and the backup is put back into a new database in its place
         if not Path(cli.args.file).is_file():
             raise
-        _put_aside(Path(exc.params["path"]))
+        damaged = _put_aside(Path(exc.params["path"]))
         till = cli.till
     result = Backups(till).restore(cli.args.file)
+    if damaged is not None:  # what was there before is the damaged file, not the empty stand-in
+        result = replace(result, kept_aside=damaged)
     data = {
         "restored_from": str(result.restored_from),
         "kept_aside": str(result.kept_aside),
@@ -93,8 +97,9 @@ def _restore(cli: Cli) -> int:
     return int(ExitCode.OK)
 
 
-def _put_aside(damaged: Path) -> None:
-    """Move a database that cannot be opened (with its WAL) into its backup folder."""
+def _put_aside(damaged: Path) -> Path:
+    """Move a database that cannot be opened (with its WAL) into its backup folder; returns
+    where the file itself went."""
     folder = damaged.parent / "backups"
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
@@ -105,3 +110,4 @@ def _put_aside(damaged: Path) -> None:
                 os.replace(side, folder / f"damaged-{stamp}.db{end}")
     except OSError as exc:
         raise cannot_write(exc, folder) from exc
+    return folder / f"damaged-{stamp}.db"

@@ -82,6 +82,7 @@ def test_restore_puts_a_backup_back_over_a_damaged_database(tmp_path: Path, soun
     assert run_cli(db, "check").returncode == 0
     kept = list((tmp_path / "backups").glob("damaged-*.db"))
     assert [p.read_text(encoding="utf-8") for p in kept] == ["shopping list: bread, milk\n"]
+    assert restored["kept_aside"] == str(kept[0])  # the owner is told where that file went
 
 
 def test_a_mistyped_database_folder_is_refused_and_nothing_is_made(tmp_path: Path) -> None:
