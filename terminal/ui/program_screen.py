@@ -553,8 +553,17 @@ class ProgramScreen(QWidget):
             self, self.tr("Export the program"), "loyalty-program.json", "JSON (*.json)"
         )
         if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        """Write the program in force to ``path``; a folder that is full, read-only or gone is
+        said in words, and nothing half-written is left."""
+        try:
             self.book.export_json(path)
-            self.status.setText(self.tr("Program written to {path}.").format(path=path))
+        except LoyaltyError as exc:
+            QMessageBox.warning(self, self.tr("Export the program"), error_text(exc))
+            return
+        self.status.setText(self.tr("Program written to {path}.").format(path=path))
 
     def import_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from terminal.app.counter import Counter, SaleRequest
 from terminal.app.enrollment import Enrollment
@@ -13,7 +14,7 @@ from terminal.app.program import ProgramBook
 from terminal.core.customer_form import CustomerForm
 from terminal.ui.program_screen import ProgramScreen
 from terminal.ui.services import AppServices
-from tests.gui.driving import show_main_window
+from tests.gui.driving import show_main_window, when_modal
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
@@ -102,3 +103,16 @@ def test_program_screen_in_the_main_window_screenshot(qtbot, till, clock, tmp_pa
     qtbot.waitUntil(lambda: "Happy hour ×2" in screen.example_text.text())
     if os.environ.get("LOYALTY_SCREENSHOTS"):
         window.grab().save(str(SCREENSHOTS / "program-settings.png"))
+
+
+def test_an_export_into_a_missing_folder_is_said_in_words(qtbot, till, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    screen = make(qtbot, till)
+    said: list[str] = []
+    when_modal(qtbot, QMessageBox, lambda box: (said.append(box.text()), box.accept()))
+    target = tmp_path / "gone" / "program.json"
+    screen.export_to(target)
+    assert said and said[0].startswith(f"Cannot write {target}: ")
+    assert not target.parent.exists()
+    screen.export_to(tmp_path / "program.json")  # and where it can, it is written
+    assert (tmp_path / "program.json").is_file()
+    assert screen.status.text() == f"Program written to {tmp_path / 'program.json'}."
