@@ -145,6 +145,7 @@ class RegistrationDialog(QDialog):
         box.setContentsMargins(24, 24, 24, 24)
         box.setSpacing(12)
         self.done_title = label("", "name")
+        self.done_title.setWordWrap(True)  # "Ласкаво просимо, Олександра Костянтинівна …"
         box.addWidget(self.done_title)
         box.addWidget(label(self.tr("Their card number"), "caption"))
         self.done_card = label("", "big")

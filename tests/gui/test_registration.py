@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlmodel import select
 
 from terminal.app.card_stock import CardStock
@@ -171,6 +172,21 @@ def test_the_new_number_is_shown_big_when_no_card_was_scanned(qtbot, till, windo
     with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
     assert "Welcome, Petro Bondar" in counter.message.text()
     Counter(till).checkout(SaleRequest(counter.view.card, 1000), new_id())
+
+
+def test_a_long_name_is_welcomed_whole(qtbot, till, window, counter) -> None:  # type: ignore[no-untyped-def]
+    def fill(dialog: RegistrationDialog) -> None:
+        type_in(qtbot, window, dialog.name, "Oleksandra Kostiantynivna Volodymyrska-Hrushevska")
+        qtbot.keyClick(dialog.name, Qt.Key.Key_Return)
+        assert dialog.enrolled is not None
+        QApplication.processEvents()
+        title = dialog.done_title
+        fits_on_a_line = title.fontMetrics().horizontalAdvance(title.text()) <= title.width()
+        wraps_whole = title.wordWrap() and title.height() >= title.heightForWidth(title.width())
+        assert fits_on_a_line or wraps_whole, f"{title.text()!r} is cut at {title.width()} px"
+        assert cut_texts(dialog) == []
+
+    with_dialog(qtbot, lambda: qtbot.keyClick(counter.sale.amount, Qt.Key.Key_F4), fill)
 
 
 @pytest.mark.parametrize("code", ["en", "uk"])
