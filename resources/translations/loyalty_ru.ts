@@ -2780,7 +2780,7 @@ Cards: {cards}</source>
         <translation>«{text}» — не сумма.</translation>
     </message>
     <message>
-        <source>The amount is above {maximum}, more than one check can be; check it.</source>
+        <source>The amount is above {maximum}, the most one check can be; check it.</source>
         <translation>Сумма больше {maximum} — больше, чем может быть один чек; проверьте её.</translation>
     </message>
     <message>

@@ -2780,7 +2780,7 @@ Cards: {cards}</source>
         <translation>«{text}» — не сума.</translation>
     </message>
     <message>
-        <source>The amount is above {maximum}, more than one check can be; check it.</source>
+        <source>The amount is above {maximum}, the most one check can be; check it.</source>
         <translation>Сума більша за {maximum} — більша, ніж може бути один чек; перевірте її.</translation>
     </message>
     <message>

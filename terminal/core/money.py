@@ -122,7 +122,7 @@ def parse_amount(text: str, decimals: int = 2, *, allow_zero: bool = False) -> i
 
         raise InvalidAmount(
             QT_TRANSLATE_NOOP(
-                "Errors", "The amount is above {maximum}, more than one check can be; check it."
+                "Errors", "The amount is above {maximum}, the most one check can be; check it."
             ),
             text=text,
             maximum=Amount(max_check(decimals), decimals),

@@ -78,7 +78,7 @@ def test_an_absurd_amount_is_refused_and_nothing_is_recorded(db: Path, shop) -> 
     result = run_cli(db, "sale", "--card", shop["card"], "--amount", "100000000000")
     assert result.returncode == INVALID, result.stderr
     assert result.stderr.strip() == (
-        "loyalty-terminal: The amount is above 10,000,000.00, more than one check can be; check it."
+        "loyalty-terminal: The amount is above 10,000,000.00, the most one check can be; check it."
     )
     assert dump(db) == before
     assert run_cli(db, "balance", shop["card"]).returncode == 0
