@@ -3718,6 +3718,14 @@ Cards: {cards}</source>
         <translation>Отзывы клиентов</translation>
     </message>
     <message>
+        <source>Feedback from {name}</source>
+        <translation>Отзыв клиента {name}</translation>
+    </message>
+    <message>
+        <source>Feedback without a customer</source>
+        <translation>Отзыв без привязки к клиенту</translation>
+    </message>
+    <message>
         <source>What did the customer say?</source>
         <translation>Что сказал клиент?</translation>
     </message>

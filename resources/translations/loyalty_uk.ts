@@ -3718,6 +3718,14 @@ Cards: {cards}</source>
         <translation>Відгуки клієнтів</translation>
     </message>
     <message>
+        <source>Feedback from {name}</source>
+        <translation>Відгук клієнта {name}</translation>
+    </message>
+    <message>
+        <source>Feedback without a customer</source>
+        <translation>Відгук без прив’язки до клієнта</translation>
+    </message>
+    <message>
         <source>What did the customer say?</source>
         <translation>Що сказав клієнт?</translation>
     </message>

@@ -20,9 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from terminal.app.customers import Customers
 from terminal.app.feedback import FeedbackBook, FeedbackItem
 from terminal.core.errors import LoyaltyError
 from terminal.i18n_text import erased_marker_text, error_text, short_datetime_format
+from terminal.ui import counter_theme
+from terminal.ui.customer_panel import label
 from terminal.ui.report_tables import RowsModel, export_csv
 from terminal.ui.screens import ScreenSpec, register_screen, tr_title
 from terminal.ui.services import AppServices
@@ -47,7 +50,18 @@ class FeedbackDialog(QDialog):
         self.customer_id = customer_id
         self.item: FeedbackItem | None = None
         self.setWindowTitle(self.tr("Customer feedback"))
+        counter_theme.apply(self)
         layout = QVBoxLayout(self)
+        # whose words these are, so the cashier knows they are filed under the right person
+        name = Customers(services.till).get(customer_id, visits=0).name if customer_id else None
+        self.heading = label(
+            self.tr("Feedback from {name}").format(name=name)
+            if name
+            else self.tr("Feedback without a customer"),
+            "figure",
+        )
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
         self.kind = QComboBox()
         for key, title in kind_titles().items():
             self.kind.addItem(title, key)
@@ -64,7 +78,7 @@ class FeedbackDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(460, 260)
+        self.resize(520, 320)
 
     def save(self) -> None:
         try:

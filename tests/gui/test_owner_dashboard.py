@@ -11,13 +11,15 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import Qt, QTranslator
-from PySide6.QtWidgets import QApplication, QGraphicsTextItem
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QGraphicsTextItem
 
 from terminal.app.demo import Demo, DemoPlan
+from terminal.app.enrollment import Enrollment
 from terminal.app.feedback import FeedbackBook
 from terminal.cli import main
+from terminal.core.customer_form import CustomerForm
 from terminal.ui.dashboard_screen import TILES, DashboardScreen
-from terminal.ui.feedback_screen import FeedbackScreen
+from terminal.ui.feedback_screen import FeedbackDialog, FeedbackScreen
 from terminal.ui.screens import screens
 from terminal.ui.services import AppServices
 from tests.gui.fitting import language
@@ -225,3 +227,20 @@ def test_the_feedback_screen_is_titled_as_the_owner_menu_names_it(qtbot, till, c
         screen = FeedbackScreen(AppServices(till=till))
         qtbot.addWidget(screen)
         assert screen.title.text() == spec.title()
+
+
+def test_the_feedback_dialog_names_whose_words_it_records(qtbot, till) -> None:  # type: ignore[no-untyped-def]
+    olena = Enrollment(till).register(CustomerForm("Olena Koval", "0671234567"))
+    services = AppServices(till=till)
+    dialog = FeedbackDialog(services, olena.customer_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.heading.text() == "Feedback from Olena Koval"
+    qtbot.mouseClick(dialog.findChild(QDialogButtonBox).buttons()[0], Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "Write what the customer said."  # nothing saved yet
+    qtbot.keyClicks(dialog.text, "Thanks for the birthday bonus")
+    dialog.save()
+    assert dialog.item is not None and dialog.item.customer_id == olena.customer_id
+    anonymous = FeedbackDialog(services, None)
+    qtbot.addWidget(anonymous)
+    assert anonymous.heading.text() == "Feedback without a customer"
