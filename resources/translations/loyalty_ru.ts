@@ -2205,6 +2205,33 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>DamagedDatabase</name>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>Не удаётся открыть базу данных</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Backup restored</source>
+        <translation>Резервная копия восстановлена</translation>
+    </message>
+    <message>
+        <source>The database %1 is damaged or is not a loyalty terminal database.</source>
+        <translation>База данных %1 повреждена или не является базой терминала лояльности.</translation>
+    </message>
+    <message>
+        <source>The newest backup was made on %1. Put it back now? Sales since then are not in it; the damaged file is kept next to the backups.</source>
+        <translation>Последняя резервная копия сделана %1. Восстановить её сейчас? Продаж после неё в ней нет; повреждённый файл сохраняется рядом с резервными копиями.</translation>
+    </message>
+    <message>
+        <source>Restore the backup of %1</source>
+        <translation>Восстановить копию от %1</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <source>Points liability</source>

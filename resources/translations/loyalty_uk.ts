@@ -2205,6 +2205,33 @@ Cards: {cards}</source>
     </message>
 </context>
 <context>
+    <name>DamagedDatabase</name>
+    <message>
+        <source>Cannot open the database</source>
+        <translation>Не вдається відкрити базу даних</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрити</translation>
+    </message>
+    <message>
+        <source>Backup restored</source>
+        <translation>Резервну копію відновлено</translation>
+    </message>
+    <message>
+        <source>The database %1 is damaged or is not a loyalty terminal database.</source>
+        <translation>База даних %1 пошкоджена або не є базою термінала лояльності.</translation>
+    </message>
+    <message>
+        <source>The newest backup was made on %1. Put it back now? Sales since then are not in it; the damaged file is kept next to the backups.</source>
+        <translation>Останню резервну копію зроблено %1. Відновити її зараз? Продажів після неї в ній немає; пошкоджений файл зберігається поруч із резервними копіями.</translation>
+    </message>
+    <message>
+        <source>Restore the backup of %1</source>
+        <translation>Відновити копію від %1</translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <source>Points liability</source>

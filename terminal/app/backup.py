@@ -328,7 +328,7 @@ class Backups:
     # ---- status and settings ---------------------------------------------------------------
 
     def list(self) -> list[tuple[datetime, Path]]:
-        return _backups_in(self.folder)
+        return backups_in(self.folder)
 
     def status(self) -> BackupStatus:
         found = self.list()
@@ -384,7 +384,8 @@ class Backups:
         return Restore(self.till).run(source)
 
 
-def _backups_in(folder: Path) -> list[tuple[datetime, Path]]:
+def backups_in(folder: Path) -> list[tuple[datetime, Path]]:
+    """The backups this program made in ``folder``, oldest first (by the time in their names)."""
     found: list[tuple[datetime, Path]] = []
     try:
         entries = list(folder.iterdir())
@@ -416,7 +417,7 @@ def keep_set(stamps: list[datetime]) -> set[datetime]:
 
 def rotate(folder: Path, now: datetime) -> list[str]:
     """Delete backups outside the 7/4/12 plan; returns the names removed."""
-    found = _backups_in(folder)
+    found = backups_in(folder)
     keep = keep_set([stamp for stamp, _ in found])
     removed = []
     for stamp, path in found:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from terminal.app.backup import (
     sales_count,
     verify_file,
 )
-from terminal.app.till import Till
+from terminal.app.files import cannot_write
+from terminal.app.till import Clock, Till, open_till, system_clock
 from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.core.sentences import Sentence
 from terminal.db import migrate
@@ -202,3 +204,50 @@ def verify_file_schema_free(path: Path, name: str) -> None:
             QT_TRANSLATE_NOOP("Errors", "The file {name} is not a loyalty terminal database."),
             name=name,
         )
+
+
+def newest_backup(db_path: Path) -> tuple[datetime, Path] | None:
+    """The newest backup in the database's backup folder, found without opening the database
+    (which may be the damaged one): what the window offers to put back."""
+    from terminal.app.backup import backups_in
+
+    found = backups_in(db_path.parent / "backups")
+    return found[-1] if found else None
+
+
+def restore_over_damaged(
+    db_path: Path, source: Path, clock: Clock = system_clock
+) -> tuple[Till, RestoreResult]:
+    """Put the backup ``source`` in place of a database that cannot be opened.
+
+    The damaged file (with its WAL) is moved into the backup folder first, kept as evidence and
+    never deleted; a new database is made in its place and the backup restored into it. The
+    result names the damaged file as the data as it was, not the empty stand-in."""
+    if not source.is_file():
+        raise BackupRefused(
+            QT_TRANSLATE_NOOP("Errors", "There is no file {source}."), source=source
+        )
+    damaged = _put_damaged_aside(db_path)
+    till = open_till(db_path, clock)
+    try:
+        result = Restore(till).run(source)
+    except BaseException:
+        till.close()
+        raise
+    return till, replace(result, kept_aside=damaged)
+
+
+def _put_damaged_aside(damaged: Path) -> Path:
+    """Move a database that cannot be opened (with its WAL) into its backup folder; returns
+    where the file itself went."""
+    folder = damaged.parent / "backups"
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for end in ("", "-wal", "-shm"):
+            side = Path(f"{damaged}{end}")
+            if side.exists():
+                os.replace(side, folder / f"damaged-{stamp}.db{end}")
+    except OSError as exc:
+        raise cannot_write(exc, folder) from exc
+    return folder / f"damaged-{stamp}.db"

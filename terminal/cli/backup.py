@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
-from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from terminal.app.backup import Backups
-from terminal.app.files import cannot_write
+from terminal.app.restore import restore_over_damaged
 from terminal.app.till import DamagedDatabase
 from terminal.cli.context import Cli, ExitCode
 from terminal.cli.language import cli_help
@@ -74,7 +71,6 @@ def _backup(cli: Cli) -> int:
 
 
 def _restore(cli: Cli) -> int:
-    damaged: Path | None = None
     try:
         till = cli.till
     except DamagedDatabase as exc:
@@ -82,11 +78,10 @@ def _restore(cli: Cli) -> int:
         # and the backup is put back into a new database in its place
         if not Path(cli.args.file).is_file():
             raise
-        damaged = _put_aside(Path(exc.params["path"]))
-        till = cli.till
-    result = Backups(till).restore(cli.args.file)
-    if damaged is not None:  # what was there before is the damaged file, not the empty stand-in
-        result = replace(result, kept_aside=damaged)
+        till, result = restore_over_damaged(Path(exc.params["path"]), Path(cli.args.file))
+        cli.adopt(till)
+    else:
+        result = Backups(till).restore(cli.args.file)
     data = {
         "restored_from": str(result.restored_from),
         "kept_aside": str(result.kept_aside),
@@ -95,19 +90,3 @@ def _restore(cli: Cli) -> int:
     }
     cli.emit(data, lambda: cli.sentence(result.summary))
     return int(ExitCode.OK)
-
-
-def _put_aside(damaged: Path) -> Path:
-    """Move a database that cannot be opened (with its WAL) into its backup folder; returns
-    where the file itself went."""
-    folder = damaged.parent / "backups"
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        for end in ("", "-wal", "-shm"):
-            side = Path(f"{damaged}{end}")
-            if side.exists():
-                os.replace(side, folder / f"damaged-{stamp}.db{end}")
-    except OSError as exc:
-        raise cannot_write(exc, folder) from exc
-    return folder / f"damaged-{stamp}.db"

@@ -75,6 +75,11 @@ class Cli:
             )
         return self._till
 
+    def adopt(self, till: Till) -> None:
+        """The till a command opened itself (restore over a damaged file made a new one): the
+        command's closing and its money formatting use it."""
+        self._till = till
+
     def money(self, minor: int) -> str:
         return format_amount(minor, self.till.currency().decimals)
 

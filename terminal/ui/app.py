@@ -15,7 +15,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from terminal.app.settings import get_setting
 from terminal.app.shop_setup import ShopSetup
-from terminal.app.till import APP_AUTHOR, APP_NAME, Till, default_db_path, open_till
+from terminal.app.till import (
+    APP_AUTHOR,
+    APP_NAME,
+    DamagedDatabase,
+    Till,
+    default_db_path,
+    open_till,
+)
 from terminal.core.errors import LoyaltyError
 from terminal.i18n_text import error_text
 from terminal.log_file import configure_logging
@@ -93,6 +100,14 @@ def run_gui(db_path: str | Path | None = None) -> int:
         return refuse_second_window(exc)
     try:
         till = open_till(db_path)
+    except DamagedDatabase as exc:
+        from terminal.ui.damaged_database import offer_restore
+
+        restored = offer_restore(exc)
+        if restored is None:
+            window_lock.unlock()
+            return 1
+        till = restored
     except LoyaltyError as exc:
         window_lock.unlock()
         QMessageBox.critical(None, _tr("Cannot open the database"), error_text(exc))
