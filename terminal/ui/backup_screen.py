@@ -358,6 +358,5 @@ register_screen(
         shortcut="F9",
         factory=_make,
         owner_only=True,
-        order=90,
     )
 )

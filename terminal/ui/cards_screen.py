@@ -366,6 +366,5 @@ register_screen(
         shortcut="F6",
         factory=lambda services, parent: CardsScreen(services, parent),
         owner_only=True,
-        order=60,
     )
 )

@@ -690,6 +690,4 @@ def _make(services: AppServices, parent: QWidget | None) -> QWidget:
     return CounterScreen(services, parent)
 
 
-register_screen(
-    ScreenSpec(key="counter", title=tr_title("Counter"), shortcut="F1", factory=_make, order=10)
-)
+register_screen(ScreenSpec(key="counter", title=tr_title("Counter"), shortcut="F1", factory=_make))

@@ -518,6 +518,4 @@ def _make(services: AppServices, parent: QWidget | None) -> QWidget:
     return CustomerDesk(services, parent)
 
 
-register_screen(
-    ScreenSpec(key="customers", title=CUSTOMERS_TITLE, shortcut="F2", factory=_make, order=20)
-)
+register_screen(ScreenSpec(key="customers", title=CUSTOMERS_TITLE, shortcut="F2", factory=_make))

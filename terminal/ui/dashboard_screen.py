@@ -497,6 +497,5 @@ register_screen(
         shortcut="F7",
         factory=_make,
         owner_only=True,
-        order=70,
     )
 )

@@ -224,6 +224,5 @@ SPEC = ScreenSpec(
     shortcut="F10",
     factory=_make,
     owner_only=True,
-    order=100,
 )
 register_screen(SPEC)

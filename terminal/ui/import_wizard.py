@@ -522,6 +522,5 @@ register_screen(
         shortcut="F11",
         factory=_make,
         owner_only=True,
-        order=110,
     )
 )

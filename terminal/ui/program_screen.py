@@ -593,6 +593,5 @@ register_screen(
         shortcut="F8",
         factory=ProgramScreen,
         owner_only=True,
-        order=80,
     )
 )

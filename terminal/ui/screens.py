@@ -23,9 +23,15 @@ class ScreenSpec:
     shortcut: str  # e.g. "F1"
     factory: Callable[[AppServices, QWidget | None], QWidget]
     owner_only: bool = False
-    # Where its tab or Owner-menu entry stands: ten times its F-key (F7 → 70), plus 100 with
-    # Ctrl (Ctrl+F9 → 190), so the menu reads in key order and a new screen knows its place.
-    order: int = 1000
+
+    @property
+    def order(self) -> int:
+        """Where its tab or Owner-menu entry stands, read from its key so the two never
+        disagree: ten times its F-key (F7 → 70), plus 100 with Ctrl (Ctrl+F9 → 190); a key that
+        is no F-key goes last (1000)."""
+        modifiers, _plus, key = self.shortcut.rpartition("+")
+        number = int(key[1:]) if key.startswith("F") and key[1:].isdigit() else 100
+        return number * 10 + (100 if "Ctrl" in modifiers else 0)
 
 
 def _tr(text: str) -> Callable[[], str]:

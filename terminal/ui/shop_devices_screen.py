@@ -224,6 +224,5 @@ register_screen(
         shortcut="F12",
         factory=_make,
         owner_only=True,
-        order=120,
     )
 )

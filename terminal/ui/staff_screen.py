@@ -188,6 +188,5 @@ register_screen(
         shortcut="Ctrl+F10",
         factory=_make,
         owner_only=True,
-        order=200,
     )
 )

@@ -871,6 +871,5 @@ register_screen(
         shortcut="Ctrl+F9",
         factory=_make,
         owner_only=True,
-        order=190,
     )
 )
