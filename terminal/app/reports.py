@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 
 from terminal.app.till import Till, current_program
 from terminal.core import kpis
-from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput
 from terminal.core.kpis import Period
 from terminal.core.sentences import Day
 
@@ -104,14 +104,10 @@ class Reports:
 
     def kpis(self, period: Period) -> KpiReport:
         if period.end < period.start:
-            from terminal.core.errors import InvalidInput
-
             raise InvalidInput(
                 QT_TRANSLATE_NOOP("Errors", "The period ends before it starts."), field="period"
             )
         if period.end >= date.max:
-            from terminal.core.errors import InvalidInput
-
             # bounds() reads up to the next midnight, which the calendar does not have.
             raise InvalidInput(
                 QT_TRANSLATE_NOOP("Errors", "The period must end before {last}."),

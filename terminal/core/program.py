@@ -353,10 +353,10 @@ class Program:
                 )
 
 
-def _int_field(name: str, value: Any, *, minimum: int, maximum: int | None = None) -> int:
-    """A whole number in the program's JSON; ``maximum`` is checked by ``validate`` when the
-    program is saved, and here too when the caller knows it (a file's field is named as
-    written)."""
+def _int_field(name: str, value: Any, *, minimum: int) -> int:
+    """A whole number in the program's JSON; its maximum is checked by ``validate_limits`` when
+    the program is saved or read from a file, not here, so a stored version past it still
+    loads."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(
             QT_TRANSLATE_NOOP("Errors", "“{name}” must be a whole number."), field=name, name=name
@@ -368,8 +368,6 @@ def _int_field(name: str, value: Any, *, minimum: int, maximum: int | None = Non
             name=name,
             minimum=minimum,
         )
-    if maximum is not None:
-        _at_most(name, value, maximum)
     return value
 
 
