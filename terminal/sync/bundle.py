@@ -23,7 +23,6 @@ import hashlib
 import hmac
 import os
 import queue
-import secrets
 import threading
 import weakref
 import zlib
@@ -35,7 +34,7 @@ from typing import Any
 
 import orjson
 
-from terminal.app.files import os_reason
+from terminal.app.files import os_reason, partial_name
 from terminal.core.errors import QT_TRANSLATE_NOOP, LoyaltyError, StorageError
 from terminal.db import journal_archive
 
@@ -126,7 +125,7 @@ def write_bundle_lines(
     mac = hmac.new(key, digestmod=hashlib.sha256)
     # a name of this writer's own: two tills blanking the same bundle of a shared folder at
     # once each write their own file, and the last rename wins (both are whole and signed)
-    partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.partial")
+    partial = partial_name(path)
     try:
         with open(partial, "wb") as raw:
             gz = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=COMPRESS_LEVEL, mtime=0)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from terminal.app.files import partial_name
 from terminal.app.settings import get_setting, put_setting
 from terminal.app.till import Till, driver_connection
 from terminal.core.errors import QT_TRANSLATE_NOOP
@@ -92,7 +93,7 @@ def _refuse_taken(db: sqlite3.Connection, number: int) -> None:
 def _write_secret(out: Path, content: bytes) -> None:
     """Write the file readable by its owner alone from its first byte (it holds the shop's
     key), whole or not at all, and on the stick before the till says it is written."""
-    partial = out.with_name(f"{out.name}.{secrets.token_hex(4)}.partial")
+    partial = partial_name(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
