@@ -3,8 +3,10 @@
 import multiprocessing
 import sys
 
-from terminal.cli import main
-
 if __name__ == "__main__":
+    # First: in a worker process (a sync import's staging, terminal/sync/staging.py) this runs
+    # the worker and exits, before anything of the app is imported.
     multiprocessing.freeze_support()
+    from terminal.cli import main
+
     sys.exit(main())

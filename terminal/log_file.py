@@ -16,7 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
-from terminal.app.till import APP_AUTHOR, APP_NAME
+from terminal import APP_AUTHOR, APP_NAME
 
 WINDOW_LOG = "terminal.log"
 COMMAND_LOG = "cli.log"

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, select
 
+from terminal import APP_AUTHOR, APP_NAME
 from terminal.app.settings import get_setting, put_setting
 from terminal.core.errors import QT_TRANSLATE_NOOP, StorageError
 from terminal.core.ids import new_id
@@ -31,8 +32,6 @@ from terminal.db.models import ProgramVersion, Terminal
 
 log = logging.getLogger("db")
 
-APP_NAME = "loyalty-terminal"
-APP_AUTHOR = "LoyaltyTerminal"
 Clock = Callable[[], datetime]
 
 

@@ -9,15 +9,17 @@ import logging
 import sys
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from terminal.app.results import to_jsonable
-from terminal.app.till import Till, open_till
 from terminal.core import errors
 from terminal.core.errors import QT_TRANSLATE_NOOP, format_template
 from terminal.core.money import format_amount
 from terminal.core.sentences import Amount, Sentence
 from terminal.log_file import COMMAND_LOG, configure_logging, current_log_file
+
+if TYPE_CHECKING:
+    from terminal.app.till import Till
 
 log = logging.getLogger("cli")
 
@@ -69,6 +71,10 @@ class Cli:
     @property
     def till(self) -> Till:
         if self._till is None:
+            # imported here: the CLI's own import stays light, and so does every process that
+            # imports it to start (a sync import's staging workers, sync/staging.py)
+            from terminal.app.till import open_till
+
             self._till = open_till(
                 getattr(self.args, "db", None),
                 named_folder_must_exist=not getattr(self.args, "makes_database", False),

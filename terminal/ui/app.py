@@ -13,11 +13,10 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from terminal import APP_AUTHOR, APP_NAME
 from terminal.app.settings import get_setting
 from terminal.app.shop_setup import ShopSetup
 from terminal.app.till import (
-    APP_AUTHOR,
-    APP_NAME,
     DamagedDatabase,
     Till,
     default_db_path,
