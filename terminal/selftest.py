@@ -77,6 +77,36 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
             raise AssertionError(_say("the card PDF is empty"))
         return _say("card PDF rendered ({size} KB)").format(size=out.stat().st_size // 1024)
 
+    def sync_workers() -> str:
+        from terminal.app.till import open_till
+        from terminal.sync import staging
+        from terminal.sync.exchange import SyncExchange
+        from terminal.sync.pairing import create_pairing, join_pairing
+
+        if not staging.worker_count():
+            return _say("one core here: bundles are imported in one process")
+        till = state["till"]
+        create_pairing(till, 2, folder / "till2.pair")  # type: ignore[arg-type]
+        second = open_till(folder / "second.db")
+        try:
+            join_pairing(second, folder / "till2.pair")
+            exported = SyncExchange(till).export(folder / "bundles", since=0)  # type: ignore[arg-type]
+            assert exported.path is not None
+            # the worker processes a big catch-up uses, asked for on this small bundle: they
+            # start from the installed program itself (a packaged app re-runs its executable)
+            result = SyncExchange(second).import_file(exported.path, staged=True)
+            if not result.workers:
+                raise AssertionError(_say("the sync worker processes did not start (see the log)"))
+            with till.read_driver() as a, second.read_driver() as b:  # type: ignore[attr-defined]
+                query = "SELECT id, balance FROM customer ORDER BY id"
+                if a.execute(query).fetchall() != b.execute(query).fetchall():
+                    raise AssertionError(_say("the imported balances differ"))
+        finally:
+            second.close()
+        return _say("a bundle of {events} events imported by {workers} worker processes").format(
+            events=result.applied, workers=result.workers
+        )
+
     def window() -> str:
 
         from terminal.ui.app import build_window
@@ -127,6 +157,7 @@ def _steps(folder: Path) -> list[tuple[str, Callable[[], str]]]:
         ("check", books),
         ("window", window),
         ("cards", card_pdf),
+        ("sync", sync_workers),
         ("languages", languages),
         ("network", network),
     ]

@@ -5674,6 +5674,10 @@ Cards: {cards}</source>
         <translation>самопроверка НЕ ПРОЙДЕНА за {seconds} с</translation>
     </message>
     <message>
+        <source>one core here: bundles are imported in one process</source>
+        <translation>здесь одно ядро: пакеты импортируются в одном процессе</translation>
+    </message>
+    <message>
         <source>sale and refund on card {card}: balance 100 → 45 → 100</source>
         <translation>продажа и возврат по карте {card}: баланс 100 → 45 → 100</translation>
     </message>
@@ -5690,6 +5694,10 @@ Cards: {cards}</source>
         <translation>PDF карты создан ({size} КБ)</translation>
     </message>
     <message>
+        <source>a bundle of {events} events imported by {workers} worker processes</source>
+        <translation>пакет из {events} событий импортирован {workers} рабочими процессами</translation>
+    </message>
+    <message>
         <source>main window built and shown in {seconds} s</source>
         <translation>главное окно создано и показано за {seconds} с</translation>
     </message>
@@ -5698,12 +5706,20 @@ Cards: {cards}</source>
         <translation>переводы загружаются: {languages}</translation>
     </message>
     <message>
+        <source>the sync worker processes did not start (see the log)</source>
+        <translation>рабочие процессы синхронизации не запустились (см. журнал)</translation>
+    </message>
+    <message>
         <source>unexpected sale figures: {sale}</source>
         <translation>неожиданные цифры продажи: {sale}</translation>
     </message>
     <message>
         <source>unexpected balance after refund: {balance}</source>
         <translation>неожиданный баланс после возврата: {balance}</translation>
+    </message>
+    <message>
+        <source>the imported balances differ</source>
+        <translation>импортированные балансы не совпадают</translation>
     </message>
     <message>
         <source>something tried the network: {calls}</source>

@@ -5674,6 +5674,10 @@ Cards: {cards}</source>
         <translation>самоперевірку НЕ ПРОЙДЕНО за {seconds} с</translation>
     </message>
     <message>
+        <source>one core here: bundles are imported in one process</source>
+        <translation>тут одне ядро: пакети імпортуються в одному процесі</translation>
+    </message>
+    <message>
         <source>sale and refund on card {card}: balance 100 → 45 → 100</source>
         <translation>продаж і повернення за карткою {card}: баланс 100 → 45 → 100</translation>
     </message>
@@ -5690,6 +5694,10 @@ Cards: {cards}</source>
         <translation>PDF картки створено ({size} КБ)</translation>
     </message>
     <message>
+        <source>a bundle of {events} events imported by {workers} worker processes</source>
+        <translation>пакет із {events} подій імпортовано {workers} робочими процесами</translation>
+    </message>
+    <message>
         <source>main window built and shown in {seconds} s</source>
         <translation>головне вікно створено й показано за {seconds} с</translation>
     </message>
@@ -5698,12 +5706,20 @@ Cards: {cards}</source>
         <translation>переклади завантажуються: {languages}</translation>
     </message>
     <message>
+        <source>the sync worker processes did not start (see the log)</source>
+        <translation>робочі процеси синхронізації не запустилися (див. журнал)</translation>
+    </message>
+    <message>
         <source>unexpected sale figures: {sale}</source>
         <translation>неочікувані цифри продажу: {sale}</translation>
     </message>
     <message>
         <source>unexpected balance after refund: {balance}</source>
         <translation>неочікуваний баланс після повернення: {balance}</translation>
+    </message>
+    <message>
+        <source>the imported balances differ</source>
+        <translation>імпортовані баланси не збігаються</translation>
     </message>
     <message>
         <source>something tried the network: {calls}</source>

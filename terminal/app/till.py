@@ -71,14 +71,18 @@ class Till:
             yield session
 
     @contextmanager
-    def write_driver(self, *, bulk: bool = False) -> Iterator[sqlite3.Connection]:
+    def write_driver(
+        self, *, bulk: bool = False, attaching: bool = False
+    ) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` transaction on a pooled ``sqlite3`` connection (the sale path).
 
         The same guarantees as :meth:`write` — commits on success, rolls back on any error,
         foreign keys checked at commit, a busy or full database becomes a plain-words error —
         without an ORM session, whose bookkeeping costs as much as the sale's SQL itself.
         ``bulk``: a load of a million rows, written once instead of twice when nobody else has
-        the file open (``bulk_load.rollback_journal``).
+        the file open (``bulk_load.rollback_journal``); ``attaching``: the transaction attaches
+        other files (``sync/staging.py``), detached after it — SQLite cannot detach a file
+        inside a transaction — before the connection goes back to the pool.
         """
         fairy = self.engine.raw_connection()
         db: sqlite3.Connection = fairy.driver_connection  # type: ignore[assignment]
@@ -86,7 +90,13 @@ class Till:
             with bulk_load.rollback_journal(db) if bulk else nullcontext():
                 yield from self._transaction(db)
         finally:
-            fairy.close()
+            try:
+                if attaching:
+                    for _, name, _ in db.execute("PRAGMA database_list").fetchall():
+                        if name not in ("main", "temp"):
+                            db.execute(f"DETACH {name}")
+            finally:
+                fairy.close()
 
     @staticmethod
     def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 
 log = logging.getLogger("db")
@@ -42,17 +42,31 @@ def restore(conn: sqlite3.Connection, objects: SetAside) -> None:
             conn.execute(sql)
 
 
-def drop_plain_indexes(conn: sqlite3.Connection, tables: Iterable[str]) -> SetAside:
-    """Drop the non-unique indexes of ``tables``; returns them for :func:`restore`."""
+def drop_plain_indexes(
+    conn: sqlite3.Connection, tables: Iterable[str], *, keep_led_by: Collection[str] = ()
+) -> SetAside:
+    """Drop the non-unique indexes of ``tables``; returns them for :func:`restore`.
+
+    ``keep_led_by``: columns whose values grow as the rows are made (a time, a time-ordered
+    id). An index led by one is kept: rows that arrive in the order they were made land at its
+    right edge, on pages already in the cache, so keeping it up row by row is cheaper than
+    building it again after — and that work then happens while the rows go in, where a staged
+    import (``sync/staging.py``) has other cores busy, not after them."""
     wanted = list(tables)
     rows = conn.execute(
         "SELECT type, name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
         f"AND tbl_name IN ({', '.join('?' * len(wanted))}) ORDER BY name",
         wanted,
     ).fetchall()
+    plain = [row for row in rows if not row[2].lstrip().upper().startswith("CREATE UNIQUE")]
     return set_aside(
-        conn, [row for row in rows if not row[2].lstrip().upper().startswith("CREATE UNIQUE")]
+        conn, [row for row in plain if _leading_column(conn, row[1]) not in keep_led_by]
     )
+
+
+def _leading_column(conn: sqlite3.Connection, index: str) -> str | None:
+    first = conn.execute(f'PRAGMA index_info("{index}")').fetchone()
+    return None if first is None else first[2]
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from terminal.core.errors import QT_TRANSLATE_NOOP, DatabaseBusy, StorageError
+from terminal.db.binding import bind_plain_values_fast
 
 log = logging.getLogger("db")
 
@@ -30,26 +31,9 @@ BUSY_TIMEOUT_MS = 5000
 FULL_DISK_BYTES = 256 * 1024
 
 
-def _null(_value: None) -> None:
-    return None
-
-
-def _bind_plain_values_fast() -> None:
-    """Register the trivial adapters for ``None`` and ``bool``.
-
-    The sqlite3 module binds exact ints, floats and strings directly, but for anything else —
-    ``None`` and ``bool`` included — it first searches for an adapter, and a search that finds
-    none costs about 1 µs a value, eight times binding an int. A sync catch-up binds millions
-    of ``None`` (a sale's empty card, category, cashier…): registered, each costs 0.4 µs. What
-    is stored does not change (NULL, and 0/1).
-    """
-    sqlite3.register_adapter(type(None), _null)
-    sqlite3.register_adapter(bool, int)
-
-
 def make_engine(path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine on the database file ``path`` with the till's pragmas on every connection."""
-    _bind_plain_values_fast()
+    bind_plain_values_fast()
     engine = create_engine(
         f"sqlite:///{Path(path)}",
         connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},

@@ -20,10 +20,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import repeat
-from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -37,8 +36,10 @@ from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db import bulk_load
 from terminal.db import journal_archive as archive
 from terminal.db.sync_state import put_state, state
+from terminal.sync import rows
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.clock import ZERO, Stamp, tick
+from terminal.sync.staging import StagedBundle, StageSpec
 
 # Settings that belong to this till's identity or secret: never taken from another till.
 PRIVATE_SETTINGS = frozenset({"shop_id", "shop_key"})
@@ -180,92 +181,64 @@ class _Affected:
 _FACT_TABLES = ("customer", "purchase", "ledger_entry", "points_lot", "lot_movement", "refund")
 # What a big catch-up fills: their plain indexes are built once after it (db/bulk_load.py).
 _BULK_TABLES = _FACT_TABLES
-
-# _db_value in SQL, for the rows inserted by executemany: the values are bound straight from
-# the parsed payload dicts, so no per-row Python work remains. Any column of a table this
-# program does not know may hold a time, so there every value is tested the way _db_value tests
-# it (the value named once in a one-row subquery, read by each test). A date-time column of a
-# known table holds nothing but a naive datetime's isoformat() — 19 characters, or 26 with the
-# microseconds — or NULL, and one expression reading the value once turns either into the
-# stored form: no subquery, which cost a catch-up more than all its time conversions
-# (0.75 s of 3.4 s for 200 000 sales' rows, measured; test_bundles pins it against _db_value).
-_STORED_TIME = (
-    "CASE WHEN typeof({p}) = 'text' AND length({p}) IN (19, 26) AND substr({p}, 11, 1) = 'T'"
-    " AND substr({p}, 5, 1) = '-' AND substr({p}, 14, 1) = ':'"
-    " THEN substr({p}, 1, 10) || ' ' || substr({p}, 12)"
-    " || CASE WHEN length({p}) = 19 THEN '.000000' ELSE '' END ELSE {p} END"
-)
-_STORED_TIME_COLUMN = "substr(replace(?, 'T', ' ') || '.000000', 1, 26)"
-
-# A column whose payload value is not copied: a lot movement's id is this till's own rowid.
-# Such a table's rows have no key of their own here, so there is no repeat to ignore either.
-_COLUMN_NOT_COPIED = {"lot_movement": "id"}
+# Columns whose values grow with the events that made the rows (times, and ids of rows made
+# with them: UUIDv7, core/ids.py). A catch-up's rows arrive in that order, so the indexes led by
+# them are kept up as the rows go in; the customer-led ones are built again after.
+_GROWING_COLUMNS = frozenset({"created_at", "expires_at", "purchase_id", "entry_id", "lot_id"})
 
 # (table, the payload row's columns) -> (the INSERT, what takes its values out of a row)
-_ROW_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, Callable[[dict[str, Any]], Any]]] = {}
+_ROW_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, rows.Getter]] = {}
 
 
-def _row_insert(
-    table: str, columns: tuple[str, ...]
-) -> tuple[str, Callable[[dict[str, Any]], Any]]:
-    """The INSERT for rows of ``table`` with ``columns`` and a getter that turns such a row
-    (a dict) into its parameters, in C (``itemgetter``): binding by name made the sqlite3
-    module build a string per column per row. Times are stored as the app stores them (see
-    :func:`_db_value`) — in date-time columns, or in every column of a table this program does
-    not know.
+def time_columns(table: str) -> frozenset[str] | None:
+    """The date-time columns of ``table``, or None for a table this program does not know
+    (a newer release's): every value of such a table is tested for a time."""
+    known = SQLModel.metadata.tables.get(table)
+    if known is None:
+        return None
+    return frozenset(c.name for c in known.c if isinstance(c.type, DateTime))
 
-    Each value is bound once, by a plain ``?``. Where a value must be read several times (the
-    time tests for a table this program does not know) it is named in a one-row subquery.
-    Numbered placeholders (``?3``) would do the same, but since Python 3.12 the sqlite3 module
-    warns for every such value bound from a sequence (the import ran 3 times slower there,
-    40 µs a 20-value row) and 3.14 refuses them."""
+
+def _row_insert(table: str, columns: tuple[str, ...]) -> tuple[str, rows.Getter]:
+    """The INSERT for rows of ``table`` with ``columns``, and the getter of their values
+    (``rows.row_insert``): times are stored as the app stores them (see :func:`_db_value`)."""
     made = _ROW_INSERTS.get((table, columns))
     if made is None:
-        known = SQLModel.metadata.tables.get(table)
-        names = [c for c in columns if c != _COLUMN_NOT_COPIED.get(table)]
-        verb = "INSERT" if table in _COLUMN_NOT_COPIED else "INSERT OR IGNORE"
-        if known is None:
-            values = [_STORED_TIME.format(p=f"v{n}") for n in range(1, len(names) + 1)]
-            bound = ", ".join(f"? AS v{n}" for n in range(1, len(names) + 1))
-            source = f"SELECT {', '.join(values)} FROM (SELECT {bound})"
-        else:
-            times = {c.name for c in known.c if isinstance(c.type, DateTime)}
-            source = "VALUES ({})".format(
-                ", ".join(_STORED_TIME_COLUMN if name in times else "?" for name in names)
-            )
-        sql = f"{verb} INTO {table} ({', '.join(names)}) {source}"
-        getter = itemgetter(*names)
-        made = (sql, getter if len(names) > 1 else lambda row: (getter(row),))
+        names = rows.copied_columns(table, columns)
+        made = rows.row_insert(rows.insert_verb(table), table, names, time_columns(table))
         _ROW_INSERTS[(table, columns)] = made
     return made
 
 
-def _insert_rows(db: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert one batch's rows of ``table``, one ``executemany`` per set of columns.
-
-    Nearly always every row has the columns of the first (one release wrote them all), and
-    that is checked in C rather than by sorting each row by its columns in Python (a fifth of
-    a catch-up's own Python): rows as many columns long as the first, from each of which the
-    first's columns could all be taken, have exactly the first's columns. Otherwise the rows
-    go by their columns one set at a time."""
-    if not rows:  # a payload may name a table with no rows
+def _insert_rows(db: sqlite3.Connection, table: str, table_rows: list[dict[str, Any]]) -> None:
+    """Insert one batch's rows of ``table``, one ``executemany`` per set of columns."""
+    if not table_rows:  # a payload may name a table with no rows
         return
-    columns = tuple(rows[0])
-    sql, values = _row_insert(table, columns)
-    if table not in _COLUMN_NOT_COPIED and len(set(map(len, rows))) == 1:
-        try:
-            params = list(map(values, rows))
-        except KeyError:  # as many columns, other names: rows written by another release
-            pass
-        else:
+    sql, values = _row_insert(table, tuple(table_rows[0]))
+    if table not in rows.COLUMN_NOT_COPIED:
+        params = rows.same_columns(table_rows, values)
+        if params is not None:
             db.executemany(sql, params)
             return
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(row)
-    for columns, same in groups.items():
+    for columns, same in rows.by_columns(table_rows).items():
         sql, values = _row_insert(table, columns)
         db.executemany(sql, map(values, same))
+
+
+def _needs_newer_program(schema: int) -> BundleRefused:
+    return BundleRefused(
+        QT_TRANSLATE_NOOP(
+            "Errors",
+            "Another till's events need a newer version of the program (journal "
+            "schema {schema}); update this till first. Nothing was changed.",
+        ),
+        schema=schema,
+    )
+
+
+def _staged_alias(segment: int, worker: int) -> str:
+    """The name a staging file is attached under in the till's connection."""
+    return f"staged_{segment + 1}_{worker + 1}"
 
 
 class EventApplier:
@@ -326,7 +299,9 @@ class EventApplier:
             row[0] for row in db.execute("SELECT DISTINCT tbl FROM sync_field_clock")
         } & set(_KEYS)
         if self.bulk:  # nothing below reads through them until finish() builds them again
-            self._indexes = bulk_load.drop_plain_indexes(db, _BULK_TABLES)
+            self._indexes = bulk_load.drop_plain_indexes(
+                db, _BULK_TABLES, keep_led_by=_GROWING_COLUMNS
+            )
         self._started = True
 
     def feed(self, events: list[dict[str, Any]]) -> None:
@@ -337,14 +312,7 @@ class EventApplier:
         )
         newest = max(map(dict.get, fresh, repeat("schema_version"), repeat(1)))
         if newest > SCHEMA_VERSION:  # a bundle's manifest says so first; a hub pull has none
-            raise BundleRefused(
-                QT_TRANSLATE_NOOP(
-                    "Errors",
-                    "Another till's events need a newer version of the program (journal "
-                    "schema {schema}); update this till first. Nothing was changed.",
-                ),
-                schema=newest,
-            )
+            raise _needs_newer_program(newest)
         if not self._started:
             self._start()
         if not self.first_seq:
@@ -360,9 +328,9 @@ class EventApplier:
             if stamp > top:  # stamp texts sort like the stamps (clock.py)
                 top = stamp
             payload = loads(event["payload"])
-            rows = payload.get("rows")
-            if rows:
-                for table, table_rows in rows.items():
+            payload_rows = payload.get("rows")
+            if payload_rows:
+                for table, table_rows in payload_rows.items():
                     if table in clocked:
                         key_column = _KEYS[table]
                         born[table].update((str(r[key_column]), stamp) for r in table_rows)
@@ -375,9 +343,58 @@ class EventApplier:
             if updates:
                 self._updates.extend((stamp, update) for update in updates)
         self._top = top
-        for table, rows in tables.items():
-            _insert_rows(self.db, table, rows)
+        for table, table_rows in tables.items():
+            _insert_rows(self.db, table, table_rows)
         self.applied += len(fresh)
+
+    def feed_staged(self, staged: StagedBundle) -> None:
+        """Take a big bundle's events as worker processes staged them (``staging.py``): what
+        :meth:`feed` works out of each batch arrives worked out, and the rows are copied in
+        by SQLite from the staging files, block by block in the bundle's order (so they get
+        the rowids :meth:`feed` would give them)."""
+        self._start()
+        spec = StageSpec(
+            staged.manifest,
+            self.have,
+            {table: _KEYS[table] for table in self._clocked},
+            {
+                table: columns
+                for table in SQLModel.metadata.tables
+                if (columns := time_columns(table)) is not None
+            },
+            Stamp(0, 0, self.origin).text(),
+        )
+        db, born = self.db, self._born
+        for segment, parts in enumerate(staged.parts(spec)):
+            for worker, part in enumerate(parts):
+                if any(block.steps for block in part.blocks):
+                    db.execute(f"ATTACH ? AS {_staged_alias(segment, worker)}", (part.path,))
+            blocks = sorted(
+                ((block, worker) for worker, part in enumerate(parts) for block in part.blocks),
+                key=lambda pair: pair[0].index,
+            )
+            for block, worker in blocks:
+                if not block.fresh:
+                    continue
+                if block.newest_schema > SCHEMA_VERSION:
+                    raise _needs_newer_program(block.newest_schema)
+                if not self.first_seq:
+                    self.first_seq = block.first_fresh
+                self.last_seq = block.last_fresh
+                self.applied += block.fresh
+                if block.top > self._top:
+                    self._top = block.top
+                for table, stamps in block.born.items():
+                    born[table].update(stamps)
+                self._updates.extend(block.updates)
+                alias = _staged_alias(segment, worker)
+                for table, stage, names, first, last in block.steps:
+                    columns = ", ".join(names)
+                    db.execute(
+                        f"{rows.insert_verb(table)} INTO {table} ({columns}) SELECT {columns} "
+                        f"FROM {alias}.{stage} WHERE rowid BETWEEN ? AND ?",
+                        (first, last),
+                    )
 
     def finish(self) -> int:
         """Field updates, caches, conflict flags; returns how many events were new."""
@@ -411,6 +428,7 @@ def apply_events(
     record: archive.Body | None = None,
     source: str = "bundle",
     bulk: bool = False,
+    staged: StagedBundle | None = None,
 ) -> int:
     """Apply one till's events (already verified, in sequence order) inside the caller's
     transaction; events this till already holds are skipped. Returns how many were new.
@@ -418,7 +436,20 @@ def apply_events(
     ``events`` is a list of events, or an iterable of such lists (a bundle read in blocks);
     ``record``: what they arrived as, archived (the bundle file; for a list, by default the
     gzip of the list); ``bulk``: a catch-up big next to what the till holds, whose indexes are
-    built after it."""
+    built after it; ``staged``: the bundle, to be read by worker processes instead
+    (``staging.py``; ``events`` unused)."""
+    if staged is not None:
+        staged_applier = EventApplier(
+            db,
+            local_terminal_id,
+            staged.manifest.terminal_id,
+            now,
+            record=staged.bundle.raw,
+            source=source,
+            bulk=bulk,
+        )
+        staged_applier.feed_staged(staged)
+        return staged_applier.finish()
     if isinstance(events, list):
         batches: Iterable[list[dict[str, Any]]] = [events]
         if record is None and events:

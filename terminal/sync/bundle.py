@@ -212,7 +212,7 @@ class _Inflater:
 
     def __init__(self, raw: bytes, key: bytes) -> None:
         self._raw = raw
-        self._key = key
+        self.key = key
         self._blocks: queue.Queue[bytes | _End] = queue.Queue(maxsize=_BLOCKS_AHEAD)
         self._stopped = threading.Event()
         self._ended = False
@@ -266,7 +266,7 @@ class _Inflater:
             pass
 
     def _read(self) -> BaseException | None:
-        mac = hmac.new(self._key, digestmod=hashlib.sha256)
+        mac = hmac.new(self.key, digestmod=hashlib.sha256)
         held = b""  # the newest whole lines: not hashed yet, they may end with the signature line
         rest = b""  # text after the last newline read so far
         handed = 0
@@ -347,6 +347,13 @@ class SignedBundle:
         """Stop the inflating thread (a bundle left unread, e.g. after a refusal)."""
         self._stream.close()
 
+    def reread(self) -> SignedBundle:
+        """The same bytes read again from the start, verified again as they are read (an import
+        that has to start over: ``staging.StagingFailed``)."""
+        stream = _Inflater(self.raw, self._stream.key)
+        first = stream.next_block() or b""
+        return SignedBundle(self.raw, self.manifest, stream, first.partition(b"\n")[2])
+
     def verify(self) -> None:
         """Read what is left of the file (its events unused) and raise its refusal if it is
         damaged or its signature does not match; returns when it is whole and signed."""
@@ -384,6 +391,15 @@ class SignedBundle:
                 yield events
             text = self._stream.next_block()
         run.done()
+
+    def blocks(self) -> Iterator[bytes]:
+        """The event lines as they are in the file, a line-aligned block at a time (instead of
+        :meth:`batches`, for a reader that parses them elsewhere: ``staging.py``); raises the
+        file's refusal after the last. Can run once."""
+        text: bytes | None = self._begin()
+        while text is not None:
+            yield text
+            text = self._stream.next_block()
 
     def events(self) -> list[dict[str, Any]]:
         return [event for batch in self.batches() for event in batch]
@@ -582,6 +598,12 @@ class _RunCheck:
             seen.add(event_id)
             expected += 1
         self._counted(len(events), expected)
+
+    def advance(self, count: int) -> None:
+        """Count ``count`` events whose run was checked elsewhere (by a staging process, from
+        the number this check expects), so :meth:`done` still holds the total to the
+        manifest."""
+        self._counted(count, self.expected + count)
 
     def _counted(self, count: int, expected: int) -> None:
         self.expected = expected

@@ -10,7 +10,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from terminal.app.till import Till, driver_connection
 from terminal.core.errors import QT_TRANSLATE_NOOP, InvalidInput, NotFound, StorageError
 from terminal.db import bulk_load, journal_archive, report_aggregates
 from terminal.db.sync_state import put_state, state
+from terminal.sync import staging
 from terminal.sync.apply import (
     EVENT_STAMP,
     STAMP_JOIN,
@@ -97,6 +98,7 @@ class ImportResult:
     last_seq: int
     applied: int
     skipped: int
+    workers: int = 0  # worker processes that parsed the events (sync/staging.py); 0: this one
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,7 @@ class SyncExchange:
         *,
         alone: bool = False,
         applying: Callable[[Manifest, int], None] | None = None,
+        staged: bool | None = None,
     ) -> ImportResult:
         """Verify and apply a bundle, all or nothing; a bundle already applied changes nothing.
 
@@ -293,6 +296,9 @@ class SyncExchange:
         ``applying``: told the bundle's manifest and how many of its events are new once the
         bundle is known to follow on what this till has, before they are applied (a command
         says so on a big catch-up, which takes a while).
+        ``staged``: whether worker processes parse the events (``sync/staging.py``) where the
+        machine has the cores; None: for a big catch-up. The self-test asks for them on a small
+        bundle, to prove they start in the installed program.
         """
         key = shop_key(self.till, make=False)
         with (
@@ -301,7 +307,7 @@ class SyncExchange:
         ):
             manifest = bundle.manifest
             try:
-                applied = self._import(bundle, alone, applying)
+                applied, workers = self._import(bundle, alone, applying, staged)
             except Exception:
                 # Read while verified: a changed file is refused for that, not for what the
                 # change broke (its numbers, a row that clashes); nothing of it was kept.
@@ -314,10 +320,11 @@ class SyncExchange:
             if applied or not self._archived_as_is(bundle):
                 bundle.verify()
         log.info(
-            "bundle of till %s: %d new events applied, %d already here",
+            "bundle of till %s: %d new events applied, %d already here (%d worker processes)",
             manifest.terminal_number,
             applied,
             manifest.count - applied,
+            workers,
         )
         return ImportResult(
             manifest.terminal_id,
@@ -326,6 +333,7 @@ class SyncExchange:
             manifest.last_seq,
             applied,
             manifest.count - applied,
+            workers,
         )
 
     def _archived_as_is(self, bundle: SignedBundle) -> bool:
@@ -340,8 +348,10 @@ class SyncExchange:
         bundle: SignedBundle,
         alone: bool,
         applying: Callable[[Manifest, int], None] | None = None,
-    ) -> int:
-        """Apply an opened bundle (see :meth:`import_file`); returns how many events were new."""
+        staged: bool | None = None,
+    ) -> tuple[int, int]:
+        """Apply an opened bundle (see :meth:`import_file`); returns how many events were new
+        and how many worker processes parsed them."""
         manifest = bundle.manifest
         if manifest.terminal_id == self.till.terminal_id:
             raise BundleRefused(
@@ -366,29 +376,27 @@ class SyncExchange:
                 have=have,
                 first=manifest.first_seq,
             )
-        applied = 0
+        applied = workers = 0
         if manifest.last_seq > have:
             if applying is not None:
                 applying(manifest, manifest.last_seq - have)
             try:
-                with self.till.write_driver(bulk=bulk and alone) as db:
-                    applied = self.apply(
-                        db,
-                        manifest.terminal_id,
-                        manifest.terminal_number,
-                        bundle.batches(),
+                try:
+                    applied, workers = self._write_bundle(
+                        bundle,
                         now,
-                        size=manifest.count,
-                        record=bundle.raw,
+                        bulk=bulk,
+                        alone=alone,
+                        staged=bulk if staged is None else staged,
                     )
-                    put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
-                    note_activity(
-                        db,
-                        "last_received",
-                        now,
-                        "import",
-                        tills=[manifest.terminal_number],
-                        count=applied,
+                except staging.StagingFailed as exc:
+                    log.warning(
+                        "the worker processes could not import the bundle (%s): "
+                        "importing it in this process",
+                        exc,
+                    )
+                    applied, workers = self._write_bundle(
+                        bundle.reread(), now, bulk=bulk, alone=alone, staged=False
                     )
             except sqlite3.IntegrityError as exc:
                 # e.g. a sale on a customer registered on a third till whose bundle is not
@@ -405,7 +413,56 @@ class SyncExchange:
                 ) from exc
             if applied:
                 finish_archive_scrubs_if_free(self.till)
-        return applied
+        return applied, workers
+
+    def _write_bundle(
+        self, bundle: SignedBundle, now: datetime, *, bulk: bool, alone: bool, staged: bool
+    ) -> tuple[int, int]:
+        """Apply the bundle in one write transaction; ``staged``: with worker processes
+        (``staging.py``) where this machine has the cores for them. Returns how many events
+        were new and how many workers parsed them."""
+        manifest = bundle.manifest
+        with (
+            self._staging(bundle) if staged else nullcontext() as stage,
+            self.till.write_driver(bulk=bulk and alone, attaching=stage is not None) as db,
+        ):
+            applied = self.apply(
+                db,
+                manifest.terminal_id,
+                manifest.terminal_number,
+                bundle.batches() if stage is None else (),
+                now,
+                size=manifest.count,
+                record=bundle.raw,
+                staged=stage,
+            )
+            put_state(db, "last_import_at", now.isoformat(timespec="seconds"))
+            note_activity(
+                db,
+                "last_received",
+                now,
+                "import",
+                tills=[manifest.terminal_number],
+                count=applied,
+            )
+        return applied, 0 if stage is None else stage.workers
+
+    @contextmanager
+    def _staging(self, bundle: SignedBundle) -> Iterator[staging.StagedBundle | None]:
+        """Worker processes for a big bundle, or None where one process is all there is."""
+        workers = staging.worker_count()
+        if not workers:
+            yield None
+            return
+        with self.till.read_driver() as db:
+            room = db.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED) - 2  # a margin for others
+        with staging.StagedBundle(
+            bundle,
+            self.till.db_path.parent,
+            workers,
+            min(staging.SEGMENTS, room) // workers,
+        ) as staged:
+            yield staged
 
     def apply(
         self,
@@ -418,6 +475,7 @@ class SyncExchange:
         size: int | None = None,
         record: journal_archive.Body | None = None,
         source: str = "bundle",
+        staged: staging.StagedBundle | None = None,
     ) -> int:
         """Apply verified events of one other till inside ``db``'s open transaction.
 
@@ -459,7 +517,14 @@ class SyncExchange:
         triggers = report_aggregates.drop_triggers(db) if bulk else []
         try:
             applied = apply_events(
-                db, self.till.terminal_id, events, now, record=record, source=source, bulk=bulk
+                db,
+                self.till.terminal_id,
+                events,
+                now,
+                record=record,
+                source=source,
+                bulk=bulk,
+                staged=staged,
             )
             if triggers:  # same transaction: a refused bundle rolls the DROP back too
                 report_aggregates.rebuild(db)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.cli_helpers import run_cli, run_json
-from tests.e2e.test_disk_full_writes import _fill_disk, tiny_tmpfs  # noqa: F401 - a fixture
+from tests.e2e.test_disk_full_writes import _fill_disk
 
 STORAGE = 8
 
@@ -44,7 +44,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def full(tiny_tmpfs: Path) -> Path:  # noqa: F811 - the fixture imported above
+def full(tiny_tmpfs: Path) -> Path:
     _fill_disk(tiny_tmpfs)
     return tiny_tmpfs
 

@@ -22,7 +22,7 @@ from terminal.app.report_series import weeks
 from terminal.app.reports import period_figures
 from terminal.core.customer_form import CustomerForm
 from terminal.core.kpis import Period
-from terminal.sync import exchange
+from terminal.sync import exchange, staging
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.exchange import SyncExchange
 from tests.unit.sync.conftest import content_digest
@@ -45,10 +45,15 @@ def _figures(till):  # type: ignore[no-untyped-def]
         return period_figures(db, YEAR), weeks(db, Period(till.now().date(), till.now().date()))
 
 
-@pytest.fixture
-def recount_everything(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every import counts as big; returns the list of recounts made (one item each)."""
+@pytest.fixture(params=["worker processes", "one process"])
+def recount_everything(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> list[int]:
+    """Every import counts as big — staged by worker processes (sync/staging.py) or, where a
+    machine has one core, in one; returns the list of recounts made (one item each)."""
     monkeypatch.setattr(exchange, "RECOUNT_MIN_EVENTS", 1)
+    if request.param == "one process":
+        monkeypatch.setattr(staging, "worker_count", lambda: 0)
     recounts: list[int] = []
     rebuild = exchange.report_aggregates.rebuild
 

@@ -1,0 +1,327 @@
+"""A big catch-up parsed and bound by worker processes (``sync/staging.py``) leaves the till
+exactly as the one-process import leaves it — every row of every shared table, with the same
+rowids — refuses what that one refuses with the same words and nothing written, and when the
+workers cannot do their part the bundle still goes in, in one process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from terminal.app.card_admin import CardAdmin
+from terminal.app.counter import Counter, SaleRequest
+from terminal.app.enrollment import Enrollment
+from terminal.app.integrity import Integrity
+from terminal.app.refunds import Refunds
+from terminal.app.till import Till, open_till
+from terminal.core.checkout import MAX, NONE
+from terminal.core.customer_form import CustomerForm
+from terminal.core.errors import StorageError
+from terminal.sync import bundle as bundle_module
+from terminal.sync import exchange, staging
+from terminal.sync.bundle import BundleRefused, sign
+from terminal.sync.exchange import SyncExchange, shop_key
+from terminal.sync.pairing import create_pairing, join_pairing
+from terminal.sync.staging import StagedBundle, segment_ends
+from tests.e2e import test_disk_full_writes as disk_full
+from tests.unit.sync.conftest import balances, content_digest
+
+# What differs between two tills of one shop whatever they imported: who they are, their own
+# journal and its bookkeeping.
+_LOCAL_TABLES = {
+    "alembic_version",
+    "terminal",
+    "journal_event",
+    "sync_event_clock",
+    "sync_state",
+    "shop_setting",
+    "audit_log",
+}
+
+
+@pytest.fixture
+def big(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every import is a big catch-up, read in small blocks (so even a few dozen events make
+    many blocks, segments and workers); returns how many staged imports started."""
+    monkeypatch.setattr(exchange, "RECOUNT_MIN_EVENTS", 1)
+    monkeypatch.setattr(bundle_module, "CHUNK_BYTES", 700)
+    started: list[int] = []
+    opened = StagedBundle.__init__
+
+    def counted(self: StagedBundle, *args: object) -> None:
+        opened(self, *args)  # type: ignore[arg-type]
+        started.append(1)
+
+    monkeypatch.setattr(StagedBundle, "__init__", counted)
+    return started
+
+
+@pytest.fixture
+def segments(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """For each staged segment, how many blocks each worker staged of it."""
+    seen: list[list[int]] = []
+    parts = StagedBundle.parts
+
+    def counted(self: StagedBundle, spec):  # type: ignore[no-untyped-def]
+        for segment in parts(self, spec):
+            seen.append([len(part.blocks) for part in segment])
+            yield segment
+
+    monkeypatch.setattr(StagedBundle, "parts", counted)
+    return seen
+
+
+def _busy_history(one: Till) -> None:
+    """Registrations, sales with and without a card, points spent (lot movements), refunds
+    whole and in part, a blocked card."""
+    rng = random.Random(7)
+    cards = []
+    for n in range(12):
+        form = CustomerForm(name=f"Customer {n}", phone=f"+38050{n:07d}")
+        cards.append(Enrollment(one).register(form).card)
+    sales = []
+    for n in range(60):
+        card = rng.choice(cards)
+        redeem = MAX if n % 7 == 3 else NONE
+        sales.append(
+            Counter(one).checkout(
+                SaleRequest(card=card, amount=rng.randint(1, 900_00), redeem=redeem)
+            )
+        )
+        if n % 9 == 0:
+            Counter(one).checkout(SaleRequest(card=None, amount=rng.randint(1, 90_00)))
+    for sale in sales[::11]:
+        Refunds(one).refund(sale.sale_id, None)
+    Refunds(one).refund(sales[5].sale_id, 1_00)
+    CardAdmin(one).block(cards[3], "lost")
+
+
+def _shared_state(till: Till) -> dict[str, list[tuple]]:
+    with closing(sqlite3.connect(till.db_path)) as db:
+        tables = [
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+            if name not in _LOCAL_TABLES
+        ]
+        state = {}
+        for table in tables:
+            try:
+                state[table] = db.execute(f"SELECT rowid, * FROM {table} ORDER BY rowid").fetchall()
+            except sqlite3.OperationalError:  # a WITHOUT ROWID table: in key order
+                state[table] = db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+        return state
+
+
+def _export(one: Till, folder: Path) -> Path:
+    exported = SyncExchange(one).export(folder, since=0)
+    assert exported.path is not None
+    return exported.path
+
+
+def test_a_staged_catch_up_leaves_every_row_as_one_process_does(
+    shop,
+    tmp_path: Path,
+    big: list[int],
+    segments: list[list[int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one, two, three = shop
+    _busy_history(one)
+    path = _export(one, tmp_path / "out")
+    with monkeypatch.context() as one_process:
+        one_process.setattr(staging, "worker_count", lambda: 0)
+        assert SyncExchange(two).import_file(path, alone=True).applied > 80
+    assert big == []
+    assert SyncExchange(three).import_file(path, alone=True).applied > 80
+    assert big == [1]
+    # the rows went through every worker, in several segments, each of several blocks
+    assert len(segments) > 1 and all(min(workers) > 1 for workers in segments[:-1]), segments
+    assert _shared_state(three) == _shared_state(two)
+    assert balances(three) == balances(one)
+    report = Integrity(three).check()
+    assert report.ok, report.problems
+    # nothing of the workers is left: no scratch folder, no file attached to the pooled
+    # connection the next sale uses
+    assert not [p for p in three.db_path.parent.iterdir() if p.name.startswith(".loyalty-")]
+    with three.read_driver() as db:
+        assert {row[1] for row in db.execute("PRAGMA database_list")} <= {"main", "temp"}
+    # and the till sells on
+    card = Enrollment(three).register(CustomerForm(name="New", phone="+380509999999")).card
+    assert Counter(three).checkout(SaleRequest(card=card, amount=10_00)).to_pay == 10_00
+
+
+def test_the_window_s_staged_import_too(shop, tmp_path: Path, big: list[int]) -> None:
+    """Settings → Sync and folder sync import in WAL beside the counter: staged all the same."""
+    one, two, _ = shop
+    _busy_history(one)
+    assert SyncExchange(two).import_file(_export(one, tmp_path / "out")).applied > 80
+    assert big == [1]
+    assert balances(two) == balances(one)
+
+
+def _resigned(path: Path, key: bytes, change) -> Path:  # type: ignore[no-untyped-def]
+    """The bundle with its event lines changed by ``change`` and signed again under the shop's
+    key: a file a till of this shop could have written, but whose run is broken."""
+    import gzip
+
+    lines = gzip.decompress(path.read_bytes()).split(b"\n")[:-1]
+    head, events = lines[0], change(lines[1:-1])
+    body = b"".join(line + b"\n" for line in [head, *events])
+    signature = b'{"signature": "' + sign(key, body).encode() + b'"}\n'
+    out = path.with_name("changed-" + path.name)
+    out.write_bytes(gzip.compress(body + signature))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda ev: ev[:40] + ev[41:], "out of order: expected number 41, found 42"),
+        (lambda ev: [*ev[:40], ev[40], ev[40], *ev[41:-1]], "out of order"),
+        (lambda ev: [*ev[:40], b'{"id": ', *ev[41:]], "not in the expected format"),
+    ],
+    ids=["missing", "twice", "not-json"],
+)
+def test_a_broken_run_is_refused_in_the_same_words_and_nothing_written(
+    shop, tmp_path: Path, big: list[int], change, words: str
+) -> None:
+    one, two, three = shop
+    _busy_history(one)
+    path = _resigned(_export(one, tmp_path / "out"), shop_key(one), change)
+    with pytest.MonkeyPatch.context() as one_process:
+        one_process.setattr(staging, "worker_count", lambda: 0)
+        with pytest.raises(BundleRefused) as alone:
+            SyncExchange(two).import_file(path, alone=True)
+    before = content_digest(three)
+    with pytest.raises(BundleRefused) as staged:
+        SyncExchange(three).import_file(path, alone=True)
+    assert big == [1]
+    assert words in staged.value.message
+    assert staged.value.message == alone.value.message
+    assert content_digest(three) == before
+
+
+def test_a_changed_file_is_refused_for_the_change_and_nothing_written(
+    shop, tmp_path: Path, big: list[int]
+) -> None:
+    one, two, _ = shop
+    _busy_history(one)
+    path = _export(one, tmp_path / "out")
+    import gzip
+
+    text = gzip.decompress(path.read_bytes())
+    at = text.index(b"amount", len(text) // 2)
+    at += next(n for n, c in enumerate(text[at:]) if chr(c).isdigit())
+    digit = b"1" if text[at : at + 1] != b"1" else b"2"
+    changed = text[:at] + digit + text[at + 1 :]  # a sale's amount, half-way through
+    bad = path.with_name("edited.ltb")
+    bad.write_bytes(gzip.compress(changed))
+    before = content_digest(two)
+    with pytest.raises(BundleRefused, match="signature does not match"):
+        SyncExchange(two).import_file(bad, alone=True)
+    assert big == [1]
+    assert content_digest(two) == before
+
+
+def test_when_the_workers_cannot_write_the_bundle_goes_in_in_one_process(
+    shop, tmp_path: Path, big: list[int], monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    one, two, _ = shop
+    _busy_history(one)
+    monkeypatch.setattr(
+        StagedBundle, "part_path", lambda self, s, w: str(tmp_path / "no such folder" / "x.db")
+    )
+    with caplog.at_level(logging.WARNING, logger="sync"):
+        assert SyncExchange(two).import_file(_export(one, tmp_path / "out")).applied > 80
+    assert big == [1]
+    assert "importing it in this process" in caplog.text
+    assert balances(two) == balances(one)
+    assert Integrity(two).check().ok
+
+
+def test_segments_shrink_so_the_last_copy_is_short() -> None:
+    assert segment_ends(1_000_000, 4) == [400_000, 700_000, 900_000, 1_000_000]
+    assert segment_ends(10, 1) == [10]
+    ends = segment_ends(7, 4)
+    assert ends[-1] == 7 and ends == sorted(ends)
+
+
+def test_a_full_disk_stops_a_staged_import_in_plain_words_and_nothing_is_left(
+    tiny_tmpfs: Path, tmp_path: Path, clock, big: list[int]
+) -> None:
+    """The real thing (a tmpfs filled up): the workers' scratch files do not fit, the import
+    goes on in one process, runs out of room too and is refused as any write is; nothing of it
+    is kept, no scratch file stays behind, and once there is room the bundle goes in."""
+    one = open_till(tmp_path / "one" / "loyalty.db", clock=clock)
+    _busy_history(one)
+    create_pairing(one, 2, tmp_path / "till2.pair")
+    path = _export(one, tmp_path / "usb")
+    two = open_till(tiny_tmpfs / "loyalty.db", clock=clock)
+    join_pairing(two, tmp_path / "till2.pair")
+    before = content_digest(two)
+    ballast = disk_full._fill_disk(tiny_tmpfs)
+    os.truncate(ballast, ballast.stat().st_size - 64 * 1024)  # room to open, not to import
+    with pytest.raises(StorageError) as refused:
+        SyncExchange(two).import_file(path, alone=True)
+    assert refused.value.message == (
+        "The disk is full: nothing was saved. Free some space and try again."
+    )
+    assert big == [1]
+    assert sorted(p.name for p in tiny_tmpfs.iterdir()) == ["ballast.bin", "loyalty.db"]
+    ballast.unlink()
+    assert content_digest(two) == before
+    assert SyncExchange(two).import_file(path, alone=True).applied > 80
+    assert big == [1, 1]
+    assert balances(two) == balances(one)
+    one.close()
+    two.close()
+
+
+def test_asked_for_on_a_small_bundle_the_workers_apply_it_beside_the_triggers(
+    shop, tmp_path: Path
+) -> None:
+    """The self-test asks for the workers on a bundle too small to be a catch-up: the report
+    triggers stay and keep the figures row by row, and the till ends as one process leaves it."""
+    one, two, three = shop
+    _busy_history(one)
+    path = _export(one, tmp_path / "out")
+    assert SyncExchange(two).import_file(path, staged=False).workers == 0
+    staged = SyncExchange(three).import_file(path, staged=True)
+    assert staged.workers == staging.worker_count() >= 2
+    assert _shared_state(three) == _shared_state(two)
+    assert Integrity(three).check().ok
+
+
+def test_a_worker_that_dies_half_way_leaves_the_import_to_one_process(
+    shop, tmp_path: Path, big: list[int], monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
+    """A worker killed once the first segment is handed out (out of memory, say): what was
+    copied is rolled back with the transaction and the bundle goes in again in one process."""
+    one, two, three = shop
+    _busy_history(one)
+    path = _export(one, tmp_path / "out")
+    named = StagedBundle.part_path
+
+    def dying(self: StagedBundle, segment: int, worker: int) -> str:
+        if segment == 1 and worker == 0:  # the second segment begins: the first worker is gone
+            self._processes[0].kill()
+            self._processes[0].join()
+        return named(self, segment, worker)
+
+    monkeypatch.setattr(StagedBundle, "part_path", dying)
+    with caplog.at_level(logging.WARNING, logger="sync"):
+        result = SyncExchange(three).import_file(path, alone=True)
+    assert result.workers == 0 and "a worker" in caplog.text
+    with monkeypatch.context() as one_process:
+        one_process.setattr(staging, "worker_count", lambda: 0)
+        SyncExchange(two).import_file(path, alone=True)
+    assert _shared_state(three) == _shared_state(two)
+    assert Integrity(three).check().ok
