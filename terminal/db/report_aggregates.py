@@ -98,21 +98,28 @@ _MEMBER_SALES = """SELECT customer_id, substr(created_at, 1, 10), amount FROM pu
 # The tables counted from that walk: ``rebuild`` counts them in one pass of its own.
 _WALKED = ("report_visit_gap", "report_visit_gap2", "report_cohort_visit")
 
+# What that pass counts: report_visit_gap (day, previous day) -> [visits, amount],
+# report_visit_gap2 (day, the day before the previous) -> visits, report_cohort_visit
+# (cohort, month, previous month) -> visits.
+Walked = tuple[dict[tuple[str, str], list[int]], Counter[tuple[str, str]], Counter[tuple[str, ...]]]
 
-def rebuild(conn: sqlite3.Connection) -> None:
+
+def rebuild(conn: sqlite3.Connection, walked: Walked | None = None) -> None:
     """Recount every aggregate from the facts, in the caller's transaction.
 
     The three tables that need each member's previous sales are counted by one pass over the
-    member sales in order (:func:`_walked_counts`) rather than by the window queries ``check``
+    member sales in order (:func:`walked_counts`) rather than by the window queries ``check``
     runs: SQLite's windows buffered each member's rows and the three groupings each sorted a
     million (8.4 s of a million-sale import; the pass takes ~2 s); ``check`` still recounts
-    them in SQL after every bulk load in the tests, so each way proves the other.
+    them in SQL after every bulk load in the tests, so each way proves the other. ``walked``:
+    that pass made already, over the same sales (a staged catch-up has a worker process make
+    it while this one builds indexes, ``sync/staging.py``).
     """
     for table, columns, _empty, recomputed in RECOMPUTED:
         conn.execute(f"DELETE FROM {table}")
         if table not in _WALKED:
             conn.execute(f"INSERT INTO {table} ({columns}) SELECT * FROM ({recomputed})")
-    gaps, gaps2, cohorts = _walked_counts(conn)
+    gaps, gaps2, cohorts = walked if walked is not None else walked_counts(conn)
     conn.executemany(
         "INSERT INTO report_visit_gap (day, prev_day, visits, amount) VALUES (?, ?, ?, ?)",
         ((day, before, visits, amount) for (day, before), (visits, amount) in gaps.items()),
@@ -127,11 +134,10 @@ def rebuild(conn: sqlite3.Connection) -> None:
     )
 
 
-def _walked_counts(
-    conn: sqlite3.Connection,
-) -> tuple[dict[tuple[str, str], list[int]], Counter[tuple[str, str]], Counter[tuple[str, ...]]]:
+def walked_counts(conn: sqlite3.Connection) -> Walked:
     """report_visit_gap, report_visit_gap2 and report_cohort_visit as _ORDERED's windows count
-    them, from one ordered pass over the member sales.
+    them, from one ordered pass over the member sales (``purchase`` and ``customer`` as
+    ``conn`` names them: the till's tables, or views over a staged catch-up's rows).
 
     The windows look back one and two sales for the day of each, so a member's sales on one
     day count as a run: its first sale looks back to the member's last two sales before the

@@ -39,7 +39,7 @@ from terminal.db.sync_state import put_state, state
 from terminal.sync import rows
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.clock import ZERO, Stamp, tick
-from terminal.sync.staging import StagedBundle, StageSpec
+from terminal.sync.staging import WALKED_COLUMNS, StagedBundle, StageSpec
 
 # Settings that belong to this till's identity or secret: never taken from another till.
 PRIVATE_SETTINGS = frozenset({"shop_id", "shop_key"})
@@ -236,6 +236,13 @@ def _needs_newer_program(schema: int) -> BundleRefused:
     )
 
 
+def _changes_a_walked_column(update: dict[str, Any]) -> bool:
+    """Whether a field update changes what the report aggregates' pass reads (none does today:
+    a sale's customer, time and amount and a customer's registration time are facts)."""
+    walked = WALKED_COLUMNS.get(update.get("table", ""))
+    return walked is not None and not walked.isdisjoint(update.get("fields", ()))
+
+
 def _staged_alias(segment: int, worker: int) -> str:
     """The name a staging file is attached under in the till's connection."""
     return f"staged_{segment + 1}_{worker + 1}"
@@ -365,10 +372,20 @@ class EventApplier:
             Stamp(0, 0, self.origin).text(),
         )
         db, born = self.db, self._born
+        walkable: dict[str, set[tuple[str, str]] | None] = {"purchase": set(), "customer": set()}
         for segment, parts in enumerate(staged.parts(spec)):
             for worker, part in enumerate(parts):
                 if any(block.steps for block in part.blocks):
                     db.execute(f"ATTACH ? AS {_staged_alias(segment, worker)}", (part.path,))
+                for block in part.blocks:
+                    for table, stage, names, _, _ in block.steps:
+                        sources = walkable.get(table)
+                        if sources is None:  # not walked, or no longer walkable
+                            continue
+                        if WALKED_COLUMNS[table] <= set(names):
+                            sources.add((part.path, stage))
+                        else:  # rows of a release without those columns: the till walks
+                            walkable[table] = None
             blocks = sorted(
                 ((block, worker) for worker, part in enumerate(parts) for block in part.blocks),
                 key=lambda pair: pair[0].index,
@@ -395,6 +412,19 @@ class EventApplier:
                         f"FROM {alias}.{stage} WHERE rowid BETWEEN ? AND ?",
                         (first, last),
                     )
+        # A till that held no customers and no sales before holds exactly the staged ones now:
+        # the report aggregates' pass over them can be made by a worker, from the staged rows,
+        # while this process builds the indexes (report_aggregates.rebuild takes it).
+        purchases, customers = walkable["purchase"], walkable["customer"]
+        if (
+            self.bulk
+            and not self._marks["purchase"]
+            and not self._marks["customer"]
+            and purchases is not None
+            and customers is not None
+            and not any(_changes_a_walked_column(update) for _, update in self._updates)
+        ):
+            staged.start_walk(sorted(purchases), sorted(customers))
 
     def finish(self) -> int:
         """Field updates, caches, conflict flags; returns how many events were new."""

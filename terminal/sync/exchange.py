@@ -460,7 +460,7 @@ class SyncExchange:
             bundle,
             self.till.db_path.parent,
             workers,
-            min(staging.SEGMENTS, room) // workers,
+            min(staging.MAX_STAGING_FILES, room) // workers,
         ) as staged:
             yield staged
 
@@ -527,7 +527,7 @@ class SyncExchange:
                 staged=staged,
             )
             if triggers:  # same transaction: a refused bundle rolls the DROP back too
-                report_aggregates.rebuild(db)
+                report_aggregates.rebuild(db, staged.walked(db) if staged is not None else None)
                 bulk_load.restore(db, triggers)
             return applied
         finally:

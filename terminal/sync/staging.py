@@ -14,7 +14,7 @@ line-aligned blocks of it to worker processes, and copies what they staged into 
 * the events are cut into a few *segments*; a segment's files are complete before the till
   attaches them (an attached file read inside the till's one transaction is read at the
   snapshot of the first read, so a file still being written would be read short), and SQLite
-  allows ten attached files, so there are at most ``SEGMENTS`` of them;
+  allows ten attached files, so there are at most ``MAX_STAGING_FILES`` of them in all;
 * the till copies a segment's rows block by block, in the order of the blocks, so every row
   gets the rowid the one-process path gives it, while the workers stage the next segment.
 
@@ -33,6 +33,7 @@ This module is what a worker process imports: nothing of SQLAlchemy, SQLModel or
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing
 import os
 import queue
@@ -53,12 +54,13 @@ from typing import Any
 import orjson
 
 from terminal.core.errors import QT_TRANSLATE_NOOP
+from terminal.db import report_aggregates
 from terminal.db.binding import bind_plain_values_fast
 from terminal.sync import rows
 from terminal.sync.bundle import BundleRefused, Manifest, SignedBundle, _RunCheck
 
-# At most this many segments (attached files per worker: SQLite's limit is ten in all).
-SEGMENTS = 8
+# Staging files the till attaches at most, segments times workers (SQLite attaches ten).
+MAX_STAGING_FILES = 8
 # Worker processes: one per core, at least two (the till copies while they stage), at most
 # four (beyond that the till's copying is the bottleneck).
 MAX_WORKERS = 4
@@ -75,6 +77,8 @@ _SCRATCH_PRAGMAS = (
     "locking_mode=EXCLUSIVE",
     "cache_size=-65536",
 )
+
+log = logging.getLogger("sync")
 
 _NOT_JSON = QT_TRANSLATE_NOOP("Errors", "The bundle file is not in the expected format.")
 
@@ -121,6 +125,16 @@ class StagedBlock:
     refusal: tuple[str, dict[str, Any]] | None = None
 
 
+# The walk over the staged member sales: its counts, the member sales and customers it saw.
+WalkResult = tuple[report_aggregates.Walked, int, int]
+
+# The columns the walk reads of each table (a staged shape without them is not walked).
+WALKED_COLUMNS = {
+    "purchase": frozenset({"customer_id", "created_at", "id", "amount"}),
+    "customer": frozenset({"id", "created_at"}),
+}
+
+
 @dataclass
 class StagedPart:
     """One worker's share of one segment: its staging file and its blocks, in order."""
@@ -135,11 +149,11 @@ class StagedPart:
 _ROWS_A_STATEMENT = 16
 
 
-def _many_rows(sql: str) -> str:
-    """``sql`` (an INSERT of one row by ``VALUES (…)``) inserting sixteen rows at once."""
-    head, _, values = sql.partition(" VALUES ")
-    return f"{head} VALUES {', '.join([values] * _ROWS_A_STATEMENT)}"
-
+def _many_rows(sql: str) -> str | None:
+    """``sql``, an INSERT of one row by ``VALUES (…)``, inserting sixteen rows at once; None
+    for the INSERT of a table this program does not know (its row is a one-row subquery)."""
+    head, found, values = sql.partition(" VALUES ")
+    return f"{head} VALUES {', '.join([values] * _ROWS_A_STATEMENT)}" if found else None
 
 
 def serve(commands: Connection, results: Connection) -> None:
@@ -181,6 +195,38 @@ def serve(commands: Connection, results: Connection) -> None:
         elif kind == "end" and part is not None:
             results.send(part.close())
             part = None
+        elif kind == "walk":
+            results.send(_walk(message[1], message[2]))
+
+
+def _walk(purchases: list[tuple[str, str]], customers: list[tuple[str, str]]) -> WalkResult | str:
+    """The report aggregates' pass over the member sales (``report_aggregates.walked_counts``,
+    the same code) made over the staged rows, through views named as the till's tables; with
+    how many member sales and customers it saw. A failure comes back as its text."""
+    try:
+        db = sqlite3.connect(":memory:")
+        files = {
+            path: f"staged_{n}"
+            for n, path in enumerate(sorted({p for p, _ in purchases + customers}))
+        }
+        for path, alias in files.items():
+            db.execute(f"ATTACH ? AS {alias}", (path,))
+        for view, columns, sources in (
+            ("purchase", "customer_id, created_at, id, amount", purchases),
+            ("customer", "id, created_at", customers),
+        ):
+            selects = [f"SELECT {columns} FROM {files[path]}.{stage}" for path, stage in sources]
+            empty = f"SELECT {', '.join(f'NULL AS {c}' for c in columns.split(', '))} WHERE 0"
+            db.execute(f"CREATE TEMP VIEW {view} AS {' UNION ALL '.join(selects) or empty}")
+        counts = report_aggregates.walked_counts(db)
+        (members,) = db.execute(
+            "SELECT COUNT(*) FROM purchase WHERE customer_id IS NOT NULL"
+        ).fetchone()
+        (people,) = db.execute("SELECT COUNT(*) FROM customer").fetchone()
+        db.close()
+        return counts, int(members), int(people)
+    except Exception as exc:  # told to the till, which then makes the pass itself
+        return f"{type(exc).__name__}: {exc}"
 
 
 class _Part:
@@ -191,7 +237,7 @@ class _Part:
         self.failure: str | None = None
         self.stopped = False
         self.shapes: dict[
-            tuple[str, tuple[str, ...]], tuple[str, str, tuple[str, ...], rows.Getter]
+            tuple[str, tuple[str, ...]], tuple[str, str, str | None, tuple[str, ...], rows.Getter]
         ] = {}
         self.written: dict[str, int] = {}  # staging table -> rows in it
         self.run = _RunCheck(spec.manifest)
@@ -270,18 +316,18 @@ class _Part:
         if not table_rows:
             return
         if table not in rows.COLUMN_NOT_COPIED:
-            stage, sql, names, values = self._shape(table, tuple(table_rows[0]))
+            stage, sql, many, names, values = self._shape(table, tuple(table_rows[0]))
             params = rows.same_columns(table_rows, values)
             if params is not None:
-                self._write(block, table, stage, names, sql, params)
+                self._write(block, table, stage, names, (sql, many), params)
                 return
         for columns, same in rows.by_columns(table_rows).items():
-            stage, sql, names, values = self._shape(table, columns)
-            self._write(block, table, stage, names, sql, list(map(values, same)))
+            stage, sql, many, names, values = self._shape(table, columns)
+            self._write(block, table, stage, names, (sql, many), list(map(values, same)))
 
     def _shape(
         self, table: str, columns: tuple[str, ...]
-    ) -> tuple[str, str, tuple[str, ...], rows.Getter]:
+    ) -> tuple[str, str, str | None, tuple[str, ...], rows.Getter]:
         """The staging table for ``table``'s rows with ``columns`` (made on first use), its
         INSERT — ``rows.row_insert`` as the till's own would be — and the values' getter."""
         made = self.shapes.get((table, columns))
@@ -290,7 +336,7 @@ class _Part:
             stage = f"staged_{len(self.shapes) + 1}"
             self.db.execute(f"CREATE TABLE {stage} ({', '.join(names)})")
             sql, values = rows.row_insert("INSERT", stage, names, self.spec.times.get(table))
-            made = (stage, sql, names, values)
+            made = (stage, sql, _many_rows(sql), names, values)
             self.shapes[(table, columns)] = made
         return made
 
@@ -300,20 +346,18 @@ class _Part:
         table: str,
         stage: str,
         names: tuple[str, ...],
-        sql: str,
+        inserts: tuple[str, str | None],
         params: list[Any],
     ) -> None:
         # Sixteen rows a statement where there are that many: one step of SQLite's machine and
         # one trip through the sqlite3 module for sixteen rows (11 % less time binding, with
         # the flattening paid). The rows keep their order, so their rowids follow the block's.
-        width = len(names)
-        whole = len(params) - len(params) % _ROWS_A_STATEMENT
+        sql, many = inserts
+        whole = 0 if many is None else len(params) - len(params) % _ROWS_A_STATEMENT
         if whole:
             flat = list(chain.from_iterable(params[:whole]))
-            step = width * _ROWS_A_STATEMENT
-            self.db.executemany(
-                _many_rows(sql), (flat[at : at + step] for at in range(0, len(flat), step))
-            )
+            step = len(names) * _ROWS_A_STATEMENT
+            self.db.executemany(many, (flat[at : at + step] for at in range(0, len(flat), step)))
         if whole < len(params):
             self.db.executemany(sql, params[whole:])
         first = self.written.get(stage, 0) + 1
@@ -373,6 +417,7 @@ class StagedBundle:
         self._news: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._stop = threading.Event()
         self._feeder: threading.Thread | None = None
+        self._walking = False
         try:
             self.folder = Path(tempfile.mkdtemp(prefix=".loyalty-staging-", dir=beside))
         except OSError as exc:
@@ -408,6 +453,7 @@ class StagedBundle:
         """Stop the workers (at once: their work is either copied in or not wanted) and the
         feeding thread (which reads the file to its end), and remove the scratch folder."""
         self._stop.set()
+        self._walking = False
         for process in self._processes:
             if process.is_alive():
                 process.terminate()
@@ -420,6 +466,40 @@ class StagedBundle:
             self._feeder.join()
         if hasattr(self, "folder"):
             shutil.rmtree(self.folder, ignore_errors=True)
+
+    def start_walk(
+        self, purchases: list[tuple[str, str]], customers: list[tuple[str, str]]
+    ) -> None:
+        """Have the first worker (idle once every segment is staged) make the report
+        aggregates' pass over the staged member sales while the till builds its indexes;
+        ``purchases``/``customers``: (staging file, staging table) holding those rows."""
+        try:
+            self._commands[0].send(("walk", purchases, customers))
+            self._walking = True
+        except (OSError, ValueError):
+            self._walking = False
+
+    def walked(self, db: sqlite3.Connection) -> report_aggregates.Walked | None:
+        """The pass :meth:`start_walk` asked for, once it is made, if it saw exactly the member
+        sales and customers the till now holds (a row the till ignored as a repeat would have
+        been counted twice); None when there is none to take and the till makes it itself."""
+        if not self._walking:
+            return None
+        self._walking = False
+        try:
+            result = self._results[0].recv()
+        except (EOFError, OSError) as exc:
+            log.warning("the report pass of the worker did not come back: %s", exc)
+            return None
+        if isinstance(result, str):
+            log.warning("the report pass of the worker failed: %s", result)
+            return None
+        counts, members, people = result
+        (here_members,) = db.execute(
+            "SELECT COUNT(*) FROM purchase WHERE customer_id IS NOT NULL"
+        ).fetchone()
+        (here_people,) = db.execute("SELECT COUNT(*) FROM customer").fetchone()
+        return counts if (members, people) == (here_members, here_people) else None
 
     def part_path(self, segment: int, worker: int) -> str:
         return str(self.folder / f"segment-{segment + 1}-worker-{worker + 1}.db")
@@ -543,8 +623,6 @@ class StagedBundle:
                 run.done()
                 if segment >= 0:
                     end_segment()
-                for worker in range(workers):
-                    send(worker, None)
             except BundleRefused as refusal:
                 found.run = refusal
             except Exception as exc:

@@ -57,9 +57,9 @@ def recount_everything(
     recounts: list[int] = []
     rebuild = exchange.report_aggregates.rebuild
 
-    def counted(db: sqlite3.Connection) -> None:
+    def counted(db: sqlite3.Connection, walked: object = None) -> None:
         recounts.append(1)
-        rebuild(db)
+        rebuild(db, walked)  # type: ignore[arg-type]
 
     monkeypatch.setattr(exchange.report_aggregates, "rebuild", counted)
     return recounts
