@@ -44,22 +44,16 @@ def os_reason(exc: OSError) -> str:
 
 def cannot_write(exc: OSError, path: Path) -> StorageError:
     """The owner's sentence for a file that could not be written."""
-    return StorageError(
-        QT_TRANSLATE_NOOP("Errors", "Cannot write {path}: {reason}."),
-        path=str(path),
-        reason=os_reason(exc),
-        errno=exc.errno,
-    )
+    return _file_error(QT_TRANSLATE_NOOP("Errors", "Cannot write {path}: {reason}."), exc, path)
 
 
 def cannot_read(exc: OSError, path: Path) -> StorageError:
     """The owner's sentence for a file that could not be read."""
-    return StorageError(
-        QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}."),
-        path=str(path),
-        reason=os_reason(exc),
-        errno=exc.errno,
-    )
+    return _file_error(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}."), exc, path)
+
+
+def _file_error(template: str, exc: OSError, path: Path) -> StorageError:
+    return StorageError(template, path=str(path), reason=os_reason(exc), errno=exc.errno)
 
 
 def partial_name(path: Path) -> Path:
