@@ -22,7 +22,6 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
-from itertools import repeat
 from typing import Any
 
 import orjson
@@ -39,7 +38,7 @@ from terminal.db.sync_state import put_state, state
 from terminal.sync import rows
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.clock import ZERO, Stamp, tick
-from terminal.sync.staging import WALKED_COLUMNS, StagedBundle, StageSpec
+from terminal.sync.staging import WALKED_COLUMNS, BatchNews, StagedBundle, StageSpec
 
 # Settings that belong to this till's identity or secret: never taken from another till.
 PRIVATE_SETTINGS = frozenset({"shop_id", "shop_key"})
@@ -283,7 +282,7 @@ class EventApplier:
         self.applied = 0
         self._started = False
         self._marks: dict[str, int] = {}
-        self._clocked: set[str] = set()
+        self._clocked: dict[str, str] = {}  # table -> key column (see _start)
         self._top = ZERO.text()
         self.last_seq = 0
         self._born: dict[str, dict[str, str]] = defaultdict(dict)  # table -> key -> insert stamp
@@ -303,8 +302,10 @@ class EventApplier:
         # Rows whose later edits may have arrived first (see _reassert_later_edits): only tables
         # with field clocks can have any, so only their keys are remembered.
         self._clocked = {
-            row[0] for row in db.execute("SELECT DISTINCT tbl FROM sync_field_clock")
-        } & set(_KEYS)
+            table: _KEYS[table]
+            for (table,) in db.execute("SELECT DISTINCT tbl FROM sync_field_clock")
+            if table in _KEYS
+        }
         if self.bulk:  # nothing below reads through them until finish() builds them again
             self._indexes = bulk_load.drop_plain_indexes(
                 db, _BULK_TABLES, keep_led_by=_GROWING_COLUMNS
@@ -312,47 +313,29 @@ class EventApplier:
         self._started = True
 
     def feed(self, events: list[dict[str, Any]]) -> None:
-        if not events or events[-1]["seq"] <= self.have:
+        news, fresh = BatchNews.of(events, self.have)
+        if news is None:
             return
-        fresh = (
-            events if events[0]["seq"] > self.have else [e for e in events if e["seq"] > self.have]
-        )
-        newest = max(map(dict.get, fresh, repeat("schema_version"), repeat(1)))
-        if newest > SCHEMA_VERSION:  # a bundle's manifest says so first; a hub pull has none
-            raise _needs_newer_program(newest)
+        if news.newest_schema > SCHEMA_VERSION:  # a bundle's manifest says so first; a hub
+            raise _needs_newer_program(news.newest_schema)  # pull has none
         if not self._started:
             self._start()
-        if not self.first_seq:
-            self.first_seq = fresh[0]["seq"]
-        self.last_seq = fresh[-1]["seq"]
-        clocked, born = self._clocked, self._born
-        default_stamp = Stamp(0, 0, self.origin).text()
-        top = self._top
-        tables: dict[str, list[dict[str, Any]]] = {}
-        loads = orjson.loads
-        for event in fresh:
-            stamp = event.get("hlc") or default_stamp
-            if stamp > top:  # stamp texts sort like the stamps (clock.py)
-                top = stamp
-            payload = loads(event["payload"])
-            payload_rows = payload.get("rows")
-            if payload_rows:
-                for table, table_rows in payload_rows.items():
-                    if table in clocked:
-                        key_column = _KEYS[table]
-                        born[table].update((str(r[key_column]), stamp) for r in table_rows)
-                    same = tables.get(table)
-                    if same is None:
-                        tables[table] = list(table_rows)
-                    else:
-                        same.extend(table_rows)
-            updates = payload.get("updates")
-            if updates:
-                self._updates.extend((stamp, update) for update in updates)
-        self._top = top
+        tables = news.read(fresh, self._clocked, Stamp(0, 0, self.origin).text())
+        self._take_news(news)
         for table, table_rows in tables.items():
             _insert_rows(self.db, table, table_rows)
-        self.applied += len(fresh)
+
+    def _take_news(self, news: BatchNews) -> None:
+        """Keep what a batch says besides its rows, for :meth:`finish`."""
+        if not self.first_seq:
+            self.first_seq = news.first_fresh
+        self.last_seq = news.last_fresh
+        self.applied += news.fresh
+        if news.top > self._top:
+            self._top = news.top
+        for table, stamps in news.born.items():
+            self._born[table].update(stamps)
+        self._updates.extend(news.updates)
 
     def feed_staged(self, staged: StagedBundle) -> None:
         """Take a big bundle's events as worker processes staged them (``staging.py``): what
@@ -363,7 +346,7 @@ class EventApplier:
         spec = StageSpec(
             staged.manifest,
             self.have,
-            {table: _KEYS[table] for table in self._clocked},
+            self._clocked,
             {
                 table: columns
                 for table in SQLModel.metadata.tables
@@ -371,7 +354,7 @@ class EventApplier:
             },
             Stamp(0, 0, self.origin).text(),
         )
-        db, born = self.db, self._born
+        db = self.db
         walkable: dict[str, set[tuple[str, str]] | None] = {"purchase": set(), "customer": set()}
         for segment, parts in enumerate(staged.parts(spec)):
             for worker, part in enumerate(parts):
@@ -391,19 +374,12 @@ class EventApplier:
                 key=lambda pair: pair[0].index,
             )
             for block, worker in blocks:
-                if not block.fresh:
+                news = block.news
+                if news is None:
                     continue
-                if block.newest_schema > SCHEMA_VERSION:
-                    raise _needs_newer_program(block.newest_schema)
-                if not self.first_seq:
-                    self.first_seq = block.first_fresh
-                self.last_seq = block.last_fresh
-                self.applied += block.fresh
-                if block.top > self._top:
-                    self._top = block.top
-                for table, stamps in block.born.items():
-                    born[table].update(stamps)
-                self._updates.extend(block.updates)
+                if news.newest_schema > SCHEMA_VERSION:
+                    raise _needs_newer_program(news.newest_schema)
+                self._take_news(news)
                 alias = _staged_alias(segment, worker)
                 for table, stage, names, first, last in block.steps:
                     columns = ", ".join(names)

@@ -106,20 +106,66 @@ class StageSpec:
 
 
 @dataclass
+class BatchNews:
+    """What a batch of events says besides its rows, worked out the one way both importers
+    use: ``EventApplier.feed`` in this process and a worker for a staged block."""
+
+    fresh: int  # events not already here
+    first_fresh: int
+    last_fresh: int
+    newest_schema: int
+    top: str = ""  # the newest stamp
+    born: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # table -> (key, stamp)
+    updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (stamp, update)
+
+    @classmethod
+    def of(
+        cls, events: list[dict[str, Any]], have: int
+    ) -> tuple[BatchNews | None, list[dict[str, Any]]]:
+        """The news of the events after number ``have`` so far (their count, run and newest
+        journal schema), and those events; None when there are none."""
+        if not events or events[-1]["seq"] <= have:
+            return None, []
+        fresh = events if events[0]["seq"] > have else [e for e in events if e["seq"] > have]
+        newest = max(map(dict.get, fresh, repeat("schema_version"), repeat(1)))
+        return cls(len(fresh), fresh[0]["seq"], fresh[-1]["seq"], newest), fresh
+
+    def read(
+        self, fresh: list[dict[str, Any]], clocked: dict[str, str], default_stamp: str
+    ) -> dict[str, list[dict[str, Any]]]:
+        """Read the events' payloads: their stamps, field updates and the birth stamps of the
+        rows of ``clocked`` tables (table -> key column) are kept here; returns their rows by
+        table, in the order they came."""
+        tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        stamps = [event.get("hlc") or default_stamp for event in fresh]
+        payloads = list(map(orjson.loads, map(itemgetter("payload"), fresh)))
+        for stamp, payload in zip(stamps, payloads, strict=True):
+            payload_rows = payload.get("rows")
+            if payload_rows:
+                for table, table_rows in payload_rows.items():
+                    tables[table] += table_rows
+                    if clocked and table in clocked:
+                        key_column = clocked[table]
+                        self.born.setdefault(table, []).extend(
+                            (str(r[key_column]), stamp) for r in table_rows
+                        )
+            updates = payload.get("updates")
+            if updates:
+                self.updates.extend((stamp, update) for update in updates)
+        self.top = max(stamps)  # stamp texts sort like the stamps (clock.py)
+        return tables
+
+
+@dataclass
 class StagedBlock:
-    """One block of the bundle, staged: what ``EventApplier.feed`` would have worked out."""
+    """One block of the bundle, staged: its news (None: nothing new in it) and where its rows
+    are in the staging file."""
 
     index: int
     count: int = 0  # events read
-    fresh: int = 0  # events not already here
-    first_fresh: int = 0
-    last_fresh: int = 0
-    newest_schema: int = 0
-    top: str = ""
+    news: BatchNews | None = None
     # (table, staging table, columns, first rowid, last rowid) in the order the rows go in
     steps: list[tuple[str, str, tuple[str, ...], int, int]] = field(default_factory=list)
-    born: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    updates: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     ids_ascending: bool = True  # each id above the one before (UUIDv7 made one after another)
     refusal: tuple[str, dict[str, Any]] | None = None
@@ -278,36 +324,14 @@ class _Part:
     def _take(self, block: StagedBlock, events: list[dict[str, Any]]) -> None:
         """What ``EventApplier.feed`` does with a batch, the rows staged instead of inserted."""
         spec = self.spec
-        if not events or events[-1]["seq"] <= spec.have:
+        news, fresh = BatchNews.of(events, spec.have)
+        if news is None:
             return
-        fresh = (
-            events if events[0]["seq"] > spec.have else [e for e in events if e["seq"] > spec.have]
-        )
-        block.fresh = len(fresh)
-        block.first_fresh, block.last_fresh = fresh[0]["seq"], fresh[-1]["seq"]
-        block.newest_schema = max(map(dict.get, fresh, repeat("schema_version"), repeat(1)))
-        clocked = spec.clocked
-        tables: dict[str, list[dict[str, Any]]] = defaultdict(list)
         try:
-            stamps = [event.get("hlc") or spec.default_stamp for event in fresh]
-            payloads = list(map(orjson.loads, map(itemgetter("payload"), fresh)))
-            for stamp, payload in zip(stamps, payloads, strict=True):
-                payload_rows = payload.get("rows")
-                if payload_rows:
-                    for table, table_rows in payload_rows.items():
-                        tables[table] += table_rows
-                        if clocked and table in clocked:
-                            key_column = clocked[table]
-                            block.born.setdefault(table, []).extend(
-                                (str(r[key_column]), stamp) for r in table_rows
-                            )
-                updates = payload.get("updates")
-                if updates:
-                    block.updates.extend((stamp, update) for update in updates)
+            tables = news.read(fresh, spec.clocked, spec.default_stamp)
         except (orjson.JSONDecodeError, TypeError, KeyError, AttributeError):
             raise BundleRefused(_NOT_JSON) from None
-        top = max(stamps)
-        block.top = top
+        block.news = news
         for table, table_rows in tables.items():
             self._stage_rows(block, table, table_rows)
 
