@@ -72,7 +72,7 @@ class Till:
 
     @contextmanager
     def write_driver(
-        self, *, bulk: bool = False, attaching: bool = False
+        self, *, bulk: bool = False, attaching: bool = False, references_once: bool = False
     ) -> Iterator[sqlite3.Connection]:
         """One ``BEGIN IMMEDIATE`` transaction on a pooled ``sqlite3`` connection (the sale path).
 
@@ -82,13 +82,20 @@ class Till:
         ``bulk``: a load of a million rows, written once instead of twice when nobody else has
         the file open (``bulk_load.rollback_journal``); ``attaching``: the transaction attaches
         other files (``sync/staging.py``), detached after it — SQLite cannot detach a file
-        inside a transaction — before the connection goes back to the pool.
+        inside a transaction — before the connection goes back to the pool;
+        ``references_once``: the foreign keys are checked once, over the whole file, before
+        the commit instead of row by row (``bulk_load.references_checked_once``).
         """
         fairy = self.engine.raw_connection()
         db: sqlite3.Connection = fairy.driver_connection  # type: ignore[assignment]
         try:
-            with bulk_load.rollback_journal(db) if bulk else nullcontext():
-                yield from self._transaction(db)
+            with (
+                bulk_load.rollback_journal(db) if bulk else nullcontext(),
+                bulk_load.references_checked_once(db)
+                if references_once
+                else nullcontext() as references,
+            ):
+                yield from self._transaction(db, references)
         finally:
             try:
                 if attaching:
@@ -99,11 +106,17 @@ class Till:
                 fairy.close()
 
     @staticmethod
-    def _transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    def _transaction(
+        db: sqlite3.Connection, references: bulk_load.ReferencesOnce | None = None
+    ) -> Iterator[sqlite3.Connection]:
         try:
             db.execute("BEGIN IMMEDIATE")
             db.execute("PRAGMA defer_foreign_keys=ON")
+            if references is not None:
+                references.begun()
             yield db
+            if references is not None:
+                references.ending()
             db.execute("COMMIT")
         except BaseException as exc:
             if db.in_transaction:

@@ -424,7 +424,9 @@ class SyncExchange:
         manifest = bundle.manifest
         with (
             self._staging(bundle) if staged else nullcontext() as stage,
-            self.till.write_driver(bulk=bulk and alone, attaching=stage is not None) as db,
+            self.till.write_driver(
+                bulk=bulk and alone, attaching=stage is not None, references_once=bulk
+            ) as db,
         ):
             applied = self.apply(
                 db,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from terminal.db.bulk_load import rollback_journal
+from terminal.db.bulk_load import broken_references, references_checked_once, rollback_journal
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -105,3 +105,57 @@ def test_opening_the_till_while_a_bulk_load_holds_the_file_says_busy_in_plain_wo
         assert "busy with another program" in str(refused.value.args[0])
         loader.execute("ROLLBACK")
     till_module.open_till(path).close()  # and opens as usual once the load is done
+
+
+def _shop(path: Path) -> sqlite3.Connection:
+    conn = _connect(path)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("CREATE TABLE customer (id TEXT PRIMARY KEY)")
+    conn.execute(
+        "CREATE TABLE purchase (id TEXT PRIMARY KEY, customer_id TEXT REFERENCES customer (id))"
+    )
+    conn.execute("CREATE INDEX ix_purchase_customer ON purchase (customer_id)")
+    conn.execute("INSERT INTO customer VALUES ('olena')")
+    return conn
+
+
+def _load(conn: sqlite3.Connection, rows: list[tuple[str, str | None]]) -> None:
+    """What Till._transaction does around a bulk load with its keys checked once."""
+    with references_checked_once(conn) as references:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            references.begun()
+            conn.executemany("INSERT INTO purchase VALUES (?, ?)", rows)
+            references.ending()
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def test_keys_checked_once_refuse_what_row_by_row_refuses_and_keep_nothing(
+    tmp_path: Path,
+) -> None:
+    conn = _shop(tmp_path / "till.db")
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY constraint failed"):
+        _load(conn, [("s1", "olena"), ("s2", "taras"), ("s3", None)])
+    assert conn.execute("SELECT COUNT(*) FROM purchase").fetchone() == (0,)
+    # the connection checks row by row again, whatever way the load ended
+    assert conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("INSERT INTO purchase VALUES ('s9', 'nobody')")
+    # a parent that arrives in the same load mends the reference, as SQLite's deferred check
+    _load(conn, [("s1", "olena"), ("s3", None)])
+    assert conn.execute("SELECT COUNT(*) FROM purchase").fetchone() == (2,)
+
+
+def test_a_reference_broken_before_the_load_is_not_the_load_s_doing(tmp_path: Path) -> None:
+    conn = _shop(tmp_path / "till.db")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("INSERT INTO purchase VALUES ('old', 'gone')")  # e.g. left by an old release
+    conn.execute("PRAGMA foreign_keys=ON")
+    assert broken_references(conn) == {("purchase", 0, "gone")}
+    _load(conn, [("s1", "olena")])
+    with pytest.raises(sqlite3.IntegrityError):
+        _load(conn, [("s2", "taras")])
+    assert conn.execute("SELECT id FROM purchase ORDER BY id").fetchall() == [("old",), ("s1",)]

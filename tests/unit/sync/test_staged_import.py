@@ -381,3 +381,39 @@ def test_a_till_that_already_sold_makes_the_report_pass_itself(
     assert {k: v for k, v in balances(three).items() if k in theirs} == theirs
     report = Integrity(three).check()  # the aggregates against check's own recount
     assert report.ok, report.problems
+
+
+@pytest.mark.parametrize("load", ["row by row", "bulk in one process", "staged"])
+def test_news_built_on_a_third_till_s_news_is_refused_until_that_comes(
+    shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load: str
+) -> None:
+    """Till 2 sells to a customer till 3 registered; till 1 has not heard from till 3. Its
+    import of till 2's bundle is refused in plain words with nothing written, whether the
+    foreign keys are checked row by row (a small bundle) or once before the commit (a bulk
+    load, in one process or staged); once till 3's bundle is in, till 2's goes in too."""
+    one, two, three = shop
+    for n in range(6):
+        Enrollment(three).register(CustomerForm(name=f"Third {n}", phone=f"+38067{n:07d}"))
+    card = Enrollment(three).register(CustomerForm(name="Olena", phone="+380671234567")).card
+    from_three = _export(three, tmp_path / "three")
+    SyncExchange(two).import_file(from_three)
+    for amount in (120_00, 80_00, 45_50):
+        Counter(two).checkout(SaleRequest(card=card, amount=amount))
+    from_two = _export(two, tmp_path / "two")
+    if load != "row by row":
+        monkeypatch.setattr(exchange, "RECOUNT_MIN_EVENTS", 1)
+    if load == "bulk in one process":
+        monkeypatch.setattr(staging, "worker_count", lambda: 0)
+    before = content_digest(one)
+    with pytest.raises(BundleRefused, match="builds on news from other tills") as refused:
+        SyncExchange(one).import_file(from_two, alone=True)
+    assert "Import the other tills' bundles first" in refused.value.message
+    assert content_digest(one) == before
+    # and the connection the next sale takes checks its keys row by row again
+    with one.read_driver() as db:
+        assert db.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    SyncExchange(one).import_file(from_three, alone=True)
+    assert SyncExchange(one).import_file(from_two, alone=True).applied > 0
+    assert balances(one) == balances(two)
+    report = Integrity(one).check()
+    assert report.ok, report.problems
