@@ -113,7 +113,7 @@ def rebuild(conn: sqlite3.Connection, walked: Walked | None = None) -> None:
     million (8.4 s of a million-sale import; the pass takes ~2 s); ``check`` still recounts
     them in SQL after every bulk load in the tests, so each way proves the other. ``walked``:
     that pass made already, over the same sales (a staged catch-up has a worker process make
-    it while this one builds indexes, ``sync/staging.py``).
+    it while this one builds indexes, ``sync/staged_counts.py``).
     """
     for table, columns, _empty, recomputed in RECOMPUTED:
         conn.execute(f"DELETE FROM {table}")

@@ -35,10 +35,10 @@ from terminal.core.errors import QT_TRANSLATE_NOOP
 from terminal.db import bulk_load
 from terminal.db import journal_archive as archive
 from terminal.db.sync_state import put_state, state
-from terminal.sync import rows
+from terminal.sync import rows, staged_counts
 from terminal.sync.bundle import BundleRefused
 from terminal.sync.clock import ZERO, Stamp, tick
-from terminal.sync.staging import WALKED_COLUMNS, BatchNews, StagedBundle, StageSpec
+from terminal.sync.staging import BatchNews, StagedBundle, StageSpec
 
 # Settings that belong to this till's identity or secret: never taken from another till.
 PRIVATE_SETTINGS = frozenset({"shop_id", "shop_key"})
@@ -235,11 +235,12 @@ def _needs_newer_program(schema: int) -> BundleRefused:
     )
 
 
-def _changes_a_walked_column(update: dict[str, Any]) -> bool:
-    """Whether a field update changes what the report aggregates' pass reads (none does today:
-    a sale's customer, time and amount and a customer's registration time are facts)."""
-    walked = WALKED_COLUMNS.get(update.get("table", ""))
-    return walked is not None and not walked.isdisjoint(update.get("fields", ()))
+def _changes_counted(update: dict[str, Any]) -> bool:
+    """Whether a field update changes what the workers' counts read (none does today: a sale's
+    customer, time and amounts, an entry's points and a customer's registration time are
+    facts; ``staged_counts.py``)."""
+    counted = staged_counts.COUNTED_COLUMNS.get(update.get("table", ""))
+    return counted is not None and not set(counted).isdisjoint(update.get("fields", ()))
 
 
 def _staged_alias(segment: int, worker: int) -> str:
@@ -287,6 +288,8 @@ class EventApplier:
         self.last_seq = 0
         self._born: dict[str, dict[str, str]] = defaultdict(dict)  # table -> key -> insert stamp
         self._updates: list[tuple[str, dict[str, Any]]] = []
+        self._staged: StagedBundle | None = None  # the workers' bundle (feed_staged)
+        self._archived: tuple[int, int] | None = None  # the run archived early (feed_staged)
 
     def _start(self) -> None:
         db = self.db
@@ -355,20 +358,38 @@ class EventApplier:
             Stamp(0, 0, self.origin).text(),
         )
         db = self.db
-        walkable: dict[str, set[tuple[str, str]] | None] = {"purchase": set(), "customer": set()}
+        staged.start(spec)
+        # While the workers stage the first segment: the bundle archived as it came (the
+        # events this till did not have: the run is checked whole, or nothing is kept).
+        self._archived = (max(staged.manifest.first_seq, self.have + 1), staged.manifest.last_seq)
+        archive.keep(db, self.origin, *self._archived, self.source, self.record, self.now)
+        # where the rows of each table the workers may count are (None: not countable)
+        sources: dict[str, set[tuple[str, str]] | None] = {
+            table: set() for table in staged_counts.COUNTED_COLUMNS
+        }
+        countable = self.bulk and not any(
+            self._marks[table] for table in staged_counts.COUNTED_COLUMNS
+        )
         for segment, parts in enumerate(staged.parts(spec)):
             for worker, part in enumerate(parts):
                 if any(block.steps for block in part.blocks):
                     db.execute(f"ATTACH ? AS {_staged_alias(segment, worker)}", (part.path,))
                 for block in part.blocks:
                     for table, stage, names, _, _ in block.steps:
-                        sources = walkable.get(table)
-                        if sources is None:  # not walked, or no longer walkable
+                        found = sources.get(table)
+                        if found is None:  # not counted, or no longer countable
                             continue
-                        if WALKED_COLUMNS[table] <= set(names):
-                            sources.add((part.path, stage))
-                        else:  # rows of a release without those columns: the till walks
-                            walkable[table] = None
+                        if set(staged_counts.COUNTED_COLUMNS[table]) <= set(names):
+                            found.add((part.path, stage))
+                        else:  # rows of a release without those columns: the till counts
+                            sources[table] = None
+            if staged.complete and countable and all(s is not None for s in sources.values()):
+                # A till that held no customers, sales or points before holds exactly the
+                # staged ones once they are copied: the workers, idle now, count over them
+                # while this process copies the last segment and builds the indexes.
+                staged.start_counts(
+                    {table: sorted(found or ()) for table, found in sources.items()}
+                )
             blocks = sorted(
                 ((block, worker) for worker, part in enumerate(parts) for block in part.blocks),
                 key=lambda pair: pair[0].index,
@@ -388,19 +409,7 @@ class EventApplier:
                         f"FROM {alias}.{stage} WHERE rowid BETWEEN ? AND ?",
                         (first, last),
                     )
-        # A till that held no customers and no sales before holds exactly the staged ones now:
-        # the report aggregates' pass over them can be made by a worker, from the staged rows,
-        # while this process builds the indexes (report_aggregates.rebuild takes it).
-        purchases, customers = walkable["purchase"], walkable["customer"]
-        if (
-            self.bulk
-            and not self._marks["purchase"]
-            and not self._marks["customer"]
-            and purchases is not None
-            and customers is not None
-            and not any(_changes_a_walked_column(update) for _, update in self._updates)
-        ):
-            staged.start_walk(sorted(purchases), sorted(customers))
+        self._staged = staged
 
     def finish(self) -> int:
         """Field updates, caches, conflict flags; returns how many events were new."""
@@ -412,12 +421,28 @@ class EventApplier:
         _reassert_later_edits(db, self._born, affected)
         for stamp, update in self._updates:
             _apply_update(db, stamp, update, affected, now)
-        _recompute(db, self._marks, affected, whole_tables=self.bulk)
+        rewritten = _replay_expiries(db, self._marks, affected)
+        figures = None
+        if self._staged is not None:
+            # what the workers counted over the staged rows holds only for rows still as staged
+            self._staged.unlike_staged.update(self._born)
+            self._staged.unlike_staged.update(
+                update["table"] for _, update in self._updates if _changes_counted(update)
+            )
+            if rewritten:
+                self._staged.unlike_staged.add("ledger_entry")
+            figures = self._staged.counted("sums", db)
+        _recompute(db, self._marks, affected, whole_tables=self.bulk, counted=figures)
         _flag_conflicts(db, self._marks, affected, now)
         put_state(db, "hlc", self._top)
-        archive.keep(
-            db, self.origin, self.first_seq, self.last_seq, self.source, self.record, self.now
-        )
+        if self._archived is None:
+            archive.keep(
+                db, self.origin, self.first_seq, self.last_seq, self.source, self.record, self.now
+            )
+        elif self._archived != (self.first_seq, self.last_seq):  # the run check rules it out
+            raise RuntimeError(
+                f"archived events {self._archived}, applied {self.first_seq}..{self.last_seq}"
+            )
         # A customer erased on the other till: their name and phone go from this till's journal
         # and archive too (the registration arrived in an earlier bundle, or in this one).
         for customer_id in sorted(affected.erased):
@@ -691,14 +716,20 @@ _LOT_REMAINING = (
 
 
 def _recompute(
-    db: sqlite3.Connection, marks: dict[str, int], affected: _Affected, *, whole_tables: bool
+    db: sqlite3.Connection,
+    marks: dict[str, int],
+    affected: _Affected,
+    *,
+    whole_tables: bool,
+    counted: staged_counts.Figures | None = None,
 ) -> None:
     """Derived figures from the facts, with the sums ``check`` proves (see the module doc), for
     what this bundle touched: rows above ``marks`` (the highest rowids before it) and the
-    customers its field updates named. Set-based SQL throughout; ``whole_tables``: a catch-up
-    big next to the till (most customers touched), whose customer sums are taken by one pass
-    over each table (:data:`_CUSTOMER_SUMS_BY_SCAN`)."""
-    _replay_expiries(db, marks, affected)
+    customers its field updates named (the expiries replayed first, ``_replay_expiries``).
+    Set-based SQL throughout; ``whole_tables``: a catch-up big next to the till (most
+    customers touched), whose customer sums are taken by one pass over each table
+    (:func:`_customer_sums`), or from ``counted``, the same sums counted by a worker over the
+    staged rows (``staged_counts.py``)."""
     refunds = f"SELECT purchase_id FROM refund WHERE rowid > {marks['refund']}"
     late_sales = ""
     (new_sales,) = db.execute(
@@ -745,8 +776,7 @@ def _recompute(
         f"SELECT DISTINCT customer_id FROM ledger_entry WHERE rowid > {marks['ledger_entry']}",
     )
     if whole_tables:
-        for statement in _CUSTOMER_SUMS_BY_SCAN:
-            db.execute(statement)
+        _customer_sums(db, counted)
         db.execute(_CUSTOMER_CACHES_FROM_SUMS)
         for table in _SUM_TABLES:
             db.execute(f"DROP TABLE temp.{table}")
@@ -784,7 +814,7 @@ _LOT_HISTORY = """SELECT m.rowid, m.points, e.id, e.kind = 'expire', e.customer_
     WHERE m.lot_id = ? ORDER BY e.created_at, e.kind = 'expire', e.id, m.rowid"""
 
 
-def _replay_expiries(db: sqlite3.Connection, marks: dict[str, int], affected: _Affected) -> None:
+def _replay_expiries(db: sqlite3.Connection, marks: dict[str, int], affected: _Affected) -> bool:
     """Each expiry of a lot writes off what the lot held at that moment, whatever till wrote it.
 
     Every till writes expiries down (its start-of-day sweep, a customer's next sale there), so
@@ -796,9 +826,10 @@ def _replay_expiries(db: sqlite3.Connection, marks: dict[str, int], affected: _A
     a function of the facts alone, so every till that holds the same facts writes the same
     figures, in whatever order they came. Only lots with an expiry and a movement new in this
     bundle are looked at; the entries' day totals follow by trigger (``report_points_changed``)
-    and the balances by the recomputation after this.
+    and the balances by the recomputation after this. Returns whether an entry was rewritten.
     """
     lots = [row[0] for row in db.execute(_LOTS_TO_REPLAY, (marks["lot_movement"],))]
+    rewritten = False
     for lot_id in lots:
         (left,) = db.execute("SELECT points FROM points_lot WHERE id = ?", (lot_id,)).fetchone()
         for rowid, moved, entry_id, is_expiry, customer_id in db.execute(
@@ -815,28 +846,50 @@ def _replay_expiries(db: sqlite3.Connection, marks: dict[str, int], affected: _A
                         (wanted - moved, entry_id),
                     )
                     affected.customers.add(customer_id)
+                    rewritten = True
                 moved = wanted
             left += moved
+    return rewritten
 
 
 # A bulk catch-up's customer sums: each table read once in storage order and grouped (a sort),
 # instead of every touched customer's rows looked up through an index that does not hold the
 # summed column (a table row fetched per sale: 4.3 s for a million sales against 1.9 s).
-_SUM_TABLES = ("sync_points_sum", "sync_sales_sum", "sync_returned_sum")
-_CUSTOMER_SUMS_BY_SCAN = (
-    *(f"DROP TABLE IF EXISTS temp.{table}" for table in _SUM_TABLES),
-    "CREATE TEMP TABLE sync_points_sum (customer_id TEXT PRIMARY KEY, points INTEGER)",
-    "INSERT INTO sync_points_sum SELECT customer_id, SUM(points) FROM ledger_entry NOT INDEXED "
-    "GROUP BY customer_id",
-    "CREATE TEMP TABLE sync_sales_sum "
-    "(customer_id TEXT PRIMARY KEY, paid INTEGER, visits INTEGER, last_at TEXT)",
-    "INSERT INTO sync_sales_sum SELECT customer_id, SUM(paid), COUNT(*), MAX(created_at) "
-    "FROM purchase NOT INDEXED WHERE customer_id IS NOT NULL GROUP BY customer_id",
-    "CREATE TEMP TABLE sync_returned_sum (customer_id TEXT PRIMARY KEY, returned INTEGER)",
-    "INSERT INTO sync_returned_sum SELECT p.customer_id, SUM(r.money_returned) FROM refund r "
+_SUM_TABLES = {
+    "sync_points_sum": "(customer_id TEXT PRIMARY KEY, points INTEGER)",
+    "sync_sales_sum": "(customer_id TEXT PRIMARY KEY, paid INTEGER, visits INTEGER, last_at TEXT)",
+    "sync_returned_sum": "(customer_id TEXT PRIMARY KEY, returned INTEGER)",
+}
+_SUMS_BY_SCAN = {
+    "sync_points_sum": staged_counts.POINTS_BY_CUSTOMER.format(hint=" NOT INDEXED"),
+    "sync_sales_sum": staged_counts.SALES_BY_CUSTOMER.format(hint=" NOT INDEXED"),
+    "sync_returned_sum": "SELECT p.customer_id, SUM(r.money_returned) FROM refund r "
     "JOIN purchase p ON p.id = r.purchase_id WHERE p.customer_id IS NOT NULL "
     "GROUP BY p.customer_id",
-)
+}
+
+
+def _customer_sums(db: sqlite3.Connection, counted: staged_counts.Figures | None) -> None:
+    """Fill the temporary sums tables (:data:`_SUM_TABLES`) by one scan of each table, or
+    with the points and sales sums a worker ``counted`` (the refunds are few: summed here)."""
+    given = (
+        {}
+        if counted is None
+        else {
+            "sync_points_sum": counted.points,
+            "sync_sales_sum": counted.sales,
+        }
+    )
+    for table, columns in _SUM_TABLES.items():
+        db.execute(f"DROP TABLE IF EXISTS temp.{table}")
+        db.execute(f"CREATE TEMP TABLE {table} {columns}")
+        if table in given:
+            marks = ", ".join("?" * (columns.count(",") + 1))
+            db.executemany(f"INSERT INTO {table} VALUES ({marks})", given[table])
+        else:
+            db.execute(f"INSERT INTO {table} {_SUMS_BY_SCAN[table]}")
+
+
 # The same figures as the UPDATE in _recompute, from those sums.
 _CUSTOMER_CACHES_FROM_SUMS = """UPDATE customer SET
     balance = COALESCE((SELECT points FROM sync_points_sum s WHERE s.customer_id = customer.id), 0),

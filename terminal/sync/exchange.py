@@ -529,7 +529,8 @@ class SyncExchange:
                 staged=staged,
             )
             if triggers:  # same transaction: a refused bundle rolls the DROP back too
-                report_aggregates.rebuild(db, staged.walked(db) if staged is not None else None)
+                walk = staged.counted("walk", db) if staged is not None else None
+                report_aggregates.rebuild(db, walk.walked if walk is not None else None)
                 bulk_load.restore(db, triggers)
             return applied
         finally:

@@ -54,9 +54,8 @@ from typing import Any
 import orjson
 
 from terminal.core.errors import QT_TRANSLATE_NOOP
-from terminal.db import report_aggregates
 from terminal.db.binding import bind_plain_values_fast
-from terminal.sync import rows
+from terminal.sync import rows, staged_counts
 from terminal.sync.bundle import BundleRefused, Manifest, SignedBundle, _RunCheck
 
 # Staging files the till attaches at most, segments times workers (SQLite attaches ten).
@@ -171,16 +170,6 @@ class StagedBlock:
     refusal: tuple[str, dict[str, Any]] | None = None
 
 
-# The walk over the staged member sales: its counts, the member sales and customers it saw.
-WalkResult = tuple[report_aggregates.Walked, int, int]
-
-# The columns the walk reads of each table (a staged shape without them is not walked).
-WALKED_COLUMNS = {
-    "purchase": frozenset({"customer_id", "created_at", "id", "amount"}),
-    "customer": frozenset({"id", "created_at"}),
-}
-
-
 @dataclass
 class StagedPart:
     """One worker's share of one segment: its staging file and its blocks, in order."""
@@ -241,38 +230,8 @@ def serve(commands: Connection, results: Connection) -> None:
         elif kind == "end" and part is not None:
             results.send(part.close())
             part = None
-        elif kind == "walk":
-            results.send(_walk(message[1], message[2]))
-
-
-def _walk(purchases: list[tuple[str, str]], customers: list[tuple[str, str]]) -> WalkResult | str:
-    """The report aggregates' pass over the member sales (``report_aggregates.walked_counts``,
-    the same code) made over the staged rows, through views named as the till's tables; with
-    how many member sales and customers it saw. A failure comes back as its text."""
-    try:
-        db = sqlite3.connect(":memory:")
-        files = {
-            path: f"staged_{n}"
-            for n, path in enumerate(sorted({p for p, _ in purchases + customers}))
-        }
-        for path, alias in files.items():
-            db.execute(f"ATTACH ? AS {alias}", (path,))
-        for view, columns, sources in (
-            ("purchase", "customer_id, created_at, id, amount", purchases),
-            ("customer", "id, created_at", customers),
-        ):
-            selects = [f"SELECT {columns} FROM {files[path]}.{stage}" for path, stage in sources]
-            empty = f"SELECT {', '.join(f'NULL AS {c}' for c in columns.split(', '))} WHERE 0"
-            db.execute(f"CREATE TEMP VIEW {view} AS {' UNION ALL '.join(selects) or empty}")
-        counts = report_aggregates.walked_counts(db)
-        (members,) = db.execute(
-            "SELECT COUNT(*) FROM purchase WHERE customer_id IS NOT NULL"
-        ).fetchone()
-        (people,) = db.execute("SELECT COUNT(*) FROM customer").fetchone()
-        db.close()
-        return counts, int(members), int(people)
-    except Exception as exc:  # told to the till, which then makes the pass itself
-        return f"{type(exc).__name__}: {exc}"
+        elif kind == "count":
+            results.send(staged_counts.count(message[1], message[2]))
 
 
 class _Part:
@@ -441,7 +400,12 @@ class StagedBundle:
         self._news: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._stop = threading.Event()
         self._feeder: threading.Thread | None = None
-        self._walking = False
+        # the counts asked of a worker (staged_counts.py), each answered once it arrives
+        self._answers: dict[str, staged_counts.Figures | str | None] = {}
+        self._answered: dict[str, threading.Event] = {}
+        self._collector: threading.Thread | None = None
+        self.complete = False  # every segment staged (the last one handed to parts' caller)
+        self.unlike_staged: set[str] = set()  # tables the till changed after the copy
         try:
             self.folder = Path(tempfile.mkdtemp(prefix=".loyalty-staging-", dir=beside))
         except OSError as exc:
@@ -477,7 +441,6 @@ class StagedBundle:
         """Stop the workers (at once: their work is either copied in or not wanted) and the
         feeding thread (which reads the file to its end), and remove the scratch folder."""
         self._stop.set()
-        self._walking = False
         for process in self._processes:
             if process.is_alive():
                 process.terminate()
@@ -486,55 +449,75 @@ class StagedBundle:
         for pipe in (*self._commands, *self._results):
             pipe.close()
         self._processes, self._commands, self._results = [], [], []
-        if self._feeder is not None:
-            self._feeder.join()
+        for thread in (self._feeder, self._collector):
+            if thread is not None:
+                thread.join()
         if hasattr(self, "folder"):
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def start_walk(
-        self, purchases: list[tuple[str, str]], customers: list[tuple[str, str]]
-    ) -> None:
-        """Have the first worker (idle once every segment is staged) make the report
-        aggregates' pass over the staged member sales while the till builds its indexes;
-        ``purchases``/``customers``: (staging file, staging table) holding those rows."""
+    def start_counts(self, sources: staged_counts.Sources) -> None:
+        """Have a worker, idle once every segment is staged, count over the staged rows what
+        the till would count from its tables after the copy (``staged_counts.py``), while the
+        till copies the last segment and builds its indexes: the customers' sums first (the
+        balances need them first), then the walk. One worker, not one a count: the till's
+        own work after the copy keeps a core busy, and two counting beside it slowed it as
+        much as the counts saved (measured). ``sources``: where each counted table's rows
+        are."""
+        kinds = ("sums", "walk")
         try:
-            self._commands[0].send(("walk", purchases, customers))
-            self._walking = True
+            for kind in kinds:
+                self._commands[0].send(("count", kind, sources))
         except (OSError, ValueError):
-            self._walking = False
+            return
+        self._answered = {kind: threading.Event() for kind in kinds}
+        # Taken off the pipe as they come: a worker whose answer sits unread in a full pipe
+        # waits, and its next count with it.
+        self._collector = threading.Thread(
+            target=self._collect, args=(kinds,), name="staging-counts", daemon=True
+        )
+        self._collector.start()
 
-    def walked(self, db: sqlite3.Connection) -> report_aggregates.Walked | None:
-        """The pass :meth:`start_walk` asked for, once it is made, if it saw exactly the member
-        sales and customers the till now holds (a row the till ignored as a repeat would have
-        been counted twice); None when there is none to take and the till makes it itself."""
-        if not self._walking:
+    def _collect(self, kinds: tuple[str, ...]) -> None:
+        for kind in kinds:  # a worker answers in the order it was asked
+            try:
+                self._answers[kind] = self._results[0].recv()
+            except (EOFError, OSError) as exc:
+                self._answers[kind] = f"the worker did not answer: {exc}"
+            self._answered[kind].set()
+
+    def counted(self, kind: str, db: sqlite3.Connection) -> staged_counts.Figures | None:
+        """The count ``kind`` :meth:`start_counts` asked for, once it is made, if the till now
+        holds exactly the rows it counted and has not changed what it read since the copy
+        (:attr:`unlike_staged`); None when there is none to take and the till counts itself."""
+        answered = self._answered.get(kind)
+        if answered is None:
             return None
-        self._walking = False
-        try:
-            result = self._results[0].recv()
-        except (EOFError, OSError) as exc:
-            log.warning("the report pass of the worker did not come back: %s", exc)
+        answered.wait()
+        figures = self._answers.get(kind)
+        if isinstance(figures, str):
+            log.warning("the %s count of the worker failed: %s", kind, figures)
+            self._answers[kind] = figures = None
+        if figures is None or not self.unlike_staged.isdisjoint(staged_counts.READS[kind]):
             return None
-        if isinstance(result, str):
-            log.warning("the report pass of the worker failed: %s", result)
-            return None
-        counts, members, people = result
-        (here_members,) = db.execute(
-            "SELECT COUNT(*) FROM purchase WHERE customer_id IS NOT NULL"
-        ).fetchone()
-        (here_people,) = db.execute("SELECT COUNT(*) FROM customer").fetchone()
-        return counts if (members, people) == (here_members, here_people) else None
+        return figures if figures.counted == staged_counts.rows_counted(db, kind) else None
 
     def part_path(self, segment: int, worker: int) -> str:
         return str(self.folder / f"segment-{segment + 1}-worker-{worker + 1}.db")
 
+    def start(self, spec: StageSpec) -> None:
+        """Start handing the blocks to the workers (:meth:`parts` does, if not done yet): the
+        till may do work of its own while they stage the first segment."""
+        if self._feeder is None:
+            self._feeder = threading.Thread(
+                target=self._feed, args=(spec,), name="staging-feed", daemon=True
+            )
+            self._feeder.start()
+
     def parts(self, spec: StageSpec) -> Iterator[list[StagedPart]]:
         """Each segment's staged parts (one a worker), in order, once all are written; raises
-        the bundle's refusal (after the whole file is read) or :class:`StagingFailed`."""
-        self._feeder = threading.Thread(
-            target=self._feed, args=(spec,), name="staging-feed", daemon=True
-        )
-        self._feeder.start()
+        the bundle's refusal (after the whole file is read) or :class:`StagingFailed`.
+        :attr:`complete` is set as the last is handed out."""
+        self.start(spec)
         seen: set[str] | None = None  # every event id so far, once they stop ascending
         earlier: list[list[str]] = []
         last_id = ""
@@ -572,6 +555,7 @@ class StagedBundle:
             failures = [part.failure for part in parts if part.failure]
             if failures:
                 self._raise(self._finish_reading(), StagingFailed("; ".join(failures)))
+            self.complete = value  # the last segment: the file is read and verified
             yield parts
 
     def _finish_reading(self) -> _Dispatched:
@@ -610,10 +594,10 @@ class StagedBundle:
             if text is not None:  # as it is, not pickled (a copy fewer of every block)
                 commands[worker].send_bytes(text)
 
-        def end_segment() -> None:
+        def end_segment(last: bool) -> None:
             for worker in range(workers):
                 send(worker, ("end",))
-            self._news.put(("segment", segment))
+            self._news.put(("segment", last))
 
         blocks = self.bundle.blocks()
         while True:
@@ -631,7 +615,7 @@ class StagedBundle:
                 run.advance(lines)
                 if segment < 0 or (sent >= ends[segment] and segment + 1 < len(ends)):
                     if segment >= 0:
-                        end_segment()
+                        end_segment(last=False)
                     segment += 1
                     for worker in range(workers):
                         send(worker, ("begin", self.part_path(segment, worker), spec))
@@ -646,7 +630,7 @@ class StagedBundle:
             try:
                 run.done()
                 if segment >= 0:
-                    end_segment()
+                    end_segment(last=True)
             except BundleRefused as refusal:
                 found.run = refusal
             except Exception as exc:

@@ -23,6 +23,7 @@ from terminal.app.till import Till, open_till
 from terminal.core.checkout import MAX, NONE
 from terminal.core.customer_form import CustomerForm
 from terminal.core.errors import StorageError
+from terminal.sync import apply as apply_module
 from terminal.sync import bundle as bundle_module
 from terminal.sync import exchange, rows, staging
 from terminal.sync.bundle import BundleRefused, sign
@@ -78,17 +79,18 @@ def segments(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
 
 
 @pytest.fixture
-def walks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """For each staged import, whether the report aggregates' pass came from a worker."""
-    taken: list[bool] = []
-    walked = StagedBundle.walked
+def counts(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
+    """For a staged import, which of the workers' counts over the staged rows the till took
+    (``staged_counts.py``: the report aggregates' walk, the customers' sums)."""
+    taken: dict[str, bool] = {}
+    counted = StagedBundle.counted
 
-    def recorded(self: StagedBundle, db):  # type: ignore[no-untyped-def]
-        counts = walked(self, db)
-        taken.append(counts is not None)
-        return counts
+    def recorded(self: StagedBundle, kind: str, db):  # type: ignore[no-untyped-def]
+        figures = counted(self, kind, db)
+        taken[kind] = figures is not None
+        return figures
 
-    monkeypatch.setattr(StagedBundle, "walked", recorded)
+    monkeypatch.setattr(StagedBundle, "counted", recorded)
     return taken
 
 
@@ -147,14 +149,15 @@ def test_a_staged_catch_up_leaves_every_row_as_one_process_does(
     tmp_path: Path,
     big: list[int],
     segments: list[list[int]],
-    walks: list[bool],
+    counts: dict[str, bool],
     monkeypatch: pytest.MonkeyPatch,
     block_bytes: int,
 ) -> None:
     """In small blocks the rows go through every worker and several segments; in one whole
     block a worker binds them sixteen to a statement, the rest one by one. The till is new,
-    so a worker also makes the report aggregates' pass over the staged sales: the report
-    tables come out the same too (and ``check`` recounts them with its window queries)."""
+    so the workers also count over the staged rows what the till would count after them (the
+    report aggregates' pass, the customers' sums of points and sales): the report tables and
+    balances come out the same too (and ``check`` recounts them)."""
     monkeypatch.setattr(bundle_module, "CHUNK_BYTES", block_bytes)
     one, two, three = shop
     _busy_history(one)
@@ -167,7 +170,7 @@ def test_a_staged_catch_up_leaves_every_row_as_one_process_does(
     assert big == [1]
     if block_bytes < 1000:  # every worker, several segments, each of several blocks
         assert len(segments) > 1 and all(min(workers) > 1 for workers in segments[:-1])
-    assert walks == [True]
+    assert counts == {"walk": True, "sums": True}
     assert _shared_state(three) == _shared_state(two)
     assert balances(three) == balances(one)
     report = Integrity(three).check()
@@ -362,10 +365,11 @@ def test_sixteen_rows_a_statement_only_where_a_row_is_a_plain_values_list() -> N
 
 
 def test_a_till_that_already_sold_makes_the_report_pass_itself(
-    shop, tmp_path: Path, big: list[int], walks: list[bool], monkeypatch: pytest.MonkeyPatch
+    shop, tmp_path: Path, big: list[int], counts: dict[str, bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A catch-up on a till with sales of its own: the staged rows are not all the sales, so
-    the worker is not asked for the pass, and the aggregates are the facts' (``check``)."""
+    the workers are not asked to count over them, and the aggregates and balances are the
+    facts' (``check``)."""
     one, two, three = shop
     _busy_history(one)
     path = _export(one, tmp_path / "out")
@@ -376,7 +380,7 @@ def test_a_till_that_already_sold_makes_the_report_pass_itself(
         one_process.setattr(staging, "worker_count", lambda: 0)
         SyncExchange(two).import_file(path, alone=True)
     SyncExchange(three).import_file(path, alone=True)
-    assert big == [1] and walks == [False]
+    assert big == [1] and counts == {"walk": False, "sums": False}
     theirs = balances(one)
     assert {k: v for k, v in balances(three).items() if k in theirs} == theirs
     report = Integrity(three).check()  # the aggregates against check's own recount
@@ -416,4 +420,30 @@ def test_news_built_on_a_third_till_s_news_is_refused_until_that_comes(
     assert SyncExchange(one).import_file(from_two, alone=True).applied > 0
     assert balances(one) == balances(two)
     report = Integrity(one).check()
+    assert report.ok, report.problems
+
+
+def test_sums_counted_over_rows_the_till_then_changed_are_not_taken(
+    shop, tmp_path: Path, big: list[int], counts: dict[str, bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An expiry replayed after the copy rewrites entries' points (``apply._replay_expiries``):
+    the workers summed the points as staged, so the till sums them itself; the walk, which
+    reads no points, is still taken."""
+    one, two, three = shop
+    _busy_history(one)
+    path = _export(one, tmp_path / "out")
+    with monkeypatch.context() as one_process:
+        one_process.setattr(staging, "worker_count", lambda: 0)
+        SyncExchange(two).import_file(path, alone=True)
+    replay = apply_module._replay_expiries
+
+    def rewrote(*args):  # type: ignore[no-untyped-def]
+        replay(*args)
+        return True
+
+    monkeypatch.setattr(apply_module, "_replay_expiries", rewrote)
+    SyncExchange(three).import_file(path, alone=True)
+    assert big == [1] and counts == {"walk": True, "sums": False}
+    assert _shared_state(three) == _shared_state(two)
+    report = Integrity(three).check()
     assert report.ok, report.problems
