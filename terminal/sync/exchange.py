@@ -463,6 +463,7 @@ class SyncExchange:
             self.till.db_path.parent,
             workers,
             min(staging.MAX_STAGING_FILES, room) // workers,
+            flushed=self.till.db_path,
         ) as staged:
             yield staged
 

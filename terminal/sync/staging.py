@@ -42,6 +42,7 @@ import signal
 import sqlite3
 import tempfile
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -196,7 +197,9 @@ def serve(commands: Connection, results: Connection) -> None:
 
     Messages: ``("begin", path, spec)`` opens a segment's staging file; ``("block", index,
     first_seq)``, followed by the block's text as bytes, stages a block; ``("end",)`` closes
-    the file and answers with a :class:`StagedPart`; ``None`` ends the process."""
+    the file and answers with a :class:`StagedPart`; ``("count", kind, sources)`` counts over
+    staged rows (``staged_counts.py``); ``("flush", path)`` keeps the till's file flushed
+    (:func:`_flush`); ``None`` ends the process."""
     # Millions of short-lived dicts and none in a cycle: the cycle collector would only rescan
     # the growing heap again and again (a quarter of a worker's time, measured). The process
     # lives for one import.
@@ -232,6 +235,41 @@ def serve(commands: Connection, results: Connection) -> None:
             part = None
         elif kind == "count":
             results.send(staged_counts.count(message[1], message[2]))
+        elif kind == "flush":
+            threading.Thread(
+                target=_flush, args=(message[1],), name="staging-flush", daemon=True
+            ).start()
+
+
+# How often a worker has what the till wrote so far put on the disk (see _flush).
+_FLUSH_EVERY_S = 0.5
+
+
+def _flush(path: str) -> None:
+    """Put the pages the till has written into its file so far on the disk, again and again,
+    while the import lasts (the worker process ends with it).
+
+    The commit has to wait until every page of the file is on the disk; a million-event
+    catch-up writes a gigabyte, which the system keeps in memory until then (it starts writing
+    back only past a share of the memory, or after half a minute), so the commit waited for
+    it all: 1.5 s of the import, measured, against 0.7 s with this. Putting pages on the disk
+    earlier than SQLite would is safe: with a rollback journal SQLite writes a page into the
+    file only once what it held before is safe in the journal, and in WAL nothing is written
+    into the file before the commit. It is done from this process: the till's process must not
+    open and close its own file beside SQLite (closing any descriptor of a file drops every
+    lock the process holds on it), and this one holds none."""
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return
+    try:
+        while True:
+            time.sleep(_FLUSH_EVERY_S)
+            os.fsync(fd)
+    except OSError:
+        return
+    finally:
+        os.close(fd)
 
 
 class _Part:
@@ -389,7 +427,14 @@ class StagedBundle:
     workers and removes the scratch folder (the till must have detached the files first).
     """
 
-    def __init__(self, bundle: SignedBundle, beside: Path, workers: int, segments: int) -> None:
+    def __init__(
+        self,
+        bundle: SignedBundle,
+        beside: Path,
+        workers: int,
+        segments: int,
+        flushed: Path | None = None,
+    ) -> None:
         self.bundle = bundle
         self.manifest = bundle.manifest
         self.segments = max(1, segments)
@@ -427,6 +472,8 @@ class StagedBundle:
                 self._processes.append(process)
                 self._commands.append(commands)
                 self._results.append(results)
+            if flushed is not None:  # by the last worker: the first counts at the end
+                self._commands[-1].send(("flush", str(flushed)))
         except (OSError, RuntimeError, ValueError) as exc:
             self.close()
             raise StagingFailed(f"the worker processes did not start: {exc}") from exc

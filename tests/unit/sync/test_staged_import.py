@@ -55,8 +55,8 @@ def big(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     started: list[int] = []
     opened = StagedBundle.__init__
 
-    def counted(self: StagedBundle, *args: object) -> None:
-        opened(self, *args)  # type: ignore[arg-type]
+    def counted(self: StagedBundle, *args: object, **kwargs: object) -> None:
+        opened(self, *args, **kwargs)  # type: ignore[arg-type]
         started.append(1)
 
     monkeypatch.setattr(StagedBundle, "__init__", counted)
@@ -447,3 +447,27 @@ def test_sums_counted_over_rows_the_till_then_changed_are_not_taken(
     assert _shared_state(three) == _shared_state(two)
     report = Integrity(three).check()
     assert report.ok, report.problems
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd")
+def test_a_worker_keeps_the_till_s_file_flushed_while_the_import_lasts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So the commit does not wait for a gigabyte to reach the disk (``staging._flush``); a file
+    that cannot be opened is no reason to stop anything."""
+    import threading
+    import time
+
+    till_file = tmp_path / "loyalty.db"
+    till_file.write_bytes(b"pages")
+    flushed: list[str] = []
+    monkeypatch.setattr(staging, "_FLUSH_EVERY_S", 0.01)
+    monkeypatch.setattr(
+        staging.os, "fsync", lambda fd: flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+    )
+    threading.Thread(target=staging._flush, args=(str(till_file),), daemon=True).start()
+    deadline = time.monotonic() + 5
+    while len(flushed) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert flushed[:3] == [str(till_file)] * 3
+    staging._flush(str(tmp_path / "missing" / "loyalty.db"))  # returns at once
