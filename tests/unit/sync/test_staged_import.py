@@ -471,3 +471,15 @@ def test_a_worker_keeps_the_till_s_file_flushed_while_the_import_lasts(
         time.sleep(0.01)
     assert flushed[:3] == [str(till_file)] * 3
     staging._flush(str(tmp_path / "missing" / "loyalty.db"))  # returns at once
+
+
+@pytest.mark.skipif(not hasattr(staging.fcntl, "F_GETPIPE_SZ"), reason="Linux pipes only")
+def test_a_block_crosses_to_a_worker_in_a_few_writes() -> None:
+    """The pipe to a worker holds a megabyte (a 4 MiB block in 4 writes, not 64)."""
+    import multiprocessing
+
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    staging._widen(sending)
+    assert staging.fcntl.fcntl(sending.fileno(), staging.fcntl.F_GETPIPE_SZ) == 1 << 20
+    receiving.close()
+    sending.close()
