@@ -483,3 +483,36 @@ def test_a_block_crosses_to_a_worker_in_a_few_writes() -> None:
     assert staging.fcntl.fcntl(sending.fileno(), staging.fcntl.F_GETPIPE_SZ) == 1 << 20
     receiving.close()
     sending.close()
+
+
+def test_a_count_the_worker_cannot_make_is_made_by_the_till(
+    shop,
+    tmp_path: Path,
+    big: list[int],
+    counts: dict[str, bool],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The worker is pointed at staging tables that are not there: both its counts fail, it
+    says so, and the till counts itself — the same rows, balances and report tables."""
+    one, two, three = shop
+    _busy_history(one)
+    path = _export(one, tmp_path / "out")
+    with monkeypatch.context() as one_process:
+        one_process.setattr(staging, "worker_count", lambda: 0)
+        SyncExchange(two).import_file(path, alone=True)
+    start_counts = StagedBundle.start_counts
+
+    def misdirected(self: StagedBundle, sources):  # type: ignore[no-untyped-def]
+        start_counts(
+            self, {table: [(p, "no_such_table") for p, _ in s] for table, s in sources.items()}
+        )
+
+    monkeypatch.setattr(StagedBundle, "start_counts", misdirected)
+    with caplog.at_level(logging.WARNING, logger="sync"):
+        SyncExchange(three).import_file(path, alone=True)
+    assert big == [1] and counts == {"walk": False, "sums": False}
+    assert "count of the worker failed" in caplog.text
+    assert _shared_state(three) == _shared_state(two)
+    report = Integrity(three).check()
+    assert report.ok, report.problems
