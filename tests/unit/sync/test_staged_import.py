@@ -9,7 +9,8 @@ import logging
 import os
 import random
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,14 @@ def counts(monkeypatch: pytest.MonkeyPatch) -> dict[str, bool]:
     return taken
 
 
+@contextmanager
+def _in_one_process() -> Iterator[None]:
+    """Imports inside go through the one-process path: no worker processes."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staging, "worker_count", lambda: 0)
+        yield
+
+
 def _busy_history(one: Till) -> None:
     """Registrations, sales with and without a card, points spent (lot movements), refunds
     whole and in part, a blocked card."""
@@ -162,8 +171,7 @@ def test_a_staged_catch_up_leaves_every_row_as_one_process_does(
     one, two, three = shop
     _busy_history(one)
     path = _export(one, tmp_path / "out")
-    with monkeypatch.context() as one_process:
-        one_process.setattr(staging, "worker_count", lambda: 0)
+    with _in_one_process():
         assert SyncExchange(two).import_file(path, alone=True).applied > 80
     assert big == []
     assert SyncExchange(three).import_file(path, alone=True).applied > 80
@@ -223,10 +231,8 @@ def test_a_broken_run_is_refused_in_the_same_words_and_nothing_written(
     one, two, three = shop
     _busy_history(one)
     path = _resigned(_export(one, tmp_path / "out"), shop_key(one), change)
-    with pytest.MonkeyPatch.context() as one_process:
-        one_process.setattr(staging, "worker_count", lambda: 0)
-        with pytest.raises(BundleRefused) as alone:
-            SyncExchange(two).import_file(path, alone=True)
+    with _in_one_process(), pytest.raises(BundleRefused) as alone:
+        SyncExchange(two).import_file(path, alone=True)
     before = content_digest(three)
     with pytest.raises(BundleRefused) as staged:
         SyncExchange(three).import_file(path, alone=True)
@@ -347,8 +353,7 @@ def test_a_worker_that_dies_half_way_leaves_the_import_to_one_process(
     with caplog.at_level(logging.WARNING, logger="sync"):
         result = SyncExchange(three).import_file(path, alone=True)
     assert result.workers == 0 and "a worker" in caplog.text
-    with monkeypatch.context() as one_process:
-        one_process.setattr(staging, "worker_count", lambda: 0)
+    with _in_one_process():
         SyncExchange(two).import_file(path, alone=True)
     assert _shared_state(three) == _shared_state(two)
     assert Integrity(three).check().ok
@@ -365,7 +370,7 @@ def test_sixteen_rows_a_statement_only_where_a_row_is_a_plain_values_list() -> N
 
 
 def test_a_till_that_already_sold_makes_the_report_pass_itself(
-    shop, tmp_path: Path, big: list[int], counts: dict[str, bool], monkeypatch: pytest.MonkeyPatch
+    shop, tmp_path: Path, big: list[int], counts: dict[str, bool]
 ) -> None:
     """A catch-up on a till with sales of its own: the staged rows are not all the sales, so
     the workers are not asked to count over them, and the aggregates and balances are the
@@ -376,8 +381,7 @@ def test_a_till_that_already_sold_makes_the_report_pass_itself(
     for till in (two, three):
         card = Enrollment(till).register(CustomerForm(name="Local", phone="+380661234567")).card
         Counter(till).checkout(SaleRequest(card=card, amount=12_00))
-    with monkeypatch.context() as one_process:
-        one_process.setattr(staging, "worker_count", lambda: 0)
+    with _in_one_process():
         SyncExchange(two).import_file(path, alone=True)
     SyncExchange(three).import_file(path, alone=True)
     assert big == [1] and counts == {"walk": False, "sums": False}
@@ -432,8 +436,7 @@ def test_sums_counted_over_rows_the_till_then_changed_are_not_taken(
     one, two, three = shop
     _busy_history(one)
     path = _export(one, tmp_path / "out")
-    with monkeypatch.context() as one_process:
-        one_process.setattr(staging, "worker_count", lambda: 0)
+    with _in_one_process():
         SyncExchange(two).import_file(path, alone=True)
     replay = apply_module._replay_expiries
 
@@ -498,8 +501,7 @@ def test_a_count_the_worker_cannot_make_is_made_by_the_till(
     one, two, three = shop
     _busy_history(one)
     path = _export(one, tmp_path / "out")
-    with monkeypatch.context() as one_process:
-        one_process.setattr(staging, "worker_count", lambda: 0)
+    with _in_one_process():
         SyncExchange(two).import_file(path, alone=True)
     start_counts = StagedBundle.start_counts
 
